@@ -1,0 +1,498 @@
+//! The `focal` command-line tool: argument parsing, solving and printing, kept
+//! in the library so that it is unit-tested; `src/bin/focal.rs` only calls [`run`].
+
+use std::fmt;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::core::{FocalError, FocalProblem, Solution, MAX_GAMMA};
+use crate::state::classes::{parse_class_list, ClassEntry, ParseError};
+
+/// Most γ values one sweep may have.
+pub const MAX_SWEEP_POINTS: usize = 100_001;
+
+/// Usage text printed by `--help`.
+pub const USAGE: &str = "\
+focal: the exact focal-entropy minimiser Q* of a class distribution
+
+usage:
+  focal --counts 99,1 --gamma 2 [--alpha 1,1] [--json]
+  focal --counts-file classes.csv --gammas 0:10:0.5 [--alpha ...] [--json]
+
+  --counts LIST         class counts separated by commas
+  --counts-file FILE    one class per line: `count` or `label,count`
+  --gamma G             focal parameter, 0 to 100
+  --gammas A:B:STEP     a sweep from A to B (inclusive) in steps of STEP
+  --alpha LIST          α weights, one per class (α-balanced focal loss)
+  --json                one JSON object per γ instead of a table
+";
+
+/// What went wrong on the command line; printed as one line, exit status 2.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CliError {
+    /// An argument is unknown, repeated, missing its value or missing.
+    Usage(String),
+    /// The class list could not be read.
+    Parse(ParseError),
+    /// The counts file could not be opened.
+    File(String),
+    /// The core rejected the input.
+    Focal(FocalError),
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CliError::Usage(message) => write!(f, "{message} (see focal --help)"),
+            CliError::Parse(error) => write!(f, "counts: {error}"),
+            CliError::File(message) => write!(f, "{message}"),
+            CliError::Focal(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+impl From<FocalError> for CliError {
+    fn from(error: FocalError) -> Self {
+        CliError::Focal(error)
+    }
+}
+
+/// Where the classes come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CountsSource {
+    /// A comma-separated list on the command line.
+    Inline(String),
+    /// A file of `count` or `label,count` lines.
+    File(String),
+}
+
+/// The γ values to solve at.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Gammas {
+    /// One γ.
+    Single(f64),
+    /// `start:stop:step`, inclusive of both ends.
+    Sweep {
+        /// First γ.
+        start: f64,
+        /// Last γ.
+        stop: f64,
+        /// Spacing.
+        step: f64,
+    },
+}
+
+impl Gammas {
+    /// The γ values in increasing order.
+    pub fn values(&self) -> Vec<f64> {
+        match *self {
+            Gammas::Single(gamma) => vec![gamma],
+            Gammas::Sweep { start, stop, step } => {
+                let intervals = ((stop - start) / step + 1e-9).floor() as usize;
+                (0..=intervals)
+                    .map(|i| (start + i as f64 * step).min(stop))
+                    .collect()
+            }
+        }
+    }
+}
+
+/// Parsed command line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// The classes.
+    pub counts: CountsSource,
+    /// The γ grid.
+    pub gammas: Gammas,
+    /// α weights, if given.
+    pub alpha: Option<Vec<f64>>,
+    /// JSON lines instead of a table.
+    pub json: bool,
+}
+
+/// The result of parsing: run, or print the usage.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Solve with these options.
+    Run(Options),
+    /// `--help` was given.
+    Help,
+}
+
+fn number(flag: &str, text: &str) -> Result<f64, CliError> {
+    text.trim()
+        .parse::<f64>()
+        .map_err(|_| CliError::Usage(format!("{flag}: “{text}” is not a number")))
+}
+
+fn number_list(flag: &str, text: &str) -> Result<Vec<f64>, CliError> {
+    text.split(',').map(|part| number(flag, part)).collect()
+}
+
+fn parse_sweep(text: &str) -> Result<Gammas, CliError> {
+    let parts: Vec<&str> = text.split(':').collect();
+    let [start, stop, step] = parts.as_slice() else {
+        return Err(CliError::Usage(format!(
+            "--gammas: “{text}” is not of the form start:stop:step"
+        )));
+    };
+    let (start, stop, step) = (
+        number("--gammas", start)?,
+        number("--gammas", stop)?,
+        number("--gammas", step)?,
+    );
+    if !(start.is_finite() && stop.is_finite() && step.is_finite() && step > 0.0 && stop >= start) {
+        return Err(CliError::Usage(
+            "--gammas: need finite start ≤ stop and a positive step".into(),
+        ));
+    }
+    if (stop - start) / step >= MAX_SWEEP_POINTS as f64 {
+        return Err(CliError::Usage(format!(
+            "--gammas: more than {MAX_SWEEP_POINTS} points"
+        )));
+    }
+    for gamma in [start, stop] {
+        crate::core::error::validate_gamma(gamma)?;
+    }
+    Ok(Gammas::Sweep { start, stop, step })
+}
+
+/// Parses the arguments after the program name.
+pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, CliError> {
+    let mut counts = None;
+    let mut gammas = None;
+    let mut alpha = None;
+    let mut json = false;
+    let mut args = args.into_iter();
+    while let Some(flag) = args.next() {
+        if flag == "--help" || flag == "-h" {
+            return Ok(Command::Help);
+        }
+        if flag == "--json" {
+            json = true;
+            continue;
+        }
+        let mut value = || {
+            args.next()
+                .ok_or_else(|| CliError::Usage(format!("{flag} needs a value")))
+        };
+        let already = |what: &str| CliError::Usage(format!("{what} given twice"));
+        match flag.as_str() {
+            "--counts" | "--counts-file" => {
+                if counts.is_some() {
+                    return Err(already("counts"));
+                }
+                let text = value()?;
+                counts = Some(if flag == "--counts" {
+                    CountsSource::Inline(text)
+                } else {
+                    CountsSource::File(text)
+                });
+            }
+            "--gamma" | "--gammas" => {
+                if gammas.is_some() {
+                    return Err(already("γ"));
+                }
+                let text = value()?;
+                gammas = Some(if flag == "--gamma" {
+                    Gammas::Single(number("--gamma", &text)?)
+                } else {
+                    parse_sweep(&text)?
+                });
+            }
+            "--alpha" => {
+                if alpha.is_some() {
+                    return Err(already("--alpha"));
+                }
+                alpha = Some(number_list("--alpha", &value()?)?);
+            }
+            other => return Err(CliError::Usage(format!("unknown argument “{other}”"))),
+        }
+    }
+    Ok(Command::Run(Options {
+        counts: counts.ok_or_else(|| CliError::Usage("give --counts or --counts-file".into()))?,
+        gammas: gammas.ok_or_else(|| CliError::Usage("give --gamma or --gammas".into()))?,
+        alpha,
+        json,
+    }))
+}
+
+/// One solve as the documented JSON object.
+#[derive(Debug, Serialize)]
+pub struct SolveReport<'a> {
+    /// Class counts as given.
+    pub counts: &'a [f64],
+    /// γ.
+    pub gamma: f64,
+    /// Data distribution P.
+    pub p: Vec<f64>,
+    /// Reshaped distribution Q*.
+    pub q: Vec<f64>,
+    /// Lagrange multiplier μ.
+    pub mu: f64,
+    /// FE_γ(P, Q*) in nats.
+    pub fe_min: f64,
+    /// FE_γ(P, P) in nats.
+    pub fe_at_p: f64,
+    /// H(P) in nats.
+    pub shannon_p: f64,
+    /// H(Q*) in nats.
+    pub shannon_q: f64,
+    /// KL(P‖Q*) in nats.
+    pub kl_p_q: f64,
+    /// Regime name of each class.
+    pub regime: Vec<&'static str>,
+}
+
+impl<'a> SolveReport<'a> {
+    /// Collects the report of a solution.
+    pub fn new(solution: &'a Solution) -> Self {
+        SolveReport {
+            counts: solution.problem().counts(),
+            gamma: solution.gamma(),
+            p: solution.p_all(),
+            q: solution.q_all(),
+            mu: solution.mu(),
+            fe_min: solution.fe_min(),
+            fe_at_p: solution.fe_at_p(),
+            shannon_p: solution.shannon_p(),
+            shannon_q: solution.shannon_q(),
+            kl_p_q: solution.kl_p_q(),
+            regime: solution.regimes().into_iter().map(|r| r.name()).collect(),
+        }
+    }
+}
+
+/// Formats a number with 6 significant digits for the table.
+fn significant(value: f64) -> String {
+    if value == 0.0 || (1e-3..1e6).contains(&value.abs()) {
+        let digits = if value == 0.0 {
+            0
+        } else {
+            5 - value.abs().log10().floor() as i32
+        };
+        format!("{value:.*}", digits.max(0) as usize)
+    } else {
+        format!("{value:.5e}")
+    }
+}
+
+/// An aligned, readable table of one solve.
+pub fn format_table(solution: &Solution, labels: &[Option<String>]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "γ = {}   μ = {}   FE(P,Q*) = {}   FE(P,P) = {}   H(P) = {}   H(Q*) = {}   KL(P‖Q*) = {}   (nats)",
+        solution.gamma(),
+        significant(solution.mu()),
+        significant(solution.fe_min()),
+        significant(solution.fe_at_p()),
+        significant(solution.shannon_p()),
+        significant(solution.shannon_q()),
+        significant(solution.kl_p_q()),
+    );
+    let header = ["class", "count", "p", "q*", "q*/p", "regime"];
+    let rows: Vec<[String; 6]> = (0..solution.problem().class_count())
+        .map(|class| {
+            [
+                labels
+                    .get(class)
+                    .cloned()
+                    .flatten()
+                    .unwrap_or_else(|| (class + 1).to_string()),
+                solution.problem().counts()[class].to_string(),
+                significant(solution.p(class)),
+                significant(solution.q(class)),
+                solution.ratio(class).map_or("—".into(), significant),
+                solution.regime(class).name().to_string(),
+            ]
+        })
+        .collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|column| {
+            rows.iter()
+                .map(|row| row[column].chars().count())
+                .chain([header[column].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut line = |cells: &[String]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(column, (cell, &width))| {
+                let pad = " ".repeat(width - cell.chars().count());
+                if column == 0 || column == 5 {
+                    format!("{cell}{pad}")
+                } else {
+                    format!("{pad}{cell}")
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "{}", padded.join("  ").trim_end());
+    };
+    line(&header.map(String::from));
+    for row in &rows {
+        line(row);
+    }
+    out
+}
+
+/// Reads the classes of the options.
+fn read_classes(source: &CountsSource) -> Result<Vec<ClassEntry>, CliError> {
+    let text = match source {
+        CountsSource::Inline(text) => text.clone(),
+        CountsSource::File(path) => std::fs::read_to_string(path)
+            .map_err(|error| CliError::File(format!("cannot read {path}: {error}")))?,
+    };
+    parse_class_list(&text).map_err(CliError::Parse)
+}
+
+/// Runs the tool and returns what it prints on standard output.
+pub fn run(options: &Options) -> Result<String, CliError> {
+    let classes = read_classes(&options.counts)?;
+    let counts: Vec<f64> = classes.iter().map(|c| c.count).collect();
+    let labels: Vec<Option<String>> = classes.into_iter().map(|c| c.label).collect();
+    let problem = FocalProblem::new(&counts, options.alpha.as_deref())?;
+    let gammas = options.gammas.values();
+    let mut out = String::new();
+    let mut previous: Option<Solution> = None;
+    for gamma in gammas {
+        if gamma > MAX_GAMMA {
+            return Err(FocalError::InvalidGamma { value: gamma }.into());
+        }
+        let solution = match &previous {
+            Some(nearby) => problem.solve_near(gamma, nearby)?,
+            None => problem.solve(gamma)?,
+        };
+        if options.json {
+            let report = SolveReport::new(&solution);
+            // Serialising plain numbers and strings cannot fail.
+            let _ = writeln!(
+                out,
+                "{}",
+                serde_json::to_string(&report).unwrap_or_default()
+            );
+        } else {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&format_table(&solution, &labels));
+        }
+        previous = Some(solution);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(text: &str) -> Vec<String> {
+        text.split_whitespace().map(String::from).collect()
+    }
+
+    fn options(text: &str) -> Options {
+        match parse_args(args(text)).unwrap() {
+            Command::Run(options) => options,
+            Command::Help => panic!("help"),
+        }
+    }
+
+    #[test]
+    fn parses_a_single_solve() {
+        let parsed = options("--counts 99,1 --gamma 2 --alpha 1,3 --json");
+        assert_eq!(parsed.counts, CountsSource::Inline("99,1".into()));
+        assert_eq!(parsed.gammas, Gammas::Single(2.0));
+        assert_eq!(parsed.alpha, Some(vec![1.0, 3.0]));
+        assert!(parsed.json);
+    }
+
+    #[test]
+    fn sweep_grid_includes_both_ends() {
+        let parsed = options("--counts 1,2 --gammas 0:10:0.5");
+        let values = parsed.gammas.values();
+        assert_eq!(values.len(), 21);
+        assert_eq!(values[0], 0.0);
+        assert_eq!(values[20], 10.0);
+        assert_eq!(values[3], 1.5);
+    }
+
+    #[test]
+    fn bad_arguments_are_one_line_errors() {
+        for bad in [
+            "--counts 1,2",
+            "--gamma 2",
+            "--counts 1,2 --gamma x",
+            "--counts 1,2 --gammas 0:1",
+            "--counts 1,2 --gammas 5:1:1",
+            "--counts 1,2 --gammas 0:200:1",
+            "--counts 1,2 --gamma 1 --frobnicate",
+            "--counts 1,2 --gamma 1 --gamma 2",
+            "--counts",
+        ] {
+            let error = parse_args(args(bad)).unwrap_err();
+            assert!(!error.to_string().contains('\n'), "{bad}");
+        }
+    }
+
+    #[test]
+    fn json_has_the_documented_fields_and_values() {
+        let out = run(&options("--counts 3,1 --gamma 0 --json")).unwrap();
+        let value: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+        assert_eq!(value["counts"], serde_json::json!([3.0, 1.0]));
+        assert_eq!(value["p"], serde_json::json!([0.75, 0.25]));
+        assert_eq!(value["q"], serde_json::json!([0.75, 0.25]));
+        assert_eq!(value["mu"], serde_json::json!(1.0));
+        assert_eq!(
+            value["regime"],
+            serde_json::json!(["unchanged", "unchanged"])
+        );
+        for key in [
+            "fe_min",
+            "fe_at_p",
+            "shannon_p",
+            "shannon_q",
+            "kl_p_q",
+            "gamma",
+        ] {
+            assert!(value[key].is_number(), "{key}");
+        }
+        let h = -(0.75f64 * 0.75f64.ln() + 0.25 * 0.25f64.ln());
+        assert!((value["shannon_p"].as_f64().unwrap() - h).abs() < 1e-15);
+    }
+
+    #[test]
+    fn sweep_prints_one_object_per_gamma() {
+        let out = run(&options("--counts 99,1 --gammas 0:2:0.5 --json")).unwrap();
+        let gammas: Vec<f64> = out
+            .lines()
+            .map(|line| {
+                serde_json::from_str::<serde_json::Value>(line).unwrap()["gamma"]
+                    .as_f64()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(gammas, vec![0.0, 0.5, 1.0, 1.5, 2.0]);
+    }
+
+    #[test]
+    fn table_is_aligned_and_labelled() {
+        let out = run(&options("--counts cows,99 --gamma 2")).unwrap_err();
+        // An inline list has no labels; a label there is a number error.
+        assert!(matches!(out, CliError::Parse(_)));
+        let classes = vec![Some("cows".to_string()), Some("tiger".to_string())];
+        let solution = crate::core::solve(&[99.0, 1.0], 2.0, None).unwrap();
+        let table = format_table(&solution, &classes);
+        let lines: Vec<&str> = table.lines().collect();
+        assert!(lines[0].starts_with("γ = 2"));
+        assert!(lines[1].starts_with("class"));
+        assert!(lines[2].starts_with("cows "));
+        assert!(lines[3].starts_with("tiger"));
+        assert!(lines[3].ends_with("amplified"));
+        assert!(lines[2].ends_with("suppressed"));
+    }
+}

@@ -1,0 +1,12 @@
+//! The focal-entropy engine: pure numerics with no web types, used by the app,
+//! the `focal` command-line tool and the tests alike.
+
+pub mod error;
+pub mod focal;
+pub mod numerics;
+pub mod problem;
+pub mod solver;
+
+pub use error::{FocalError, MAX_CLASSES, MAX_GAMMA};
+pub use problem::FocalProblem;
+pub use solver::{solve, Regime, Solution};

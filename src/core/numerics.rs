@@ -1,0 +1,202 @@
+//! Careful floating-point building blocks: compensated sums and the logistic
+//! functions evaluated in the logit domain so that both `q` and `1 − q` keep full
+//! relative precision, however close `q` is to 0 or 1.
+
+/// Running sum with Neumaier's compensation: the error does not grow with the
+/// number of terms, which matters for sums over up to a million classes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CompensatedSum {
+    sum: f64,
+    compensation: f64,
+}
+
+impl CompensatedSum {
+    /// Adds one term.
+    pub fn add(&mut self, term: f64) {
+        let total = self.sum + term;
+        if self.sum.abs() >= term.abs() {
+            self.compensation += (self.sum - total) + term;
+        } else {
+            self.compensation += (term - total) + self.sum;
+        }
+        self.sum = total;
+    }
+
+    /// The compensated value of the sum so far.
+    pub fn value(&self) -> f64 {
+        self.sum + self.compensation
+    }
+}
+
+impl FromIterator<f64> for CompensatedSum {
+    fn from_iter<I: IntoIterator<Item = f64>>(terms: I) -> Self {
+        let mut sum = CompensatedSum::default();
+        for term in terms {
+            sum.add(term);
+        }
+        sum
+    }
+}
+
+/// Compensated sum of an iterator of terms.
+pub fn compensated_sum<I: IntoIterator<Item = f64>>(terms: I) -> f64 {
+    terms.into_iter().collect::<CompensatedSum>().value()
+}
+
+/// A probability given by its logit `t = ln(q / (1 − q))`, with the quantities the
+/// focal-loss formulas need, each computed without cancellation.
+#[derive(Debug, Clone, Copy)]
+pub struct LogitPoint {
+    /// The logit `t`.
+    pub logit: f64,
+    /// The probability `q = σ(t)`.
+    pub q: f64,
+    /// Its complement `1 − q = σ(−t)`, accurate even when `q` rounds to 1.
+    pub one_minus_q: f64,
+    /// `−ln(1 − q) = softplus(t)`.
+    pub neg_ln_one_minus_q: f64,
+    /// `−ln q = softplus(−t)`, the cross-entropy loss of `q`.
+    pub neg_ln_q: f64,
+    /// `r = −ln q · q / (1 − q) = softplus(−t)·e^t`, which lies in `[q, 1]`;
+    /// it appears in the focal gradient once the common factors are taken out.
+    pub r: f64,
+}
+
+impl LogitPoint {
+    /// Evaluates every quantity at the logit `t` (any finite value).
+    pub fn at(logit: f64) -> Self {
+        let e = (-logit.abs()).exp();
+        let log1p_e = e.ln_1p();
+        let denominator = 1.0 + e;
+        if logit >= 0.0 {
+            LogitPoint {
+                logit,
+                q: 1.0 / denominator,
+                one_minus_q: e / denominator,
+                neg_ln_one_minus_q: logit + log1p_e,
+                neg_ln_q: log1p_e,
+                // ln(1 + e)/e with e = e^(−t); it tends to 1 as e → 0.
+                r: if e > 0.0 { log1p_e / e } else { 1.0 },
+            }
+        } else {
+            let neg_ln_q = -logit + log1p_e;
+            LogitPoint {
+                logit,
+                q: e / denominator,
+                one_minus_q: 1.0 / denominator,
+                neg_ln_one_minus_q: log1p_e,
+                neg_ln_q,
+                r: neg_ln_q * e,
+            }
+        }
+    }
+
+    /// The exact endpoint `q = 0` or `q = 1` (any other value is treated as 1).
+    pub fn endpoint(q: f64) -> Self {
+        let absent = q == 0.0;
+        LogitPoint {
+            logit: if absent {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            },
+            q: if absent { 0.0 } else { 1.0 },
+            one_minus_q: if absent { 1.0 } else { 0.0 },
+            neg_ln_one_minus_q: if absent { 0.0 } else { f64::INFINITY },
+            neg_ln_q: if absent { f64::INFINITY } else { 0.0 },
+            r: if absent { 0.0 } else { 1.0 },
+        }
+    }
+}
+
+/// `ln(q/p)` for two probabilities given by logits `t_q = t_p + offset`:
+/// `ln σ(t_q) − ln σ(t_p) = ln(1 + (1 − q)·(e^offset − 1))`, exact to a few ulps
+/// relative to the offset even when the offset is tiny (γ close to 0).
+pub fn log_ratio(offset: f64, at_q: &LogitPoint, neg_ln_p: f64) -> f64 {
+    if offset.abs() < 30.0 {
+        (at_q.one_minus_q * offset.exp_m1()).ln_1p()
+    } else {
+        neg_ln_p - at_q.neg_ln_q
+    }
+}
+
+/// `e^u − 1 − u ≥ 0`, accurate for small `u`, where it is about `u²/2`.
+/// `p·(e^u − 1 − u)` with `u = ln(q/p)` is a non-negative term of KL(P‖Q).
+pub fn exp_minus_one_minus_identity(u: f64) -> f64 {
+    if u.abs() < 0.5 {
+        // Σ_{n ≥ 2} uⁿ/n!, Horner form; the terms past n = 18 are below 1e-20 relative.
+        let mut tail = 0.0;
+        for n in (3..=18).rev() {
+            tail = u * (1.0 / f64::from(n) + tail / f64::from(n));
+        }
+        0.5 * u * u * (1.0 + tail)
+    } else {
+        u.exp_m1() - u
+    }
+}
+
+/// Logit of the probability `part / (part + rest)` from its two positive parts,
+/// so that a probability near 1 keeps an accurate complement.
+pub fn logit_from_parts(part: f64, rest: f64) -> f64 {
+    part.ln() - rest.ln()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compensated_sum_recovers_lost_bits() {
+        let terms = [1.0, 1e-16, 1e-16, 1e-16, 1e-16, -1.0];
+        assert_eq!(terms.iter().sum::<f64>(), 0.0);
+        let sum = compensated_sum(terms);
+        assert!((sum - 4e-16).abs() < 1e-30, "{sum}");
+    }
+
+    #[test]
+    fn logit_point_keeps_both_tails() {
+        let near_one = LogitPoint::at(40.0);
+        assert_eq!(near_one.q, 1.0);
+        assert!((near_one.one_minus_q / (-40.0f64).exp() - 1.0).abs() < 1e-15);
+        assert!((near_one.neg_ln_one_minus_q - 40.0).abs() < 1e-14);
+        let tiny = LogitPoint::at(-690.0);
+        assert!((tiny.q / (-690.0f64).exp() - 1.0).abs() < 1e-13);
+        assert!((tiny.neg_ln_q - 690.0).abs() < 1e-12);
+        let half = LogitPoint::at(0.0);
+        assert_eq!(half.q, 0.5);
+        assert!((half.r - std::f64::consts::LN_2).abs() < 1e-16);
+    }
+
+    #[test]
+    fn r_lies_between_q_and_one() {
+        for t in [-50.0, -5.0, -0.3, 0.0, 0.7, 3.0, 20.0, 800.0] {
+            let point = LogitPoint::at(t);
+            assert!(
+                point.r >= point.q * (1.0 - 1e-15) && point.r <= 1.0,
+                "t={t}"
+            );
+        }
+    }
+
+    #[test]
+    fn series_matches_direct_formula() {
+        for u in [-0.49f64, -0.1, 1e-3, 0.2, 0.49] {
+            let direct = u.exp_m1() - u;
+            let series = exp_minus_one_minus_identity(u);
+            assert!((series / direct - 1.0).abs() < 1e-12, "u={u}");
+        }
+        let tiny = exp_minus_one_minus_identity(1e-9);
+        assert!((tiny / 5e-19 - 1.0).abs() < 1e-8);
+    }
+
+    #[test]
+    fn log_ratio_is_accurate_for_small_offsets() {
+        let t_p = -2.0;
+        let offset = 1e-12;
+        let at_q = LogitPoint::at(t_p + offset);
+        let neg_ln_p = LogitPoint::at(t_p).neg_ln_q;
+        // d/dt ln σ(t) = 1 − σ(t)
+        let expected = offset * (1.0 - LogitPoint::at(t_p).q);
+        assert!((log_ratio(offset, &at_q, neg_ln_p) / expected - 1.0).abs() < 1e-9);
+    }
+}

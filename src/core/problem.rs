@@ -1,0 +1,295 @@
+//! A validated focal-entropy problem: the class distribution P, the optional α
+//! weights, and the classes grouped by equal probability (equal inputs have equal
+//! outputs, so each group is solved once).
+
+use std::sync::Arc;
+
+use super::error::FocalError;
+use super::error::MAX_CLASSES;
+use super::numerics::{compensated_sum, logit_from_parts, CompensatedSum, LogitPoint};
+
+/// Smallest and largest α weight accepted; outside this range the weighted
+/// distribution would underflow or overflow.
+pub const ALPHA_RANGE: (f64, f64) = (1e-12, 1e12);
+
+/// Classes that share the data probability `p` and the target weight `w`.
+#[derive(Debug, Clone)]
+pub(crate) struct Group {
+    /// Number of classes in the group.
+    pub multiplicity: f64,
+    /// Data probability `p` of each member.
+    pub p: LogitPoint,
+    /// Target weight `w = α p / Σ α p` of each member (equal to `p` without α).
+    pub w: LogitPoint,
+    /// `ln(w / p)`, zero without α.
+    pub ln_w_over_p: f64,
+}
+
+#[derive(Debug)]
+struct ProblemData {
+    counts: Vec<f64>,
+    alpha: Option<Vec<f64>>,
+    /// Group of each class, `None` for classes with count zero.
+    class_group: Vec<Option<u32>>,
+    /// Groups sorted by increasing target weight.
+    groups: Vec<Group>,
+    shannon_p: f64,
+}
+
+/// A validated problem; cheap to clone (the data is shared).
+#[derive(Debug, Clone)]
+pub struct FocalProblem(Arc<ProblemData>);
+
+/// Probabilities `mass_i / Σ mass` with logits, the largest one's complement
+/// summed from the other masses so that a probability like `1 − 10⁻¹²` keeps an
+/// accurate `1 − p`. Masses must be finite and ≥ 0 with a positive maximum.
+fn normalise(masses: &[f64]) -> Vec<LogitPoint> {
+    let largest = masses.iter().copied().fold(0.0, f64::max);
+    let scaled: Vec<f64> = masses.iter().map(|m| m / largest).collect();
+    let total = compensated_sum(scaled.iter().copied());
+    let head = scaled
+        .iter()
+        .enumerate()
+        .find(|(_, &m)| m / total > 0.5)
+        .map(|(index, _)| index);
+    scaled
+        .iter()
+        .enumerate()
+        .map(|(index, &mass)| {
+            let p = mass / total;
+            let logit = if mass == 0.0 {
+                f64::NEG_INFINITY
+            } else if Some(index) == head {
+                let rest: CompensatedSum = scaled
+                    .iter()
+                    .enumerate()
+                    .filter(|&(other, _)| other != index)
+                    .map(|(_, &m)| m)
+                    .collect();
+                logit_from_parts(mass, rest.value())
+            } else {
+                p.ln() - (-p).ln_1p()
+            };
+            if logit.is_finite() {
+                LogitPoint {
+                    q: p,
+                    ..LogitPoint::at(logit)
+                }
+            } else {
+                // An absent class (p = 0) or the only class (p = 1).
+                LogitPoint::endpoint(p)
+            }
+        })
+        .collect()
+}
+
+impl FocalProblem {
+    /// Validates class counts (finite, ≥ 0, at least one positive, at most
+    /// [`MAX_CLASSES`]) and optional α weights (one per class, in [`ALPHA_RANGE`]).
+    pub fn new(counts: &[f64], alpha: Option<&[f64]>) -> Result<Self, FocalError> {
+        if counts.is_empty() {
+            return Err(FocalError::NoClasses);
+        }
+        if counts.len() > MAX_CLASSES {
+            return Err(FocalError::TooManyClasses {
+                given: counts.len(),
+            });
+        }
+        if let Some((index, &value)) = counts
+            .iter()
+            .enumerate()
+            .find(|(_, c)| !(c.is_finite() && **c >= 0.0))
+        {
+            return Err(FocalError::InvalidCount { index, value });
+        }
+        if counts.iter().all(|&c| c == 0.0) {
+            return Err(FocalError::AllZero);
+        }
+        if let Some(alpha) = alpha {
+            if alpha.len() != counts.len() {
+                return Err(FocalError::AlphaLength {
+                    given: alpha.len(),
+                    expected: counts.len(),
+                });
+            }
+            if let Some((index, &value)) = alpha
+                .iter()
+                .enumerate()
+                .find(|(_, a)| !(a.is_finite() && (ALPHA_RANGE.0..=ALPHA_RANGE.1).contains(*a)))
+            {
+                return Err(FocalError::InvalidAlpha { index, value });
+            }
+        }
+        let data = normalise(counts);
+        let alpha = alpha.filter(|a| a.iter().any(|&x| x != a[0]));
+        let target = match alpha {
+            Some(alpha) => {
+                let masses: Vec<f64> = data.iter().zip(alpha).map(|(p, a)| p.q * a).collect();
+                normalise(&masses)
+            }
+            None => data.clone(),
+        };
+        let mut order: Vec<u32> = (0..counts.len() as u32)
+            .filter(|&i| data[i as usize].q > 0.0 && target[i as usize].q > 0.0)
+            .collect();
+        let key = |i: u32| (target[i as usize].q, data[i as usize].q);
+        order.sort_unstable_by(|&a, &b| {
+            let (wa, pa) = key(a);
+            let (wb, pb) = key(b);
+            wa.total_cmp(&wb).then(pa.total_cmp(&pb))
+        });
+        let mut class_group = vec![None; counts.len()];
+        let mut groups: Vec<Group> = Vec::new();
+        for &class in &order {
+            let index = class as usize;
+            let same_as_last = groups.last().is_some_and(|g| key(class) == (g.w.q, g.p.q));
+            if !same_as_last {
+                groups.push(Group {
+                    multiplicity: 0.0,
+                    p: data[index],
+                    w: target[index],
+                    ln_w_over_p: data[index].neg_ln_q - target[index].neg_ln_q,
+                });
+            }
+            let last = groups.len() - 1;
+            groups[last].multiplicity += 1.0;
+            class_group[index] = Some(last as u32);
+        }
+        let shannon_p =
+            compensated_sum(groups.iter().map(|g| g.multiplicity * g.p.q * g.p.neg_ln_q));
+        Ok(FocalProblem(Arc::new(ProblemData {
+            counts: counts.to_vec(),
+            alpha: alpha.map(<[f64]>::to_vec),
+            class_group,
+            groups,
+            shannon_p,
+        })))
+    }
+
+    /// The class counts as given.
+    pub fn counts(&self) -> &[f64] {
+        &self.0.counts
+    }
+
+    /// The α weights, `None` when every class has the same weight.
+    pub fn alpha(&self) -> Option<&[f64]> {
+        self.0.alpha.as_deref()
+    }
+
+    /// Number of classes, including those with count zero.
+    pub fn class_count(&self) -> usize {
+        self.0.counts.len()
+    }
+
+    /// Number of classes with a positive count (a count so small relative to the
+    /// others that its probability underflows to 0 counts as absent).
+    pub fn positive_class_count(&self) -> usize {
+        self.0.class_group.iter().filter(|g| g.is_some()).count()
+    }
+
+    /// Data probability `p_i` of a class (0 for classes with count zero).
+    pub fn p(&self, class: usize) -> f64 {
+        self.group_of(class).map_or(0.0, |g| g.p.q)
+    }
+
+    /// Shannon entropy H(P) in nats.
+    pub fn shannon_p(&self) -> f64 {
+        self.0.shannon_p
+    }
+
+    /// The rarest class with a positive count (the first one on ties).
+    pub fn rarest_class(&self) -> usize {
+        let mut best: Option<(usize, f64)> = None;
+        for class in 0..self.class_count() {
+            if let Some(group) = self.group_of(class) {
+                if best.is_none_or(|(_, p)| group.p.q < p) {
+                    best = Some((class, group.p.q));
+                }
+            }
+        }
+        best.map_or(0, |(class, _)| class)
+    }
+
+    pub(crate) fn groups(&self) -> &[Group] {
+        &self.0.groups
+    }
+
+    pub(crate) fn group_index(&self, class: usize) -> Option<usize> {
+        self.0
+            .class_group
+            .get(class)
+            .copied()
+            .flatten()
+            .map(|g| g as usize)
+    }
+
+    fn group_of(&self, class: usize) -> Option<&Group> {
+        self.group_index(class).map(|g| &self.0.groups[g])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probabilities_and_complements_are_accurate() {
+        let problem = FocalProblem::new(&[999_999_999_999.0, 1.0, 0.0], None).unwrap();
+        assert_eq!(problem.positive_class_count(), 2);
+        let head = &problem.groups()[1];
+        assert!((head.p.one_minus_q / 1e-12 - 1.0).abs() < 1e-12);
+        assert_eq!(problem.p(2), 0.0);
+        assert_eq!(problem.rarest_class(), 1);
+    }
+
+    #[test]
+    fn equal_counts_share_a_group() {
+        let problem = FocalProblem::new(&[5.0, 1.0, 5.0, 1.0, 3.0], None).unwrap();
+        assert_eq!(problem.groups().len(), 3);
+        assert_eq!(problem.group_index(0), problem.group_index(2));
+        assert_eq!(problem.groups()[0].multiplicity, 2.0);
+    }
+
+    #[test]
+    fn hostile_inputs_are_typed_errors() {
+        assert_eq!(
+            FocalProblem::new(&[], None).unwrap_err(),
+            FocalError::NoClasses
+        );
+        assert_eq!(
+            FocalProblem::new(&[0.0, 0.0], None).unwrap_err(),
+            FocalError::AllZero
+        );
+        assert!(matches!(
+            FocalProblem::new(&[1.0, f64::NAN], None),
+            Err(FocalError::InvalidCount { index: 1, .. })
+        ));
+        assert!(matches!(
+            FocalProblem::new(&[1.0, -2.0], None),
+            Err(FocalError::InvalidCount { index: 1, .. })
+        ));
+        assert!(matches!(
+            FocalProblem::new(&[1.0, 2.0], Some(&[1.0])),
+            Err(FocalError::AlphaLength {
+                given: 1,
+                expected: 2
+            })
+        ));
+        assert!(matches!(
+            FocalProblem::new(&[1.0, 2.0], Some(&[1.0, 0.0])),
+            Err(FocalError::InvalidAlpha { index: 1, .. })
+        ));
+        let huge = vec![1.0; MAX_CLASSES + 1];
+        assert!(matches!(
+            FocalProblem::new(&huge, None),
+            Err(FocalError::TooManyClasses { .. })
+        ));
+    }
+
+    #[test]
+    fn extreme_magnitudes_do_not_overflow() {
+        let problem = FocalProblem::new(&[f64::MAX, f64::MAX, 1e-300], None).unwrap();
+        assert!((problem.p(0) - 0.5).abs() < 1e-15);
+        assert!(problem.p(2) == 0.0 || problem.p(2) < 1e-300);
+    }
+}

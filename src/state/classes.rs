@@ -1,0 +1,136 @@
+//! Parsing class lists typed or pasted by people: `99, 1`, one count per line, or
+//! `label,count` lines. The same parser reads the CLI's `--counts-file`.
+
+use std::fmt;
+
+/// One class as entered: an optional label and its count.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassEntry {
+    /// The label, if one was given.
+    pub label: Option<String>,
+    /// The count (validated later by the core: finite and ≥ 0).
+    pub count: f64,
+}
+
+/// Why a class list could not be read; `line` is 1-based.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// Line of the text where the problem is.
+    pub line: usize,
+    /// What is wrong, in plain language.
+    pub message: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Longest text accepted, so that a huge paste cannot stall the page (20 MB).
+pub const MAX_TEXT_BYTES: usize = 20_000_000;
+
+/// Parses a count: a decimal number, scientific notation allowed, `_` and thin
+/// spaces as digit separators are not. NaN and infinities parse and are
+/// rejected later with a message naming the class.
+fn parse_number(text: &str) -> Option<f64> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    trimmed.parse::<f64>().ok()
+}
+
+/// Splits a line into a `label,count` pair when it has a field separator and its
+/// first field is not a number; otherwise into counts separated by commas,
+/// semicolons, tabs or spaces.
+fn split_line(line: &str) -> (Option<&str>, Vec<&str>) {
+    let separated: Vec<&str> = line.split([',', ';', '\t']).map(str::trim).collect();
+    if let [label, count] = separated.as_slice() {
+        if parse_number(label).is_none() {
+            return (Some(label), vec![count]);
+        }
+    }
+    let counts = line
+        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|f| !f.is_empty())
+        .collect();
+    (None, counts)
+}
+
+/// Parses a class list. Blank lines and lines starting with `#` are skipped.
+/// A line is either `label,count` (the first field not a number) or one or more
+/// counts separated by commas, semicolons, tabs or spaces.
+pub fn parse_class_list(text: &str) -> Result<Vec<ClassEntry>, ParseError> {
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(ParseError {
+            line: 1,
+            message: format!("the list is longer than {} MB", MAX_TEXT_BYTES / 1_000_000),
+        });
+    }
+    let mut classes = Vec::new();
+    for (index, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (label, parts) = split_line(line);
+        for part in parts {
+            let count = parse_number(part).ok_or_else(|| ParseError {
+                line: index + 1,
+                message: format!("“{part}” is not a number"),
+            })?;
+            classes.push(ClassEntry {
+                label: label.map(str::to_string),
+                count,
+            });
+        }
+    }
+    Ok(classes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(text: &str) -> Vec<f64> {
+        parse_class_list(text)
+            .unwrap()
+            .iter()
+            .map(|c| c.count)
+            .collect()
+    }
+
+    #[test]
+    fn accepts_the_three_documented_forms() {
+        assert_eq!(counts("99, 1"), vec![99.0, 1.0]);
+        assert_eq!(counts("5000\n2997\n\n# tail\n3"), vec![5000.0, 2997.0, 3.0]);
+        let labelled = parse_class_list("cows,99\ntiger, 1").unwrap();
+        assert_eq!(labelled[0].label.as_deref(), Some("cows"));
+        assert_eq!(labelled[1].count, 1.0);
+        assert_eq!(counts("1 2\t3;4"), vec![1.0, 2.0, 3.0, 4.0]);
+        assert_eq!(counts("1e6, 2.5"), vec![1e6, 2.5]);
+    }
+
+    #[test]
+    fn labels_may_contain_spaces_and_markup_as_text() {
+        let parsed = parse_class_list("snow leopard, 3\n<b>x</b>,2").unwrap();
+        assert_eq!(parsed[0].label.as_deref(), Some("snow leopard"));
+        assert_eq!(parsed[1].label.as_deref(), Some("<b>x</b>"));
+    }
+
+    #[test]
+    fn reports_the_line_of_a_bad_number() {
+        let error = parse_class_list("1\n2\nthree four").unwrap_err();
+        assert_eq!(error.line, 3);
+        assert_eq!(error.to_string(), "line 3: “three” is not a number");
+        assert!(parse_class_list("a,b").is_err());
+    }
+
+    #[test]
+    fn empty_text_is_an_empty_list() {
+        assert!(parse_class_list("  \n# nothing\n").unwrap().is_empty());
+    }
+}

@@ -1,0 +1,4 @@
+//! The state layer: the configuration a person edits, its URL form, and the
+//! results derived from it. Plain Rust, tested natively.
+
+pub mod classes;
