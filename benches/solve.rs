@@ -1,1 +1,62 @@
-fn main() {}
+//! Criterion benchmarks of the solver at the sizes the core issue names.
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use focal_entropy_explorer::core::{gamma_grid, FocalProblem};
+
+/// `k` distinct probabilities falling geometrically from 1 to 1/`ratio`.
+fn geometric(k: usize, ratio: f64) -> Vec<f64> {
+    (0..k)
+        .map(|i| ratio.powf(-(i as f64) / (k - 1) as f64))
+        .collect()
+}
+
+/// Integer counts of an exponential long tail (CIFAR-LT profile), with ties.
+fn long_tail_counts(k: usize, largest: f64, ratio: f64) -> Vec<f64> {
+    geometric(k, ratio)
+        .iter()
+        .map(|p| (largest * p).round())
+        .collect()
+}
+
+fn benches(c: &mut Criterion) {
+    let small = FocalProblem::new(&geometric(10, 100.0), None).unwrap();
+    c.bench_function("solve K=10", |b| {
+        b.iter(|| small.solve(black_box(2.0)).unwrap())
+    });
+
+    let thousand = FocalProblem::new(&geometric(1000, 1000.0), None).unwrap();
+    c.bench_function("solve K=1000 distinct", |b| {
+        b.iter(|| thousand.solve(black_box(2.0)).unwrap())
+    });
+
+    let hundred = FocalProblem::new(&geometric(100, 100.0), None).unwrap();
+    let grid = gamma_grid(20.0, 256).unwrap();
+    c.bench_function("sweep 256 gammas K=100 distinct", |b| {
+        b.iter(|| hundred.sweep(black_box(&grid)).unwrap())
+    });
+
+    let mut group = c.benchmark_group("million");
+    group.sample_size(10);
+    let tail = long_tail_counts(1_000_000, 1e6, 1e4);
+    group.bench_function("new+solve K=1e6 long-tail counts", |b| {
+        b.iter(|| {
+            FocalProblem::new(black_box(&tail), None)
+                .unwrap()
+                .solve(2.0)
+                .unwrap()
+        })
+    });
+    let distinct = geometric(1_000_000, 1e6);
+    group.bench_function("new+solve K=1e6 distinct", |b| {
+        b.iter(|| {
+            FocalProblem::new(black_box(&distinct), None)
+                .unwrap()
+                .solve(2.0)
+                .unwrap()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(solver, benches);
+criterion_main!(solver);

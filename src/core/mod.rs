@@ -1,12 +1,16 @@
 //! The focal-entropy engine: pure numerics with no web types, used by the app,
 //! the `focal` command-line tool and the tests alike.
 
+pub mod analysis;
 pub mod error;
 pub mod focal;
 pub mod numerics;
 pub mod problem;
 pub mod solver;
 
+pub use analysis::{
+    gamma_grid, reshaping_map, track_class, MapMarker, ReshapingMap, Sweep, TrackedClass,
+};
 pub use error::{FocalError, MAX_CLASSES, MAX_GAMMA};
 pub use problem::FocalProblem;
 pub use solver::{solve, Regime, Solution};

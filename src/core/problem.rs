@@ -223,6 +223,15 @@ impl FocalProblem {
             .map(|g| g as usize)
     }
 
+    /// Every present class with its group, in input order.
+    pub(crate) fn classes_with_groups(&self) -> impl Iterator<Item = (usize, &Group)> + '_ {
+        self.0
+            .class_group
+            .iter()
+            .enumerate()
+            .filter_map(|(class, g)| g.map(|g| (class, &self.0.groups[g as usize])))
+    }
+
     fn group_of(&self, class: usize) -> Option<&Group> {
         self.group_index(class).map(|g| &self.0.groups[g])
     }

@@ -87,7 +87,12 @@ pub struct Solution {
 /// Evaluates the inner equation at offset `d`: returns the group solution and
 /// `ln h(q) − ln(q/w)`, which equals λ at the root.
 fn evaluate(gamma: f64, group: &Group, offset: f64) -> (GroupSolution, f64) {
-    let point = LogitPoint::at(group.w.logit + offset);
+    // At offset 0, q = w exactly (γ = 0 returns P itself, bit for bit).
+    let point = if offset == 0.0 {
+        group.w
+    } else {
+        LogitPoint::at(group.w.logit + offset)
+    };
     let ln_q_over_w = log_ratio(offset, &point, group.w.neg_ln_q);
     let value = ln_reshaping_map(gamma, &point) - ln_q_over_w;
     let slope = ln_gradient_slope(gamma, &point);
@@ -132,16 +137,16 @@ fn solve_group(gamma: f64, group: &Group, lambda: f64, start: f64) -> GroupSolut
             break;
         }
         let mut next = offset + step;
-        if !(next > low && next < high) {
+        let newton = next > low && next < high;
+        if !newton {
             if !(low.is_finite() && high.is_finite()) {
                 break;
             }
             next = 0.5 * (low + high);
         }
-        let moved = (next - offset).abs();
         offset = next;
         (solution, value) = evaluate(gamma, group, offset);
-        if moved <= 1e-9 * offset.abs() {
+        if newton && step.abs() <= 1e-9 * offset.abs() {
             // Newton converges quadratically: after a step this small the error is
             // far below one ulp, so this evaluation is the answer.
             break;
@@ -253,13 +258,16 @@ fn solve_lambda(
         } else {
             high = lambda;
         }
-        let mut next = lambda - residual / excess_slope;
-        if !(next > low && next < high) {
-            next = 0.5 * (low + high);
-        }
+        let step = -residual / excess_slope;
         let tolerance = 1e-10 * (lambda.abs() + gamma.min(1.0)) + f64::MIN_POSITIVE;
-        if (next - lambda).abs() <= tolerance || high - low <= tolerance {
+        let mut next = lambda + step;
+        if step.abs() <= tolerance {
+            // Newton converges quadratically: after a step this small only a
+            // final pass of the inner solves at the new λ remains.
             finishing = true;
+        } else if !(next > low && next < high) {
+            next = 0.5 * (low + high);
+            finishing = high - low <= 4.0 * f64::EPSILON * lambda.abs();
         }
         lambda = next;
     }
@@ -325,6 +333,36 @@ impl Solution {
         WarmStart {
             lambda: self.lambda,
             groups: self.groups.clone(),
+        }
+    }
+
+    /// A start for γ extrapolated linearly from this solution and an earlier one.
+    pub(crate) fn extrapolated_start(&self, earlier: &Solution, gamma: f64) -> WarmStart {
+        let span = self.gamma - earlier.gamma;
+        let fraction = if span != 0.0 {
+            (gamma - self.gamma) / span
+        } else {
+            0.0
+        };
+        let extrapolate = |now: f64, before: f64| {
+            let guess = now + (now - before) * fraction;
+            if guess.is_finite() {
+                guess
+            } else {
+                now
+            }
+        };
+        WarmStart {
+            lambda: extrapolate(self.lambda, earlier.lambda),
+            groups: self
+                .groups
+                .iter()
+                .zip(&earlier.groups)
+                .map(|(now, before)| GroupSolution {
+                    offset: extrapolate(now.offset, before.offset),
+                    ..*now
+                })
+                .collect(),
         }
     }
 
