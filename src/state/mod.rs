@@ -2,3 +2,5 @@
 //! results derived from it. Plain Rust, tested natively.
 
 pub mod classes;
+pub mod config;
+pub mod readout;

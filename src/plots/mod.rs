@@ -1,0 +1,178 @@
+//! Drawing functions, generic over plotters' `DrawingBackend`: the same function
+//! draws on the page's canvas, into an SVG file for export, and into an SVG
+//! string in native tests.
+
+pub mod distribution;
+pub mod entropy;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::RGBColor;
+
+use crate::core::Regime;
+
+/// Colours and sizes of a plot. Colours follow the Okabe–Ito palette, which
+/// stays distinguishable with the common forms of colour blindness; regimes are
+/// told apart by marker shape as well.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Theme {
+    /// Background fill.
+    pub background: RGBColor,
+    /// Axis labels and text.
+    pub text: RGBColor,
+    /// Light grid lines.
+    pub grid: RGBColor,
+    /// The data distribution P.
+    pub data: RGBColor,
+    /// Amplified classes.
+    pub amplified: RGBColor,
+    /// Suppressed (head) classes.
+    pub suppressed: RGBColor,
+    /// Over-suppressed (rare) classes.
+    pub over_suppressed: RGBColor,
+    /// Classes left unchanged.
+    pub unchanged: RGBColor,
+    /// Second curve colour (focal-entropy).
+    pub accent: RGBColor,
+    /// Device pixels per CSS pixel: sizes and fonts are multiplied by it.
+    pub scale: f64,
+}
+
+impl Theme {
+    /// Light theme at the given device-pixel ratio.
+    pub fn light(scale: f64) -> Self {
+        Theme {
+            background: RGBColor(255, 255, 255),
+            text: RGBColor(34, 34, 34),
+            grid: RGBColor(230, 230, 230),
+            data: RGBColor(153, 153, 153),
+            amplified: RGBColor(0, 158, 115),
+            suppressed: RGBColor(0, 114, 178),
+            over_suppressed: RGBColor(213, 94, 0),
+            unchanged: RGBColor(120, 120, 120),
+            accent: RGBColor(230, 159, 0),
+            scale: sanitize_scale(scale),
+        }
+    }
+
+    /// Dark theme at the given device-pixel ratio.
+    pub fn dark(scale: f64) -> Self {
+        Theme {
+            background: RGBColor(24, 26, 31),
+            text: RGBColor(225, 225, 225),
+            grid: RGBColor(55, 58, 66),
+            data: RGBColor(120, 124, 132),
+            amplified: RGBColor(0, 190, 140),
+            suppressed: RGBColor(86, 180, 233),
+            over_suppressed: RGBColor(240, 130, 40),
+            unchanged: RGBColor(160, 160, 160),
+            accent: RGBColor(240, 180, 40),
+            scale: sanitize_scale(scale),
+        }
+    }
+
+    /// The colour of a regime.
+    pub fn regime_color(&self, regime: Regime) -> RGBColor {
+        match regime {
+            Regime::Amplified => self.amplified,
+            Regime::Suppressed => self.suppressed,
+            Regime::OverSuppressed => self.over_suppressed,
+            Regime::Unchanged | Regime::Absent => self.unchanged,
+        }
+    }
+
+    /// A length in device pixels for `css_pixels` CSS pixels.
+    pub fn px(&self, css_pixels: f64) -> i32 {
+        (css_pixels * self.scale).round() as i32
+    }
+
+    /// Font of the given CSS size in the theme's text colour.
+    pub fn font(&self, css_size: f64) -> TextStyle<'static> {
+        ("sans-serif", css_size * self.scale)
+            .into_font()
+            .color(&self.text)
+    }
+}
+
+/// A device-pixel ratio clamped to 0.5–4 (NaN becomes 1).
+fn sanitize_scale(scale: f64) -> f64 {
+    if scale.is_finite() {
+        scale.clamp(0.5, 4.0)
+    } else {
+        1.0
+    }
+}
+
+/// Draws the marker of a regime centred at a pixel of `area`: ▲ amplified,
+/// ▼ suppressed, ✕ over-suppressed, ● unchanged, so that regimes differ by shape
+/// as well as colour.
+pub fn draw_regime_marker<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+    regime: Regime,
+    theme: &Theme,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let size = theme.px(4.5);
+    let color = theme.regime_color(regime);
+    match regime {
+        Regime::Amplified => area.draw(&Polygon::new(
+            vec![(x - size, y + size), (x + size, y + size), (x, y - size)],
+            color.filled(),
+        )),
+        Regime::Suppressed => area.draw(&Polygon::new(
+            vec![(x - size, y - size), (x + size, y - size), (x, y + size)],
+            color.filled(),
+        )),
+        Regime::OverSuppressed => area.draw(&Cross::new(
+            (x, y),
+            size,
+            color.stroke_width(theme.px(2.0).max(1) as u32),
+        )),
+        Regime::Unchanged | Regime::Absent => {
+            area.draw(&Circle::new((x, y), size - 1, color.filled()))
+        }
+    }
+}
+
+/// The pixel of `area` at which a chart draws a coordinate.
+pub fn pixel_in<DB: DrawingBackend, X: Ranged, Y: Ranged>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    coord: &(X::ValueType, Y::ValueType),
+) -> (i32, i32) {
+    let (x, y) = chart.backend_coord(coord);
+    let (base_x, base_y) = area.get_base_pixel();
+    (x - base_x, y - base_y)
+}
+
+/// Axis-label text of a probability: plain decimals down to 0.001, powers of ten below.
+pub fn format_probability(value: f64) -> String {
+    if value == 0.0 {
+        "0".into()
+    } else if value.abs() >= 1e-3 {
+        let text = format!("{value:.3}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        format!("{value:.0e}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probabilities_format_compactly() {
+        assert_eq!(format_probability(0.5), "0.5");
+        assert_eq!(format_probability(0.125), "0.125");
+        assert_eq!(format_probability(1e-6), "1e-6");
+        assert_eq!(format_probability(0.0), "0");
+    }
+
+    #[test]
+    fn scale_is_sanitised() {
+        assert_eq!(Theme::light(f64::NAN).scale, 1.0);
+        assert_eq!(Theme::dark(10.0).scale, 4.0);
+        assert_eq!(Theme::light(2.0).px(3.0), 6);
+    }
+}

@@ -1,0 +1,194 @@
+//! What the page shows as numbers: the per-class table (sortable) and the summary.
+
+use crate::core::{Regime, Solution};
+
+use super::config::{ClassRow, Units};
+
+/// One row of the per-class table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableRow {
+    /// Zero-based class index (input order).
+    pub class: usize,
+    /// Label.
+    pub label: String,
+    /// Count as entered.
+    pub count: f64,
+    /// Data probability.
+    pub p: f64,
+    /// Reshaped probability.
+    pub q: f64,
+    /// `q/p`, `None` for an absent class.
+    pub ratio: Option<f64>,
+    /// Regime.
+    pub regime: Regime,
+}
+
+/// Column the table is sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortColumn {
+    /// Input order.
+    #[default]
+    Class,
+    /// Label text.
+    Label,
+    /// Count.
+    Count,
+    /// p.
+    P,
+    /// q*.
+    Q,
+    /// q*/p.
+    Ratio,
+    /// Regime name.
+    Regime,
+}
+
+/// Builds the table rows of a solution in input order.
+pub fn table_rows(solution: &Solution, classes: &[ClassRow]) -> Vec<TableRow> {
+    classes
+        .iter()
+        .enumerate()
+        .map(|(class, row)| TableRow {
+            class,
+            label: row.label.clone(),
+            count: row.count,
+            p: solution.p(class),
+            q: solution.q(class),
+            ratio: solution.ratio(class),
+            regime: solution.regime(class),
+        })
+        .collect()
+}
+
+/// Sorts rows by a column, ascending or descending; ties keep input order.
+pub fn sort_rows(rows: &mut [TableRow], column: SortColumn, descending: bool) {
+    rows.sort_by(|a, b| {
+        let order = match column {
+            SortColumn::Class => a.class.cmp(&b.class),
+            SortColumn::Label => a.label.to_lowercase().cmp(&b.label.to_lowercase()),
+            SortColumn::Count => a.count.total_cmp(&b.count),
+            SortColumn::P => a.p.total_cmp(&b.p),
+            SortColumn::Q => a.q.total_cmp(&b.q),
+            SortColumn::Ratio => a.ratio.unwrap_or(-1.0).total_cmp(&b.ratio.unwrap_or(-1.0)),
+            SortColumn::Regime => a.regime.name().cmp(b.regime.name()),
+        };
+        let order = if descending { order.reverse() } else { order };
+        order.then(a.class.cmp(&b.class))
+    });
+}
+
+/// Formats a number with `digits` significant digits, in scientific notation
+/// outside 10⁻³…10⁶.
+pub fn format_significant(value: f64, digits: usize) -> String {
+    if !value.is_finite() {
+        return "—".into();
+    }
+    if value == 0.0 {
+        return "0".into();
+    }
+    let magnitude = value.abs().log10().floor() as i32;
+    if (-3..6).contains(&magnitude) {
+        let decimals = (digits as i32 - 1 - magnitude).max(0) as usize;
+        format!("{value:.decimals$}")
+    } else {
+        format!("{value:.*e}", digits.saturating_sub(1))
+    }
+}
+
+/// The summary numbers, with entropies in the chosen unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// μ (dimensionless).
+    pub mu: f64,
+    /// FE_γ(P, Q*).
+    pub fe_min: f64,
+    /// FE_γ(P, P).
+    pub fe_at_p: f64,
+    /// H(P).
+    pub shannon_p: f64,
+    /// H(Q*).
+    pub shannon_q: f64,
+    /// KL(P‖Q*).
+    pub kl_p_q: f64,
+    /// H(Q*)/ln K: 1 means uniform.
+    pub uniformity: f64,
+    /// The unit of the entropies.
+    pub units: Units,
+}
+
+impl Summary {
+    /// Collects the summary of a solution in a unit.
+    pub fn new(solution: &Solution, units: Units) -> Self {
+        let factor = units.from_nats();
+        let classes = solution.problem().positive_class_count();
+        let uniform = (classes as f64).ln();
+        Summary {
+            mu: solution.mu(),
+            fe_min: solution.fe_min() * factor,
+            fe_at_p: solution.fe_at_p() * factor,
+            shannon_p: solution.shannon_p() * factor,
+            shannon_q: solution.shannon_q() * factor,
+            kl_p_q: solution.kl_p_q() * factor,
+            uniformity: if uniform > 0.0 {
+                solution.shannon_q() / uniform
+            } else {
+                1.0
+            },
+            units,
+        }
+    }
+
+    /// (name, formatted value) pairs in display order.
+    pub fn entries(&self) -> Vec<(&'static str, String)> {
+        let unit = self.units.name();
+        let with_unit = |v: f64| format!("{} {unit}", format_significant(v, 6));
+        vec![
+            ("μ", format_significant(self.mu, 6)),
+            ("FE(P, Q*)", with_unit(self.fe_min)),
+            ("FE(P, P)", with_unit(self.fe_at_p)),
+            ("H(P)", with_unit(self.shannon_p)),
+            ("H(Q*)", with_unit(self.shannon_q)),
+            ("KL(P‖Q*)", with_unit(self.kl_p_q)),
+            ("H(Q*)/ln K", format_significant(self.uniformity, 4)),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::solve;
+
+    #[test]
+    fn significant_digits() {
+        assert_eq!(format_significant(0.846375629, 6), "0.846376");
+        assert_eq!(format_significant(15.3624, 4), "15.36");
+        assert_eq!(format_significant(1.5e-7, 4), "1.500e-7");
+        assert_eq!(format_significant(0.0, 4), "0");
+        assert_eq!(format_significant(f64::NAN, 4), "—");
+        assert_eq!(format_significant(1234567.0, 4), "1.235e6");
+    }
+
+    #[test]
+    fn table_rows_carry_the_solution() {
+        let classes = vec![ClassRow::new("cows", 99.0), ClassRow::new("tiger", 1.0)];
+        let solution = solve(&[99.0, 1.0], 2.0, None).unwrap();
+        let mut rows = table_rows(&solution, &classes);
+        assert_eq!(rows[1].label, "tiger");
+        assert_eq!(rows[1].q, solution.q(1));
+        assert_eq!(rows[1].regime, Regime::Amplified);
+        sort_rows(&mut rows, SortColumn::Ratio, true);
+        assert_eq!(rows[0].label, "tiger");
+        sort_rows(&mut rows, SortColumn::Label, false);
+        assert_eq!(rows[0].label, "cows");
+    }
+
+    #[test]
+    fn summary_converts_units() {
+        let solution = solve(&[1.0, 1.0], 0.0, None).unwrap();
+        let bits = Summary::new(&solution, Units::Bits);
+        assert!((bits.shannon_p - 1.0).abs() < 1e-15);
+        assert!((bits.uniformity - 1.0).abs() < 1e-15);
+        assert_eq!(bits.entries()[3], ("H(P)", "1.00000 bits".to_string()));
+    }
+}

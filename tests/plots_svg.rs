@@ -1,0 +1,173 @@
+//! The drawing functions rendered to SVG natively: bars, markers, labels and
+//! the γ marker land where they should.
+
+use focal_entropy_explorer::core::{gamma_grid, solve, FocalProblem};
+use focal_entropy_explorer::plots::distribution::{draw_distribution, ClassBars};
+use focal_entropy_explorer::plots::entropy::{draw_entropy, EntropyCurves};
+use focal_entropy_explorer::plots::Theme;
+use plotters::prelude::*;
+
+fn rgb(color: RGBColor) -> String {
+    format!("#{:02X}{:02X}{:02X}", color.0, color.1, color.2)
+}
+
+fn distribution_svg(counts: &[f64], gamma: f64, log_scale: bool) -> String {
+    let solution = solve(counts, gamma, None).unwrap();
+    let labels: Vec<String> = (0..counts.len()).map(|i| format!("c{i}")).collect();
+    let (p, q, regimes) = (solution.p_all(), solution.q_all(), solution.regimes());
+    let bars = ClassBars {
+        labels: &labels,
+        p: &p,
+        q: &q,
+        regimes: &regimes,
+    };
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (800, 400)).into_drawing_area();
+        draw_distribution(&area, &bars, log_scale, &Theme::light(1.0)).unwrap();
+        area.present().unwrap();
+    }
+    svg
+}
+
+/// The contents of every `<text>` element.
+fn texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|chunk| {
+            let body = chunk.split_once('>')?.1;
+            Some(body.split("</text>").next()?.trim().to_string())
+        })
+        .collect()
+}
+
+fn has_text(svg: &str, text: &str) -> bool {
+    texts(svg).iter().any(|t| t == text)
+}
+
+fn count_filled_rects(svg: &str, color: RGBColor) -> usize {
+    let fill = format!("fill=\"{}\"", rgb(color));
+    svg.lines()
+        .filter(|l| l.contains("<rect") && l.contains(&fill))
+        .count()
+}
+
+#[test]
+fn bars_for_every_class_coloured_by_regime() {
+    let theme = Theme::light(1.0);
+    let counts: Vec<f64> = (0..10).map(|i| 100f64.powf(-(i as f64) / 9.0)).collect();
+    let svg = distribution_svg(&counts, 1.0, false);
+    // One P bar per class plus the legend box.
+    assert_eq!(count_filled_rects(&svg, theme.data), 10 + 1);
+    // γ = 1: head suppressed, c1..c5 amplified, c6..c9 over-suppressed (+1 legend box each).
+    assert_eq!(count_filled_rects(&svg, theme.suppressed), 1 + 1);
+    assert_eq!(count_filled_rects(&svg, theme.amplified), 5 + 1);
+    assert_eq!(count_filled_rects(&svg, theme.over_suppressed), 4 + 1);
+    // Class labels and axis titles are drawn.
+    for text in [
+        "c0",
+        "c9",
+        "probability",
+        "class",
+        "P (data)",
+        "Q* over-suppressed ✕",
+    ] {
+        assert!(has_text(&svg, text), "missing {text}");
+    }
+}
+
+#[test]
+fn log_scale_labels_powers_of_ten() {
+    let svg = distribution_svg(&[1_000_000.0, 1.0], 2.0, true);
+    assert!(has_text(&svg, "probability (log scale)"));
+    assert!(has_text(&svg, "1e-6"), "a label at 10⁻⁶: {:?}", texts(&svg));
+}
+
+#[test]
+fn many_classes_become_a_rank_plot() {
+    let counts: Vec<f64> = (0..1000)
+        .map(|i| (1000.0 * 0.995f64.powi(i)).round() + 1.0)
+        .collect();
+    let svg = distribution_svg(&counts, 2.0, true);
+    assert!(has_text(&svg, "class rank (most frequent first)"));
+    // One 1000-point polyline each for P and Q*, and no per-class bars.
+    let theme = Theme::light(1.0);
+    for color in [theme.data, theme.text] {
+        let lines: Vec<&str> = svg
+            .lines()
+            .filter(|l| {
+                l.contains("<polyline") && l.contains(&format!("stroke=\"{}\"", rgb(color)))
+            })
+            .collect();
+        assert_eq!(lines.len(), 1);
+        assert_eq!(
+            lines[0]
+                .split("points=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .split_whitespace()
+                .count(),
+            1000
+        );
+    }
+    assert_eq!(count_filled_rects(&svg, Theme::light(1.0).data), 1);
+}
+
+#[test]
+fn entropy_plot_marks_the_current_gamma_where_the_axis_says() {
+    let problem = FocalProblem::new(&[99.0, 1.0], None).unwrap();
+    let sweep = problem.sweep(&gamma_grid(20.0, 64).unwrap()).unwrap();
+    let shannon: Vec<f64> = sweep.solutions().iter().map(|s| s.shannon_q()).collect();
+    let focal: Vec<f64> = sweep.solutions().iter().map(|s| s.fe_min()).collect();
+    let current = problem.solve(5.0).unwrap();
+    let gammas = sweep.gammas();
+    let curves = EntropyCurves {
+        gammas: &gammas,
+        shannon_q: &shannon,
+        fe_min: &focal,
+        shannon_p: problem.shannon_p(),
+        uniform: 2f64.ln(),
+        current: (5.0, current.shannon_q(), current.fe_min()),
+        unit: "nats",
+    };
+    let theme = Theme::light(1.0);
+    let mut svg = String::new();
+    let axis = {
+        let area = SVGBackend::with_string(&mut svg, (600, 300)).into_drawing_area();
+        let axis = draw_entropy(&area, &curves, &theme).unwrap();
+        area.present().unwrap();
+        axis
+    };
+    assert!(axis.left < axis.right && axis.right <= 600);
+    assert_eq!(axis.gamma_at(f64::from(axis.left)), 0.0);
+    assert_eq!(axis.gamma_at(f64::from(axis.right)), 20.0);
+    // The marker line is a vertical polyline at γ = 5.
+    let expected_x = axis.left + ((axis.right - axis.left) as f64 * 0.25).round() as i32;
+    let marker = svg
+        .lines()
+        .find(|l| {
+            l.contains("<polyline")
+                && l.contains(&format!("stroke=\"{}\"", rgb(theme.over_suppressed)))
+        })
+        .expect("marker line");
+    let first_x: i32 = marker
+        .split("points=\"")
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (first_x - expected_x).abs() <= 1,
+        "marker at {first_x}, expected {expected_x}"
+    );
+    assert!((axis.gamma_at(f64::from(first_x)) - 5.0).abs() < 0.1);
+    for text in ["H(Q*)", "FE(P, Q*)", "H(P)", "ln K (uniform)", "γ", "nats"] {
+        assert!(has_text(&svg, text), "missing {text}");
+    }
+}
