@@ -5,6 +5,8 @@
 //! backend) → `components` (the Leptos views, WebAssembly only).
 
 pub mod cli;
+#[cfg(target_arch = "wasm32")]
+pub mod components;
 pub mod core;
 pub mod plots;
 pub mod state;

@@ -166,6 +166,11 @@ impl FocalProblem {
         })))
     }
 
+    /// Whether two handles share the same validated data (cheap pointer comparison).
+    pub fn same_as(&self, other: &FocalProblem) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
     /// The class counts as given.
     pub fn counts(&self) -> &[f64] {
         &self.0.counts

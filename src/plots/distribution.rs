@@ -118,7 +118,7 @@ pub fn draw_distribution<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .light_line_style(theme.grid)
+        .light_line_style(theme.background)
         .bold_line_style(theme.grid)
         .axis_style(theme.text)
         .label_style(theme.font(11.0))

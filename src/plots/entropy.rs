@@ -71,7 +71,7 @@ pub fn draw_entropy<DB: DrawingBackend>(
         .build_cartesian_2d(0.0..gamma_max, 0.0..top)?;
     chart
         .configure_mesh()
-        .light_line_style(theme.grid)
+        .light_line_style(theme.background)
         .bold_line_style(theme.grid)
         .axis_style(theme.text)
         .label_style(theme.font(11.0))

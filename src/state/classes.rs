@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use super::config::{default_label, ClassRow};
+
 /// One class as entered: an optional label and its count.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClassEntry {
@@ -91,9 +93,41 @@ pub fn parse_class_list(text: &str) -> Result<Vec<ClassEntry>, ParseError> {
     Ok(classes)
 }
 
+/// The classes as `label,count` lines, the paste box's format.
+pub fn classes_as_text(classes: &[ClassRow]) -> String {
+    classes
+        .iter()
+        .map(|c| format!("{},{}", c.label, c.count))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Classes from pasted text; unlabelled counts are named "class N".
+pub fn classes_from_text(text: &str) -> Result<Vec<ClassRow>, String> {
+    let entries = parse_class_list(text).map_err(|e| e.to_string())?;
+    if entries.is_empty() {
+        return Err("enter at least one class count".into());
+    }
+    Ok(entries
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| ClassRow::new(e.label.unwrap_or_else(|| default_label(i)), e.count))
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_round_trips_through_the_paste_box_format() {
+        let classes = vec![ClassRow::new("cows", 99.0), ClassRow::new("tiger", 1.0)];
+        assert_eq!(classes_as_text(&classes), "cows,99\ntiger,1");
+        assert_eq!(classes_from_text("cows,99\ntiger,1").unwrap(), classes);
+        let unlabelled = classes_from_text("5, 3").unwrap();
+        assert_eq!(unlabelled[1], ClassRow::new("class 2", 3.0));
+        assert!(classes_from_text("").is_err());
+    }
 
     fn counts(text: &str) -> Vec<f64> {
         parse_class_list(text)

@@ -3,4 +3,5 @@
 
 pub mod classes;
 pub mod config;
+pub mod derived;
 pub mod readout;

@@ -1,0 +1,229 @@
+//! The inputs: class rows, the paste box, γ (slider and number box) and view options.
+
+use leptos::prelude::*;
+
+use super::app_state::use_app_state;
+use crate::core::MAX_GAMMA;
+use crate::state::classes::{classes_as_text, classes_from_text};
+use crate::state::config::{default_label, parse_gamma, ClassRow, Units};
+
+/// Most rows shown as editable fields; larger lists are edited in the paste box.
+pub const MAX_EDITABLE_ROWS: usize = 60;
+
+/// Editable class rows with add and remove buttons.
+#[component]
+pub fn ClassEditor() -> impl IntoView {
+    let state = use_app_state();
+    let count = move || state.classes.with(Vec::len);
+    let set_label = move |index: usize, label: String| {
+        state.classes.update(|rows| {
+            if let Some(row) = rows.get_mut(index) {
+                row.label = label;
+            }
+        })
+    };
+    let set_count = move |index: usize, text: String| {
+        let value = text.trim().parse::<f64>().unwrap_or(f64::NAN);
+        state.classes.update(|rows| {
+            if let Some(row) = rows.get_mut(index) {
+                row.count = value;
+            }
+        })
+    };
+    let remove = move |index: usize| {
+        state.classes.update(|rows| {
+            if rows.len() > 1 && index < rows.len() {
+                rows.remove(index);
+            }
+        })
+    };
+    let add = move |_| {
+        state.classes.update(|rows| {
+            let label = default_label(rows.len());
+            rows.push(ClassRow::new(label, 1.0));
+        })
+    };
+    view! {
+        <Show
+            when=move || { count() <= MAX_EDITABLE_ROWS }
+            fallback=move || view! {
+                <p class="hint">{move || count()} " classes: edit them in the paste box below."</p>
+            }
+        >
+            <table class="class-rows">
+                <thead><tr><th scope="col">"Label"</th><th scope="col">"Count"</th><th></th></tr></thead>
+                <tbody>
+                    <For
+                        each=move || 0..count()
+                        key=|index| *index
+                        children=move |index| {
+                            let label = move || state.classes.with(|r| r.get(index).map(|c| c.label.clone()).unwrap_or_default());
+                            let value = move || state.classes.with(|r| r.get(index).map(|c| if c.count.is_nan() { String::new() } else { c.count.to_string() }).unwrap_or_default());
+                            view! {
+                                <tr>
+                                    <td><input type="text" class="label-input" aria-label=format!("label of class {}", index + 1)
+                                        prop:value=label on:input=move |e| set_label(index, event_target_value(&e)) /></td>
+                                    <td><input type="text" inputmode="decimal" class="count-input" aria-label=format!("count of class {}", index + 1)
+                                        prop:value=value on:change=move |e| set_count(index, event_target_value(&e)) /></td>
+                                    <td><button class="icon" title="Remove this class" aria-label=format!("remove class {}", index + 1)
+                                        disabled=move || count() <= 1 on:click=move |_| remove(index)>"×"</button></td>
+                                </tr>
+                            }
+                        }
+                    />
+                </tbody>
+            </table>
+            <button class="secondary" on:click=add>"+ Add class"</button>
+        </Show>
+    }
+}
+
+/// A text box that accepts `99, 1`, one count per line, or `label,count` lines.
+#[component]
+pub fn PasteBox() -> impl IntoView {
+    let state = use_app_state();
+    let text = RwSignal::new(state.classes.with_untracked(|c| classes_as_text(c)));
+    let parse_error = RwSignal::new(None::<String>);
+    let typing = StoredValue::new(false);
+    // Keep the box in step with edits made elsewhere (rows, presets, links).
+    Effect::new(move |_| {
+        let current = state.classes.with(|c| classes_as_text(c));
+        if !typing.get_value() {
+            text.set(current);
+        }
+        typing.set_value(false);
+    });
+    let on_input = move |event| {
+        let value = event_target_value(&event);
+        text.set(value.clone());
+        match classes_from_text(&value) {
+            Ok(classes) => {
+                parse_error.set(None);
+                typing.set_value(true);
+                state.classes.set(classes);
+            }
+            Err(message) => parse_error.set(Some(message)),
+        }
+    };
+    view! {
+        <label for="counts-input" class="field-label">"Paste counts"</label>
+        <textarea
+            id="counts-input"
+            data-testid="counts-input"
+            rows="5"
+            spellcheck="false"
+            placeholder="99, 1   or one count per line   or label,count lines"
+            aria-describedby="counts-help"
+            aria-invalid=move || parse_error.with(Option::is_some).to_string()
+            prop:value=move || text.get()
+            on:input=on_input
+        ></textarea>
+        <p id="counts-help" class="hint">"Accepts " <code>"99, 1"</code> ", one count per line, or " <code>"label,count"</code> " lines."</p>
+        <Show when=move || parse_error.with(Option::is_some)>
+            <p class="error" role="alert" data-testid="paste-error">{move || parse_error.get().unwrap_or_default()}</p>
+        </Show>
+    }
+}
+
+/// The γ slider (0 to γ_max) and number box (0 to 100).
+#[component]
+pub fn GammaControl() -> impl IntoView {
+    let state = use_app_state();
+    let typed = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let set_gamma = move |value: f64| {
+        if value > state.gamma_max.get_untracked() {
+            state.gamma_max.set(value.ceil().min(MAX_GAMMA));
+        }
+        state.gamma.set(value);
+    };
+    let on_slider = move |event| {
+        if let Ok(value) = parse_gamma(&event_target_value(&event)) {
+            typed.set(None);
+            error.set(None);
+            set_gamma(value);
+        }
+    };
+    let on_number = move |event| {
+        let value = event_target_value(&event);
+        match parse_gamma(&value) {
+            Ok(gamma) => {
+                error.set(None);
+                typed.set(None);
+                set_gamma(gamma);
+            }
+            Err(message) => {
+                typed.set(Some(value));
+                error.set(Some(message));
+            }
+        }
+    };
+    let shown = move || {
+        typed
+            .get()
+            .unwrap_or_else(|| format!("{}", (state.gamma.get() * 1000.0).round() / 1000.0))
+    };
+    view! {
+        <div class="gamma-control">
+            <label for="gamma-slider" class="field-label">"Focal parameter γ"</label>
+            <input
+                id="gamma-slider"
+                data-testid="gamma-slider"
+                type="range"
+                min="0"
+                max=move || state.gamma_max.get().to_string()
+                step="0.01"
+                prop:value=move || state.gamma.get().to_string()
+                on:input=on_slider
+            />
+            <input
+                data-testid="gamma-input"
+                type="number"
+                min="0"
+                max=MAX_GAMMA.to_string()
+                step="0.1"
+                aria-label="γ value"
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                prop:value=shown
+                on:input=on_number
+            />
+            <Show when=move || error.with(Option::is_some)>
+                <span class="error" role="alert" data-testid="gamma-error">{move || error.get().unwrap_or_default()}</span>
+            </Show>
+        </div>
+    }
+}
+
+/// Log scale, units and γ_max.
+#[component]
+pub fn ViewOptions() -> impl IntoView {
+    let state = use_app_state();
+    let on_gamma_max = move |event| {
+        if let Ok(value) = parse_gamma(&event_target_value(&event)) {
+            if value >= 1.0 {
+                state.gamma_max.set(value);
+                if state.gamma.get_untracked() > value {
+                    state.gamma.set(value);
+                }
+            }
+        }
+    };
+    view! {
+        <div class="view-options">
+            <label><input type="checkbox" data-testid="log-scale"
+                prop:checked=move || state.log_scale.get()
+                on:change=move |e| state.log_scale.set(event_target_checked(&e)) />" log-scale y axis"</label>
+            <label>"Units "
+                <select data-testid="units" on:change=move |e| state.units.set(if event_target_value(&e) == "bits" { Units::Bits } else { Units::Nats })
+                    prop:value=move || state.units.get().name()>
+                    <option value="nats">"nats"</option>
+                    <option value="bits">"bits"</option>
+                </select>
+            </label>
+            <label>"γ max "
+                <input type="number" min="1" max=MAX_GAMMA.to_string() step="1" class="short" data-testid="gamma-max"
+                    prop:value=move || state.gamma_max.get().to_string() on:change=on_gamma_max />
+            </label>
+        </div>
+    }
+}

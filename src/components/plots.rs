@@ -1,0 +1,92 @@
+//! The plot panels: each wires signals to a drawing function of `crate::plots`.
+
+use leptos::prelude::*;
+
+use super::app_state::use_app_state;
+use super::canvas::PlotCanvas;
+use crate::plots::distribution::{draw_distribution, ClassBars};
+use crate::plots::entropy::{draw_entropy, EntropyCurves, GammaAxis};
+use crate::state::derived::entropy_series;
+
+/// "Reshaped distribution": P and Q* per class.
+#[component]
+pub fn DistributionPlot() -> impl IntoView {
+    let state = use_app_state();
+    let draw = move |area: &super::canvas::CanvasArea, theme: &crate::plots::Theme| {
+        let log_scale = state.log_scale.get();
+        let labels = state.labels.get();
+        state.solution.with(|solution| {
+            let Some(solution) = solution else { return };
+            if labels.len() != solution.problem().class_count() {
+                return;
+            }
+            let (p, q, regimes) = (solution.p_all(), solution.q_all(), solution.regimes());
+            let bars = ClassBars {
+                labels: &labels,
+                p: &p,
+                q: &q,
+                regimes: &regimes,
+            };
+            let _ = draw_distribution(area, &bars, log_scale, theme);
+        });
+    };
+    let label = Signal::derive(move || {
+        format!(
+            "Bar chart of P and Q* for each class at γ = {:.2}",
+            state.gamma.get()
+        )
+    });
+    view! {
+        <PlotCanvas test_id="plot-distribution" label=label aspect=0.5 draw=draw />
+    }
+}
+
+/// "Entropy versus γ": click or drag to set γ.
+#[component]
+pub fn EntropyPlot() -> impl IntoView {
+    let state = use_app_state();
+    let axis = StoredValue::new(None::<GammaAxis>);
+    let draw = move |area: &super::canvas::CanvasArea, theme: &crate::plots::Theme| {
+        let units = state.units.get();
+        let factor = units.from_nats();
+        let gamma = state.gamma.get();
+        let current = state.solution.with(|s| {
+            s.as_ref()
+                .map(|s| (s.shannon_q() * factor, s.fe_min() * factor))
+        });
+        state.sweep.with(|sweep| {
+            let (Some(sweep), Some((shannon, focal))) = (sweep, current) else {
+                return;
+            };
+            let (gammas, shannon_q, fe_min) = entropy_series(sweep, units);
+            let problem = sweep.solutions()[0].problem();
+            let curves = EntropyCurves {
+                gammas: &gammas,
+                shannon_q: &shannon_q,
+                fe_min: &fe_min,
+                shannon_p: problem.shannon_p() * factor,
+                uniform: (problem.positive_class_count() as f64).ln() * factor,
+                current: (gamma, shannon, focal),
+                unit: units.name(),
+            };
+            if let Ok(drawn) = draw_entropy(area, &curves, theme) {
+                axis.set_value(Some(drawn));
+            }
+        });
+    };
+    let on_pointer = Callback::new(move |x: f64| {
+        if let Some(axis) = axis.get_value() {
+            let gamma = (axis.gamma_at(x) * 100.0).round() / 100.0;
+            state.gamma.set(gamma);
+        }
+    });
+    let label = Signal::derive(move || {
+        format!(
+            "Line chart of H(Q*) and the minimal focal-entropy against γ; the marker is at γ = {:.2}. Click to set γ.",
+            state.gamma.get()
+        )
+    });
+    view! {
+        <PlotCanvas test_id="plot-entropy" label=label aspect=0.42 draw=draw on_pointer=on_pointer />
+    }
+}

@@ -1,0 +1,99 @@
+//! Results derived from the configuration: the validated problem, the γ-sweep
+//! behind the entropy plot and the solution at the current γ.
+
+use crate::core::{gamma_grid, FocalProblem, Solution, Sweep};
+
+use super::config::{ClassRow, Units, MAX_PAGE_CLASSES, SWEEP_POINTS};
+
+/// Validates the classes for solving: the core's checks plus the page's class limit.
+pub fn problem_for(classes: &[ClassRow], alpha: Option<&[f64]>) -> Result<FocalProblem, String> {
+    if classes.len() > MAX_PAGE_CLASSES {
+        return Err(format!(
+            "{} classes is more than this page shows ({MAX_PAGE_CLASSES}); the focal command-line tool takes up to a million",
+            classes.len()
+        ));
+    }
+    let counts: Vec<f64> = classes.iter().map(|c| c.count).collect();
+    FocalProblem::new(&counts, alpha).map_err(|e| e.to_string())
+}
+
+/// The sweep over `SWEEP_POINTS` evenly spaced γ from 0 to `gamma_max`.
+pub fn sweep_for(problem: &FocalProblem, gamma_max: f64) -> Result<Sweep, String> {
+    let grid = gamma_grid(gamma_max, SWEEP_POINTS).map_err(|e| e.to_string())?;
+    problem.sweep(&grid).map_err(|e| e.to_string())
+}
+
+/// The solution at γ, warm-started from the nearest point of the sweep when the
+/// sweep belongs to the same problem.
+pub fn solve_at(
+    problem: &FocalProblem,
+    sweep: Option<&Sweep>,
+    gamma: f64,
+) -> Result<Solution, String> {
+    let nearest = sweep.and_then(|sweep| {
+        let solutions = sweep.solutions();
+        let step = sweep.gamma_max() / (solutions.len().max(2) - 1) as f64;
+        let index = ((gamma / step).round() as usize).min(solutions.len().checked_sub(1)?);
+        solutions
+            .get(index)
+            .filter(|s| s.problem().same_as(problem))
+    });
+    match nearest {
+        Some(near) => problem.solve_near(gamma, near),
+        None => problem.solve(gamma),
+    }
+    .map_err(|e| e.to_string())
+}
+
+/// The sweep's curves in a unit: (γ, H(Q*), FE(P,Q*)).
+pub fn entropy_series(sweep: &Sweep, units: Units) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let factor = units.from_nats();
+    let solutions = sweep.solutions();
+    (
+        sweep.gammas(),
+        solutions.iter().map(|s| s.shannon_q() * factor).collect(),
+        solutions.iter().map(|s| s.fe_min() * factor).collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::config::default_classes;
+
+    #[test]
+    fn warm_started_solution_equals_a_fresh_one() {
+        let problem = problem_for(&default_classes(), None).unwrap();
+        let sweep = sweep_for(&problem, 20.0).unwrap();
+        assert_eq!(sweep.solutions().len(), SWEEP_POINTS);
+        let warm = solve_at(&problem, Some(&sweep), 3.3).unwrap();
+        let fresh = problem.solve(3.3).unwrap();
+        assert!((warm.q(1) / fresh.q(1) - 1.0).abs() < 1e-13);
+        // A sweep of another problem is not used.
+        let other = problem_for(&[ClassRow::new("a", 1.0), ClassRow::new("b", 3.0)], None).unwrap();
+        let solution = solve_at(&other, Some(&sweep), 3.3).unwrap();
+        assert!((solution.p(1) - 0.75).abs() < 1e-15);
+    }
+
+    #[test]
+    fn invalid_classes_are_messages() {
+        let error = problem_for(&[ClassRow::new("a", -1.0)], None).unwrap_err();
+        assert_eq!(
+            error,
+            "the count of class 1 is -1; counts must be finite numbers ≥ 0"
+        );
+        let many = vec![ClassRow::new("x", 1.0); MAX_PAGE_CLASSES + 1];
+        assert!(problem_for(&many, None)
+            .unwrap_err()
+            .contains("command-line tool"));
+    }
+
+    #[test]
+    fn series_are_in_the_chosen_unit() {
+        let problem = problem_for(&default_classes(), None).unwrap();
+        let sweep = sweep_for(&problem, 10.0).unwrap();
+        let (gammas, shannon_bits, _) = entropy_series(&sweep, Units::Bits);
+        assert_eq!(gammas[0], 0.0);
+        assert!((shannon_bits[0] - problem.shannon_p() / 2f64.ln()).abs() < 1e-15);
+    }
+}
