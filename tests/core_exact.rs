@@ -1,6 +1,7 @@
 //! Exact values of the focal-entropy minimiser, checked against a reference
 //! computed independently inside this file by plain nested bisection on the
 //! textbook formulas, and against 40-digit values for 99 : 1 at γ = 2.
+#![cfg(not(target_arch = "wasm32"))]
 
 use focal_entropy_explorer::core::{
     gamma_grid, reshaping_map, solve, track_class, FocalProblem, Regime,

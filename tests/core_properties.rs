@@ -1,6 +1,7 @@
 //! Property tests of the focal-entropy minimiser on random inputs: optimality,
 //! order, ties, γ = 0, minimality against random points of the simplex, and
 //! typed errors instead of panics on hostile input.
+#![cfg(not(target_arch = "wasm32"))]
 
 use focal_entropy_explorer::core::focal::{focal_loss, ln_gradient};
 use focal_entropy_explorer::core::numerics::LogitPoint;

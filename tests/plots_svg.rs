@@ -1,5 +1,6 @@
 //! The drawing functions rendered to SVG natively: bars, markers, labels and
 //! the γ marker land where they should.
+#![cfg(not(target_arch = "wasm32"))]
 
 use focal_entropy_explorer::core::{gamma_grid, solve, FocalProblem};
 use focal_entropy_explorer::plots::distribution::{draw_distribution, ClassBars};

@@ -1,0 +1,158 @@
+//! The Leptos components in real headless Chromium (wasm-bindgen-test): the app
+//! mounts, shows the core's values, reacts to typing, keeps the last valid
+//! result on bad input, and draws on its canvases.
+#![cfg(target_arch = "wasm32")]
+
+use focal_entropy_explorer::components::App;
+use focal_entropy_explorer::core::solve;
+use focal_entropy_explorer::state::readout::format_significant;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// Waits for Leptos' scheduled effects and one animation frame.
+async fn settle() {
+    for _ in 0..3 {
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = web_sys::window()
+                .unwrap()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20);
+        });
+        wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+    }
+}
+
+fn by_test_id(id: &str) -> Option<web_sys::Element> {
+    document()
+        .query_selector(&format!("#app-under-test [data-testid='{id}']"))
+        .unwrap()
+}
+
+fn table_rows() -> Vec<Vec<String>> {
+    let rows = document()
+        .query_selector_all("#app-under-test [data-testid='class-table'] tbody tr")
+        .unwrap();
+    (0..rows.length())
+        .map(|i| {
+            let row = rows
+                .item(i)
+                .unwrap()
+                .dyn_into::<web_sys::Element>()
+                .unwrap();
+            let cells = row.query_selector_all("td").unwrap();
+            (0..cells.length())
+                .map(|j| cells.item(j).unwrap().text_content().unwrap_or_default())
+                .collect()
+        })
+        .collect()
+}
+
+fn type_into(id: &str, value: &str) {
+    let element = by_test_id(id).unwrap();
+    js_sys::Reflect::set(&element, &"value".into(), &value.into()).unwrap();
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
+    element.dispatch_event(&event).unwrap();
+}
+
+/// Mounts a fresh app in its own container (the test runner's output stays).
+fn mount_fresh() {
+    if let Some(old) = document().get_element_by_id("app-under-test") {
+        old.remove();
+    }
+    let container = document().create_element("div").unwrap();
+    container.set_id("app-under-test");
+    document().body().unwrap().append_child(&container).unwrap();
+    let container = container.dyn_into::<web_sys::HtmlElement>().unwrap();
+    leptos::mount::mount_to(container, App).forget();
+}
+
+#[wasm_bindgen_test]
+async fn shows_the_cores_values_for_the_default_classes() {
+    mount_fresh();
+    settle().await;
+    let rows = table_rows();
+    assert_eq!(rows.len(), 2);
+    let solution = solve(&[99.0, 1.0], 2.0, None).unwrap();
+    assert_eq!(rows[1][0], "tiger");
+    assert_eq!(rows[1][3], format_significant(solution.q(1), 6));
+    assert_eq!(rows[1][5], "amplified");
+    let summary = by_test_id("summary").unwrap().text_content().unwrap();
+    assert!(
+        summary.contains(&format_significant(solution.mu(), 6)),
+        "{summary}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn typing_counts_and_gamma_recomputes() {
+    mount_fresh();
+    settle().await;
+    type_into("counts-input", "5, 3, 2");
+    type_into("gamma-input", "4.5");
+    settle().await;
+    let rows = table_rows();
+    assert_eq!(rows.len(), 3);
+    let solution = solve(&[5.0, 3.0, 2.0], 4.5, None).unwrap();
+    for (class, row) in rows.iter().enumerate() {
+        assert_eq!(row[0], format!("class {}", class + 1));
+        assert_eq!(row[3], format_significant(solution.q(class), 6));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn invalid_input_keeps_the_last_valid_result() {
+    mount_fresh();
+    settle().await;
+    type_into("counts-input", "0, 0");
+    settle().await;
+    let message = by_test_id("error-message")
+        .expect("an inline error")
+        .text_content()
+        .unwrap();
+    assert!(message.contains("all counts are zero"), "{message}");
+    assert_eq!(table_rows().len(), 2, "the last valid table stays");
+    type_into("gamma-input", "250");
+    settle().await;
+    assert!(by_test_id("gamma-error").is_some());
+}
+
+#[wasm_bindgen_test]
+async fn canvases_are_drawn() {
+    mount_fresh();
+    settle().await;
+    for id in ["plot-distribution", "plot-entropy"] {
+        let canvas = by_test_id(id)
+            .unwrap()
+            .dyn_into::<web_sys::HtmlCanvasElement>()
+            .unwrap();
+        assert!(canvas.width() > 0 && canvas.height() > 0, "{id} has a size");
+        let context = canvas
+            .get_context("2d")
+            .unwrap()
+            .unwrap()
+            .dyn_into::<web_sys::CanvasRenderingContext2d>()
+            .unwrap();
+        let pixels = context
+            .get_image_data(
+                0.0,
+                0.0,
+                f64::from(canvas.width()),
+                f64::from(canvas.height()),
+            )
+            .unwrap()
+            .data();
+        let first = &pixels[0..4];
+        let distinct = pixels.chunks(4).filter(|p| *p != first).count();
+        assert!(
+            distinct > 1000,
+            "{id} is drawn ({distinct} non-background pixels)"
+        );
+    }
+}
