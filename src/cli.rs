@@ -481,8 +481,7 @@ mod tests {
 
     #[test]
     fn table_is_aligned_and_labelled() {
-        let out = run(&options("--counts cows,99 --gamma 2")).unwrap_err();
-        // An inline list has no labels; a label there is a number error.
+        let out = run(&options("--counts cows,x --gamma 2")).unwrap_err();
         assert!(matches!(out, CliError::Parse(_)));
         let classes = vec![Some("cows".to_string()), Some("tiger".to_string())];
         let solution = crate::core::solve(&[99.0, 1.0], 2.0, None).unwrap();

@@ -4,7 +4,7 @@
 
 use focal_entropy_explorer::core::{gamma_grid, solve, FocalProblem};
 use focal_entropy_explorer::plots::distribution::{draw_distribution, ClassBars};
-use focal_entropy_explorer::plots::entropy::{draw_entropy, EntropyCurves};
+use focal_entropy_explorer::plots::entropy::{draw_entropy, draw_gamma_marker, EntropyCurves};
 use focal_entropy_explorer::plots::Theme;
 use plotters::prelude::*;
 
@@ -58,12 +58,24 @@ fn bars_for_every_class_coloured_by_regime() {
     let theme = Theme::light(1.0);
     let counts: Vec<f64> = (0..10).map(|i| 100f64.powf(-(i as f64) / 9.0)).collect();
     let svg = distribution_svg(&counts, 1.0, false);
-    // One P bar per class plus the legend box.
+    // One P bar per class plus the legend swatch.
     assert_eq!(count_filled_rects(&svg, theme.data), 10 + 1);
-    // γ = 1: head suppressed, c1..c5 amplified, c6..c9 over-suppressed (+1 legend box each).
-    assert_eq!(count_filled_rects(&svg, theme.suppressed), 1 + 1);
-    assert_eq!(count_filled_rects(&svg, theme.amplified), 5 + 1);
-    assert_eq!(count_filled_rects(&svg, theme.over_suppressed), 4 + 1);
+    // γ = 1: head suppressed, c1..c5 amplified, c6..c9 over-suppressed.
+    assert_eq!(count_filled_rects(&svg, theme.suppressed), 1);
+    assert_eq!(count_filled_rects(&svg, theme.amplified), 5);
+    assert_eq!(count_filled_rects(&svg, theme.over_suppressed), 4);
+    // Markers tell regimes apart by shape: ▲ and ▼ are polygons, ✕ two lines.
+    let polygons = |color: RGBColor| {
+        svg.lines()
+            .filter(|l| l.contains("<polygon") && l.contains(&format!("fill=\"{}\"", rgb(color))))
+            .count()
+    };
+    assert_eq!(
+        polygons(theme.amplified),
+        5 + 1,
+        "one ▲ per amplified class and one in the legend"
+    );
+    assert_eq!(polygons(theme.suppressed), 1 + 1);
     // Class labels and axis titles are drawn.
     for text in [
         "c0",
@@ -71,7 +83,7 @@ fn bars_for_every_class_coloured_by_regime() {
         "probability",
         "class",
         "P (data)",
-        "Q* over-suppressed ✕",
+        "Q* over-suppressed",
     ] {
         assert!(has_text(&svg, text), "missing {text}");
     }
@@ -91,24 +103,32 @@ fn many_classes_become_a_rank_plot() {
         .collect();
     let svg = distribution_svg(&counts, 2.0, true);
     assert!(has_text(&svg, "class rank (most frequent first)"));
-    // One 1000-point polyline each for P and Q*, and no per-class bars.
+    // P is one 1000-point polyline; Q* is drawn as runs coloured by regime,
+    // which share their joints: 1000 points plus one per extra run.
     let theme = Theme::light(1.0);
-    for color in [theme.data, theme.text] {
+    let polyline_points = |color: RGBColor| -> Vec<usize> {
         let stroke = format!("stroke=\"{}\"", rgb(color));
-        let long_lines = svg
-            .lines()
+        svg.lines()
             .filter(|l| l.contains("<polyline") && l.contains(&stroke))
-            .filter(|l| {
-                let points = l
-                    .split("points=\"")
-                    .nth(1)
-                    .and_then(|rest| rest.split('"').next());
-                points.is_some_and(|p| p.split_whitespace().count() == 1000)
-            })
-            .count();
-        assert_eq!(long_lines, 1);
-    }
-    assert_eq!(count_filled_rects(&svg, Theme::light(1.0).data), 1);
+            .filter_map(|l| l.split("points=\"").nth(1)?.split('"').next())
+            .map(|points| points.split_whitespace().count())
+            .collect()
+    };
+    assert!(polyline_points(theme.data).contains(&1000));
+    let runs: Vec<usize> = [theme.amplified, theme.suppressed, theme.over_suppressed]
+        .into_iter()
+        .flat_map(|c| polyline_points(c).into_iter().filter(|&n| n > 2))
+        .collect();
+    assert!(
+        runs.len() >= 2,
+        "at least a suppressed head and an amplified band: {runs:?}"
+    );
+    assert_eq!(runs.iter().sum::<usize>(), 1000 + runs.len() - 1);
+    assert_eq!(
+        count_filled_rects(&svg, Theme::light(1.0).data),
+        0,
+        "no bars in a rank plot"
+    );
 }
 
 #[test]
@@ -125,14 +145,20 @@ fn entropy_plot_marks_the_current_gamma_where_the_axis_says() {
         fe_min: &focal,
         shannon_p: problem.shannon_p(),
         uniform: 2f64.ln(),
-        current: (5.0, current.shannon_q(), current.fe_min()),
         unit: "nats",
     };
     let theme = Theme::light(1.0);
     let mut svg = String::new();
     let axis = {
         let area = SVGBackend::with_string(&mut svg, (600, 300)).into_drawing_area();
-        let axis = draw_entropy(&area, &curves, &theme).unwrap();
+        let (frame, axis) = draw_entropy(&area, &curves, &theme).unwrap();
+        draw_gamma_marker(
+            &area,
+            &frame,
+            (5.0, current.shannon_q(), current.fe_min()),
+            &theme,
+        )
+        .unwrap();
         area.present().unwrap();
         axis
     };

@@ -32,6 +32,9 @@ pub struct AppState {
     pub solution: Memo<Option<Solution>>,
 }
 
+/// Pause in editing after which the γ-sweep is recomputed, in milliseconds.
+const SWEEP_DELAY_MS: u64 = 150;
+
 /// A validated problem with its class labels.
 type ValidInput = (FocalProblem, Vec<String>);
 
@@ -83,10 +86,33 @@ impl AppState {
         let labels = Memo::new(move |_| {
             valid.with(|v| v.as_ref().map(|(_, l)| l.clone()).unwrap_or_default())
         });
+        // The sweep (256 solves) waits until edits pause, so that typing stays
+        // responsive with many classes.
+        let sweep_due = RwSignal::new(0u64);
+        let edits = StoredValue::new(0u64);
+        Effect::new(move |previous: Option<()>| {
+            problem.track();
+            gamma_max.track();
+            if previous.is_none() {
+                // The memo computes the first sweep itself when first read.
+                return;
+            }
+            let edit = edits.get_value() + 1;
+            edits.set_value(edit);
+            set_timeout(
+                move || {
+                    if edits.get_value() == edit {
+                        sweep_due.set(edit);
+                    }
+                },
+                std::time::Duration::from_millis(SWEEP_DELAY_MS),
+            );
+        });
         let sweep = Memo::new_with_compare(
             move |_| {
-                let gamma_max = gamma_max.get();
-                problem.with(|p| p.as_ref().and_then(|p| sweep_for(p, gamma_max).ok()))
+                sweep_due.track();
+                let gamma_max = gamma_max.get_untracked();
+                problem.with_untracked(|p| p.as_ref().and_then(|p| sweep_for(p, gamma_max).ok()))
             },
             always_changed,
         );

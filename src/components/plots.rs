@@ -3,16 +3,21 @@
 use leptos::prelude::*;
 
 use super::app_state::use_app_state;
-use super::canvas::PlotCanvas;
+use std::rc::Rc;
+
+use super::canvas::{CanvasArea, LayerFn, PlotCanvas};
 use crate::plots::distribution::{draw_distribution, ClassBars};
-use crate::plots::entropy::{draw_entropy, EntropyCurves, GammaAxis};
+use crate::plots::entropy::{
+    draw_entropy, draw_gamma_marker, EntropyCurves, EntropyFrame, GammaAxis,
+};
+use crate::plots::Theme;
 use crate::state::derived::entropy_series;
 
 /// "Reshaped distribution": P and Q* per class.
 #[component]
 pub fn DistributionPlot() -> impl IntoView {
     let state = use_app_state();
-    let draw = move |area: &super::canvas::CanvasArea, theme: &crate::plots::Theme| {
+    let draw = move |area: &CanvasArea, theme: &Theme| {
         let log_scale = state.log_scale.get();
         let labels = state.labels.get();
         state.solution.with(|solution| {
@@ -41,23 +46,18 @@ pub fn DistributionPlot() -> impl IntoView {
     }
 }
 
-/// "Entropy versus γ": click or drag to set γ.
+/// "Entropy versus γ": curves in the base layer, the γ marker in the overlay;
+/// click or drag to set γ.
 #[component]
 pub fn EntropyPlot() -> impl IntoView {
     let state = use_app_state();
-    let axis = StoredValue::new(None::<GammaAxis>);
-    let draw = move |area: &super::canvas::CanvasArea, theme: &crate::plots::Theme| {
+    let layout = StoredValue::new(None::<(EntropyFrame, GammaAxis)>);
+    let frame_version = RwSignal::new(0u64);
+    let draw = move |area: &CanvasArea, theme: &Theme| {
         let units = state.units.get();
-        let factor = units.from_nats();
-        let gamma = state.gamma.get();
-        let current = state.solution.with(|s| {
-            s.as_ref()
-                .map(|s| (s.shannon_q() * factor, s.fe_min() * factor))
-        });
         state.sweep.with(|sweep| {
-            let (Some(sweep), Some((shannon, focal))) = (sweep, current) else {
-                return;
-            };
+            let Some(sweep) = sweep else { return };
+            let factor = units.from_nats();
             let (gammas, shannon_q, fe_min) = entropy_series(sweep, units);
             let problem = sweep.solutions()[0].problem();
             let curves = EntropyCurves {
@@ -66,16 +66,28 @@ pub fn EntropyPlot() -> impl IntoView {
                 fe_min: &fe_min,
                 shannon_p: problem.shannon_p() * factor,
                 uniform: (problem.positive_class_count() as f64).ln() * factor,
-                current: (gamma, shannon, focal),
                 unit: units.name(),
             };
             if let Ok(drawn) = draw_entropy(area, &curves, theme) {
-                axis.set_value(Some(drawn));
+                layout.set_value(Some(drawn));
+                frame_version.update(|v| *v += 1);
             }
         });
     };
+    let overlay: LayerFn = Rc::new(move |area: &CanvasArea, theme: &Theme| {
+        frame_version.track();
+        let factor = state.units.get().from_nats();
+        let gamma = state.gamma.get();
+        let current = state.solution.with(|s| {
+            s.as_ref()
+                .map(|s| (gamma, s.shannon_q() * factor, s.fe_min() * factor))
+        });
+        if let (Some((frame, _)), Some(current)) = (layout.get_value(), current) {
+            let _ = draw_gamma_marker(area, &frame, current, theme);
+        }
+    });
     let on_pointer = Callback::new(move |x: f64| {
-        if let Some(axis) = axis.get_value() {
+        if let Some((_, axis)) = layout.get_value() {
             let gamma = (axis.gamma_at(x) * 100.0).round() / 100.0;
             state.gamma.set(gamma);
         }
@@ -87,6 +99,6 @@ pub fn EntropyPlot() -> impl IntoView {
         )
     });
     view! {
-        <PlotCanvas test_id="plot-entropy" label=label aspect=0.42 draw=draw on_pointer=on_pointer />
+        <PlotCanvas test_id="plot-entropy" label=label aspect=0.42 draw=draw overlay=overlay on_pointer=on_pointer />
     }
 }

@@ -45,15 +45,15 @@ pub fn ClassTable() -> impl IntoView {
     let sort = RwSignal::new((SortColumn::Class, false));
     let show_all = RwSignal::new(false);
     let rows = Memo::new(move |_| {
-        let classes = state.classes.get();
+        let labels = state.labels.get();
         let (column, descending) = sort.get();
         state
             .solution
             .with(|s| {
                 s.as_ref()
-                    .filter(|s| s.problem().class_count() == classes.len())
+                    .filter(|s| s.problem().class_count() == labels.len())
                     .map(|s| {
-                        let mut rows = table_rows(s, &classes);
+                        let mut rows = table_rows(s, &labels);
                         sort_rows(&mut rows, column, descending);
                         rows
                     })

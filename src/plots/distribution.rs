@@ -4,14 +4,16 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::axes::{draw_axes, draw_legend, nice_ticks, AxisSpec, Chart2d, Corner, LegendMark};
 use super::{draw_regime_marker, format_probability, pixel_in, Theme};
 use crate::core::Regime;
 
 /// Above this many classes bars become unreadable and a rank plot is drawn.
 pub const RANK_PLOT_THRESHOLD: usize = 40;
 
-/// Most points drawn as markers in the rank plot; beyond it only lines are drawn.
-const MAX_RANK_MARKERS: usize = 2_000;
+/// Most classes drawn with a marker each in the rank plot; beyond it the Q*
+/// line itself is coloured by regime (markers would overlap and cost time).
+pub const MAX_RANK_MARKERS: usize = 200;
 
 /// The per-class data of the plot, all slices of equal length.
 #[derive(Debug, Clone, Copy)]
@@ -97,8 +99,8 @@ pub fn draw_distribution<DB: DrawingBackend>(
     let x_min = if rank_plot { 0.5 } else { 0.0 };
     let mut chart = ChartBuilder::on(area)
         .margin(theme.px(10.0))
-        .x_label_area_size(theme.px(if rank_plot { 34.0 } else { 40.0 }))
-        .y_label_area_size(theme.px(52.0))
+        .x_label_area_size(theme.px(38.0))
+        .y_label_area_size(theme.px(58.0))
         .build_cartesian_2d(x_min..x_max, axis.low..axis.high)?;
     let short = |label: &str| {
         if label.chars().count() > 10 {
@@ -107,84 +109,90 @@ pub fn draw_distribution<DB: DrawingBackend>(
             label.to_string()
         }
     };
-    let x_label = |x: &f64| {
+    // Class names under the bars; with many bars only every n-th is named.
+    let every = if rank_plot {
+        1
+    } else {
+        classes.div_ceil(16).max(1)
+    };
+    let x_ticks: Vec<f64> = if rank_plot {
+        nice_ticks(1.0, classes as f64, 8)
+            .into_iter()
+            .filter(|&x| x >= 1.0)
+            .collect()
+    } else {
+        (0..classes)
+            .step_by(every)
+            .map(|i| i as f64 + 0.5)
+            .collect()
+    };
+    let x_label = |x: f64| {
         if rank_plot {
             format!("{}", x.round())
         } else {
-            let index = x.floor() as usize;
-            bars.labels.get(index).map(|l| short(l)).unwrap_or_default()
+            bars.labels
+                .get(x.floor() as usize)
+                .map(|l| short(l))
+                .unwrap_or_default()
         }
     };
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .light_line_style(theme.background)
-        .bold_line_style(theme.grid)
-        .axis_style(theme.text)
-        .label_style(theme.font(11.0))
-        .axis_desc_style(theme.font(12.0))
-        .x_desc(if rank_plot {
-            "class rank (most frequent first)"
-        } else {
-            "class"
-        })
-        .y_desc(if log_scale {
-            "probability (log scale)"
-        } else {
-            "probability"
-        })
-        .x_labels(if rank_plot { 8 } else { classes.max(1) * 2 + 1 })
-        .x_label_formatter(&|x| {
-            if rank_plot || (x.fract() - 0.5).abs() < 1e-6 {
-                x_label(x)
-            } else {
-                String::new()
-            }
-        })
-        .y_label_formatter(&|y| axis.label(*y))
-        .draw()?;
-
-    if rank_plot {
-        draw_ranks(area, &mut chart, bars, &axis, theme)?;
+    let y_ticks: Vec<f64> = if log_scale {
+        let step = ((axis.high - axis.low) / 6.0).ceil().max(1.0);
+        (0..)
+            .map(|k| axis.high.floor() - step * f64::from(k))
+            .take_while(|&y| y >= axis.low)
+            .collect()
     } else {
-        draw_bars(area, &mut chart, bars, &axis, theme)?;
-    }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(theme.background.mix(0.85))
-        .border_style(theme.grid)
-        .label_font(theme.font(11.0))
-        .draw()?;
-    Ok(())
+        nice_ticks(axis.low, axis.high, 6)
+    };
+    let y_label = |y: f64| axis.label(y);
+    let x_title = if rank_plot {
+        "class rank (most frequent first)"
+    } else {
+        "class"
+    };
+    let y_title = if log_scale {
+        "probability (log scale)"
+    } else {
+        "probability"
+    };
+    draw_axes(
+        area,
+        &mut chart,
+        &AxisSpec {
+            ticks: x_ticks,
+            label: &x_label,
+            title: x_title,
+            grid: false,
+        },
+        &AxisSpec {
+            ticks: y_ticks,
+            label: &y_label,
+            title: y_title,
+            grid: true,
+        },
+        theme,
+    )?;
+    let legend = if rank_plot {
+        draw_ranks(area, &mut chart, bars, &axis, theme)?
+    } else {
+        draw_bars(area, &mut chart, bars, &axis, theme)?
+    };
+    draw_legend(area, &chart, &legend, Corner::UpperRight, theme)
 }
 
-type Chart<'a, DB> = ChartContext<
-    'a,
-    DB,
-    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
->;
+type Chart<'a, DB> = Chart2d<'a, DB>;
 
 /// Regimes in legend order with their legend text.
 const REGIMES: [(Regime, &str); 4] = [
-    (Regime::Amplified, "Q* amplified ▲"),
-    (Regime::Suppressed, "Q* suppressed ▼"),
-    (Regime::OverSuppressed, "Q* over-suppressed ✕"),
-    (Regime::Unchanged, "Q* unchanged ●"),
+    (Regime::Amplified, "Q* amplified"),
+    (Regime::Suppressed, "Q* suppressed"),
+    (Regime::OverSuppressed, "Q* over-suppressed"),
+    (Regime::Unchanged, "Q* unchanged"),
 ];
 
-fn legend_box<DB: DrawingBackend>(
-    color: RGBColor,
-    theme: &Theme,
-) -> impl Fn((i32, i32)) -> Rectangle<(i32, i32)> {
-    let size = theme.px(10.0);
-    move |(x, y)| {
-        Rectangle::new(
-            [(x, y - size / 2), (x + size, y + size / 2)],
-            color.filled(),
-        )
-    }
-}
+/// Legend entries of a plot.
+type Legend = Vec<(LegendMark, String)>;
 
 fn draw_bars<'a, DB: DrawingBackend + 'a>(
     area: &DrawingArea<DB, Shift>,
@@ -192,18 +200,16 @@ fn draw_bars<'a, DB: DrawingBackend + 'a>(
     bars: &ClassBars,
     axis: &ProbabilityAxis,
     theme: &Theme,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+) -> Result<Legend, DrawingAreaErrorKind<DB::ErrorType>> {
     let bottom = axis.low;
-    chart
-        .draw_series(bars.p.iter().enumerate().map(|(i, &p)| {
-            let x = i as f64;
-            Rectangle::new(
-                [(x + 0.08, bottom), (x + 0.48, axis.y(p))],
-                theme.data.filled(),
-            )
-        }))?
-        .label("P (data)")
-        .legend(legend_box::<DB>(theme.data, theme));
+    chart.draw_series(bars.p.iter().enumerate().map(|(i, &p)| {
+        let x = i as f64;
+        Rectangle::new(
+            [(x + 0.08, bottom), (x + 0.48, axis.y(p))],
+            theme.data.filled(),
+        )
+    }))?;
+    let mut legend = vec![(LegendMark::Swatch(theme.data), "P (data)".to_string())];
     for (regime, name) in REGIMES {
         let members: Vec<usize> = (0..bars.q.len())
             .filter(|&i| bars.regimes[i] == regime)
@@ -212,22 +218,20 @@ fn draw_bars<'a, DB: DrawingBackend + 'a>(
             continue;
         }
         let color = theme.regime_color(regime);
-        chart
-            .draw_series(members.iter().map(|&i| {
-                let x = i as f64;
-                Rectangle::new(
-                    [(x + 0.52, bottom), (x + 0.92, axis.y(bars.q[i]))],
-                    color.filled(),
-                )
-            }))?
-            .label(name)
-            .legend(legend_box::<DB>(color, theme));
+        chart.draw_series(members.iter().map(|&i| {
+            let x = i as f64;
+            Rectangle::new(
+                [(x + 0.52, bottom), (x + 0.92, axis.y(bars.q[i]))],
+                color.filled(),
+            )
+        }))?;
         for &i in &members {
             let top = pixel_in(area, chart, &(i as f64 + 0.72, axis.y(bars.q[i])));
             draw_regime_marker(area, top, regime, theme)?;
         }
+        legend.push((LegendMark::Marker(regime), name.to_string()));
     }
-    Ok(())
+    Ok(legend)
 }
 
 fn draw_ranks<'a, DB: DrawingBackend + 'a>(
@@ -236,7 +240,7 @@ fn draw_ranks<'a, DB: DrawingBackend + 'a>(
     bars: &ClassBars,
     axis: &ProbabilityAxis,
     theme: &Theme,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+) -> Result<Legend, DrawingAreaErrorKind<DB::ErrorType>> {
     let mut order: Vec<usize> = (0..bars.p.len()).collect();
     order.sort_by(|&a, &b| bars.p[b].total_cmp(&bars.p[a]));
     let line = |values: &[f64]| -> Vec<(f64, f64)> {
@@ -247,41 +251,67 @@ fn draw_ranks<'a, DB: DrawingBackend + 'a>(
             .collect()
     };
     let width = theme.px(2.0).max(1) as u32;
-    chart
-        .draw_series(LineSeries::new(
-            line(bars.p),
-            theme.data.stroke_width(width),
-        ))?
-        .label("P (data)")
-        .legend(legend_box::<DB>(theme.data, theme));
-    chart
-        .draw_series(LineSeries::new(
-            line(bars.q),
-            theme.text.stroke_width(width),
-        ))?
-        .label("Q*")
-        .legend(legend_box::<DB>(theme.text, theme));
-    if order.len() <= MAX_RANK_MARKERS {
-        for (regime, name) in REGIMES {
-            let members: Vec<(usize, usize)> = order
-                .iter()
-                .enumerate()
-                .filter(|&(_, &i)| bars.regimes[i] == regime)
-                .map(|(rank, &i)| (rank, i))
-                .collect();
-            if members.is_empty() {
-                continue;
-            }
-            let color = theme.regime_color(regime);
-            chart
-                .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
-                .label(name)
-                .legend(legend_box::<DB>(color, theme));
-            for &(rank, i) in &members {
+    chart.draw_series(LineSeries::new(
+        line(bars.p),
+        theme.data.stroke_width(width),
+    ))?;
+    let mut legend = vec![(LegendMark::Line(theme.data), "P (data)".to_string())];
+    if order.len() > MAX_RANK_MARKERS {
+        legend.extend(draw_regime_runs(chart, bars, &order, axis, theme)?);
+        return Ok(legend);
+    }
+    chart.draw_series(LineSeries::new(
+        line(bars.q),
+        theme.text.stroke_width(width),
+    ))?;
+    legend.push((LegendMark::Line(theme.text), "Q*".to_string()));
+    for (regime, name) in REGIMES {
+        let mut present = false;
+        for (rank, &i) in order.iter().enumerate() {
+            if bars.regimes[i] == regime {
+                present = true;
                 let at = pixel_in(area, chart, &(rank as f64 + 1.0, axis.y(bars.q[i])));
                 draw_regime_marker(area, at, regime, theme)?;
             }
         }
+        if present {
+            legend.push((LegendMark::Marker(regime), name.to_string()));
+        }
     }
-    Ok(())
+    Ok(legend)
+}
+
+/// The Q* line of a large rank plot, one polyline per run of classes in the
+/// same regime, each in its regime's colour.
+fn draw_regime_runs<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart<'a, DB>,
+    bars: &ClassBars,
+    order: &[usize],
+    axis: &ProbabilityAxis,
+    theme: &Theme,
+) -> Result<Legend, DrawingAreaErrorKind<DB::ErrorType>> {
+    let width = theme.px(2.5).max(1) as u32;
+    let mut legend: Legend = Vec::new();
+    let mut start = 0;
+    while start < order.len() {
+        let regime = bars.regimes[order[start]];
+        let end = (start..order.len())
+            .find(|&rank| bars.regimes[order[rank]] != regime)
+            .unwrap_or(order.len());
+        // Include the next class's point so that consecutive runs join up.
+        let points: Vec<(f64, f64)> = (start..(end + 1).min(order.len()))
+            .map(|rank| (rank as f64 + 1.0, axis.y(bars.q[order[rank]])))
+            .collect();
+        let color = theme.regime_color(regime);
+        chart.draw_series(LineSeries::new(points, color.stroke_width(width)))?;
+        let name = REGIMES
+            .iter()
+            .find(|(r, _)| *r == regime)
+            .map_or("Q*", |(_, n)| *n);
+        if !legend.iter().any(|(_, n)| n == name) {
+            legend.push((LegendMark::Line(color), name.to_string()));
+        }
+        start = end;
+    }
+    Ok(legend)
 }

@@ -3,9 +3,11 @@
 //! marker at the current γ. Returns the pixel span of the γ axis so that a
 //! click or drag on the plot can be turned back into a γ.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::axes::{draw_axes, draw_legend, nice_ticks, AxisSpec, Corner, LegendMark};
 use super::Theme;
 
 /// The curves, already in the display unit (nats or bits).
@@ -21,10 +23,18 @@ pub struct EntropyCurves<'a> {
     pub shannon_p: f64,
     /// ln K, the entropy of the uniform distribution.
     pub uniform: f64,
-    /// The current γ and its H(Q*) and FE values.
-    pub current: (f64, f64, f64),
     /// Unit name for the axis ("nats" or "bits").
     pub unit: &'a str,
+}
+
+/// The value ranges of a drawn entropy plot: enough to rebuild its coordinates
+/// and draw the γ marker on top without redrawing the curves.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EntropyFrame {
+    /// γ_max (right end of the x axis).
+    pub gamma_max: f64,
+    /// Top of the y axis.
+    pub top: f64,
 }
 
 /// Where γ = 0 and γ = γ_max fall on the drawing, in the area's pixels.
@@ -46,12 +56,28 @@ impl GammaAxis {
     }
 }
 
-/// Draws the plot and returns the γ axis position.
+type EntropyChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The chart layout shared by the curves and the marker: same margins, same coordinates.
+fn entropy_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    frame: &EntropyFrame,
+    theme: &Theme,
+) -> Result<EntropyChart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
+    ChartBuilder::on(area)
+        .margin(theme.px(10.0))
+        .x_label_area_size(theme.px(38.0))
+        .y_label_area_size(theme.px(58.0))
+        .build_cartesian_2d(0.0..frame.gamma_max, 0.0..frame.top)
+}
+
+/// Draws the curves and reference lines; returns the frame (for the marker)
+/// and the γ axis position (for pointer input).
 pub fn draw_entropy<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     curves: &EntropyCurves,
     theme: &Theme,
-) -> Result<GammaAxis, DrawingAreaErrorKind<DB::ErrorType>> {
+) -> Result<(EntropyFrame, GammaAxis), DrawingAreaErrorKind<DB::ErrorType>> {
     area.fill(&theme.background)?;
     let gamma_max = curves.gammas.last().copied().unwrap_or(1.0).max(1e-9);
     let top = curves
@@ -64,23 +90,27 @@ pub fn draw_entropy<DB: DrawingBackend>(
         .fold(0.0f64, f64::max)
         .max(1e-3)
         * 1.08;
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(10.0))
-        .x_label_area_size(theme.px(36.0))
-        .y_label_area_size(theme.px(52.0))
-        .build_cartesian_2d(0.0..gamma_max, 0.0..top)?;
-    chart
-        .configure_mesh()
-        .light_line_style(theme.background)
-        .bold_line_style(theme.grid)
-        .axis_style(theme.text)
-        .label_style(theme.font(11.0))
-        .axis_desc_style(theme.font(12.0))
-        .x_desc("γ")
-        .y_desc(curves.unit)
-        .x_label_formatter(&|x| format!("{}", (x * 100.0).round() / 100.0))
-        .y_label_formatter(&|y| format!("{:.2}", y))
-        .draw()?;
+    let frame = EntropyFrame { gamma_max, top };
+    let mut chart = entropy_chart(area, &frame, theme)?;
+    let x_label = |x: f64| format!("{}", (x * 100.0).round() / 100.0);
+    let y_label = |y: f64| format!("{y:.2}");
+    draw_axes(
+        area,
+        &mut chart,
+        &AxisSpec {
+            ticks: nice_ticks(0.0, gamma_max, 8),
+            label: &x_label,
+            title: "γ",
+            grid: true,
+        },
+        &AxisSpec {
+            ticks: nice_ticks(0.0, top, 6),
+            label: &y_label,
+            title: curves.unit,
+            grid: true,
+        },
+        theme,
+    )?;
     let width = theme.px(2.0).max(1) as u32;
     let dashed = |y: f64, color: RGBColor| {
         DashedLineSeries::new(
@@ -90,20 +120,8 @@ pub fn draw_entropy<DB: DrawingBackend>(
             color.stroke_width(width.div_ceil(2)),
         )
     };
-    let legend_line = |color: RGBColor| {
-        let size = theme.px(14.0);
-        move |(x, y): (i32, i32)| {
-            PathElement::new(vec![(x, y), (x + size, y)], color.stroke_width(width))
-        }
-    };
-    chart
-        .draw_series(dashed(curves.uniform, theme.text))?
-        .label("ln K (uniform)")
-        .legend(legend_line(theme.text));
-    chart
-        .draw_series(dashed(curves.shannon_p, theme.data))?
-        .label("H(P)")
-        .legend(legend_line(theme.data));
+    chart.draw_series(dashed(curves.uniform, theme.text))?;
+    chart.draw_series(dashed(curves.shannon_p, theme.data))?;
     let points = |values: &[f64]| -> Vec<(f64, f64)> {
         curves
             .gammas
@@ -112,42 +130,52 @@ pub fn draw_entropy<DB: DrawingBackend>(
             .zip(values.iter().copied())
             .collect()
     };
-    chart
-        .draw_series(LineSeries::new(
-            points(curves.shannon_q),
-            theme.suppressed.stroke_width(width),
-        ))?
-        .label("H(Q*)")
-        .legend(legend_line(theme.suppressed));
-    chart
-        .draw_series(LineSeries::new(
-            points(curves.fe_min),
-            theme.accent.stroke_width(width),
-        ))?
-        .label("FE(P, Q*)")
-        .legend(legend_line(theme.accent));
-    let (gamma, shannon, focal) = curves.current;
+    chart.draw_series(LineSeries::new(
+        points(curves.shannon_q),
+        theme.suppressed.stroke_width(width),
+    ))?;
+    chart.draw_series(LineSeries::new(
+        points(curves.fe_min),
+        theme.accent.stroke_width(width),
+    ))?;
+    let legend = [
+        (LegendMark::Dashed(theme.text), "ln K (uniform)"),
+        (LegendMark::Dashed(theme.data), "H(P)"),
+        (LegendMark::Line(theme.suppressed), "H(Q*)"),
+        (LegendMark::Line(theme.accent), "FE(P, Q*)"),
+    ]
+    .map(|(mark, text)| (mark, text.to_string()));
+    draw_legend(area, &chart, &legend, Corner::LowerRight, theme)?;
+    let (left, _) = chart.backend_coord(&(0.0, 0.0));
+    let (right, _) = chart.backend_coord(&(gamma_max, 0.0));
+    let (origin_x, _) = area.get_base_pixel();
+    Ok((
+        frame,
+        GammaAxis {
+            left: left - origin_x,
+            right: right - origin_x,
+            gamma_max,
+        },
+    ))
+}
+
+/// Draws the marker of the current γ over a drawn frame: a vertical line and a
+/// dot on each curve at `(γ, H(Q*))` and `(γ, FE)`.
+pub fn draw_gamma_marker<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    frame: &EntropyFrame,
+    (gamma, shannon, focal): (f64, f64, f64),
+    theme: &Theme,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let mut chart = entropy_chart(area, frame, theme)?;
+    let width = theme.px(2.0).max(1) as u32;
     chart.draw_series(std::iter::once(PathElement::new(
-        vec![(gamma, 0.0), (gamma, top)],
+        vec![(gamma, 0.0), (gamma, frame.top)],
         theme.over_suppressed.stroke_width(width),
     )))?;
     chart.draw_series(
         [shannon, focal]
             .map(|y| Circle::new((gamma, y), theme.px(4.0), theme.over_suppressed.filled())),
     )?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(theme.background.mix(0.85))
-        .border_style(theme.grid)
-        .label_font(theme.font(11.0))
-        .draw()?;
-    let (left, _) = chart.backend_coord(&(0.0, 0.0));
-    let (right, _) = chart.backend_coord(&(gamma_max, 0.0));
-    let (origin_x, _) = area.get_base_pixel();
-    Ok(GammaAxis {
-        left: left - origin_x,
-        right: right - origin_x,
-        gamma_max,
-    })
+    Ok(())
 }

@@ -2,6 +2,7 @@
 //! draws on the page's canvas, into an SVG file for export, and into an SVG
 //! string in native tests.
 
+pub mod axes;
 pub mod distribution;
 pub mod entropy;
 

@@ -2,7 +2,7 @@
 
 use crate::core::{Regime, Solution};
 
-use super::config::{ClassRow, Units};
+use super::config::Units;
 
 /// One row of the per-class table.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,15 +43,18 @@ pub enum SortColumn {
     Regime,
 }
 
-/// Builds the table rows of a solution in input order.
-pub fn table_rows(solution: &Solution, classes: &[ClassRow]) -> Vec<TableRow> {
-    classes
+/// Builds the table rows of a solution in input order; `labels` name the
+/// solution's classes (missing labels are left empty).
+pub fn table_rows(solution: &Solution, labels: &[String]) -> Vec<TableRow> {
+    solution
+        .problem()
+        .counts()
         .iter()
         .enumerate()
-        .map(|(class, row)| TableRow {
+        .map(|(class, &count)| TableRow {
             class,
-            label: row.label.clone(),
-            count: row.count,
+            label: labels.get(class).cloned().unwrap_or_default(),
+            count,
             p: solution.p(class),
             q: solution.q(class),
             ratio: solution.ratio(class),
@@ -171,9 +174,10 @@ mod tests {
 
     #[test]
     fn table_rows_carry_the_solution() {
-        let classes = vec![ClassRow::new("cows", 99.0), ClassRow::new("tiger", 1.0)];
+        let labels = vec!["cows".to_string(), "tiger".to_string()];
         let solution = solve(&[99.0, 1.0], 2.0, None).unwrap();
-        let mut rows = table_rows(&solution, &classes);
+        let mut rows = table_rows(&solution, &labels);
+        assert_eq!(rows[0].count, 99.0);
         assert_eq!(rows[1].label, "tiger");
         assert_eq!(rows[1].q, solution.q(1));
         assert_eq!(rows[1].regime, Regime::Amplified);

@@ -1,0 +1,178 @@
+// The app in real headless Chromium against the release build.
+import { test, expect } from '@playwright/test';
+import { readdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import {
+  canvasImage, canvasIsDrawn, coreSolve, median, pasteCounts, setGamma, significant, tableRows, watchPage,
+} from './helpers.mjs';
+
+const DIST = new URL('../../dist/', import.meta.url).pathname;
+
+test('default page shows the core values for 99 cows and 1 tiger', async ({ page }) => {
+  const problems = watchPage(page);
+  await page.goto('./');
+  await expect(page.getByTestId('class-table').locator('tbody tr')).toHaveCount(2);
+  const core = coreSolve([99, 1], 2);
+  const rows = await tableRows(page);
+  expect(rows[0]).toEqual(['cows', '99', significant(core.p[0]), significant(core.q[0]), significant(core.q[0] / core.p[0]), 'suppressed']);
+  expect(rows[1]).toEqual(['tiger', '1', significant(core.p[1]), significant(core.q[1]), significant(core.q[1] / core.p[1]), 'amplified']);
+  const summary = await page.getByTestId('summary').textContent();
+  for (const value of [core.mu, core.fe_min, core.fe_at_p, core.shannon_p, core.shannon_q, core.kl_p_q]) {
+    expect(summary).toContain(significant(value));
+  }
+  await canvasIsDrawn(page, 'plot-distribution');
+  await canvasIsDrawn(page, 'plot-entropy');
+  expect(problems).toEqual([]);
+});
+
+test('typing counts and moving γ recompute the table and redraw both plots', async ({ page }) => {
+  const problems = watchPage(page);
+  await page.goto('./');
+  const counts = [5000, 2997, 1796, 1077, 645, 387, 232, 139, 83, 50];
+  await pasteCounts(page, counts.join('\n'));
+  await expect(page.getByTestId('class-table').locator('tbody tr')).toHaveCount(10);
+  const before = { distribution: await canvasImage(page, 'plot-distribution'), entropy: await canvasImage(page, 'plot-entropy') };
+  await setGamma(page, 5);
+  const core = coreSolve(counts, 5);
+  await expect.poll(async () => (await tableRows(page))[9][3]).toBe(significant(core.q[9]));
+  const rows = await tableRows(page);
+  rows.forEach((row, i) => {
+    expect(row[0]).toBe(`class ${i + 1}`);
+    expect(row[2]).toBe(significant(core.p[i]));
+    expect(row[3]).toBe(significant(core.q[i]));
+    expect(row[5]).toBe(core.regime[i]);
+  });
+  expect(await canvasImage(page, 'plot-distribution')).not.toBe(before.distribution);
+  expect(await canvasImage(page, 'plot-entropy')).not.toBe(before.entropy);
+  // The slider moves γ too.
+  await page.getByTestId('gamma-slider').fill('1');
+  await expect(page.getByTestId('gamma-input')).toHaveValue('1');
+  expect(problems).toEqual([]);
+});
+
+test('class rows can be added, edited and removed', async ({ page }) => {
+  await page.goto('./');
+  await page.getByRole('button', { name: '+ Add class' }).click();
+  await page.getByLabel('count of class 3').fill('10');
+  await page.getByLabel('count of class 3').press('Tab');
+  await page.getByLabel('label of class 3').fill('lion');
+  await expect(page.getByTestId('class-table').locator('tbody tr')).toHaveCount(3);
+  const core = coreSolve([99, 1, 10], 2);
+  await expect.poll(async () => (await tableRows(page))[2]).toEqual(
+    ['lion', '10', significant(core.p[2]), significant(core.q[2]), significant(core.q[2] / core.p[2]), core.regime[2]],
+  );
+  await page.getByRole('button', { name: 'remove class 2' }).click();
+  await expect(page.getByTestId('class-table').locator('tbody tr')).toHaveCount(2);
+  await expect(page.getByTestId('counts-input')).toHaveValue('cows,99\nlion,10');
+});
+
+test('invalid input shows an inline message and keeps the last valid result', async ({ page }) => {
+  const problems = watchPage(page);
+  await page.goto('./');
+  await page.getByTestId('counts-input').fill('10, -3');
+  await expect(page.getByTestId('error-message')).toContainText('the count of class 2 is -3');
+  await expect(page.getByTestId('class-table').locator('tbody tr')).toHaveCount(2);
+  expect((await tableRows(page))[1][0]).toBe('tiger');
+  await page.getByTestId('counts-input').fill('10, abc');
+  await expect(page.getByTestId('paste-error')).toContainText('“abc” is not a number');
+  await page.getByTestId('gamma-input').fill('101');
+  await expect(page.getByTestId('gamma-error')).toContainText('γ must be from 0 to 100');
+  await page.getByTestId('counts-input').fill('7, 3');
+  await expect(page.getByTestId('error-message')).toHaveCount(0);
+  expect(problems).toEqual([]);
+});
+
+test('clicking and dragging on the entropy plot sets γ', async ({ page }) => {
+  await page.goto('./');
+  const canvas = page.getByTestId('plot-entropy');
+  const box = await canvas.boundingBox();
+  await page.mouse.move(box.x + box.width * 0.75, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 4 });
+  await page.mouse.up();
+  const gamma = Number(await page.getByTestId('gamma-input').inputValue());
+  expect(gamma).toBeGreaterThan(8);
+  expect(gamma).toBeLessThan(14);
+});
+
+test('sorting the table and the log-scale toggle', async ({ page }) => {
+  await page.goto('./');
+  await page.getByTestId('counts-input').fill('a,5\nb,50\nc,500');
+  await page.getByRole('button', { name: 'q*/p' }).click();
+  expect((await tableRows(page)).map((r) => r[0])).toEqual(['a', 'b', 'c']);
+  await page.getByRole('button', { name: 'Label' }).click();
+  expect((await tableRows(page)).map((r) => r[0])).toEqual(['a', 'b', 'c']);
+  await page.getByRole('button', { name: 'Label' }).click();
+  expect((await tableRows(page)).map((r) => r[0])).toEqual(['c', 'b', 'a']);
+  const linear = await canvasImage(page, 'plot-distribution');
+  await page.getByTestId('log-scale').check();
+  await expect.poll(() => canvasImage(page, 'plot-distribution')).not.toBe(linear);
+});
+
+test('plots are crisp on high-DPI screens and follow the container width', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  await page.goto('./');
+  await canvasIsDrawn(page, 'plot-distribution');
+  const size = () => page.getByTestId('plot-distribution').evaluate((c) => ({ backing: c.width, css: c.getBoundingClientRect().width }));
+  const wide = await size();
+  expect(wide.backing).toBe(Math.round(wide.css * 2));
+  await page.setViewportSize({ width: 600, height: 900 });
+  await expect.poll(async () => (await size()).css).toBeLessThan(wide.css);
+  const narrow = await size();
+  expect(narrow.backing).toBe(Math.round(narrow.css * 2));
+  await context.close();
+});
+
+/** Median time from a γ change to both canvases redrawn, over `steps` changes. */
+async function gammaChangeTimes(page, steps) {
+  return page.evaluate(async (steps) => {
+    const input = document.querySelector('[data-testid="gamma-input"]');
+    const timings = () => window.__focalTimings ?? {};
+    const doneCount = () => ['plot-distribution:done', 'plot-entropy:done'].map((k) => (timings()[k] ?? []).length);
+    const times = [];
+    for (let i = 0; i < steps; i += 1) {
+      const [d0, e0] = doneCount();
+      const started = performance.now();
+      input.value = String(1 + (i % 40) * 0.25);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      for (;;) {
+        const [d, e] = doneCount();
+        if (d > d0 && e > e0) break;
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      const ends = ['plot-distribution:done', 'plot-entropy:done'].map((k) => timings()[k].at(-1));
+      times.push(Math.max(...ends) - started);
+    }
+    return times;
+  }, steps);
+}
+
+test('performance budgets (printed and recorded in the README)', async ({ page }) => {
+  const figures = {};
+  // Bundle size: release wasm + js + css, gzipped.
+  const files = readdirSync(DIST).filter((f) => /\.(wasm|js|css)$/.test(f));
+  const gzipped = files.reduce((sum, f) => sum + gzipSync(readFileSync(DIST + f), { level: 9 }).length, 0);
+  figures.bundleGzipKB = +(gzipped / 1024).toFixed(1);
+  expect(gzipped).toBeLessThanOrEqual(300 * 1024);
+
+  // First plot drawn after navigation.
+  await page.goto('./');
+  await canvasIsDrawn(page, 'plot-distribution');
+  const firstDraw = await page.evaluate(() => Math.min(
+    window.__focalTimings['plot-distribution:done'][0], window.__focalTimings['plot-entropy:done'][0],
+  ));
+  figures.firstPlotMs = +firstDraw.toFixed(1);
+  expect(firstDraw).toBeLessThanOrEqual(500);
+
+  for (const k of [100, 1000]) {
+    const counts = Array.from({ length: k }, (_, i) => Math.round(5000 * 100 ** (-i / (k - 1))) + i % 3);
+    await pasteCounts(page, counts.join('\n'));
+    await expect(page.getByTestId('class-table').locator('tbody tr')).toHaveCount(Math.min(k, 200));
+    const times = await gammaChangeTimes(page, 41);
+    figures[`gammaChangeMedianMs_K${k}`] = +median(times.slice(1)).toFixed(2);
+  }
+  console.log(`PERFORMANCE ${JSON.stringify(figures)}`);
+  expect(figures.gammaChangeMedianMs_K100).toBeLessThanOrEqual(8);
+  expect(figures.gammaChangeMedianMs_K1000).toBeLessThanOrEqual(16);
+});

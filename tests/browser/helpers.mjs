@@ -1,0 +1,83 @@
+// Shared helpers of the browser suite.
+import { execFileSync } from 'node:child_process';
+import { expect } from '@playwright/test';
+
+const FOCAL = new URL('../../target/release/focal', import.meta.url).pathname;
+
+/** The core's answer, from the `focal` command-line tool (the same Rust code, natively). */
+export function coreSolve(counts, gamma) {
+  const out = execFileSync(FOCAL, ['--counts', counts.join(','), '--gamma', String(gamma), '--json']);
+  return JSON.parse(out.toString());
+}
+
+/** The app's number format: `digits` significant digits (mirrors format_significant). */
+export function significant(value, digits = 6) {
+  if (value === 0) return '0';
+  const magnitude = Math.floor(Math.log10(Math.abs(value)));
+  if (magnitude >= -3 && magnitude < 6) return value.toFixed(Math.max(0, digits - 1 - magnitude));
+  const [mantissa, exponent] = value.toExponential(digits - 1).split('e');
+  return `${mantissa}e${Number(exponent)}`;
+}
+
+/** Cells of every row of the class table. */
+export async function tableRows(page) {
+  return page.$$eval('[data-testid="class-table"] tbody tr', (rows) =>
+    rows.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent.trim())),
+  );
+}
+
+/** Collects console errors, page errors and requests to other origins. */
+export function watchPage(page) {
+  const problems = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (!['127.0.0.1', 'localhost'].includes(url.hostname) && url.protocol !== 'data:' && url.protocol !== 'blob:') {
+      problems.push(`request to another origin: ${request.url()}`);
+    }
+  });
+  return problems;
+}
+
+/** Sets γ through the number box. */
+export async function setGamma(page, gamma) {
+  await page.getByTestId('gamma-input').fill(String(gamma));
+}
+
+/** A PNG data URL of a canvas. */
+export async function canvasImage(page, testId) {
+  return page.getByTestId(testId).evaluate((canvas) => canvas.toDataURL());
+}
+
+/** Whether a canvas has more than `minimum` pixels that differ from its corner. */
+export async function canvasIsDrawn(page, testId, minimum = 1000) {
+  const distinct = await page.getByTestId(testId).evaluate((canvas) => {
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let count = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2]) count += 1;
+    }
+    return count;
+  });
+  expect(distinct).toBeGreaterThan(minimum);
+}
+
+/** Median of numbers. */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Pastes text into the counts box: one input event, as a real paste makes
+ * (Playwright's fill types multi-line text line by line). */
+export async function pasteCounts(page, text) {
+  await page.getByTestId('counts-input').evaluate((box, value) => {
+    box.focus();
+    box.value = value;
+    box.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  }, text);
+}

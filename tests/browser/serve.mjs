@@ -1,0 +1,36 @@
+// A small static file server for the browser tests: serves `root` at `/` and
+// again under `/sub/path/` (to prove dist/ works from a sub-path).
+// Usage: node serve.mjs ROOT PORT
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+
+const root = resolve(process.argv[2] ?? '../../dist');
+const port = Number(process.argv[3] ?? 8123);
+const types = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+};
+const subPath = '/sub/path/';
+
+createServer(async (request, response) => {
+  try {
+    let path = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
+    if (path.startsWith(subPath)) path = '/' + path.slice(subPath.length);
+    if (path.endsWith('/')) path += 'index.html';
+    const file = normalize(join(root, path));
+    if (!file.startsWith(root)) throw new Error('outside root');
+    if (!(await stat(file)).isFile()) throw new Error('not a file');
+    response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+    response.end(await readFile(file));
+  } catch {
+    response.writeHead(404, { 'content-type': 'text/plain' });
+    response.end('not found');
+  }
+}).listen(port, '127.0.0.1', () => console.log(`serving ${root} on http://127.0.0.1:${port}/`));
