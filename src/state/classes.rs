@@ -93,6 +93,18 @@ pub fn parse_class_list(text: &str) -> Result<Vec<ClassEntry>, ParseError> {
     Ok(classes)
 }
 
+/// Parses a comma-separated list of numbers (as in a link's `counts=` or `alpha=`).
+pub fn parse_number_list(text: &str) -> Result<Vec<f64>, String> {
+    text.split(',')
+        .map(|part| {
+            parse_number(part).ok_or_else(|| {
+                let shown: String = part.trim().chars().take(20).collect();
+                format!("“{shown}” is not a number")
+            })
+        })
+        .collect()
+}
+
 /// The classes as `label,count` lines, the paste box's format.
 pub fn classes_as_text(classes: &[ClassRow]) -> String {
     classes

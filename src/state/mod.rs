@@ -4,4 +4,6 @@
 pub mod classes;
 pub mod config;
 pub mod derived;
+pub mod generator;
 pub mod readout;
+pub mod url;
