@@ -4,8 +4,10 @@
 use leptos::prelude::*;
 
 use crate::core::{FocalProblem, Solution, Sweep};
-use crate::state::config::{default_classes, ClassRow, Units, DEFAULT_GAMMA, DEFAULT_GAMMA_MAX};
+use crate::state::config::{ClassRow, Units};
 use crate::state::derived::{problem_for, solve_at, sweep_for};
+use crate::state::generator::Generator;
+use crate::state::url::{ClassSource, Panel, ShareState};
 
 /// Signals of everything a person edits, and memos of what follows from them.
 #[derive(Clone, Copy)]
@@ -20,6 +22,18 @@ pub struct AppState {
     pub log_scale: RwSignal<bool>,
     /// Entropy unit.
     pub units: RwSignal<Units>,
+    /// α weights (used when there is one per class).
+    pub alpha: RwSignal<Option<Vec<f64>>>,
+    /// The generator the classes come from, until they are edited by hand.
+    pub generator: RwSignal<Option<Generator>>,
+    /// The tracked class, `None` for the rarest.
+    pub track: RwSignal<Option<usize>>,
+    /// Embed mode: plots and the γ control only.
+    pub embed: RwSignal<bool>,
+    /// Panels hidden by the link.
+    pub hidden: RwSignal<Vec<Panel>>,
+    /// Notices about link or message values that were replaced by defaults.
+    pub notices: RwSignal<Vec<String>>,
     /// Why the current classes cannot be solved, if they cannot.
     pub input_error: Memo<Option<String>>,
     /// The last valid problem (kept on screen while the input is invalid).
@@ -56,13 +70,25 @@ fn always_changed<T>(_: Option<&T>, _: Option<&T>) -> bool {
 impl AppState {
     /// Creates the state with the defaults (99 cows, 1 tiger, γ = 2).
     pub fn new() -> Self {
-        let classes = RwSignal::new(default_classes());
-        let gamma = RwSignal::new(DEFAULT_GAMMA);
-        let gamma_max = RwSignal::new(DEFAULT_GAMMA_MAX);
+        Self::from_share(ShareState::default(), Vec::new())
+    }
+
+    /// Creates the state a link describes, with the link's notices.
+    pub fn from_share(share: ShareState, notices: Vec<String>) -> Self {
+        let generator = match &share.classes {
+            ClassSource::Generated(generator) => Some(*generator),
+            ClassSource::List(_) => None,
+        };
+        let classes = RwSignal::new(share.classes.classes());
+        let gamma = RwSignal::new(share.gamma);
+        let gamma_max = RwSignal::new(share.gamma_max);
+        let alpha = RwSignal::new(share.alpha.clone());
         let validated = Memo::new_with_compare(
             move |_| {
+                let alpha = alpha.get();
                 classes.with(|c| {
-                    problem_for(c, None)
+                    let alpha = alpha.as_deref().filter(|a| a.len() == c.len());
+                    problem_for(c, alpha)
                         .map(|p| (p, c.iter().map(|r| r.label.clone()).collect::<Vec<_>>()))
                 })
             },
@@ -130,14 +156,96 @@ impl AppState {
             classes,
             gamma,
             gamma_max,
-            log_scale: RwSignal::new(false),
-            units: RwSignal::new(Units::Nats),
+            log_scale: RwSignal::new(share.log_scale),
+            units: RwSignal::new(share.units),
+            alpha,
+            generator: RwSignal::new(generator),
+            track: RwSignal::new(share.track),
+            embed: RwSignal::new(share.embed),
+            hidden: RwSignal::new(share.hidden),
+            notices: RwSignal::new(notices),
             input_error,
             problem,
             labels,
             sweep,
             solution,
         }
+    }
+}
+
+impl AppState {
+    /// The configuration as a link state (reading every signal, so tracked).
+    pub fn share_state(&self) -> ShareState {
+        let classes = match self.generator.get() {
+            Some(generator) => ClassSource::Generated(generator),
+            None => ClassSource::List(self.classes.get()),
+        };
+        let class_count = self.classes.with(Vec::len);
+        ShareState {
+            classes,
+            gamma: self.gamma.get(),
+            alpha: self.alpha.get().filter(|a| a.len() == class_count),
+            gamma_max: self.gamma_max.get(),
+            log_scale: self.log_scale.get(),
+            units: self.units.get(),
+            track: self.track.get().filter(|&t| t < class_count),
+            embed: self.embed.get(),
+            hidden: self.hidden.get(),
+        }
+    }
+
+    /// The configuration as a link state, without tracking.
+    pub fn share_state_untracked(&self) -> ShareState {
+        untrack(|| self.share_state())
+    }
+
+    /// Applies a link state to the signals (used for host-page messages).
+    pub fn apply(&self, share: ShareState) {
+        match share.classes {
+            ClassSource::Generated(generator) => self.set_generator(generator),
+            ClassSource::List(rows) => {
+                if self.classes.with_untracked(|c| *c != rows) {
+                    self.edit_classes(rows);
+                }
+            }
+        }
+        self.gamma_max.set(share.gamma_max);
+        self.gamma.set(share.gamma);
+        self.alpha.set(share.alpha);
+        self.log_scale.set(share.log_scale);
+        self.units.set(share.units);
+        self.track.set(share.track);
+    }
+
+    /// Replaces the classes by a hand-edited list (the generator no longer applies).
+    pub fn edit_classes(&self, rows: Vec<ClassRow>) {
+        self.generator.set(None);
+        self.classes.set(rows);
+    }
+
+    /// Edits the classes in place by hand (the generator no longer applies).
+    pub fn update_classes(&self, edit: impl FnOnce(&mut Vec<ClassRow>)) {
+        self.generator.set(None);
+        self.classes.update(edit);
+    }
+
+    /// Generates the classes from a profile.
+    pub fn set_generator(&self, generator: Generator) {
+        if let Ok(rows) = generator.classes() {
+            self.classes.set(rows);
+            self.generator.set(Some(generator));
+        }
+    }
+
+    /// Whether a panel is shown: not hidden by `hide=`, and in embed mode only
+    /// the plots (and the γ control, which is not a panel).
+    pub fn shows(&self, panel: Panel) -> bool {
+        let embedded_away = self.embed.get()
+            && matches!(
+                panel,
+                Panel::Counts | Panel::Table | Panel::Summary | Panel::Text
+            );
+        !embedded_away && !self.hidden.with(|h| h.contains(&panel))
     }
 }
 

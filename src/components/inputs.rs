@@ -6,6 +6,7 @@ use super::app_state::use_app_state;
 use crate::core::MAX_GAMMA;
 use crate::state::classes::{classes_as_text, classes_from_text};
 use crate::state::config::{default_label, parse_gamma, ClassRow, Units};
+use crate::state::generator::Generator;
 
 /// Most rows shown as editable fields; larger lists are edited in the paste box.
 pub const MAX_EDITABLE_ROWS: usize = 60;
@@ -16,7 +17,7 @@ pub fn ClassEditor() -> impl IntoView {
     let state = use_app_state();
     let count = move || state.classes.with(Vec::len);
     let set_label = move |index: usize, label: String| {
-        state.classes.update(|rows| {
+        state.update_classes(|rows| {
             if let Some(row) = rows.get_mut(index) {
                 row.label = label;
             }
@@ -24,21 +25,21 @@ pub fn ClassEditor() -> impl IntoView {
     };
     let set_count = move |index: usize, text: String| {
         let value = text.trim().parse::<f64>().unwrap_or(f64::NAN);
-        state.classes.update(|rows| {
+        state.update_classes(|rows| {
             if let Some(row) = rows.get_mut(index) {
                 row.count = value;
             }
         })
     };
     let remove = move |index: usize| {
-        state.classes.update(|rows| {
+        state.update_classes(|rows| {
             if rows.len() > 1 && index < rows.len() {
                 rows.remove(index);
             }
         })
     };
     let add = move |_| {
-        state.classes.update(|rows| {
+        state.update_classes(|rows| {
             let label = default_label(rows.len());
             rows.push(ClassRow::new(label, 1.0));
         })
@@ -100,7 +101,7 @@ pub fn PasteBox() -> impl IntoView {
             Ok(classes) => {
                 parse_error.set(None);
                 typing.set_value(true);
-                state.classes.set(classes);
+                state.edit_classes(classes);
             }
             Err(message) => parse_error.set(Some(message)),
         }
@@ -224,6 +225,179 @@ pub fn ViewOptions() -> impl IntoView {
                 <input type="number" min="1" max=MAX_GAMMA.to_string() step="1" class="short" data-testid="gamma-max"
                     prop:value=move || state.gamma_max.get().to_string() on:change=on_gamma_max />
             </label>
+        </div>
+    }
+}
+
+/// The generator of long-tail profiles (exponential, Zipf, step). Choosing one
+/// generates the classes; editing classes by hand turns them into a list.
+#[component]
+pub fn GeneratorPanel() -> impl IntoView {
+    let state = use_app_state();
+    let kind = move || state.generator.get().map_or("list", |g| g.name());
+    let choose = move |name: String| {
+        let k = state.classes.with_untracked(Vec::len).clamp(2, 100);
+        let generator = match name.as_str() {
+            "exp" => Generator::Exponential {
+                k: k.max(10),
+                nmax: 5000.0,
+                ratio: 100.0,
+            },
+            "zipf" => Generator::Zipf {
+                k: k.max(10),
+                nmax: 1000.0,
+                s: 1.1,
+            },
+            "step" => Generator::Step {
+                k: k.max(10),
+                minority: 5,
+                nmax: 5000.0,
+                ratio: 100.0,
+            },
+            _ => {
+                state.generator.set(None);
+                return;
+            }
+        };
+        state.set_generator(generator);
+    };
+    let error = RwSignal::new(None::<String>);
+    // Parameter fields: (name, current value, how a new value changes the generator).
+    let parameter = move |name: &'static str| {
+        let value = move || {
+            state
+                .generator
+                .get()
+                .map_or(String::new(), |g| match (g, name) {
+                    (
+                        Generator::Exponential { k, .. }
+                        | Generator::Zipf { k, .. }
+                        | Generator::Step { k, .. },
+                        "k",
+                    ) => k.to_string(),
+                    (
+                        Generator::Exponential { nmax, .. }
+                        | Generator::Zipf { nmax, .. }
+                        | Generator::Step { nmax, .. },
+                        "nmax",
+                    ) => nmax.to_string(),
+                    (
+                        Generator::Exponential { ratio, .. } | Generator::Step { ratio, .. },
+                        "ratio",
+                    ) => ratio.to_string(),
+                    (Generator::Zipf { s, .. }, "s") => s.to_string(),
+                    (Generator::Step { minority, .. }, "minority") => minority.to_string(),
+                    _ => String::new(),
+                })
+        };
+        let on_change = move |event| {
+            let Some(current) = state.generator.get_untracked() else {
+                return;
+            };
+            let Ok(number) = event_target_value(&event).trim().parse::<f64>() else {
+                error.set(Some(format!("{name} must be a number")));
+                return;
+            };
+            let whole = number.round().max(0.0) as usize;
+            let updated = match (current, name) {
+                (Generator::Exponential { nmax, ratio, .. }, "k") => Generator::Exponential {
+                    k: whole,
+                    nmax,
+                    ratio,
+                },
+                (Generator::Zipf { nmax, s, .. }, "k") => Generator::Zipf { k: whole, nmax, s },
+                (
+                    Generator::Step {
+                        minority,
+                        nmax,
+                        ratio,
+                        ..
+                    },
+                    "k",
+                ) => Generator::Step {
+                    k: whole,
+                    minority,
+                    nmax,
+                    ratio,
+                },
+                (Generator::Exponential { k, ratio, .. }, "nmax") => Generator::Exponential {
+                    k,
+                    nmax: number,
+                    ratio,
+                },
+                (Generator::Zipf { k, s, .. }, "nmax") => Generator::Zipf { k, nmax: number, s },
+                (
+                    Generator::Step {
+                        k, minority, ratio, ..
+                    },
+                    "nmax",
+                ) => Generator::Step {
+                    k,
+                    minority,
+                    nmax: number,
+                    ratio,
+                },
+                (Generator::Exponential { k, nmax, .. }, "ratio") => Generator::Exponential {
+                    k,
+                    nmax,
+                    ratio: number,
+                },
+                (
+                    Generator::Step {
+                        k, minority, nmax, ..
+                    },
+                    "ratio",
+                ) => Generator::Step {
+                    k,
+                    minority,
+                    nmax,
+                    ratio: number,
+                },
+                (Generator::Zipf { k, nmax, .. }, "s") => Generator::Zipf { k, nmax, s: number },
+                (Generator::Step { k, nmax, ratio, .. }, "minority") => Generator::Step {
+                    k,
+                    minority: whole,
+                    nmax,
+                    ratio,
+                },
+                _ => current,
+            };
+            match updated.validate() {
+                Ok(()) => {
+                    error.set(None);
+                    state.set_generator(updated);
+                }
+                Err(message) => error.set(Some(message)),
+            }
+        };
+        view! {
+            <label class="param">{name}" "
+                <input type="text" inputmode="decimal" class="short" data-testid=format!("generator-{name}")
+                    prop:value=value on:change=on_change />
+            </label>
+        }
+    };
+    let names = move || -> Vec<&'static str> {
+        match state.generator.get() {
+            Some(Generator::Exponential { .. }) => vec!["k", "nmax", "ratio"],
+            Some(Generator::Zipf { .. }) => vec!["k", "nmax", "s"],
+            Some(Generator::Step { .. }) => vec!["k", "minority", "nmax", "ratio"],
+            None => Vec::new(),
+        }
+    };
+    view! {
+        <div class="generator">
+            <label class="field-label" for="generator-kind">"Profile"</label>
+            <select id="generator-kind" data-testid="generator" prop:value=kind on:change=move |e| choose(event_target_value(&e))>
+                <option value="list">"explicit list"</option>
+                <option value="exp">"exponential long tail (CIFAR-LT)"</option>
+                <option value="zipf">"Zipf"</option>
+                <option value="step">"step imbalance"</option>
+            </select>
+            <div class="params">{move || names().into_iter().map(parameter).collect_view()}</div>
+            <Show when=move || error.with(Option::is_some)>
+                <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
+            </Show>
         </div>
     }
 }

@@ -6,14 +6,17 @@ pub mod canvas;
 pub mod inputs;
 pub mod plots;
 pub mod readout;
+pub mod share;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::state::url::{decode, Panel};
 use app_state::AppState;
-use inputs::{ClassEditor, GammaControl, PasteBox, ViewOptions};
+use inputs::{ClassEditor, GammaControl, GeneratorPanel, PasteBox, ViewOptions};
 use plots::{DistributionPlot, EntropyPlot};
 use readout::{ClassTable, SummaryPanel};
+use share::{CopyLink, EmbedDialog, Notices, OpenFull};
 
 /// Shows a panic as a visible message instead of a dead page (a panic is a bug).
 pub fn install_panic_hook() {
@@ -31,11 +34,22 @@ pub fn install_panic_hook() {
     }));
 }
 
+/// The state of the page's link (`window.location.search`), with notices.
+fn state_from_location() -> AppState {
+    let query = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    let (share, notices) = decode(&query);
+    AppState::from_share(share, notices)
+}
+
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
-    let state = AppState::new();
+    let state = state_from_location();
     provide_context(state);
+    share::sync_url(state);
+    share::connect_host(state);
     let first_draw = StoredValue::new(false);
     Effect::new(move |_| {
         if state.solution.with(Option::is_some) && !first_draw.get_value() {
@@ -43,41 +57,63 @@ pub fn App() -> impl IntoView {
             canvas::record_timing("first-solution", canvas::now_ms());
         }
     });
+    let shows = move |panel: Panel| move || state.shows(panel);
+    let embedded = move || state.embed.get();
     view! {
-        <header class="page-header">
-            <h1>"Focal-Entropy Explorer"</h1>
-            <p class="tagline">"What focal loss does to a class distribution: the exact minimiser Q* of the focal-entropy, computed in your browser."</p>
-        </header>
-        <main class="layout">
-            <section class="panel inputs" aria-labelledby="inputs-heading">
-                <h2 id="inputs-heading">"Classes"</h2>
-                <ClassEditor />
-                <PasteBox />
-                <Show when=move || state.input_error.with(Option::is_some)>
-                    <p class="error" role="alert" data-testid="error-message">
-                        {move || state.input_error.get().unwrap_or_default()}
-                        " — showing the last valid result."
-                    </p>
+        <Notices />
+        <Show when=shows(Panel::Text)>
+            <header class="page-header">
+                <h1>"Focal-Entropy Explorer"</h1>
+                <p class="tagline">"What focal loss does to a class distribution: the exact minimiser Q* of the focal-entropy, computed in your browser."</p>
+            </header>
+        </Show>
+        <main class="layout" class:embedded=embedded>
+            <section class="panel inputs" aria-label="Inputs">
+                <Show when=shows(Panel::Counts)>
+                    <h2>"Classes"</h2>
+                    <GeneratorPanel />
+                    <ClassEditor />
+                    <PasteBox />
+                    <Show when=move || state.input_error.with(Option::is_some)>
+                        <p class="error" role="alert" data-testid="error-message">
+                            {move || state.input_error.get().unwrap_or_default()}
+                            " — showing the last valid result."
+                        </p>
+                    </Show>
                 </Show>
                 <GammaControl />
-                <ViewOptions />
+                <Show when=move || !embedded() fallback=|| view! { <OpenFull /> }>
+                    <ViewOptions />
+                    <div class="share-row">
+                        <CopyLink />
+                        <EmbedDialog />
+                    </div>
+                </Show>
             </section>
-            <section class="panel" aria-labelledby="distribution-heading">
-                <h2 id="distribution-heading">"Reshaped distribution"</h2>
-                <DistributionPlot />
-            </section>
-            <section class="panel" aria-labelledby="entropy-heading">
-                <h2 id="entropy-heading">"Entropy versus γ"</h2>
-                <EntropyPlot />
-            </section>
-            <section class="panel" aria-labelledby="summary-heading">
-                <h2 id="summary-heading">"Summary"</h2>
-                <SummaryPanel />
-            </section>
-            <section class="panel wide" aria-labelledby="table-heading">
-                <h2 id="table-heading">"Per class"</h2>
-                <ClassTable />
-            </section>
+            <Show when=shows(Panel::Distribution)>
+                <section class="panel" aria-labelledby="distribution-heading" data-panel="distribution">
+                    <h2 id="distribution-heading">"Reshaped distribution"</h2>
+                    <DistributionPlot />
+                </section>
+            </Show>
+            <Show when=shows(Panel::Entropy)>
+                <section class="panel" aria-labelledby="entropy-heading" data-panel="entropy">
+                    <h2 id="entropy-heading">"Entropy versus γ"</h2>
+                    <EntropyPlot />
+                </section>
+            </Show>
+            <Show when=shows(Panel::Summary)>
+                <section class="panel" aria-labelledby="summary-heading" data-panel="summary">
+                    <h2 id="summary-heading">"Summary"</h2>
+                    <SummaryPanel />
+                </section>
+            </Show>
+            <Show when=shows(Panel::Table)>
+                <section class="panel wide" aria-labelledby="table-heading" data-panel="table">
+                    <h2 id="table-heading">"Per class"</h2>
+                    <ClassTable />
+                </section>
+            </Show>
         </main>
     }
 }

@@ -269,11 +269,11 @@ fn read_generator(params: &Params) -> Result<Option<Generator>, String> {
 
 fn read_classes(params: &Params, state: &mut ShareState) -> Result<(), String> {
     if let Some(counts) = params.get("counts") {
-        let counts = parse_number_list(counts).map_err(|e| format!("counts: {e}"))?;
+        let counts = parse_number_list(counts)?;
         if counts.len() > MAX_PAGE_CLASSES {
-            return Err(format!("counts: more than {MAX_PAGE_CLASSES} classes"));
+            return Err(format!("more than {MAX_PAGE_CLASSES} classes"));
         }
-        FocalProblem::new(&counts, None).map_err(|e| format!("counts: {e}"))?;
+        FocalProblem::new(&counts, None).map_err(|e| e.to_string())?;
         let labels: Vec<String> = match params.get("labels") {
             Some(text) => {
                 let labels: Vec<String> = text.split(',').map(unescape_label).collect();
@@ -529,7 +529,14 @@ pub fn encode(state: &ShareState) -> String {
 /// Reads a query string (with or without the leading `?`). Returns the state
 /// and one plain-language notice per value that was invalid and replaced by its default.
 pub fn decode(query: &str) -> (ShareState, Vec<String>) {
-    let mut state = ShareState::default();
+    decode_onto(ShareState::default(), query)
+}
+
+/// Like [`decode`], but parameters that are absent (or invalid) keep their
+/// value in `base` instead of the default: how a host page's message updates
+/// the current state.
+pub fn decode_onto(base: ShareState, query: &str) -> (ShareState, Vec<String>) {
+    let mut state = base;
     let mut notices = Vec::new();
     let query = query.strip_prefix('?').unwrap_or(query);
     if query.len() > MAX_QUERY_BYTES {
@@ -655,7 +662,7 @@ mod tests {
         assert_eq!(state, ShareState::default());
         assert_eq!(notices.len(), 6, "{notices:?}");
         assert!(
-            notices[0].starts_with("counts: counts: the count of class 2 is -2"),
+            notices[0].starts_with("counts: the count of class 2 is -2"),
             "{}",
             notices[0]
         );
@@ -695,6 +702,21 @@ mod tests {
         let (state, notices) = decode("counts=1,2&labels=a,b,c");
         assert_eq!(notices.len(), 1);
         assert_eq!(state.classes, ShareState::default().classes);
+    }
+
+    #[test]
+    fn decoding_onto_a_state_changes_only_what_is_given() {
+        let base = ShareState {
+            gamma: 7.0,
+            log_scale: true,
+            ..ShareState::default()
+        };
+        let (state, notices) = decode_onto(base.clone(), "counts=3,1&gamma=oops");
+        assert_eq!(notices.len(), 1);
+        assert_eq!(state.gamma, 7.0);
+        assert!(state.log_scale);
+        assert_eq!(state.classes.classes().len(), 2);
+        assert_eq!(state.classes.classes()[0], ClassRow::new("class 1", 3.0));
     }
 
     #[test]

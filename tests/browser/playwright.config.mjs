@@ -2,6 +2,8 @@
 import { defineConfig } from '@playwright/test';
 
 export const APP_PORT = 8123;
+/** A second origin: the page that embeds the app in an iframe. */
+export const HOST_PORT = 8125;
 
 export default defineConfig({
   testDir: '.',
@@ -25,10 +27,18 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `node serve.mjs ../../dist ${APP_PORT}`,
-    url: `http://127.0.0.1:${APP_PORT}/`,
-    reuseExistingServer: false,
-    timeout: 30_000,
-  },
+  webServer: [
+    {
+      command: `node serve.mjs ../../dist ${APP_PORT}`,
+      url: `http://127.0.0.1:${APP_PORT}/`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
+      command: `node serve.mjs host ${HOST_PORT}`,
+      url: `http://127.0.0.1:${HOST_PORT}/`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+  ],
 });

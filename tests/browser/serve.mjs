@@ -1,5 +1,6 @@
-// A small static file server for the browser tests: serves `root` at `/` and
-// again under `/sub/path/` (to prove dist/ works from a sub-path).
+// A small static file server for the browser tests: serves `root` at `/`,
+// again under `/sub/path/` (to prove dist/ works from a sub-path), and under
+// `/csp/` with the Content-Security-Policy the README recommends.
 // Usage: node serve.mjs ROOT PORT
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -18,16 +19,24 @@ const types = {
   '.json': 'application/json',
 };
 const subPath = '/sub/path/';
+const cspPath = '/csp/';
+export const CSP = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; "
+  + "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors *";
 
 createServer(async (request, response) => {
   try {
     let path = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
+    const headers = {};
     if (path.startsWith(subPath)) path = '/' + path.slice(subPath.length);
+    if (path.startsWith(cspPath)) {
+      path = '/' + path.slice(cspPath.length);
+      headers['content-security-policy'] = CSP;
+    }
     if (path.endsWith('/')) path += 'index.html';
     const file = normalize(join(root, path));
     if (!file.startsWith(root)) throw new Error('outside root');
     if (!(await stat(file)).isFile()) throw new Error('not a file');
-    response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+    response.writeHead(200, { ...headers, 'content-type': types[extname(file)] ?? 'application/octet-stream' });
     response.end(await readFile(file));
   } catch {
     response.writeHead(404, { 'content-type': 'text/plain' });

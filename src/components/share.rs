@@ -1,0 +1,383 @@
+//! Sharing: the URL mirrors the state, a copy-link button, embed mode's link
+//! back to the full explorer, the embed dialog, and the host-page message API.
+
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::app_state::{use_app_state, AppState};
+use crate::state::url::{decode_onto, encode, Panel, ShareState};
+
+/// Pause after the last change before the URL is rewritten, in milliseconds
+/// (browsers throttle `history.replaceState` calls made on every slider step).
+const URL_DELAY_MS: u64 = 120;
+
+/// The message type a host page sends to change the state.
+pub const SET_MESSAGE: &str = "focal-entropy:set";
+
+/// The message type posted to the host page on every change.
+pub const STATE_MESSAGE: &str = "focal-entropy:state";
+
+/// The page's address without its query: origin and path.
+fn page_base() -> String {
+    web_sys::window()
+        .map(|w| w.location())
+        .and_then(|l| Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?)))
+        .unwrap_or_default()
+}
+
+/// The link of a state: the page's address and the state's query.
+pub fn link_for(share: &ShareState) -> String {
+    let query = encode(share);
+    if query.is_empty() {
+        page_base()
+    } else {
+        format!("{}?{query}", page_base())
+    }
+}
+
+/// Mirrors the state into the address bar with `history.replaceState` (no
+/// history entry per change, no scroll jump).
+pub fn sync_url(state: AppState) {
+    let pending = StoredValue::new(0u64);
+    Effect::new(move |previous: Option<()>| {
+        let query = encode(&state.share_state());
+        if previous.is_none() {
+            return;
+        }
+        let ticket = pending.get_value() + 1;
+        pending.set_value(ticket);
+        set_timeout(
+            move || {
+                if pending.get_value() != ticket {
+                    return;
+                }
+                let Some(window) = web_sys::window() else {
+                    return;
+                };
+                let path = window.location().pathname().unwrap_or_default();
+                let url = if query.is_empty() {
+                    path
+                } else {
+                    format!("{path}?{query}")
+                };
+                if let Ok(history) = window.history() {
+                    let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+                }
+            },
+            std::time::Duration::from_millis(URL_DELAY_MS),
+        );
+    });
+}
+
+/// Copies text with the Clipboard API, falling back to a hidden text area and
+/// `document.execCommand("copy")` where the API is missing or refused.
+async fn copy_text(text: String) -> bool {
+    if let Some(window) = web_sys::window() {
+        let clipboard = window.navigator().clipboard();
+        if js_sys::Reflect::has(&window.navigator(), &"clipboard".into()).unwrap_or(false)
+            && wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text))
+                .await
+                .is_ok()
+        {
+            return true;
+        }
+        let copied = (|| {
+            let document = window.document()?;
+            let area = document
+                .create_element("textarea")
+                .ok()?
+                .dyn_into::<web_sys::HtmlTextAreaElement>()
+                .ok()?;
+            area.set_value(&text);
+            area.set_attribute("style", "position:fixed;top:-100px;opacity:0")
+                .ok()?;
+            document.body()?.append_child(&area).ok()?;
+            area.select();
+            let exec = js_sys::Reflect::get(&document, &"execCommand".into())
+                .ok()?
+                .dyn_into::<js_sys::Function>()
+                .ok()?;
+            let done = exec.call1(&document, &"copy".into()).ok()?.as_bool();
+            area.remove();
+            done
+        })();
+        return copied.unwrap_or(false);
+    }
+    false
+}
+
+/// A button that copies `text()` and confirms it visibly.
+#[component]
+pub fn CopyButton(
+    /// Test id of the button.
+    test_id: &'static str,
+    /// Button text.
+    label: &'static str,
+    /// The text to copy, read when clicked.
+    text: Callback<(), String>,
+) -> impl IntoView {
+    let status = RwSignal::new(String::new());
+    let click = move |_| {
+        let value = text.run(());
+        leptos::task::spawn_local(async move {
+            let done = copy_text(value).await;
+            status.set(if done {
+                "Copied ✓".into()
+            } else {
+                "Copy failed: select and copy the text by hand".into()
+            });
+            set_timeout(
+                move || status.set(String::new()),
+                std::time::Duration::from_millis(2500),
+            );
+        });
+    };
+    view! {
+        <button class="secondary" data-testid=test_id on:click=click>{label}</button>
+        <span class="copy-status" role="status" aria-live="polite">{move || status.get()}</span>
+    }
+}
+
+/// "Copy link": the address of exactly what is on screen.
+#[component]
+pub fn CopyLink() -> impl IntoView {
+    let state = use_app_state();
+    let text = Callback::new(move |_| link_for(&state.share_state_untracked()));
+    view! { <CopyButton test_id="copy-link" label="Copy link" text=text /> }
+}
+
+/// In embed mode: opens the same state in the full explorer in a new tab.
+#[component]
+pub fn OpenFull() -> impl IntoView {
+    let state = use_app_state();
+    let href = move || {
+        let share = ShareState {
+            embed: false,
+            hidden: Vec::new(),
+            ..state.share_state()
+        };
+        link_for(&share)
+    };
+    view! {
+        <a class="open-full" data-testid="open-full" href=href target="_blank" rel="noopener">"Open in full explorer ↗"</a>
+    }
+}
+
+/// Panels offered in the embed dialog, with their names there.
+const EMBED_PANELS: [(Panel, &str); 4] = [
+    (Panel::Distribution, "Reshaped distribution"),
+    (Panel::Entropy, "Entropy versus γ"),
+    (Panel::Summary, "Summary"),
+    (Panel::Table, "Per-class table"),
+];
+
+/// The `<iframe>` snippet of a state showing the chosen panels.
+pub fn iframe_snippet(share: &ShareState, shown: &[Panel], class_count: usize) -> String {
+    let chosen_extra = shown
+        .iter()
+        .any(|p| matches!(p, Panel::Summary | Panel::Table));
+    let hidden: Vec<Panel> = Panel::ALL
+        .into_iter()
+        .filter(|p| !shown.contains(p))
+        .collect();
+    let embedded = ShareState {
+        embed: !chosen_extra,
+        hidden,
+        ..share.clone()
+    };
+    let plots = shown
+        .iter()
+        .filter(|p| matches!(p, Panel::Distribution | Panel::Entropy))
+        .count();
+    let height = 110
+        + 400 * plots
+        + if shown.contains(&Panel::Summary) {
+            170
+        } else {
+            0
+        }
+        + if shown.contains(&Panel::Table) {
+            320
+        } else {
+            0
+        };
+    let title = format!(
+        "Focal-Entropy Explorer: focal loss at γ = {} on {class_count} classes",
+        share.gamma
+    );
+    format!(
+        "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"{height}\" loading=\"lazy\" style=\"border:0;max-width:100%\"></iframe>",
+        link_for(&embedded).replace('&', "&amp;").replace('"', "&quot;"),
+        title.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
+    )
+}
+
+/// The Embed button and dialog: choose panels, copy the snippet.
+#[component]
+pub fn EmbedDialog() -> impl IntoView {
+    let state = use_app_state();
+    let open = RwSignal::new(false);
+    let shown = RwSignal::new(vec![Panel::Distribution, Panel::Entropy]);
+    let snippet = Memo::new(move |_| {
+        let share = state.share_state();
+        iframe_snippet(&share, &shown.get(), state.classes.with(Vec::len))
+    });
+    let toggle_panel = move |panel: Panel, on: bool| {
+        shown.update(|list| {
+            list.retain(|p| *p != panel);
+            if on {
+                list.push(panel);
+            }
+        })
+    };
+    let copy = Callback::new(move |_| snippet.get_untracked());
+    view! {
+        <button class="secondary" data-testid="embed-button" aria-expanded=move || open.get().to_string()
+            on:click=move |_| open.update(|o| *o = !*o)>"Embed…"</button>
+        <Show when=move || open.get()>
+            <div class="embed-dialog" role="group" aria-label="Embed this view">
+                <p class="hint">"Paste this into a course page or slide. It shows:"</p>
+                {EMBED_PANELS.map(|(panel, name)| view! {
+                    <label class="check"><input type="checkbox" prop:checked=move || shown.with(|s| s.contains(&panel))
+                        on:change=move |e| toggle_panel(panel, event_target_checked(&e)) />" " {name}</label>
+                }).collect_view()}
+                <textarea data-testid="embed-snippet" readonly rows="4" aria-label="iframe snippet" prop:value=move || snippet.get()></textarea>
+                <CopyButton test_id="copy-embed" label="Copy snippet" text=copy />
+            </div>
+        </Show>
+    }
+}
+
+/// Notices about values of the link (or a host message) that were replaced by defaults.
+#[component]
+pub fn Notices() -> impl IntoView {
+    let state = use_app_state();
+    view! {
+        <Show when=move || state.notices.with(|n| !n.is_empty())>
+            <div class="notice" role="status" data-testid="notice">
+                <strong>"Some values of this link were not usable:"</strong>
+                <ul>{move || state.notices.get().into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+                <button class="icon" aria-label="dismiss" on:click=move |_| state.notices.set(Vec::new())>"×"</button>
+            </div>
+        </Show>
+    }
+}
+
+/// A query string built from a host page's `focal-entropy:set` message, or
+/// `None` when the message is not one (malformed messages are ignored).
+fn message_query(data: &JsValue) -> Option<String> {
+    if !data.is_object() {
+        return None;
+    }
+    let get = |key: &str| {
+        js_sys::Reflect::get(data, &key.into())
+            .ok()
+            .filter(|v| !v.is_undefined() && !v.is_null())
+    };
+    if get("type")?.as_string()? != SET_MESSAGE {
+        return None;
+    }
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    let list = |value: JsValue| -> Option<String> {
+        let array = value.dyn_into::<js_sys::Array>().ok()?;
+        Some(
+            array
+                .iter()
+                .map(|v| {
+                    v.as_f64()
+                        .map_or_else(|| v.as_string().unwrap_or_default(), |n| format!("{n}"))
+                })
+                .collect::<Vec<_>>()
+                .join(","),
+        )
+    };
+    for key in ["counts", "alpha"] {
+        if let Some(text) = get(key).and_then(list) {
+            query.append_pair(key, &text);
+        }
+    }
+    if let Some(labels) = get("labels").and_then(|v| v.dyn_into::<js_sys::Array>().ok()) {
+        let labels: Vec<String> = labels
+            .iter()
+            .map(|v| {
+                v.as_string()
+                    .unwrap_or_default()
+                    .replace('%', "%25")
+                    .replace(',', "%2C")
+            })
+            .collect();
+        query.append_pair("labels", &labels.join(","));
+    }
+    for (key, param) in [
+        ("gamma", "gamma"),
+        ("gammaMax", "gmax"),
+        ("gmax", "gmax"),
+        ("track", "track"),
+    ] {
+        if let Some(number) = get(key).and_then(|v| v.as_f64()) {
+            query.append_pair(param, &format!("{number}"));
+        }
+    }
+    if let Some(log) = get("log").and_then(|v| v.as_bool()) {
+        query.append_pair("log", if log { "1" } else { "0" });
+    }
+    if let Some(units) = get("units").and_then(|v| v.as_string()) {
+        query.append_pair("units", &units);
+    }
+    Some(query.finish())
+}
+
+/// The host-page API: `focal-entropy:set` messages change the state, and a
+/// `focal-entropy:state` message goes to the parent page on every change.
+pub fn connect_host(state: AppState) {
+    let listener =
+        window_event_listener(leptos::ev::message, move |event: web_sys::MessageEvent| {
+            let Some(query) = message_query(&event.data()) else {
+                return;
+            };
+            let (share, notices) = decode_onto(state.share_state_untracked(), &query);
+            state.apply(share);
+            if !notices.is_empty() {
+                state.notices.set(notices);
+            }
+        });
+    on_cleanup(move || listener.remove());
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let embedded = window
+        .parent()
+        .ok()
+        .flatten()
+        .is_some_and(|parent| parent != window);
+    if !embedded {
+        return;
+    }
+    Effect::new(move |_| {
+        let share = state.share_state();
+        let report = state.solution.with(|s| {
+            s.as_ref().map(|s| {
+                serde_json::json!({
+                    "type": STATE_MESSAGE,
+                    "query": encode(&share),
+                    "gamma": share.gamma,
+                    "counts": s.problem().counts(),
+                    "labels": state.labels.get_untracked(),
+                    "p": s.p_all(),
+                    "q": s.q_all(),
+                    "mu": s.mu(),
+                    "regime": s.regimes().iter().map(|r| r.name()).collect::<Vec<_>>(),
+                })
+            })
+        });
+        let Some(report) = report else { return };
+        let (Some(window), Ok(message)) =
+            (web_sys::window(), js_sys::JSON::parse(&report.to_string()))
+        else {
+            return;
+        };
+        if let Ok(Some(parent)) = window.parent() {
+            let _ = parent.post_message(&message, "*");
+        }
+    });
+}
