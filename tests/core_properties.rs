@@ -15,7 +15,7 @@ fn counts() -> impl Strategy<Value = Vec<f64>> {
             3 => (0.0f64..12.0).prop_map(|e| 10f64.powf(e).round()),
             1 => Just(0.0),
             1 => Just(7.0),
-            1 => (1e-3f64..1.0),
+            1 => 1e-3f64..1.0,
         ],
         1..40,
     )

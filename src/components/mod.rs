@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::state::url::{decode, Panel};
-use app_state::AppState;
+use app_state::{use_app_state, AppState};
 use inputs::{ClassEditor, GammaControl, GeneratorPanel, PasteBox, ViewOptions};
 use plots::{DistributionPlot, EntropyPlot};
 use readout::{ClassTable, SummaryPanel};
@@ -32,6 +32,31 @@ pub fn install_panic_hook() {
             let _ = banner.remove_attribute("hidden");
         }
     }));
+}
+
+/// A titled panel of the page, shown unless embed mode or `hide=` hides it.
+#[component]
+fn PanelSection(
+    /// Which panel this is.
+    panel: Panel,
+    /// Its heading.
+    title: &'static str,
+    /// Whether it spans the full width.
+    #[prop(optional)]
+    wide: bool,
+    /// Its content.
+    children: ChildrenFn,
+) -> impl IntoView {
+    let state = use_app_state();
+    let heading = format!("{}-heading", panel.name());
+    view! {
+        <Show when=move || state.shows(panel)>
+            <section class="panel" class:wide=wide aria-labelledby=heading.clone() data-panel=panel.name()>
+                <h2 id=heading.clone()>{title}</h2>
+                {children()}
+            </section>
+        </Show>
+    }
 }
 
 /// The state of the page's link (`window.location.search`), with notices.
@@ -90,30 +115,10 @@ pub fn App() -> impl IntoView {
                     </div>
                 </Show>
             </section>
-            <Show when=shows(Panel::Distribution)>
-                <section class="panel" aria-labelledby="distribution-heading" data-panel="distribution">
-                    <h2 id="distribution-heading">"Reshaped distribution"</h2>
-                    <DistributionPlot />
-                </section>
-            </Show>
-            <Show when=shows(Panel::Entropy)>
-                <section class="panel" aria-labelledby="entropy-heading" data-panel="entropy">
-                    <h2 id="entropy-heading">"Entropy versus γ"</h2>
-                    <EntropyPlot />
-                </section>
-            </Show>
-            <Show when=shows(Panel::Summary)>
-                <section class="panel" aria-labelledby="summary-heading" data-panel="summary">
-                    <h2 id="summary-heading">"Summary"</h2>
-                    <SummaryPanel />
-                </section>
-            </Show>
-            <Show when=shows(Panel::Table)>
-                <section class="panel wide" aria-labelledby="table-heading" data-panel="table">
-                    <h2 id="table-heading">"Per class"</h2>
-                    <ClassTable />
-                </section>
-            </Show>
+            <PanelSection panel=Panel::Distribution title="Reshaped distribution"><DistributionPlot /></PanelSection>
+            <PanelSection panel=Panel::Entropy title="Entropy versus γ"><EntropyPlot /></PanelSection>
+            <PanelSection panel=Panel::Summary title="Summary"><SummaryPanel /></PanelSection>
+            <PanelSection panel=Panel::Table title="Per class" wide=true><ClassTable /></PanelSection>
         </main>
     }
 }

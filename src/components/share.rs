@@ -357,23 +357,42 @@ pub fn connect_host(state: AppState) {
         let share = state.share_state();
         let report = state.solution.with(|s| {
             s.as_ref().map(|s| {
-                serde_json::json!({
-                    "type": STATE_MESSAGE,
-                    "query": encode(&share),
-                    "gamma": share.gamma,
-                    "counts": s.problem().counts(),
-                    "labels": state.labels.get_untracked(),
-                    "p": s.p_all(),
-                    "q": s.q_all(),
-                    "mu": s.mu(),
-                    "regime": s.regimes().iter().map(|r| r.name()).collect::<Vec<_>>(),
-                })
+                let numbers = |values: &[f64]| {
+                    values
+                        .iter()
+                        .map(|&v| JsValue::from_f64(v))
+                        .collect::<js_sys::Array>()
+                };
+                let texts = |values: &[&str]| {
+                    values
+                        .iter()
+                        .map(|&v| JsValue::from_str(v))
+                        .collect::<js_sys::Array>()
+                };
+                let labels = state.labels.get_untracked();
+                let regimes: Vec<&str> = s.regimes().iter().map(|r| r.name()).collect();
+                let fields: [(&str, JsValue); 9] = [
+                    ("type", STATE_MESSAGE.into()),
+                    ("query", encode(&share).into()),
+                    ("gamma", share.gamma.into()),
+                    ("counts", numbers(s.problem().counts()).into()),
+                    (
+                        "labels",
+                        texts(&labels.iter().map(String::as_str).collect::<Vec<_>>()).into(),
+                    ),
+                    ("p", numbers(&s.p_all()).into()),
+                    ("q", numbers(&s.q_all()).into()),
+                    ("mu", s.mu().into()),
+                    ("regime", texts(&regimes).into()),
+                ];
+                let message = js_sys::Object::new();
+                for (key, value) in fields {
+                    let _ = js_sys::Reflect::set(&message, &key.into(), &value);
+                }
+                message
             })
         });
-        let Some(report) = report else { return };
-        let (Some(window), Ok(message)) =
-            (web_sys::window(), js_sys::JSON::parse(&report.to_string()))
-        else {
+        let (Some(message), Some(window)) = (report, web_sys::window()) else {
             return;
         };
         if let Ok(Some(parent)) = window.parent() {

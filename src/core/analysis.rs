@@ -59,7 +59,10 @@ impl FocalProblem {
                 reason: "a γ grid needs from 1 to 100001 points",
             });
         }
-        if gammas.windows(2).any(|pair| !(pair[0] < pair[1])) {
+        if gammas
+            .windows(2)
+            .any(|pair| pair[0] >= pair[1] || pair[1].is_nan())
+        {
             return Err(FocalError::InvalidGrid {
                 reason: "γ values must increase",
             });
@@ -279,7 +282,7 @@ pub fn reshaping_map(solution: &Solution, points: usize) -> ReshapingMap {
     let gamma = solution.gamma();
     let problem = solution.problem();
     let rarest = problem.p(problem.rarest_class());
-    let low = (rarest / 10.0).min(1e-6).max(1e-300).log10();
+    let low = (rarest / 10.0).clamp(1e-300, 1e-6).log10();
     let high = (1.0f64 - 1e-6).log10();
     let points = points.max(2);
     let curve = (0..points)

@@ -192,8 +192,102 @@ impl FocalProblem {
     }
 }
 
-/// Finds λ = ln μ with `Σ m·w·(e^{ln(q/w)} − 1) = 0` and returns every group's solution.
+/// Most iterations of the joint Newton method before the safeguarded nested
+/// method takes over (it converges in 3–8 from the usual starts).
+const MAX_JOINT_ITERATIONS: usize = 40;
+
+/// Finds λ = ln μ with `Σ m·w·(e^{ln(q/w)} − 1) = 0` and returns every group's
+/// solution: by the joint Newton method when it converges, otherwise by the
+/// safeguarded nested method, which always does.
 fn solve_lambda(
+    gamma: f64,
+    groups: &[Group],
+    positive: f64,
+    warm: Option<&WarmStart>,
+) -> (f64, Vec<GroupSolution>) {
+    let (lambda, offsets) = match warm {
+        Some(warm) => (warm.lambda, warm.groups.iter().map(|g| g.offset).collect()),
+        None => (
+            mean_ln_reshaping_map(gamma, groups),
+            vec![0.0; groups.len()],
+        ),
+    };
+    joint_newton(gamma, groups, lambda, offsets)
+        .unwrap_or_else(|| solve_nested(gamma, groups, positive, warm))
+}
+
+/// λ when every class keeps `q = w`: the w-weighted mean of ln h(w). Exact at
+/// γ = 0 and a fair start elsewhere.
+fn mean_ln_reshaping_map(gamma: f64, groups: &[Group]) -> f64 {
+    groups
+        .iter()
+        .map(|g| g.multiplicity * g.w.q * ln_reshaping_map(gamma, &g.w))
+        .collect::<CompensatedSum>()
+        .value()
+}
+
+/// Newton's method on the whole system — every group's equation and the
+/// constraint — at one evaluation per group per iteration. Each step solves
+/// the linearised system exactly: `δd_g = (δλ − F_g)/F'_g` and
+/// `δλ = (Σ m s F/F' − R) / Σ m s/F'` with `s = q(1 − q)`. Returns `None` when a
+/// step is not finite or the iteration does not settle.
+fn joint_newton(
+    gamma: f64,
+    groups: &[Group],
+    mut lambda: f64,
+    mut offsets: Vec<f64>,
+) -> Option<(f64, Vec<GroupSolution>)> {
+    let mut solved: Vec<GroupSolution> = Vec::with_capacity(groups.len());
+    let mut residuals: Vec<f64> = Vec::with_capacity(groups.len());
+    let mut finishing = false;
+    for _ in 0..MAX_JOINT_ITERATIONS {
+        solved.clear();
+        residuals.clear();
+        let mut excess = CompensatedSum::default();
+        let (mut weighted_residuals, mut sensitivity) = (0.0, 0.0);
+        for (group, &offset) in groups.iter().zip(&offsets) {
+            let (solution, value) = evaluate(gamma, group, offset);
+            let residual = value - lambda;
+            excess.add(group.multiplicity * group.w.q * solution.ln_q_over_w.exp_m1());
+            let spread =
+                group.multiplicity * solution.point.q * solution.point.one_minus_q / solution.slope;
+            if !(spread.is_finite() && residual.is_finite()) {
+                return None;
+            }
+            weighted_residuals += spread * residual;
+            sensitivity += spread;
+            solved.push(solution);
+            residuals.push(residual);
+        }
+        if finishing {
+            return Some((lambda, solved));
+        }
+        let step_lambda = (weighted_residuals - excess.value()) / sensitivity;
+        if !step_lambda.is_finite() {
+            return None;
+        }
+        let mut settled = step_lambda.abs() <= 1e-10 * (lambda.abs() + gamma.min(1.0));
+        for ((offset, solution), residual) in offsets.iter_mut().zip(&solved).zip(&residuals) {
+            let step = (step_lambda - residual) / solution.slope;
+            if !step.is_finite() {
+                return None;
+            }
+            // Far from the solution, limit each move (as the nested method does).
+            let limit = 1.0 + offset.abs();
+            *offset += step.clamp(-limit, limit);
+            settled &= step.abs() <= 1e-9 * offset.abs();
+        }
+        lambda += step_lambda;
+        // Quadratic convergence: after steps this small one more evaluation
+        // pass at the new point gives the answer to a few ulps.
+        finishing = settled;
+    }
+    None
+}
+
+/// The safeguarded nested method: a bracketed Newton iteration on λ with
+/// every group solved exactly at each λ.
+fn solve_nested(
     gamma: f64,
     groups: &[Group],
     positive: f64,
@@ -214,17 +308,11 @@ fn solve_lambda(
     let (mut lambda, mut solved, mut solved_at) = match warm {
         Some(warm) => (warm.lambda, warm.groups.clone(), Some(warm.lambda)),
         None => {
-            // q = w is exact at γ = 0 and a fair start elsewhere: λ then is the
-            // weighted mean of ln h(w).
-            let start: CompensatedSum = groups
-                .iter()
-                .map(|g| g.multiplicity * g.w.q * ln_reshaping_map(gamma, &g.w))
-                .collect();
             let initial = groups
                 .iter()
                 .map(|g| evaluate(gamma, g, 0.0).0)
                 .collect::<Vec<_>>();
-            (start.value(), initial, None)
+            (mean_ln_reshaping_map(gamma, groups), initial, None)
         }
     };
     lambda = lambda.clamp(low, high);
@@ -473,4 +561,67 @@ impl Solution {
 /// Solves Q* for class counts at γ with optional α weights: the one-call entry point.
 pub fn solve(counts: &[f64], gamma: f64, alpha: Option<&[f64]>) -> Result<Solution, FocalError> {
     FocalProblem::new(counts, alpha)?.solve(gamma)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn both_methods(
+        counts: &[f64],
+        gamma: f64,
+    ) -> ((f64, Vec<GroupSolution>), (f64, Vec<GroupSolution>)) {
+        let problem = FocalProblem::new(counts, None).unwrap();
+        let groups = problem.groups();
+        let positive: f64 = groups.iter().map(|g| g.multiplicity).sum();
+        let start = mean_ln_reshaping_map(gamma, groups);
+        let joint = joint_newton(gamma, groups, start, vec![0.0; groups.len()])
+            .expect("joint Newton converges");
+        let nested = solve_nested(gamma, groups, positive, None);
+        (joint, nested)
+    }
+
+    #[test]
+    fn joint_and_nested_methods_agree() {
+        let geometric: Vec<f64> = (0..50).map(|i| 1e4f64.powf(-(i as f64) / 49.0)).collect();
+        let cases: Vec<(Vec<f64>, f64)> = vec![
+            (vec![99.0, 1.0], 2.0),
+            (vec![999_999_999_999.0, 1.0], 50.0),
+            (vec![1.0, 1e15], 3.7),
+            (vec![1e-15, 0.3, 0.3, 1.0], 60.0),
+            (geometric.clone(), 0.01),
+            (geometric, 100.0),
+        ];
+        for (counts, gamma) in cases {
+            let ((lambda_joint, joint), (lambda_nested, nested)) = both_methods(&counts, gamma);
+            assert!(
+                (lambda_joint - lambda_nested).abs() <= 1e-12 * (1.0 + lambda_nested.abs()),
+                "{counts:?} γ={gamma}"
+            );
+            for (a, b) in joint.iter().zip(&nested) {
+                assert!(
+                    (a.point.q / b.point.q - 1.0).abs() < 1e-12,
+                    "{counts:?} γ={gamma}: {} vs {}",
+                    a.point.q,
+                    b.point.q
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn joint_newton_recovers_from_far_starts_and_declines_broken_ones() {
+        let problem = FocalProblem::new(&[99.0, 1.0], None).unwrap();
+        let groups = problem.groups();
+        let (_, far) = joint_newton(2.0, groups, 1e6, vec![0.0; 2]).expect("damped steps recover");
+        assert!((far[0].point.q - 0.153_624_370_917_925_97).abs() < 1e-14);
+        assert!(joint_newton(2.0, groups, f64::NAN, vec![0.0; 2]).is_none());
+        // The nested method, the fallback, is safe from any start too.
+        let warm = WarmStart {
+            lambda: 1e6,
+            groups: problem.solve(0.5).unwrap().groups,
+        };
+        let (_, nested) = solve_nested(2.0, groups, 2.0, Some(&warm));
+        assert!((nested[0].point.q - 0.153_624_370_917_925_97).abs() < 1e-14);
+    }
 }

@@ -23,7 +23,8 @@ const cspPath = '/csp/';
 export const CSP = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; "
   + "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors *";
 
-createServer(async (request, response) => {
+// Large enough for the hostile-link tests (a 100 KB query).
+createServer({ maxHeaderSize: 1_000_000 }, async (request, response) => {
   try {
     let path = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
     const headers = {};
