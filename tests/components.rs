@@ -61,8 +61,22 @@ fn type_into(id: &str, value: &str) {
     element.dispatch_event(&event).unwrap();
 }
 
-/// Mounts a fresh app in its own container (the test runner's output stays).
+/// Mounts a fresh app in its own container (the test runner's output stays),
+/// at the runner's address without a query: the app reads its state from the
+/// URL, and an earlier test's app has written to it.
 fn mount_fresh() {
+    let window = web_sys::window().unwrap();
+    let path = window.location().pathname().unwrap();
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path))
+        .unwrap();
+    mount_fresh_keeping_url();
+}
+
+/// Mounts a fresh app in its own container, reading the current address.
+fn mount_fresh_keeping_url() {
     if let Some(old) = document().get_element_by_id("app-under-test") {
         old.remove();
     }
@@ -121,6 +135,40 @@ async fn invalid_input_keeps_the_last_valid_result() {
     type_into("gamma-input", "250");
     settle().await;
     assert!(by_test_id("gamma-error").is_some());
+}
+
+#[wasm_bindgen_test]
+async fn state_comes_from_the_link_and_goes_back_to_it() {
+    let window = web_sys::window().unwrap();
+    let path = window.location().pathname().unwrap();
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}?counts=8,2&gamma=1.5&labels=a,b")),
+        )
+        .unwrap();
+    mount_fresh_keeping_url();
+    settle().await;
+    let rows = table_rows();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0][0], "a");
+    assert_eq!(
+        rows[1][3],
+        format_significant(solve(&[8.0, 2.0], 1.5, None).unwrap().q(1), 6)
+    );
+    type_into("gamma-input", "3");
+    // The address is rewritten once edits pause (about 120 ms).
+    let expected = "?v=1&counts=8%2C2&labels=a%2Cb&gamma=3";
+    for _ in 0..20 {
+        if window.location().search().unwrap() == expected {
+            break;
+        }
+        settle().await;
+    }
+    assert_eq!(window.location().search().unwrap(), expected);
 }
 
 #[wasm_bindgen_test]
