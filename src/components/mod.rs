@@ -7,6 +7,7 @@ pub mod inputs;
 pub mod plots;
 pub mod readout;
 pub mod share;
+pub mod teaching;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -17,6 +18,7 @@ use inputs::{ClassEditor, GammaControl, GeneratorPanel, PasteBox, ViewOptions};
 use plots::{DistributionPlot, EntropyPlot};
 use readout::{ClassTable, SummaryPanel};
 use share::{CopyLink, EmbedDialog, Notices, OpenFull};
+use teaching::{Findings, PlayButton, PresetSelect};
 
 /// Shows a panic as a visible message instead of a dead page (a panic is a bug).
 pub fn install_panic_hook() {
@@ -96,6 +98,7 @@ pub fn App() -> impl IntoView {
             <section class="panel inputs" aria-label="Inputs">
                 <Show when=shows(Panel::Counts)>
                     <h2>"Classes"</h2>
+                    <PresetSelect />
                     <GeneratorPanel />
                     <ClassEditor />
                     <PasteBox />
@@ -107,6 +110,7 @@ pub fn App() -> impl IntoView {
                     </Show>
                 </Show>
                 <GammaControl />
+                <PlayButton />
                 <Show when=move || !embedded() fallback=|| view! { <OpenFull /> }>
                     <ViewOptions />
                     <div class="share-row">
@@ -117,6 +121,7 @@ pub fn App() -> impl IntoView {
             </section>
             <PanelSection panel=Panel::Distribution title="Reshaped distribution"><DistributionPlot /></PanelSection>
             <PanelSection panel=Panel::Entropy title="Entropy versus γ"><EntropyPlot /></PanelSection>
+            <PanelSection panel=Panel::Text title="What focal loss does here"><Findings /></PanelSection>
             <PanelSection panel=Panel::Summary title="Summary"><SummaryPanel /></PanelSection>
             <PanelSection panel=Panel::Table title="Per class" wide=true><ClassTable /></PanelSection>
         </main>

@@ -6,4 +6,5 @@ pub mod config;
 pub mod derived;
 pub mod generator;
 pub mod readout;
+pub mod teaching;
 pub mod url;

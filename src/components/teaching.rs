@@ -1,0 +1,169 @@
+//! The teaching layer: presets, captions, the over-suppression banner with a
+//! jump to the tracked class's best γ, the order check, and the γ animation.
+
+use leptos::prelude::*;
+
+use super::app_state::use_app_state;
+use crate::core::track_class;
+use crate::state::teaching::{captions, order_preserved, presets, PresetClasses};
+
+/// Chooses one of the presets.
+#[component]
+pub fn PresetSelect() -> impl IntoView {
+    let state = use_app_state();
+    let choose = move |key: String| {
+        let Some(preset) = presets().into_iter().find(|p| p.key == key) else {
+            return;
+        };
+        match preset.classes {
+            PresetClasses::List(rows) => state.edit_classes(rows),
+            PresetClasses::Generated(generator) => state.set_generator(generator),
+        }
+        state.alpha.set(None);
+        state.track.set(None);
+    };
+    view! {
+        <label class="field-label" for="preset-select">"Example"</label>
+        <select id="preset-select" data-testid="preset-select" on:change=move |e| choose(event_target_value(&e))>
+            <option value="" selected>"Choose an example…"</option>
+            {presets().into_iter().map(|p| view! { <option value=p.key>{p.name}</option> }).collect_view()}
+        </select>
+    }
+}
+
+/// The tracked class: the chosen one, or the rarest.
+fn tracked_class(state: &super::app_state::AppState) -> Option<usize> {
+    let chosen = state.track.get();
+    state.problem.with(|p| {
+        let p = p.as_ref()?;
+        Some(
+            chosen
+                .filter(|&c| p.p(c) > 0.0)
+                .unwrap_or_else(|| p.rarest_class()),
+        )
+    })
+}
+
+/// Captions, the over-suppression banner and the order check.
+#[component]
+pub fn Findings() -> impl IntoView {
+    let state = use_app_state();
+    let texts = move || {
+        let labels = state.labels.get();
+        state
+            .solution
+            .with(|s| s.as_ref().map(|s| captions(s, &labels)).unwrap_or_default())
+    };
+    let over_suppressed = move || {
+        state.solution.with(|s| {
+            s.as_ref()
+                .map(|s| s.over_suppressed_classes())
+                .unwrap_or_default()
+        })
+    };
+    let best = Memo::new(move |_| {
+        let class = tracked_class(&state)?;
+        state.sweep.with(|sweep| {
+            let tracked = track_class(sweep.as_ref()?, class).ok()?;
+            Some((
+                class,
+                (tracked.best_gamma * 100.0).round() / 100.0,
+                tracked.best_ratio,
+            ))
+        })
+    });
+    let banner_text = move || {
+        let labels = state.labels.get();
+        let classes = over_suppressed();
+        let shown: Vec<&str> = classes
+            .iter()
+            .take(5)
+            .map(|&c| labels.get(c).map_or("?", String::as_str))
+            .collect();
+        let more = if classes.len() > 5 {
+            format!(" and {} more", classes.len() - 5)
+        } else {
+            String::new()
+        };
+        format!(
+            "Over-suppression at γ = {:.2}: {}{more} get less probability than in the data.",
+            state.gamma.get(),
+            shown.join(", ")
+        )
+    };
+    let order_ok = move || {
+        state
+            .solution
+            .with(|s| s.as_ref().is_none_or(order_preserved))
+    };
+    view! {
+        <Show when=move || !over_suppressed().is_empty()>
+            <div class="banner" role="status" data-testid="oversuppression-banner">
+                <span>{banner_text}</span>
+                {move || best.get().map(|(class, gamma, ratio)| {
+                    let label = state.labels.with(|l| l.get(class).cloned().unwrap_or_default());
+                    view! {
+                        <button class="secondary" data-testid="best-gamma-button" on:click=move |_| state.gamma.set(gamma)>
+                            {format!("Jump to γ = {gamma}, best for {label} (q/p = {ratio:.3})")}
+                        </button>
+                    }
+                })}
+            </div>
+        </Show>
+        <ul class="captions" data-testid="captions">
+            {move || texts().into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}
+        </ul>
+        <p class="order-check" data-testid="order-check" class:failed=move || !order_ok()>
+            {move || if order_ok() { "✓ Order preserved: ranks of p and q* agree for every class." } else { "✗ Order changed — please report this bug." }}
+        </p>
+    }
+}
+
+/// Sweeps γ from 0 to γ_max in about eight seconds; pressing again pauses.
+#[component]
+pub fn PlayButton() -> impl IntoView {
+    let state = use_app_state();
+    let playing = RwSignal::new(false);
+    let last_frame = StoredValue::new(None::<f64>);
+    // One animation frame: advance γ by the time elapsed, schedule the next.
+    fn step(
+        state: super::app_state::AppState,
+        playing: RwSignal<bool>,
+        last_frame: StoredValue<Option<f64>>,
+    ) {
+        request_animation_frame(move || {
+            if !playing.get_untracked() {
+                return;
+            }
+            let now = super::canvas::now_ms();
+            let elapsed = last_frame.get_value().map_or(0.0, |t| (now - t).min(100.0));
+            last_frame.set_value(Some(now));
+            let gamma_max = state.gamma_max.get_untracked();
+            let next = state.gamma.get_untracked() + gamma_max * elapsed / 8000.0;
+            if next >= gamma_max {
+                state.gamma.set(gamma_max);
+                playing.set(false);
+            } else {
+                state.gamma.set((next * 1000.0).round() / 1000.0);
+                step(state, playing, last_frame);
+            }
+        });
+    }
+    let toggle = move |_| {
+        if playing.get_untracked() {
+            playing.set(false);
+            return;
+        }
+        if state.gamma.get_untracked() >= state.gamma_max.get_untracked() {
+            state.gamma.set(0.0);
+        }
+        last_frame.set_value(None);
+        playing.set(true);
+        step(state, playing, last_frame);
+    };
+    view! {
+        <button class="secondary" data-testid="play-button" aria-pressed=move || playing.get().to_string() on:click=toggle>
+            {move || if playing.get() { "❚❚ Pause" } else { "▶ Play γ" }}
+        </button>
+    }
+}
