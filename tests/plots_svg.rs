@@ -192,3 +192,48 @@ fn entropy_plot_marks_the_current_gamma_where_the_axis_says() {
         assert!(has_text(&svg, text), "missing {text}");
     }
 }
+
+#[test]
+fn reshaping_map_shades_the_amplified_band_and_places_every_class() {
+    use focal_entropy_explorer::core::reshaping_map;
+    use focal_entropy_explorer::plots::reshaping::draw_reshaping_map;
+    let counts: Vec<f64> = (0..10).map(|i| 100f64.powf(-(i as f64) / 9.0)).collect();
+    let solution = solve(&counts, 1.0, None).unwrap();
+    let map = reshaping_map(&solution, 200);
+    let regimes: Vec<_> = map
+        .markers
+        .iter()
+        .map(|m| solution.regime(m.class))
+        .collect();
+    let theme = Theme::light(1.0);
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (700, 350)).into_drawing_area();
+        draw_reshaping_map(&area, &map, &regimes, &theme).unwrap();
+        area.present().unwrap();
+    }
+    // One band (the middle of the tail), drawn as a filled rectangle in the tint.
+    assert_eq!(
+        count_filled_rects(&svg, theme.tint(theme.amplified, 0.18)),
+        1 + 1,
+        "band and legend swatch"
+    );
+    // Markers: 5 ▲ amplified (+1 legend), 1 ▼ suppressed (+1 legend).
+    let polygons = |color: RGBColor| {
+        svg.lines()
+            .filter(|l| l.contains("<polygon") && l.contains(&format!("fill=\"{}\"", rgb(color))))
+            .count()
+    };
+    assert_eq!(polygons(theme.amplified), 5 + 1);
+    assert_eq!(polygons(theme.suppressed), 1 + 1);
+    assert!(has_text(&svg, "μ = 1.0597"), "{:?}", texts(&svg));
+    for text in [
+        "p (log scale)",
+        "h(p) = p·G(p)",
+        "h &gt; μ: amplified",
+        "over-suppressed",
+        "1e-6",
+    ] {
+        assert!(has_text(&svg, text), "missing {text}");
+    }
+}

@@ -6,10 +6,12 @@ use super::app_state::use_app_state;
 use std::rc::Rc;
 
 use super::canvas::{CanvasArea, LayerFn, PlotCanvas};
+use crate::core::{reshaping_map, Regime};
 use crate::plots::distribution::{draw_distribution, ClassBars};
 use crate::plots::entropy::{
     draw_entropy, draw_gamma_marker, EntropyCurves, EntropyFrame, GammaAxis,
 };
+use crate::plots::reshaping::draw_reshaping_map;
 use crate::plots::Theme;
 use crate::state::derived::entropy_series;
 
@@ -101,4 +103,29 @@ pub fn EntropyPlot() -> impl IntoView {
     view! {
         <PlotCanvas test_id="plot-entropy" label=label aspect=0.42 draw=draw overlay=overlay on_pointer=on_pointer />
     }
+}
+
+/// "Reshaping map": why each class gains or loses (markers above the line at μ gain).
+#[component]
+pub fn ReshapingPlot() -> impl IntoView {
+    let state = use_app_state();
+    let draw = move |area: &CanvasArea, theme: &Theme| {
+        state.solution.with(|solution| {
+            let Some(solution) = solution else { return };
+            let map = reshaping_map(solution, 240);
+            let regimes: Vec<Regime> = map
+                .markers
+                .iter()
+                .map(|m| solution.regime(m.class))
+                .collect();
+            let _ = draw_reshaping_map(area, &map, &regimes, theme);
+        });
+    };
+    let label = Signal::derive(move || {
+        format!(
+            "Reshaping map h(p) at γ = {:.2} with the line at μ; classes above the line are amplified, below it suppressed.",
+            state.gamma.get()
+        )
+    });
+    view! { <PlotCanvas test_id="plot-reshaping" label=label aspect=0.42 draw=draw /> }
 }

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::app_state::use_app_state;
+use super::plots::ReshapingPlot;
 use crate::core::track_class;
 use crate::state::teaching::{captions, order_preserved, presets, PresetClasses};
 
@@ -110,6 +111,7 @@ pub fn Findings() -> impl IntoView {
                 })}
             </div>
         </Show>
+        <ReshapingPlot />
         <ul class="captions" data-testid="captions">
             {move || texts().into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}
         </ul>

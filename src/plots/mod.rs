@@ -5,6 +5,7 @@
 pub mod axes;
 pub mod distribution;
 pub mod entropy;
+pub mod reshaping;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -80,6 +81,18 @@ impl Theme {
             Regime::OverSuppressed => self.over_suppressed,
             Regime::Unchanged | Regime::Absent => self.unchanged,
         }
+    }
+
+    /// `color` blended into the background by `amount` (0 = background, 1 = color),
+    /// for light fills that read the same on light and dark themes.
+    pub fn tint(&self, color: RGBColor, amount: f64) -> RGBColor {
+        let mix =
+            |a: u8, b: u8| (f64::from(b) + (f64::from(a) - f64::from(b)) * amount).round() as u8;
+        RGBColor(
+            mix(color.0, self.background.0),
+            mix(color.1, self.background.1),
+            mix(color.2, self.background.2),
+        )
     }
 
     /// A length in device pixels for `css_pixels` CSS pixels.

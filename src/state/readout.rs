@@ -63,6 +63,20 @@ pub fn table_rows(solution: &Solution, labels: &[String]) -> Vec<TableRow> {
         .collect()
 }
 
+/// The six cells of a row as shown: label, count, p, q*, q*/p (6 significant
+/// digits; "—" for an absent class) and regime.
+pub fn row_cells(row: &TableRow) -> [String; 6] {
+    [
+        row.label.clone(),
+        row.count.to_string(),
+        format_significant(row.p, 6),
+        format_significant(row.q, 6),
+        row.ratio
+            .map_or("—".to_string(), |r| format_significant(r, 6)),
+        row.regime.name().to_string(),
+    ]
+}
+
 /// Sorts rows by a column, ascending or descending; ties keep input order.
 pub fn sort_rows(rows: &mut [TableRow], column: SortColumn, descending: bool) {
     rows.sort_by(|a, b| {
@@ -181,6 +195,18 @@ mod tests {
         assert_eq!(rows[1].label, "tiger");
         assert_eq!(rows[1].q, solution.q(1));
         assert_eq!(rows[1].regime, Regime::Amplified);
+        assert_eq!(
+            row_cells(&rows[1]),
+            [
+                "tiger",
+                "1",
+                "0.0100000",
+                "0.153624",
+                "15.3624",
+                "amplified"
+            ]
+            .map(String::from)
+        );
         sort_rows(&mut rows, SortColumn::Ratio, true);
         assert_eq!(rows[0].label, "tiger");
         sort_rows(&mut rows, SortColumn::Label, false);

@@ -124,24 +124,24 @@ test('plots are crisp on high-DPI screens and follow the container width', async
   await context.close();
 });
 
-/** Median time from a γ change to both canvases redrawn, over `steps` changes. */
+/** Times from a γ change to every plot redrawn (distribution, entropy, reshaping map). */
 async function gammaChangeTimes(page, steps) {
   return page.evaluate(async (steps) => {
     const input = document.querySelector('[data-testid="gamma-input"]');
     const timings = () => window.__focalTimings ?? {};
-    const doneCount = () => ['plot-distribution:done', 'plot-entropy:done'].map((k) => (timings()[k] ?? []).length);
+    const plots = ['plot-distribution:done', 'plot-entropy:done', 'plot-reshaping:done'];
+    const doneCount = () => plots.map((k) => (timings()[k] ?? []).length);
     const times = [];
     for (let i = 0; i < steps; i += 1) {
-      const [d0, e0] = doneCount();
+      const before = doneCount();
       const started = performance.now();
       input.value = String(1 + (i % 40) * 0.25);
       input.dispatchEvent(new Event('input', { bubbles: true }));
       for (;;) {
-        const [d, e] = doneCount();
-        if (d > d0 && e > e0) break;
+        if (doneCount().every((count, k) => count > before[k])) break;
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
-      const ends = ['plot-distribution:done', 'plot-entropy:done'].map((k) => timings()[k].at(-1));
+      const ends = plots.map((k) => timings()[k].at(-1));
       times.push(Math.max(...ends) - started);
     }
     return times;
