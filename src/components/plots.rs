@@ -59,9 +59,11 @@ pub fn EntropyPlot() -> impl IntoView {
         let units = state.units.get();
         state.sweep.with(|sweep| {
             let Some(sweep) = sweep else { return };
+            let Some(problem) = sweep.solutions().first().map(|s| s.problem()) else {
+                return;
+            };
             let factor = units.from_nats();
             let (gammas, shannon_q, fe_min) = entropy_series(sweep, units);
-            let problem = sweep.solutions()[0].problem();
             let curves = EntropyCurves {
                 gammas: &gammas,
                 shannon_q: &shannon_q,
