@@ -17,7 +17,7 @@ use app_state::{use_app_state, AppState};
 use inputs::{ClassEditor, GammaControl, GeneratorPanel, PasteBox, ViewOptions};
 use plots::{DistributionPlot, EntropyPlot};
 use readout::{ClassTable, SummaryPanel};
-use share::{CopyLink, EmbedDialog, Notices, OpenFull};
+use share::{CopyLink, EmbedDialog, ExportBar, Notices, OpenFull};
 use teaching::{Findings, PlayButton, PresetSelect};
 
 /// Shows a panic as a visible message instead of a dead page (a panic is a bug).
@@ -123,7 +123,7 @@ pub fn App() -> impl IntoView {
             <PanelSection panel=Panel::Entropy title="Entropy versus γ"><EntropyPlot /></PanelSection>
             <PanelSection panel=Panel::Text title="What focal loss does here"><Findings /></PanelSection>
             <PanelSection panel=Panel::Summary title="Summary"><SummaryPanel /></PanelSection>
-            <PanelSection panel=Panel::Table title="Per class" wide=true><ClassTable /></PanelSection>
+            <PanelSection panel=Panel::Table title="Per class" wide=true><ClassTable /><ExportBar /></PanelSection>
         </main>
     }
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::app_state::{use_app_state, AppState};
+use crate::state::export::{sweep_csv, table_csv};
 use crate::state::url::{decode_onto, encode, Panel, ShareState};
 
 /// Pause after the last change before the URL is rewritten, in milliseconds
@@ -399,4 +400,90 @@ pub fn connect_host(state: AppState) {
             let _ = parent.post_message(&message, "*");
         }
     });
+}
+
+/// Offers `contents` as a file download named `name`.
+fn download(name: &str, mime: &str, contents: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let parts = js_sys::Array::of1(&JsValue::from_str(contents));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    save_url(&document, name, &url);
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// Clicks a temporary link that saves `url` as `name`.
+fn save_url(document: &web_sys::Document, name: &str, url: &str) {
+    let Some(link) = document
+        .create_element("a")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    else {
+        return;
+    };
+    link.set_href(url);
+    link.set_download(name);
+    link.click();
+}
+
+/// Downloads: the per-class table and the γ-sweep as CSV (full precision),
+/// and every plot on the page as PNG.
+#[component]
+pub fn ExportBar() -> impl IntoView {
+    let state = use_app_state();
+    let table = move |_| {
+        let labels = state.labels.get_untracked();
+        let csv = state
+            .solution
+            .with_untracked(|s| s.as_ref().map(|s| table_csv(s, &labels)));
+        if let Some(csv) = csv {
+            download("focal-entropy-classes.csv", "text/csv", &csv);
+        }
+    };
+    let sweep = move |_| {
+        let labels = state.labels.get_untracked();
+        let csv = state
+            .sweep
+            .with_untracked(|s| s.as_ref().map(|s| sweep_csv(s, &labels)));
+        if let Some(csv) = csv {
+            download("focal-entropy-sweep.csv", "text/csv", &csv);
+        }
+    };
+    let images = move |_| {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Ok(canvases) = document.query_selector_all("canvas[data-testid^='plot-']") else {
+            return;
+        };
+        for index in 0..canvases.length() {
+            let Some(canvas) = canvases
+                .item(index)
+                .and_then(|n| n.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+            else {
+                continue;
+            };
+            let name = canvas
+                .get_attribute("data-testid")
+                .unwrap_or_else(|| "plot".into());
+            if let Ok(url) = canvas.to_data_url_with_type("image/png") {
+                save_url(&document, &format!("focal-entropy-{name}.png"), &url);
+            }
+        }
+    };
+    view! {
+        <div class="share-row">
+            <button class="secondary" data-testid="export-csv" on:click=table>"Table as CSV"</button>
+            <button class="secondary" data-testid="export-sweep-csv" on:click=sweep>"γ-sweep as CSV"</button>
+            <button class="secondary" data-testid="export-png" on:click=images>"Plots as PNG"</button>
+        </div>
+    }
 }

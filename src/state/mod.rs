@@ -4,6 +4,7 @@
 pub mod classes;
 pub mod config;
 pub mod derived;
+pub mod export;
 pub mod generator;
 pub mod readout;
 pub mod teaching;

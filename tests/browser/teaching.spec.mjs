@@ -77,3 +77,25 @@ test('keyboard: the γ slider and the sort buttons work without a mouse', async 
   await page.keyboard.press('Enter');
   await expect.poll(async () => (await tableRows(page))[0][0]).toBe('tiger');
 });
+
+test('exports: the table and the sweep as full-precision CSV, the plots as PNG', async ({ page }) => {
+  await page.goto('./?counts=99,1&labels=cows,tiger&gamma=2');
+  const core = coreSolve([99, 1], 2);
+  const [tableFile] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+  expect(tableFile.suggestedFilename()).toBe('focal-entropy-classes.csv');
+  const table = (await (await tableFile.createReadStream()).toArray()).join('').split('\n');
+  expect(table[0]).toBe('label,count,p,q,q_over_p,regime');
+  const tiger = table[2].split(',');
+  expect(tiger[0]).toBe('tiger');
+  expect(Math.abs(Number(tiger[3]) / core.q[1] - 1)).toBeLessThan(1e-13);
+  const [sweepFile] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-sweep-csv').click()]);
+  const sweep = (await (await sweepFile.createReadStream()).toArray()).join('').trim().split('\n');
+  expect(sweep[0]).toBe('gamma,mu,fe_min,fe_at_p,shannon_q,kl_p_q,q[cows],q[tiger]');
+  expect(sweep).toHaveLength(257);
+  expect(sweep[1].startsWith('0,1,')).toBe(true);
+  const downloads = [];
+  page.on('download', (d) => downloads.push(d.suggestedFilename()));
+  await page.getByTestId('export-png').click();
+  await expect.poll(() => downloads.length).toBe(3);
+  expect(downloads.sort()).toEqual(['focal-entropy-plot-distribution.png', 'focal-entropy-plot-entropy.png', 'focal-entropy-plot-reshaping.png']);
+});
