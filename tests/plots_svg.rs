@@ -3,7 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use focal_entropy_explorer::core::{gamma_grid, solve, FocalProblem};
-use focal_entropy_explorer::plots::distribution::{draw_distribution, ClassBars};
+use focal_entropy_explorer::plots::distribution::draw_solution;
 use focal_entropy_explorer::plots::entropy::{draw_entropy, draw_gamma_marker, EntropyCurves};
 use focal_entropy_explorer::plots::Theme;
 use plotters::prelude::*;
@@ -15,17 +15,10 @@ fn rgb(color: RGBColor) -> String {
 fn distribution_svg(counts: &[f64], gamma: f64, log_scale: bool) -> String {
     let solution = solve(counts, gamma, None).unwrap();
     let labels: Vec<String> = (0..counts.len()).map(|i| format!("c{i}")).collect();
-    let (p, q, regimes) = (solution.p_all(), solution.q_all(), solution.regimes());
-    let bars = ClassBars {
-        labels: &labels,
-        p: &p,
-        q: &q,
-        regimes: &regimes,
-    };
     let mut svg = String::new();
     {
         let area = SVGBackend::with_string(&mut svg, (800, 400)).into_drawing_area();
-        draw_distribution(&area, &bars, log_scale, &Theme::light(1.0)).unwrap();
+        draw_solution(&area, &solution, &labels, log_scale, &Theme::light(1.0)).unwrap();
         area.present().unwrap();
     }
     svg

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use super::canvas::{CanvasArea, LayerFn, PlotCanvas};
 use crate::core::{reshaping_map, Regime};
-use crate::plots::distribution::{draw_distribution, ClassBars};
+use crate::plots::distribution::draw_solution;
 use crate::plots::entropy::{
     draw_entropy, draw_gamma_marker, EntropyCurves, EntropyFrame, GammaAxis,
 };
@@ -27,14 +27,7 @@ pub fn DistributionPlot() -> impl IntoView {
             if labels.len() != solution.problem().class_count() {
                 return;
             }
-            let (p, q, regimes) = (solution.p_all(), solution.q_all(), solution.regimes());
-            let bars = ClassBars {
-                labels: &labels,
-                p: &p,
-                q: &q,
-                regimes: &regimes,
-            };
-            let _ = draw_distribution(area, &bars, log_scale, theme);
+            let _ = draw_solution(area, solution, &labels, log_scale, theme);
         });
     };
     let label = Signal::derive(move || {

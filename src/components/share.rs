@@ -439,23 +439,28 @@ fn save_url(document: &web_sys::Document, name: &str, url: &str) {
 #[component]
 pub fn ExportBar() -> impl IntoView {
     let state = use_app_state();
+    let save_csv = |name: &str, csv: Option<String>| {
+        if let Some(csv) = csv {
+            download(name, "text/csv", &csv);
+        }
+    };
     let table = move |_| {
         let labels = state.labels.get_untracked();
-        let csv = state
-            .solution
-            .with_untracked(|s| s.as_ref().map(|s| table_csv(s, &labels)));
-        if let Some(csv) = csv {
-            download("focal-entropy-classes.csv", "text/csv", &csv);
-        }
+        save_csv(
+            "focal-entropy-classes.csv",
+            state
+                .solution
+                .with_untracked(|s| s.as_ref().map(|s| table_csv(s, &labels))),
+        );
     };
     let sweep = move |_| {
         let labels = state.labels.get_untracked();
-        let csv = state
-            .sweep
-            .with_untracked(|s| s.as_ref().map(|s| sweep_csv(s, &labels)));
-        if let Some(csv) = csv {
-            download("focal-entropy-sweep.csv", "text/csv", &csv);
-        }
+        save_csv(
+            "focal-entropy-sweep.csv",
+            state
+                .sweep
+                .with_untracked(|s| s.as_ref().map(|s| sweep_csv(s, &labels))),
+        );
     };
     let images = move |_| {
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {

@@ -55,13 +55,14 @@ pub fn Findings() -> impl IntoView {
             .solution
             .with(|s| s.as_ref().map(|s| captions(s, &labels)).unwrap_or_default())
     };
-    let over_suppressed = move || {
+    // Read by the banner's visibility and its text: computed once per change.
+    let over_suppressed = Memo::new(move |_| {
         state.solution.with(|s| {
             s.as_ref()
                 .map(|s| s.over_suppressed_classes())
                 .unwrap_or_default()
         })
-    };
+    });
     let best = Memo::new(move |_| {
         let class = tracked_class(&state)?;
         state.sweep.with(|sweep| {
@@ -75,7 +76,7 @@ pub fn Findings() -> impl IntoView {
     });
     let banner_text = move || {
         let labels = state.labels.get();
-        let classes = over_suppressed();
+        let classes = over_suppressed.get();
         let shown: Vec<&str> = classes
             .iter()
             .take(5)
@@ -98,7 +99,7 @@ pub fn Findings() -> impl IntoView {
             .with(|s| s.as_ref().is_none_or(order_preserved))
     };
     view! {
-        <Show when=move || !over_suppressed().is_empty()>
+        <Show when=move || over_suppressed.with(|c| !c.is_empty())>
             <div class="banner" role="status" data-testid="oversuppression-banner">
                 <span>{banner_text}</span>
                 {move || best.get().map(|(class, gamma, ratio)| {

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 
 use super::axes::{draw_axes, draw_legend, nice_ticks, AxisSpec, Chart2d, Corner, LegendMark};
 use super::{draw_regime_marker, format_probability, pixel_in, Theme};
-use crate::core::Regime;
+use crate::core::{Regime, Solution};
 
 /// Above this many classes bars become unreadable and a rank plot is drawn.
 pub const RANK_PLOT_THRESHOLD: usize = 40;
@@ -78,6 +78,24 @@ impl ProbabilityAxis {
             format_probability(y)
         }
     }
+}
+
+/// Draws the plot of a solution's classes: `labels` name them, in input order.
+pub fn draw_solution<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    solution: &Solution,
+    labels: &[String],
+    log_scale: bool,
+    theme: &Theme,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let (p, q, regimes) = (solution.p_all(), solution.q_all(), solution.regimes());
+    let bars = ClassBars {
+        labels,
+        p: &p,
+        q: &q,
+        regimes: &regimes,
+    };
+    draw_distribution(area, &bars, log_scale, theme)
 }
 
 /// Draws the plot. Labels longer than 10 characters are shortened with "…".
