@@ -4,7 +4,7 @@
 
 use focal_entropy_explorer::core::{gamma_grid, solve, FocalProblem};
 use focal_entropy_explorer::plots::distribution::draw_solution;
-use focal_entropy_explorer::plots::entropy::{draw_entropy, draw_gamma_marker, EntropyCurves};
+use focal_entropy_explorer::plots::entropy::{draw_entropy, draw_entropy_cursor, EntropyCurves};
 use focal_entropy_explorer::plots::Theme;
 use plotters::prelude::*;
 
@@ -145,10 +145,11 @@ fn entropy_plot_marks_the_current_gamma_where_the_axis_says() {
     let axis = {
         let area = SVGBackend::with_string(&mut svg, (600, 300)).into_drawing_area();
         let (frame, axis) = draw_entropy(&area, &curves, &theme).unwrap();
-        draw_gamma_marker(
+        draw_entropy_cursor(
             &area,
             &frame,
             (5.0, current.shannon_q(), current.fe_min()),
+            2f64.ln(),
             &theme,
         )
         .unwrap();
@@ -184,6 +185,9 @@ fn entropy_plot_marks_the_current_gamma_where_the_axis_says() {
     for text in ["H(Q*)", "FE(P, Q*)", "H(P)", "ln K (uniform)", "γ", "nats"] {
         assert!(has_text(&svg, text), "missing {text}");
     }
+    // The cursor reads how close Q* is to uniform.
+    let uniformity = format!("H(Q*)/ln K = {:.3}", current.shannon_q() / 2f64.ln());
+    assert!(has_text(&svg, &uniformity), "missing {uniformity}");
 }
 
 #[test]
@@ -228,5 +232,86 @@ fn reshaping_map_shades_the_amplified_band_and_places_every_class() {
         "1e-6",
     ] {
         assert!(has_text(&svg, text), "missing {text}");
+    }
+}
+
+#[test]
+fn tracked_class_shades_suppressed_intervals_and_marks_best_gamma() {
+    use focal_entropy_explorer::core::track_class;
+    use focal_entropy_explorer::plots::tracked::draw_tracked;
+    // Head, middle and a tiny tail: the tiny class is over-suppressed from
+    // γ = 0 up to a crossing, then lifted.
+    let mut counts = vec![0.3];
+    counts.extend([0.0875; 8]);
+    counts.push(1e-6);
+    let problem = FocalProblem::new(&counts, None).unwrap();
+    let sweep = problem.sweep(&gamma_grid(20.0, 128).unwrap()).unwrap();
+    let tracked = track_class(&sweep, 9).unwrap();
+    assert!(!tracked.suppressed.is_empty());
+    let theme = Theme::light(1.0);
+    let mut svg = String::new();
+    let axis = {
+        let area = SVGBackend::with_string(&mut svg, (600, 300)).into_drawing_area();
+        let (_, axis) = draw_tracked(&area, &tracked, "tiny", &theme).unwrap();
+        area.present().unwrap();
+        axis
+    };
+    assert_eq!(axis.gamma_at(f64::from(axis.right)), 20.0);
+    // One shaded band per suppressed interval (plus the legend swatch).
+    let band = theme.tint(theme.suppressed, 0.16);
+    assert_eq!(count_filled_rects(&svg, band), tracked.suppressed.len() + 1);
+    let best = format!(
+        "best γ = {:.2} (q*/p = {:.3})",
+        tracked.best_gamma, tracked.best_ratio
+    );
+    for text in [
+        best.as_str(),
+        "q*/p of tiny",
+        "q*/p = 1",
+        "suppressed",
+        "γ",
+        "q*/p",
+    ] {
+        assert!(has_text(&svg, text), "missing {text}");
+    }
+}
+
+#[test]
+fn imbalance_map_fills_computed_cells_and_draws_the_contour() {
+    use focal_entropy_explorer::core::ImbalanceMap;
+    use focal_entropy_explorer::plots::imbalance::{draw_imbalance_map, draw_map_cursor};
+    let theme = Theme::light(1.0);
+    let render = |map: &ImbalanceMap| {
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (600, 360)).into_drawing_area();
+            let (frame, _) = draw_imbalance_map(&area, map, &theme).unwrap();
+            draw_map_cursor(&area, &frame, 2.0, 100.0, &theme).unwrap();
+            area.present().unwrap();
+        }
+        svg
+    };
+    let cell_count = |svg: &str| svg.matches("<rect").count();
+    let mut map = ImbalanceMap::new(10, 20.0, 8, 12).unwrap();
+    for _ in 0..30 {
+        map.step().unwrap();
+    }
+    let partial = render(&map);
+    let map = map.complete().unwrap();
+    let full = render(&map);
+    // 96 cells once complete, 30 while partial (the background and legend
+    // rectangles are the same in both).
+    assert_eq!(cell_count(&full) - cell_count(&partial), 96 - 30);
+    let contour = map.break_even_contour().len();
+    assert!(contour > 0);
+    let strokes = format!("stroke=\"{}\"", rgb(theme.text));
+    assert!(
+        full.lines()
+            .filter(|l| l.contains("<polyline") && l.contains(&strokes))
+            .count()
+            >= contour
+    );
+    for text in ["q*/p = 1", "head/tail ratio", "γ", "100", "1e6"] {
+        assert!(has_text(&full, text), "missing {text}");
     }
 }

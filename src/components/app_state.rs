@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::core::{FocalProblem, Solution, Sweep};
+use crate::core::{track_class, FocalProblem, Solution, Sweep, TrackedClass};
 use crate::state::config::{ClassRow, Units};
 use crate::state::derived::{problem_for, solve_at, sweep_for};
 use crate::state::generator::Generator;
@@ -44,6 +44,8 @@ pub struct AppState {
     pub sweep: Memo<Option<Sweep>>,
     /// The solution at the current γ.
     pub solution: Memo<Option<Solution>>,
+    /// The tracked class (chosen, or the rarest) along the sweep.
+    pub tracked: Memo<Option<TrackedClass>>,
 }
 
 /// Pause in editing after which the γ-sweep is recomputed, in milliseconds.
@@ -152,6 +154,19 @@ impl AppState {
             },
             always_changed,
         );
+        let track = RwSignal::new(share.track);
+        let tracked = Memo::new(move |_| {
+            let chosen = track.get();
+            let class = problem.with(|p| {
+                let p = p.as_ref()?;
+                Some(
+                    chosen
+                        .filter(|&c| p.p(c) > 0.0)
+                        .unwrap_or_else(|| p.rarest_class()),
+                )
+            })?;
+            sweep.with(|sweep| track_class(sweep.as_ref()?, class).ok())
+        });
         AppState {
             classes,
             gamma,
@@ -160,7 +175,7 @@ impl AppState {
             units: RwSignal::new(share.units),
             alpha,
             generator: RwSignal::new(generator),
-            track: RwSignal::new(share.track),
+            track,
             embed: RwSignal::new(share.embed),
             hidden: RwSignal::new(share.hidden),
             notices: RwSignal::new(notices),
@@ -169,6 +184,7 @@ impl AppState {
             labels,
             sweep,
             solution,
+            tracked,
         }
     }
 }

@@ -72,6 +72,35 @@ pub fn record_timing(name: &str, milliseconds: f64) {
 /// A drawing function of a canvas layer.
 pub type LayerFn = std::rc::Rc<dyn Fn(&CanvasArea, &Theme)>;
 
+/// The drawing area of an SVG export.
+pub type SvgArea<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+
+/// Draws a whole plot (every layer) into an SVG export.
+pub type SvgFn = std::rc::Rc<dyn Fn(&SvgArea<'_>, &Theme)>;
+
+/// Shared through context: each change asks every plot to download itself as
+/// an SVG file.
+#[derive(Clone, Copy)]
+pub struct SvgExportRequests(pub RwSignal<u64>);
+
+/// The SVG file of a plot `css_width` × `css_height` CSS pixels large, in the
+/// current colour scheme, drawn by `draw` without tracking signals.
+fn svg_document(draw: &SvgFn, css_width: f64, css_height: f64) -> String {
+    let theme = if prefers_dark() {
+        Theme::dark(1.0)
+    } else {
+        Theme::light(1.0)
+    };
+    let mut svg = String::new();
+    {
+        let size = (css_width.round() as u32, css_height.round() as u32);
+        let area = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        untrack(|| draw(&area, &theme));
+        let _ = area.present();
+    }
+    svg
+}
+
 /// Sizes `canvas` to `css_width` × `css_height` CSS pixels at the theme's pixel ratio.
 fn size_canvas(
     canvas: &web_sys::HtmlCanvasElement,
@@ -125,6 +154,9 @@ pub fn PlotCanvas<F>(
     /// Called with the device-pixel x of a press or drag on the canvas.
     #[prop(optional)]
     on_pointer: Option<Callback<f64>>,
+    /// Draws the plot for an SVG export, on request through [`SvgExportRequests`].
+    #[prop(optional)]
+    svg: Option<SvgFn>,
 ) -> impl IntoView
 where
     F: Fn(&CanvasArea, &Theme) + 'static,
@@ -134,6 +166,7 @@ where
     let width = RwSignal::new(0.0f64);
     let base_version = RwSignal::new(0u64);
     let layered = overlay.is_some();
+    let css_height = move |css_width: f64| (css_width * aspect).clamp(220.0, 520.0);
     let base_canvas = layered
         .then(web_sys::window)
         .flatten()
@@ -168,7 +201,7 @@ where
         }
         let started = now_ms();
         let theme = current_theme();
-        let css_height = (css_width * aspect).clamp(220.0, 520.0);
+        let css_height = css_height(css_width);
         size_canvas(&canvas, css_width, css_height, &theme);
         let _ = canvas.set_attribute(
             "style",
@@ -223,6 +256,20 @@ where
         record_timing(test_id, finished - started);
         record_timing(&format!("{test_id}:done"), finished);
     });
+    if let (Some(svg), Some(SvgExportRequests(requests))) = (svg, use_context()) {
+        Effect::new(move |previous: Option<()>| {
+            requests.track();
+            if previous.is_some() {
+                let css_width = width.get_untracked().max(320.0);
+                let document = svg_document(&svg, css_width, css_height(css_width));
+                super::share::download(
+                    &format!("focal-entropy-{test_id}.svg"),
+                    "image/svg+xml",
+                    &document,
+                );
+            }
+        });
+    }
     let pointer = move |event: web_sys::PointerEvent, pressed: bool| {
         let Some(handler) = on_pointer else { return };
         if pressed || event.buttons() & 1 == 1 {

@@ -4,7 +4,9 @@ use leptos::prelude::*;
 
 use super::app_state::use_app_state;
 use crate::core::MAX_GAMMA;
-use crate::state::classes::{classes_as_text, classes_from_text};
+use crate::state::classes::{
+    alpha_as_text, alpha_from_text, classes_as_text, classes_from_text, inverse_frequency_alpha,
+};
 use crate::state::config::{default_label, parse_gamma, ClassRow, Units};
 use crate::state::generator::Generator;
 
@@ -122,6 +124,93 @@ pub fn PasteBox() -> impl IntoView {
         <p id="counts-help" class="hint">"Accepts " <code>"99, 1"</code> ", one count per line, or " <code>"label,count"</code> " lines."</p>
         <Show when=move || parse_error.with(Option::is_some)>
             <p class="error" role="alert" data-testid="paste-error">{move || parse_error.get().unwrap_or_default()}</p>
+        </Show>
+    }
+}
+
+/// Per-class α weights (α-balanced focal loss): one number per class, with
+/// inverse-frequency presets, so a person can see whether α undoes
+/// over-suppression. Empty means no weights.
+#[component]
+pub fn AlphaEditor() -> impl IntoView {
+    let state = use_app_state();
+    let shown_text = move || {
+        state
+            .alpha
+            .get()
+            .map_or(String::new(), |a| alpha_as_text(&a))
+    };
+    let text = RwSignal::new(shown_text());
+    let error = RwSignal::new(None::<String>);
+    let typing = StoredValue::new(false);
+    // Follow α set elsewhere (presets, buttons, links) unless it came from typing.
+    Effect::new(move |_| {
+        let current = shown_text();
+        if !typing.get_value() {
+            text.set(current);
+            error.set(None);
+        }
+        typing.set_value(false);
+    });
+    // Weights no longer fit once the number of classes changes.
+    let class_count = Memo::new(move |_| state.classes.with(Vec::len));
+    Effect::new(move |previous: Option<usize>| {
+        let count = class_count.get();
+        if previous.is_some_and(|p| p != count)
+            && state
+                .alpha
+                .with_untracked(|a| a.as_ref().is_some_and(|a| a.len() != count))
+        {
+            state.alpha.set(None);
+        }
+        count
+    });
+    let on_input = move |event| {
+        let value = event_target_value(&event);
+        text.set(value.clone());
+        if value.trim().is_empty() {
+            error.set(None);
+            typing.set_value(true);
+            state.alpha.set(None);
+            return;
+        }
+        match alpha_from_text(&value, class_count.get_untracked()) {
+            Ok(alpha) => {
+                error.set(None);
+                typing.set_value(true);
+                state.alpha.set(Some(alpha));
+            }
+            Err(message) => error.set(Some(message)),
+        }
+    };
+    let balance = move |power: f64| {
+        let alpha = state
+            .classes
+            .with_untracked(|c| inverse_frequency_alpha(c, power));
+        state.alpha.set(Some(alpha));
+    };
+    view! {
+        <label for="alpha-input" class="field-label">"α weights (one per class)"</label>
+        <input
+            id="alpha-input"
+            data-testid="alpha-input"
+            type="text"
+            spellcheck="false"
+            placeholder="none: every class weighs 1"
+            aria-describedby="alpha-help"
+            aria-invalid=move || error.with(Option::is_some).to_string()
+            prop:value=move || text.get()
+            on:input=on_input
+        />
+        <div class="share-row">
+            <button class="secondary" data-testid="alpha-inverse" on:click=move |_| balance(1.0)>"Inverse frequency"</button>
+            <button class="secondary" data-testid="alpha-sqrt" on:click=move |_| balance(0.5)>"√ inverse frequency"</button>
+            <button class="secondary" data-testid="alpha-clear" on:click=move |_| state.alpha.set(None)
+                disabled=move || state.alpha.with(Option::is_none)>"No weights"</button>
+        </div>
+        <p id="alpha-help" class="hint">"With α, the target is α·p normalised: inverse frequency makes it uniform, so Q* is uniform at every γ."</p>
+        <Show when=move || error.with(Option::is_some)>
+            <p class="error" role="alert" data-testid="alpha-error">{move || error.get().unwrap_or_default()}</p>
         </Show>
     }
 }

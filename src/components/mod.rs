@@ -14,8 +14,8 @@ use wasm_bindgen::JsCast;
 
 use crate::state::url::{decode, Panel};
 use app_state::{use_app_state, AppState};
-use inputs::{ClassEditor, GammaControl, GeneratorPanel, PasteBox, ViewOptions};
-use plots::{DistributionPlot, EntropyPlot};
+use inputs::{AlphaEditor, ClassEditor, GammaControl, GeneratorPanel, PasteBox, ViewOptions};
+use plots::{DistributionPlot, EntropyPlot, MapPlot, TrackedPlot};
 use readout::{ClassTable, SummaryPanel};
 use share::{CopyLink, EmbedDialog, ExportBar, Notices, OpenFull};
 use teaching::{Findings, PlayButton, PresetSelect};
@@ -75,6 +75,7 @@ fn state_from_location() -> AppState {
 pub fn App() -> impl IntoView {
     let state = state_from_location();
     provide_context(state);
+    provide_context(canvas::SvgExportRequests(RwSignal::new(0)));
     share::sync_url(state);
     share::connect_host(state);
     let first_draw = StoredValue::new(false);
@@ -102,6 +103,7 @@ pub fn App() -> impl IntoView {
                     <GeneratorPanel />
                     <ClassEditor />
                     <PasteBox />
+                    <AlphaEditor />
                     <Show when=move || state.input_error.with(Option::is_some)>
                         <p class="error" role="alert" data-testid="error-message">
                             {move || state.input_error.get().unwrap_or_default()}
@@ -122,6 +124,8 @@ pub fn App() -> impl IntoView {
             <PanelSection panel=Panel::Distribution title="Reshaped distribution"><DistributionPlot /></PanelSection>
             <PanelSection panel=Panel::Entropy title="Entropy versus γ"><EntropyPlot /></PanelSection>
             <PanelSection panel=Panel::Text title="What focal loss does here"><Findings /></PanelSection>
+            <PanelSection panel=Panel::Tracked title="One class along γ"><TrackedPlot /></PanelSection>
+            <PanelSection panel=Panel::Map title="Imbalance × γ"><MapPlot /></PanelSection>
             <PanelSection panel=Panel::Summary title="Summary"><SummaryPanel /></PanelSection>
             <PanelSection panel=Panel::Table title="Per class" wide=true><ClassTable /><ExportBar /></PanelSection>
         </main>

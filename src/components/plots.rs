@@ -1,35 +1,133 @@
-//! The plot panels: each wires signals to a drawing function of `crate::plots`.
+//! The plot panels. Each plot is a small figure type that reads the state and
+//! calls a drawing function of `crate::plots`; being generic over the plotters
+//! backend, the same figure draws on the page's canvas and into an SVG export.
 
-use leptos::prelude::*;
-
-use super::app_state::use_app_state;
 use std::rc::Rc;
 
-use super::canvas::{CanvasArea, LayerFn, PlotCanvas};
-use crate::core::{reshaping_map, Regime};
+use leptos::prelude::*;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::app_state::{use_app_state, AppState};
+use super::canvas::{now_ms, record_timing, CanvasArea, LayerFn, PlotCanvas, SvgArea, SvgFn};
+use crate::core::{reshaping_map, ImbalanceMap, Regime};
 use crate::plots::distribution::draw_solution;
-use crate::plots::entropy::{
-    draw_entropy, draw_gamma_marker, EntropyCurves, EntropyFrame, GammaAxis,
-};
+use crate::plots::entropy::{draw_entropy, draw_entropy_cursor, EntropyCurves};
+use crate::plots::gamma_frame::{draw_gamma_cursor, GammaAxis, GammaFrame};
+use crate::plots::imbalance::{draw_imbalance_map, draw_map_cursor};
 use crate::plots::reshaping::draw_reshaping_map;
+use crate::plots::tracked::draw_tracked;
 use crate::plots::Theme;
 use crate::state::derived::entropy_series;
+
+/// A plot drawn from the page state in one layer, on any plotters backend.
+trait Figure: Copy + 'static {
+    /// Draws the whole plot.
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, theme: &Theme);
+}
+
+/// A plot with γ on its x axis, drawn in two layers: the base (redrawn when
+/// the data changes) and a cursor at the current γ (redrawn when γ moves).
+trait GammaFigure: Copy + 'static {
+    /// Draws the base layer; returns its frame and γ axis once drawn.
+    fn draw_base<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+    ) -> Option<(GammaFrame, GammaAxis)>;
+    /// Draws the cursor over a base layer drawn with `frame`.
+    fn draw_cursor<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        frame: &GammaFrame,
+        theme: &Theme,
+    );
+}
+
+/// A one-layer figure on a canvas, exportable as SVG.
+#[component]
+fn FigureCanvas<F: Figure>(
+    /// Stable test id of the canvas.
+    test_id: &'static str,
+    /// Accessible description.
+    label: Signal<String>,
+    /// Height as a fraction of the width.
+    aspect: f64,
+    /// The figure.
+    figure: F,
+) -> impl IntoView {
+    let svg: SvgFn = Rc::new(move |area: &SvgArea<'_>, theme: &Theme| figure.draw(area, theme));
+    view! {
+        <PlotCanvas test_id=test_id label=label aspect=aspect
+            draw=move |area: &CanvasArea, theme: &Theme| figure.draw(area, theme) svg=svg />
+    }
+}
+
+/// A two-layer γ figure on a canvas: click or drag sets γ; exportable as SVG.
+#[component]
+fn GammaCanvas<F: GammaFigure>(
+    /// Stable test id of the canvas.
+    test_id: &'static str,
+    /// Accessible description.
+    label: Signal<String>,
+    /// Height as a fraction of the width.
+    aspect: f64,
+    /// The figure.
+    figure: F,
+) -> impl IntoView {
+    let state = use_app_state();
+    let layout = StoredValue::new(None::<(GammaFrame, GammaAxis)>);
+    let frame_version = RwSignal::new(0u64);
+    let draw = move |area: &CanvasArea, theme: &Theme| {
+        if let Some(drawn) = figure.draw_base(area, theme) {
+            layout.set_value(Some(drawn));
+            frame_version.update(|v| *v += 1);
+        }
+    };
+    let overlay: LayerFn = Rc::new(move |area: &CanvasArea, theme: &Theme| {
+        frame_version.track();
+        if let Some((frame, _)) = layout.get_value() {
+            figure.draw_cursor(area, &frame, theme);
+        }
+    });
+    let svg: SvgFn = Rc::new(move |area: &SvgArea<'_>, theme: &Theme| {
+        if let Some((frame, _)) = figure.draw_base(area, theme) {
+            figure.draw_cursor(area, &frame, theme);
+        }
+    });
+    let on_pointer = Callback::new(move |x: f64| {
+        if let Some((_, axis)) = layout.get_value() {
+            state.gamma.set((axis.gamma_at(x) * 100.0).round() / 100.0);
+        }
+    });
+    view! {
+        <PlotCanvas test_id=test_id label=label aspect=aspect draw=draw overlay=overlay
+            on_pointer=on_pointer svg=svg />
+    }
+}
+
+/// P and Q* per class.
+#[derive(Clone, Copy)]
+struct DistributionFigure(AppState);
+
+impl Figure for DistributionFigure {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, theme: &Theme) {
+        let state = self.0;
+        let log_scale = state.log_scale.get();
+        let labels = state.labels.get();
+        state.solution.with(|solution| {
+            let Some(solution) = solution else { return };
+            if labels.len() == solution.problem().class_count() {
+                let _ = draw_solution(area, solution, &labels, log_scale, theme);
+            }
+        });
+    }
+}
 
 /// "Reshaped distribution": P and Q* per class.
 #[component]
 pub fn DistributionPlot() -> impl IntoView {
     let state = use_app_state();
-    let draw = move |area: &CanvasArea, theme: &Theme| {
-        let log_scale = state.log_scale.get();
-        let labels = state.labels.get();
-        state.solution.with(|solution| {
-            let Some(solution) = solution else { return };
-            if labels.len() != solution.problem().class_count() {
-                return;
-            }
-            let _ = draw_solution(area, solution, &labels, log_scale, theme);
-        });
-    };
     let label = Signal::derive(move || {
         format!(
             "Bar chart of P and Q* for each class at γ = {:.2}",
@@ -37,24 +135,24 @@ pub fn DistributionPlot() -> impl IntoView {
         )
     });
     view! {
-        <PlotCanvas test_id="plot-distribution" label=label aspect=0.5 draw=draw />
+        <FigureCanvas test_id="plot-distribution" label=label aspect=0.5 figure=DistributionFigure(state) />
     }
 }
 
-/// "Entropy versus γ": curves in the base layer, the γ marker in the overlay;
-/// click or drag to set γ.
-#[component]
-pub fn EntropyPlot() -> impl IntoView {
-    let state = use_app_state();
-    let layout = StoredValue::new(None::<(EntropyFrame, GammaAxis)>);
-    let frame_version = RwSignal::new(0u64);
-    let draw = move |area: &CanvasArea, theme: &Theme| {
-        let units = state.units.get();
-        state.sweep.with(|sweep| {
-            let Some(sweep) = sweep else { return };
-            let Some(problem) = sweep.solutions().first().map(|s| s.problem()) else {
-                return;
-            };
+/// H(Q*) and the minimal focal-entropy along γ.
+#[derive(Clone, Copy)]
+struct EntropyFigure(AppState);
+
+impl GammaFigure for EntropyFigure {
+    fn draw_base<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+    ) -> Option<(GammaFrame, GammaAxis)> {
+        let units = self.0.units.get();
+        self.0.sweep.with(|sweep| {
+            let sweep = sweep.as_ref()?;
+            let problem = sweep.solutions().first()?.problem();
             let factor = units.from_nats();
             let (gammas, shannon_q, fe_min) = entropy_series(sweep, units);
             let curves = EntropyCurves {
@@ -65,30 +163,33 @@ pub fn EntropyPlot() -> impl IntoView {
                 uniform: (problem.positive_class_count() as f64).ln() * factor,
                 unit: units.name(),
             };
-            if let Ok(drawn) = draw_entropy(area, &curves, theme) {
-                layout.set_value(Some(drawn));
-                frame_version.update(|v| *v += 1);
+            draw_entropy(area, &curves, theme).ok()
+        })
+    }
+
+    fn draw_cursor<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        frame: &GammaFrame,
+        theme: &Theme,
+    ) {
+        let factor = self.0.units.get().from_nats();
+        let gamma = self.0.gamma.get();
+        self.0.solution.with(|s| {
+            if let Some(s) = s {
+                let uniform = (s.problem().positive_class_count() as f64).ln() * factor;
+                let current = (gamma, s.shannon_q() * factor, s.fe_min() * factor);
+                let _ = draw_entropy_cursor(area, frame, current, uniform, theme);
             }
         });
-    };
-    let overlay: LayerFn = Rc::new(move |area: &CanvasArea, theme: &Theme| {
-        frame_version.track();
-        let factor = state.units.get().from_nats();
-        let gamma = state.gamma.get();
-        let current = state.solution.with(|s| {
-            s.as_ref()
-                .map(|s| (gamma, s.shannon_q() * factor, s.fe_min() * factor))
-        });
-        if let (Some((frame, _)), Some(current)) = (layout.get_value(), current) {
-            let _ = draw_gamma_marker(area, &frame, current, theme);
-        }
-    });
-    let on_pointer = Callback::new(move |x: f64| {
-        if let Some((_, axis)) = layout.get_value() {
-            let gamma = (axis.gamma_at(x) * 100.0).round() / 100.0;
-            state.gamma.set(gamma);
-        }
-    });
+    }
+}
+
+/// "Entropy versus γ": curves in the base layer, the γ cursor in the overlay;
+/// click or drag to set γ.
+#[component]
+pub fn EntropyPlot() -> impl IntoView {
+    let state = use_app_state();
     let label = Signal::derive(move || {
         format!(
             "Line chart of H(Q*) and the minimal focal-entropy against γ; the marker is at γ = {:.2}. Click to set γ.",
@@ -96,16 +197,17 @@ pub fn EntropyPlot() -> impl IntoView {
         )
     });
     view! {
-        <PlotCanvas test_id="plot-entropy" label=label aspect=0.42 draw=draw overlay=overlay on_pointer=on_pointer />
+        <GammaCanvas test_id="plot-entropy" label=label aspect=0.42 figure=EntropyFigure(state) />
     }
 }
 
-/// "Reshaping map": why each class gains or loses (markers above the line at μ gain).
-#[component]
-pub fn ReshapingPlot() -> impl IntoView {
-    let state = use_app_state();
-    let draw = move |area: &CanvasArea, theme: &Theme| {
-        state.solution.with(|solution| {
+/// h(p) with the line at μ and every class placed on it.
+#[derive(Clone, Copy)]
+struct ReshapingFigure(AppState);
+
+impl Figure for ReshapingFigure {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, theme: &Theme) {
+        self.0.solution.with(|solution| {
             let Some(solution) = solution else { return };
             let map = reshaping_map(solution, 240);
             let regimes: Vec<Regime> = map
@@ -115,12 +217,294 @@ pub fn ReshapingPlot() -> impl IntoView {
                 .collect();
             let _ = draw_reshaping_map(area, &map, &regimes, theme);
         });
-    };
+    }
+}
+
+/// "Reshaping map": why each class gains or loses (markers above the line at μ gain).
+#[component]
+pub fn ReshapingPlot() -> impl IntoView {
+    let state = use_app_state();
     let label = Signal::derive(move || {
         format!(
             "Reshaping map h(p) at γ = {:.2} with the line at μ; classes above the line are amplified, below it suppressed.",
             state.gamma.get()
         )
     });
-    view! { <PlotCanvas test_id="plot-reshaping" label=label aspect=0.42 draw=draw /> }
+    view! { <FigureCanvas test_id="plot-reshaping" label=label aspect=0.42 figure=ReshapingFigure(state) /> }
+}
+
+/// q*/p of the tracked class along γ.
+#[derive(Clone, Copy)]
+struct TrackedFigure(AppState);
+
+impl GammaFigure for TrackedFigure {
+    fn draw_base<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+    ) -> Option<(GammaFrame, GammaAxis)> {
+        let labels = self.0.labels.get();
+        self.0.tracked.with(|tracked| {
+            let tracked = tracked.as_ref()?;
+            let label = labels.get(tracked.class).map_or("?", String::as_str);
+            draw_tracked(area, tracked, label, theme).ok()
+        })
+    }
+
+    fn draw_cursor<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        frame: &GammaFrame,
+        theme: &Theme,
+    ) {
+        let gamma = self.0.gamma.get();
+        let class = self.0.tracked.with(|t| t.as_ref().map(|t| t.class));
+        let ratio = self
+            .0
+            .solution
+            .with(|s| s.as_ref().zip(class).and_then(|(s, c)| s.ratio(c)));
+        let _ = draw_gamma_cursor(area, frame, gamma, &[ratio.unwrap_or(f64::NAN)], theme);
+    }
+}
+
+/// Most classes offered by name in the tracked-class chooser.
+const MAX_TRACK_OPTIONS: usize = 500;
+
+/// "Tracked class": q*/p of one class along γ, with a chooser (default: the rarest).
+#[component]
+pub fn TrackedPlot() -> impl IntoView {
+    let state = use_app_state();
+    let rarest_label = move || {
+        let labels = state.labels.get();
+        state.problem.with(|p| {
+            p.as_ref()
+                .and_then(|p| labels.get(p.rarest_class()).cloned())
+                .unwrap_or_default()
+        })
+    };
+    let choose = move |value: String| state.track.set(value.parse::<usize>().ok());
+    let selected = move |class: usize| state.track.get() == Some(class);
+    let label = Signal::derive(move || {
+        state.tracked.with(|t| match t {
+            Some(t) => format!(
+                "Line chart of q*/p of one class against γ; suppressed in {} interval(s); best γ = {:.2} with q*/p = {:.3}.",
+                t.suppressed.len(),
+                t.best_gamma,
+                t.best_ratio
+            ),
+            None => "Tracked-class chart (no data yet)".to_string(),
+        })
+    });
+    view! {
+        <label class="field-label" for="track-select">"Class"</label>
+        <select id="track-select" data-testid="track-select" on:change=move |e| choose(event_target_value(&e))>
+            <option value="" selected=move || state.track.get().is_none()>
+                {move || format!("Rarest class ({})", rarest_label())}
+            </option>
+            {move || state.labels.get().into_iter().take(MAX_TRACK_OPTIONS).enumerate().map(|(class, name)| view! {
+                <option value=class.to_string() selected=move || selected(class)>{name}</option>
+            }).collect_view()}
+        </select>
+        <GammaCanvas test_id="plot-tracked" label=label aspect=0.42 figure=TrackedFigure(state) />
+    }
+}
+
+/// The imbalance × γ map so far, with the current configuration marked.
+#[derive(Clone, Copy)]
+struct MapFigure {
+    state: AppState,
+    map: StoredValue<Option<ImbalanceMap>>,
+    version: RwSignal<u64>,
+}
+
+impl GammaFigure for MapFigure {
+    fn draw_base<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+    ) -> Option<(GammaFrame, GammaAxis)> {
+        self.version.track();
+        self.map
+            .with_value(|map| draw_imbalance_map(area, map.as_ref()?, theme).ok())
+    }
+
+    fn draw_cursor<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        frame: &GammaFrame,
+        theme: &Theme,
+    ) {
+        let gamma = self.state.gamma.get();
+        let ratio = self
+            .state
+            .problem
+            .with(|p| p.as_ref().map(|p| p.imbalance_ratio()));
+        if let Some(ratio) = ratio {
+            let _ = draw_map_cursor(area, frame, gamma, ratio, theme);
+        }
+    }
+}
+
+/// Cells of the map: ratios × γ values.
+const MAP_SIZE: (usize, usize) = (32, 48);
+/// Milliseconds of map computation per animation frame, so that the page keeps
+/// drawing and answering input while the map fills in.
+const MAP_FRAME_BUDGET_MS: f64 = 6.0;
+/// Least time between two redraws of a map that is still filling in, in ms.
+const MAP_REDRAW_MS: f64 = 200.0;
+
+/// Where a computation of the map stands.
+#[derive(Debug, Clone, PartialEq)]
+enum MapStatus {
+    /// Computing: cells done, cells in all.
+    Computing(usize, usize),
+    /// Finished: cells and the time it took, in ms.
+    Done(usize, f64),
+    /// Could not be computed, and why.
+    Failed(String),
+}
+
+/// One computation of the map: which one it is and when it started.
+#[derive(Clone, Copy)]
+struct MapJob {
+    figure: MapFigure,
+    status: RwSignal<MapStatus>,
+    /// The current computation; a job whose number differs stops.
+    generation: StoredValue<u64>,
+    /// This job's number.
+    mine: u64,
+    /// When it started, in ms since navigation.
+    started: f64,
+    /// When the partial map was last redrawn.
+    redrawn: StoredValue<f64>,
+}
+
+/// Computes the map a few milliseconds per animation frame until it is done
+/// or a newer computation replaces it; redraws the partial map now and then.
+fn fill_map(job: MapJob) {
+    request_animation_frame(move || {
+        if job.generation.get_value() != job.mine {
+            return;
+        }
+        let frame_start = now_ms();
+        let mut outcome = Ok(true);
+        job.figure.map.update_value(|map| {
+            if let Some(map) = map {
+                while matches!(outcome, Ok(true)) && now_ms() - frame_start < MAP_FRAME_BUDGET_MS {
+                    outcome = map.step();
+                }
+            }
+        });
+        let finished = now_ms();
+        record_timing("map-frame", finished - frame_start);
+        let (done, total) = job
+            .figure
+            .map
+            .with_value(|m| m.as_ref().map_or((0, 0), ImbalanceMap::progress));
+        match outcome {
+            Err(error) => job.status.set(MapStatus::Failed(error.to_string())),
+            Ok(true) => {
+                job.status.set(MapStatus::Computing(done, total));
+                if finished - job.redrawn.get_value() >= MAP_REDRAW_MS {
+                    job.redrawn.set_value(finished);
+                    job.figure.version.update(|v| *v += 1);
+                }
+                fill_map(job);
+            }
+            Ok(false) => {
+                job.status
+                    .set(MapStatus::Done(total, finished - job.started));
+                job.figure.version.update(|v| *v += 1);
+                record_timing("map-complete", finished - job.started);
+            }
+        }
+    });
+}
+
+/// "Imbalance × γ": the rarest class's q*/p for the exponential long tail with
+/// the current number of classes, computed over animation frames with progress.
+#[component]
+pub fn MapPlot() -> impl IntoView {
+    let state = use_app_state();
+    let figure = MapFigure {
+        state,
+        map: StoredValue::new(None),
+        version: RwSignal::new(0),
+    };
+    let status = RwSignal::new(MapStatus::Computing(0, MAP_SIZE.0 * MAP_SIZE.1));
+    let generation = StoredValue::new(0u64);
+    let redrawn = StoredValue::new(0.0);
+    let classes = Memo::new(move |_| {
+        state
+            .problem
+            .with(|p| p.as_ref().map_or(0, |p| p.positive_class_count()))
+    });
+    Effect::new(move |_| {
+        let classes = classes.get();
+        let gamma_max = state.gamma_max.get();
+        let mine = generation.get_value() + 1;
+        generation.set_value(mine);
+        match ImbalanceMap::new(classes, gamma_max, MAP_SIZE.0, MAP_SIZE.1) {
+            Ok(map) => {
+                status.set(MapStatus::Computing(0, map.progress().1));
+                figure.map.set_value(Some(map));
+                figure.version.update(|v| *v += 1);
+                let started = now_ms();
+                redrawn.set_value(started);
+                fill_map(MapJob {
+                    figure,
+                    status,
+                    generation,
+                    mine,
+                    started,
+                    redrawn,
+                });
+            }
+            Err(error) => {
+                figure.map.set_value(None);
+                status.set(MapStatus::Failed(error.to_string()));
+            }
+        }
+    });
+    on_cleanup(move || generation.set_value(u64::MAX));
+    let progress_text = move || match status.get() {
+        MapStatus::Computing(done, total) => {
+            format!("Computing… {}%", done * 100 / total.max(1))
+        }
+        MapStatus::Done(cells, ms) => format!(
+            "{cells} cells, {:.1} s. Each cell is an exact Q*; the dark line is q*/p = 1.",
+            ms / 1000.0
+        ),
+        MapStatus::Failed(reason) => format!("No map: {reason}."),
+    };
+    let (value, max) = (
+        move || match status.get() {
+            MapStatus::Computing(done, _) => done,
+            MapStatus::Done(cells, _) => cells,
+            MapStatus::Failed(_) => 0,
+        },
+        move || match status.get() {
+            MapStatus::Computing(_, total) => total,
+            MapStatus::Done(cells, _) => cells,
+            MapStatus::Failed(_) => 1,
+        },
+    );
+    let complete = move || matches!(status.get(), MapStatus::Done(..)).to_string();
+    let label = Signal::derive(move || {
+        format!(
+            "Heat map of the rarest class's q*/p for an exponential long tail of {} classes, over head-to-tail ratio 10 to 10^6 and γ from 0 to {}; the current configuration is marked.",
+            classes.get(),
+            state.gamma_max.get()
+        )
+    });
+    view! {
+        <p class="hint">
+            {move || format!("Exponential long tail with {} classes (n_i ∝ ratio^(−i/(K−1))): where is the rarest class lifted (green) or pushed down (orange)?", classes.get())}
+        </p>
+        <div class="map-progress">
+            <progress data-testid="map-progress" data-complete=complete value=value max=max aria-label="Imbalance map progress"></progress>
+            <span role="status">{progress_text}</span>
+        </div>
+        <GammaCanvas test_id="plot-map" label=label aspect=0.5 figure=figure />
+    }
 }

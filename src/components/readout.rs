@@ -29,13 +29,15 @@ pub fn SummaryPanel() -> impl IntoView {
 }
 
 /// Column headers with their sort keys, in the documented order.
-const COLUMNS: [(&str, SortColumn); 6] = [
+const COLUMNS: [(&str, SortColumn); 8] = [
     ("Label", SortColumn::Label),
     ("Count", SortColumn::Count),
     ("p", SortColumn::P),
     ("q*", SortColumn::Q),
     ("q*/p", SortColumn::Ratio),
     ("Regime", SortColumn::Regime),
+    ("rank p", SortColumn::RankP),
+    ("rank q*", SortColumn::RankQ),
 ];
 
 /// The per-class table, sortable by any column (click a header twice to reverse).
@@ -115,14 +117,16 @@ pub fn ClassTable() -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    {move || shown().into_iter().map(|(regime, [label, count, p, q, ratio, name])| view! {
+                    {move || shown().into_iter().map(|(regime, [label, count, p, q, ratio, name, rank_p, rank_q])| view! {
                         <tr class=format!("regime-{}", regime.name())>
                             <td>{label}</td>
                             <td class="num">{count}</td>
                             <td class="num">{p}</td>
                             <td class="num">{q}</td>
                             <td class="num">{ratio}</td>
-                            <td>{name}</td>
+                            <td class="regime">{name}</td>
+                            <td class="num">{rank_p}</td>
+                            <td class="num">{rank_q}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

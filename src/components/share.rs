@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::app_state::{use_app_state, AppState};
+use super::canvas::SvgExportRequests;
 use crate::state::export::{sweep_csv, table_csv};
 use crate::state::url::{decode_onto, encode, Panel, ShareState};
 
@@ -165,9 +166,11 @@ pub fn OpenFull() -> impl IntoView {
 }
 
 /// Panels offered in the embed dialog, with their names there.
-const EMBED_PANELS: [(Panel, &str); 4] = [
+const EMBED_PANELS: [(Panel, &str); 6] = [
     (Panel::Distribution, "Reshaped distribution"),
     (Panel::Entropy, "Entropy versus γ"),
+    (Panel::Tracked, "Tracked class"),
+    (Panel::Map, "Imbalance × γ map"),
     (Panel::Summary, "Summary"),
     (Panel::Table, "Per-class table"),
 ];
@@ -188,7 +191,12 @@ pub fn iframe_snippet(share: &ShareState, shown: &[Panel], class_count: usize) -
     };
     let plots = shown
         .iter()
-        .filter(|p| matches!(p, Panel::Distribution | Panel::Entropy))
+        .filter(|p| {
+            matches!(
+                p,
+                Panel::Distribution | Panel::Entropy | Panel::Tracked | Panel::Map
+            )
+        })
         .count();
     let height = 110
         + 400 * plots
@@ -403,7 +411,7 @@ pub fn connect_host(state: AppState) {
 }
 
 /// Offers `contents` as a file download named `name`.
-fn download(name: &str, mime: &str, contents: &str) {
+pub(super) fn download(name: &str, mime: &str, contents: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
@@ -484,11 +492,18 @@ pub fn ExportBar() -> impl IntoView {
             }
         }
     };
+    let svg_requests = use_context::<SvgExportRequests>();
+    let vectors = move |_| {
+        if let Some(SvgExportRequests(requests)) = svg_requests {
+            requests.update(|n| *n += 1);
+        }
+    };
     view! {
         <div class="share-row">
             <button class="secondary" data-testid="export-csv" on:click=table>"Table as CSV"</button>
             <button class="secondary" data-testid="export-sweep-csv" on:click=sweep>"γ-sweep as CSV"</button>
             <button class="secondary" data-testid="export-png" on:click=images>"Plots as PNG"</button>
+            <button class="secondary" data-testid="export-svg" on:click=vectors>"Plots as SVG"</button>
         </div>
     }
 }

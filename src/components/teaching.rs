@@ -5,7 +5,6 @@ use leptos::prelude::*;
 
 use super::app_state::use_app_state;
 use super::plots::ReshapingPlot;
-use crate::core::track_class;
 use crate::state::teaching::{captions, order_preserved, presets, PresetClasses};
 
 /// Chooses one of the presets.
@@ -32,19 +31,6 @@ pub fn PresetSelect() -> impl IntoView {
     }
 }
 
-/// The tracked class: the chosen one, or the rarest.
-fn tracked_class(state: &super::app_state::AppState) -> Option<usize> {
-    let chosen = state.track.get();
-    state.problem.with(|p| {
-        let p = p.as_ref()?;
-        Some(
-            chosen
-                .filter(|&c| p.p(c) > 0.0)
-                .unwrap_or_else(|| p.rarest_class()),
-        )
-    })
-}
-
 /// Captions, the over-suppression banner and the order check.
 #[component]
 pub fn Findings() -> impl IntoView {
@@ -63,17 +49,17 @@ pub fn Findings() -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    let best = Memo::new(move |_| {
-        let class = tracked_class(&state)?;
-        state.sweep.with(|sweep| {
-            let tracked = track_class(sweep.as_ref()?, class).ok()?;
-            Some((
-                class,
-                (tracked.best_gamma * 100.0).round() / 100.0,
-                tracked.best_ratio,
-            ))
+    let best = move || {
+        state.tracked.with(|tracked| {
+            tracked.as_ref().map(|t| {
+                (
+                    t.class,
+                    (t.best_gamma * 100.0).round() / 100.0,
+                    t.best_ratio,
+                )
+            })
         })
-    });
+    };
     let banner_text = move || {
         let labels = state.labels.get();
         let classes = over_suppressed.get();
@@ -102,7 +88,7 @@ pub fn Findings() -> impl IntoView {
         <Show when=move || over_suppressed.with(|c| !c.is_empty())>
             <div class="banner" role="status" data-testid="oversuppression-banner">
                 <span>{banner_text}</span>
-                {move || best.get().map(|(class, gamma, ratio)| {
+                {move || best().map(|(class, gamma, ratio)| {
                     let label = state.labels.with(|l| l.get(class).cloned().unwrap_or_default());
                     view! {
                         <button class="secondary" data-testid="best-gamma-button" on:click=move |_| state.gamma.set(gamma)>
@@ -117,8 +103,17 @@ pub fn Findings() -> impl IntoView {
             {move || texts().into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}
         </ul>
         <p class="order-check" data-testid="order-check" class:failed=move || !order_ok()>
-            {move || if order_ok() { "✓ Order preserved: ranks of p and q* agree for every class." } else { "✗ Order changed — please report this bug." }}
+            {move || order_text(order_ok(), state.problem.with(|p| p.as_ref().is_some_and(|p| p.alpha().is_some())))}
         </p>
+    }
+}
+
+/// The order check's line: what is compared depends on whether α weights apply.
+fn order_text(preserved: bool, weighted: bool) -> &'static str {
+    match (preserved, weighted) {
+        (true, false) => "✓ Order preserved: the ranks of p and q* agree for every class (see the rank columns).",
+        (true, true) => "✓ Order preserved for α·p: with α weights, q* keeps the order of α·p, not of p (see the rank columns).",
+        (false, _) => "✗ Order changed — please report this bug.",
     }
 }
 

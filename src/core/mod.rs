@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod error;
 pub mod focal;
+pub mod imbalance;
 pub mod numerics;
 pub mod problem;
 pub mod solver;
@@ -12,5 +13,6 @@ pub use analysis::{
     gamma_grid, reshaping_map, track_class, MapMarker, ReshapingMap, Sweep, TrackedClass,
 };
 pub use error::{FocalError, MAX_CLASSES, MAX_GAMMA};
+pub use imbalance::{exponential_tail, ImbalanceMap, MAP_RATIO_HIGH, MAP_RATIO_LOW};
 pub use problem::FocalProblem;
 pub use solver::{solve, Regime, Solution};

@@ -197,9 +197,30 @@ impl FocalProblem {
         self.group_of(class).map_or(0.0, |g| g.p.q)
     }
 
+    /// Target weight `w_i = α_i p_i / Σ α_j p_j` of a class (equal to `p_i`
+    /// without α; 0 for classes with count zero). Q* keeps the order of `w`.
+    pub fn weight(&self, class: usize) -> f64 {
+        self.group_of(class).map_or(0.0, |g| g.w.q)
+    }
+
     /// Shannon entropy H(P) in nats.
     pub fn shannon_p(&self) -> f64 {
         self.0.shannon_p
+    }
+
+    /// Head-to-tail ratio: the largest `p` over the smallest positive `p` (1 for one class).
+    pub fn imbalance_ratio(&self) -> f64 {
+        let (low, high) = self
+            .groups()
+            .iter()
+            .fold((f64::INFINITY, 0.0f64), |(lo, hi), g| {
+                (lo.min(g.p.q), hi.max(g.p.q))
+            });
+        if low > 0.0 && low.is_finite() {
+            high / low
+        } else {
+            1.0
+        }
     }
 
     /// The rarest class with a positive count (the first one on ties).
@@ -254,6 +275,16 @@ mod tests {
         assert!((head.p.one_minus_q / 1e-12 - 1.0).abs() < 1e-12);
         assert_eq!(problem.p(2), 0.0);
         assert_eq!(problem.rarest_class(), 1);
+    }
+
+    #[test]
+    fn imbalance_ratio_is_head_over_tail() {
+        let problem = FocalProblem::new(&[99.0, 0.0, 1.0, 5.0], None).unwrap();
+        assert!((problem.imbalance_ratio() - 99.0).abs() < 1e-12);
+        assert_eq!(
+            FocalProblem::new(&[3.0], None).unwrap().imbalance_ratio(),
+            1.0
+        );
     }
 
     #[test]

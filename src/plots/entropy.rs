@@ -1,14 +1,16 @@
 //! "Entropy versus γ": H(Q*_γ) and the minimal focal-entropy FE_γ(P, Q*_γ) over
-//! the sweep, reference lines at H(P) and at ln K (the uniform limit), and a
-//! marker at the current γ. Returns the pixel span of the γ axis so that a
-//! click or drag on the plot can be turned back into a γ.
+//! the sweep, reference lines at H(P) and at ln K (the uniform limit, which
+//! H(Q*) approaches as γ grows), and a cursor at the current γ that reads
+//! H(Q*)/ln K.
 
-use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::axes::{draw_axes, draw_legend, nice_ticks, AxisSpec, Corner, LegendMark};
-use super::Theme;
+use super::gamma_frame::draw_gamma_cursor;
+use super::gamma_frame::{GammaAxis, GammaFrame};
+use super::{pixel_in, Theme};
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// The curves, already in the display unit (nats or bits).
 #[derive(Debug, Clone, Copy)]
@@ -27,57 +29,13 @@ pub struct EntropyCurves<'a> {
     pub unit: &'a str,
 }
 
-/// The value ranges of a drawn entropy plot: enough to rebuild its coordinates
-/// and draw the γ marker on top without redrawing the curves.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct EntropyFrame {
-    /// γ_max (right end of the x axis).
-    pub gamma_max: f64,
-    /// Top of the y axis.
-    pub top: f64,
-}
-
-/// Where γ = 0 and γ = γ_max fall on the drawing, in the area's pixels.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct GammaAxis {
-    /// Pixel x of γ = 0.
-    pub left: i32,
-    /// Pixel x of γ = γ_max.
-    pub right: i32,
-    /// γ_max.
-    pub gamma_max: f64,
-}
-
-impl GammaAxis {
-    /// The γ under pixel x, clamped to `[0, γ_max]`.
-    pub fn gamma_at(&self, x: f64) -> f64 {
-        let span = f64::from(self.right - self.left).max(1.0);
-        ((x - f64::from(self.left)) / span * self.gamma_max).clamp(0.0, self.gamma_max)
-    }
-}
-
-type EntropyChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
-
-/// The chart layout shared by the curves and the marker: same margins, same coordinates.
-fn entropy_chart<'a, DB: DrawingBackend>(
-    area: &'a DrawingArea<DB, Shift>,
-    frame: &EntropyFrame,
-    theme: &Theme,
-) -> Result<EntropyChart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
-    ChartBuilder::on(area)
-        .margin(theme.px(10.0))
-        .x_label_area_size(theme.px(38.0))
-        .y_label_area_size(theme.px(58.0))
-        .build_cartesian_2d(0.0..frame.gamma_max, 0.0..frame.top)
-}
-
 /// Draws the curves and reference lines; returns the frame (for the marker)
 /// and the γ axis position (for pointer input).
 pub fn draw_entropy<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     curves: &EntropyCurves,
     theme: &Theme,
-) -> Result<(EntropyFrame, GammaAxis), DrawingAreaErrorKind<DB::ErrorType>> {
+) -> Result<(GammaFrame, GammaAxis), DrawingAreaErrorKind<DB::ErrorType>> {
     area.fill(&theme.background)?;
     let gamma_max = curves.gammas.last().copied().unwrap_or(1.0).max(1e-9);
     let top = curves
@@ -90,8 +48,12 @@ pub fn draw_entropy<DB: DrawingBackend>(
         .fold(0.0f64, f64::max)
         .max(1e-3)
         * 1.08;
-    let frame = EntropyFrame { gamma_max, top };
-    let mut chart = entropy_chart(area, &frame, theme)?;
+    let frame = GammaFrame {
+        gamma_max,
+        bottom: 0.0,
+        top,
+    };
+    let mut chart = frame.chart(area, theme)?;
     let x_label = |x: f64| format!("{}", (x * 100.0).round() / 100.0);
     let y_label = |y: f64| format!("{y:.2}");
     draw_axes(
@@ -146,36 +108,35 @@ pub fn draw_entropy<DB: DrawingBackend>(
     ]
     .map(|(mark, text)| (mark, text.to_string()));
     draw_legend(area, &chart, &legend, Corner::LowerRight, theme)?;
-    let (left, _) = chart.backend_coord(&(0.0, 0.0));
-    let (right, _) = chart.backend_coord(&(gamma_max, 0.0));
-    let (origin_x, _) = area.get_base_pixel();
-    Ok((
-        frame,
-        GammaAxis {
-            left: left - origin_x,
-            right: right - origin_x,
-            gamma_max,
-        },
-    ))
+    let axis = frame.axis(area, &chart);
+    Ok((frame, axis))
 }
 
-/// Draws the marker of the current γ over a drawn frame: a vertical line and a
-/// dot on each curve at `(γ, H(Q*))` and `(γ, FE)`.
-pub fn draw_gamma_marker<DB: DrawingBackend>(
+/// Draws the cursor at the current γ over a drawn entropy plot: dots on
+/// H(Q*) and FE, and how close Q* is to uniform as `H(Q*)/ln K` beside it.
+pub fn draw_entropy_cursor<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    frame: &EntropyFrame,
+    frame: &GammaFrame,
     (gamma, shannon, focal): (f64, f64, f64),
+    uniform: f64,
     theme: &Theme,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let mut chart = entropy_chart(area, frame, theme)?;
-    let width = theme.px(2.0).max(1) as u32;
-    chart.draw_series(std::iter::once(PathElement::new(
-        vec![(gamma, 0.0), (gamma, frame.top)],
-        theme.over_suppressed.stroke_width(width),
-    )))?;
-    chart.draw_series(
-        [shannon, focal]
-            .map(|y| Circle::new((gamma, y), theme.px(4.0), theme.over_suppressed.filled())),
-    )?;
+    draw_gamma_cursor(area, frame, gamma, &[shannon, focal], theme)?;
+    if uniform > 0.0 {
+        let chart = frame.chart(area, theme)?;
+        let (x, y) = pixel_in(area, &chart, &(gamma, frame.top));
+        let right = frame.axis(area, &chart).right;
+        let text = format!("H(Q*)/ln K = {:.3}", shannon / uniform);
+        let anchor = if x > right - theme.px(130.0) {
+            (HPos::Right, x - theme.px(6.0))
+        } else {
+            (HPos::Left, x + theme.px(6.0))
+        };
+        area.draw(&Text::new(
+            text,
+            (anchor.1, y + theme.px(4.0)),
+            theme.font(11.0).pos(Pos::new(anchor.0, VPos::Top)),
+        ))?;
+    }
     Ok(())
 }

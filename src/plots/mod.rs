@@ -5,7 +5,10 @@
 pub mod axes;
 pub mod distribution;
 pub mod entropy;
+pub mod gamma_frame;
+pub mod imbalance;
 pub mod reshaping;
+pub mod tracked;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -171,9 +174,27 @@ pub fn format_probability(value: f64) -> String {
     }
 }
 
+/// A factor such as q*/p with three significant digits, in powers of ten from 10⁴ up.
+pub fn format_factor(value: f64) -> String {
+    if value >= 1e4 {
+        format!("{value:.2e}")
+    } else {
+        let digits = (2 - value.abs().log10().floor() as i32).clamp(0, 6) as usize;
+        format!("{value:.digits$}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn factors_keep_three_significant_digits() {
+        assert_eq!(format_factor(282260.71), "2.82e5");
+        assert_eq!(format_factor(15.3624), "15.4");
+        assert_eq!(format_factor(0.946509), "0.947");
+        assert_eq!(format_factor(1.0), "1.00");
+    }
 
     #[test]
     fn probabilities_format_compactly() {

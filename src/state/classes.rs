@@ -105,6 +105,47 @@ pub fn parse_number_list(text: &str) -> Result<Vec<f64>, String> {
         .collect()
 }
 
+/// α weights from the α box: one number per class, separated by commas.
+pub fn alpha_from_text(text: &str, class_count: usize) -> Result<Vec<f64>, String> {
+    let alpha = parse_number_list(text)?;
+    if alpha.len() != class_count {
+        return Err(format!(
+            "give one α per class: {} given for {class_count} classes",
+            alpha.len()
+        ));
+    }
+    Ok(alpha)
+}
+
+/// α weights as the α box shows them (shortest round-trip decimals).
+pub fn alpha_as_text(alpha: &[f64]) -> String {
+    alpha
+        .iter()
+        .map(f64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Inverse-frequency α weights, `α_i = (N / (K·n_i))^power` (N the total count,
+/// K the number of classes with a count). With power 1, the usual
+/// class-balancing choice, every α_i·p_i is 1/K: the weighted target is uniform.
+/// Power ½ (square-root balancing) goes halfway on a log scale. Classes with
+/// count zero get 1.
+pub fn inverse_frequency_alpha(classes: &[ClassRow], power: f64) -> Vec<f64> {
+    let total: f64 = classes.iter().map(|c| c.count).filter(|&n| n > 0.0).sum();
+    let present = classes.iter().filter(|c| c.count > 0.0).count().max(1) as f64;
+    classes
+        .iter()
+        .map(|c| {
+            if c.count > 0.0 {
+                (total / (present * c.count)).powf(power)
+            } else {
+                1.0
+            }
+        })
+        .collect()
+}
+
 /// The classes as `label,count` lines, the paste box's format.
 pub fn classes_as_text(classes: &[ClassRow]) -> String {
     classes
@@ -173,6 +214,34 @@ mod tests {
         assert_eq!(error.line, 3);
         assert_eq!(error.to_string(), "line 3: “three” is not a number");
         assert!(parse_class_list("a,b").is_err());
+    }
+
+    #[test]
+    fn alpha_box_parses_one_weight_per_class() {
+        assert_eq!(alpha_from_text("1, 2.5", 2).unwrap(), vec![1.0, 2.5]);
+        assert_eq!(
+            alpha_from_text("1", 2).unwrap_err(),
+            "give one α per class: 1 given for 2 classes"
+        );
+        assert!(alpha_from_text("1, x", 2).is_err());
+        assert_eq!(alpha_as_text(&[0.5, 50.0]), "0.5, 50");
+    }
+
+    #[test]
+    fn inverse_frequency_balances_the_weighted_target() {
+        let classes = vec![
+            ClassRow::new("cows", 99.0),
+            ClassRow::new("tiger", 1.0),
+            ClassRow::new("ghost", 0.0),
+        ];
+        let alpha = inverse_frequency_alpha(&classes, 1.0);
+        assert_eq!(alpha, vec![100.0 / 198.0, 50.0, 1.0]);
+        let root = inverse_frequency_alpha(&classes, 0.5);
+        assert_eq!(root, vec![(100.0f64 / 198.0).sqrt(), 50f64.sqrt(), 1.0]);
+        // α·p equal for the present classes: Q* is uniform over them at every γ.
+        let solution = crate::core::solve(&[99.0, 1.0, 0.0], 2.0, Some(&alpha)).unwrap();
+        assert!((solution.q(0) - 0.5).abs() < 1e-14);
+        assert!((solution.q(1) - 0.5).abs() < 1e-14);
     }
 
     #[test]

@@ -21,6 +21,10 @@ pub struct TableRow {
     pub ratio: Option<f64>,
     /// Regime.
     pub regime: Regime,
+    /// Rank of `p` among the classes (1 = most frequent; ties share a rank).
+    pub rank_p: usize,
+    /// Rank of `q*` (1 = largest); equal to `rank_p` without α (order preserved).
+    pub rank_q: usize,
 }
 
 /// Column the table is sorted by.
@@ -41,11 +45,32 @@ pub enum SortColumn {
     Ratio,
     /// Regime name.
     Regime,
+    /// Rank of p.
+    RankP,
+    /// Rank of q*.
+    RankQ,
+}
+
+/// Ranks (1 = most frequent) of each class by `values`, ties sharing the best rank.
+pub fn ranks(values: &[f64]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| values[b].total_cmp(&values[a]));
+    let mut rank = vec![0; values.len()];
+    for (position, &class) in order.iter().enumerate() {
+        rank[class] = if position > 0 && values[order[position - 1]] == values[class] {
+            rank[order[position - 1]]
+        } else {
+            position + 1
+        };
+    }
+    rank
 }
 
 /// Builds the table rows of a solution in input order; `labels` name the
 /// solution's classes (missing labels are left empty).
 pub fn table_rows(solution: &Solution, labels: &[String]) -> Vec<TableRow> {
+    let rank_p = ranks(&solution.p_all());
+    let rank_q = ranks(&solution.q_all());
     solution
         .problem()
         .counts()
@@ -59,13 +84,15 @@ pub fn table_rows(solution: &Solution, labels: &[String]) -> Vec<TableRow> {
             q: solution.q(class),
             ratio: solution.ratio(class),
             regime: solution.regime(class),
+            rank_p: rank_p[class],
+            rank_q: rank_q[class],
         })
         .collect()
 }
 
-/// The six cells of a row as shown: label, count, p, q*, q*/p (6 significant
-/// digits; "—" for an absent class) and regime.
-pub fn row_cells(row: &TableRow) -> [String; 6] {
+/// The eight cells of a row as shown: label, count, p, q*, q*/p (6 significant
+/// digits; "—" for an absent class), regime, and the ranks of p and q*.
+pub fn row_cells(row: &TableRow) -> [String; 8] {
     [
         row.label.clone(),
         row.count.to_string(),
@@ -74,6 +101,8 @@ pub fn row_cells(row: &TableRow) -> [String; 6] {
         row.ratio
             .map_or("—".to_string(), |r| format_significant(r, 6)),
         row.regime.name().to_string(),
+        row.rank_p.to_string(),
+        row.rank_q.to_string(),
     ]
 }
 
@@ -88,6 +117,8 @@ pub fn sort_rows(rows: &mut [TableRow], column: SortColumn, descending: bool) {
             SortColumn::Q => a.q.total_cmp(&b.q),
             SortColumn::Ratio => a.ratio.unwrap_or(-1.0).total_cmp(&b.ratio.unwrap_or(-1.0)),
             SortColumn::Regime => a.regime.name().cmp(b.regime.name()),
+            SortColumn::RankP => a.rank_p.cmp(&b.rank_p),
+            SortColumn::RankQ => a.rank_q.cmp(&b.rank_q),
         };
         let order = if descending { order.reverse() } else { order };
         order.then(a.class.cmp(&b.class))
@@ -203,7 +234,9 @@ mod tests {
                 "0.0100000",
                 "0.153624",
                 "15.3624",
-                "amplified"
+                "amplified",
+                "2",
+                "2"
             ]
             .map(String::from)
         );
@@ -211,6 +244,20 @@ mod tests {
         assert_eq!(rows[0].label, "tiger");
         sort_rows(&mut rows, SortColumn::Label, false);
         assert_eq!(rows[0].label, "cows");
+    }
+
+    #[test]
+    fn ranks_share_ties() {
+        assert_eq!(ranks(&[0.1, 0.5, 0.1, 0.3]), vec![3, 1, 3, 2]);
+    }
+
+    #[test]
+    fn alpha_can_reorder_q_against_p() {
+        // α = 1 : 30 lifts the rare class above the frequent one.
+        let solution = solve(&[3.0, 1.0], 2.0, Some(&[1.0, 30.0])).unwrap();
+        let rows = table_rows(&solution, &[]);
+        assert_eq!((rows[0].rank_p, rows[0].rank_q), (1, 2));
+        assert_eq!((rows[1].rank_p, rows[1].rank_q), (2, 1));
     }
 
     #[test]

@@ -123,41 +123,30 @@ pub fn captions(solution: &Solution, labels: &[String]) -> Vec<String> {
         "A single class: Q* = P = 1 for every γ.".to_string()
     };
 
-    let fourth = if order_preserved(solution) {
-        "Order preserved: a more frequent class always keeps the larger probability.".to_string()
-    } else {
+    let fourth = if !order_preserved(solution) {
         "Order check failed: please report this bug.".to_string()
+    } else if solution.problem().alpha().is_some() {
+        "Order preserved for the α-weighted frequencies: a class with larger α·p always keeps the larger probability (α can reorder against p alone).".to_string()
+    } else {
+        "Order preserved: a more frequent class always keeps the larger probability.".to_string()
     };
     vec![first, second, third, fourth]
 }
 
-/// Whether `p_i > p_j ⇒ q_i > q_j` and `p_i = p_j ⇒ q_i = q_j` for every pair.
+/// Whether `w_i > w_j ⇒ q_i ≥ q_j` and `w_i = w_j ⇒ q_i = q_j` for every pair,
+/// where `w` is the target weight (`p` itself without α, `α·p` normalised with α).
 pub fn order_preserved(solution: &Solution) -> bool {
-    let mut classes: Vec<usize> = (0..solution.problem().class_count()).collect();
-    classes.sort_by(|&a, &b| solution.p(a).total_cmp(&solution.p(b)));
+    let problem = solution.problem();
+    let mut classes: Vec<usize> = (0..problem.class_count()).collect();
+    classes.sort_by(|&a, &b| problem.weight(a).total_cmp(&problem.weight(b)));
     classes.windows(2).all(|pair| {
         let (a, b) = (pair[0], pair[1]);
-        if solution.p(a) == solution.p(b) {
+        if problem.weight(a) == problem.weight(b) {
             solution.q(a) == solution.q(b)
         } else {
             solution.q(a) <= solution.q(b)
         }
     })
-}
-
-/// Ranks (1 = most frequent) of each class by `values`, ties sharing the best rank.
-pub fn ranks(values: &[f64]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|&a, &b| values[b].total_cmp(&values[a]));
-    let mut rank = vec![0; values.len()];
-    for (position, &class) in order.iter().enumerate() {
-        rank[class] = if position > 0 && values[order[position - 1]] == values[class] {
-            rank[order[position - 1]]
-        } else {
-            position + 1
-        };
-    }
-    rank
 }
 
 /// Where a preset's classes come from.
@@ -295,11 +284,6 @@ mod tests {
             captions(&single, &labels(1))[2],
             "A single class: Q* = P = 1 for every γ."
         );
-    }
-
-    #[test]
-    fn ranks_share_ties() {
-        assert_eq!(ranks(&[0.1, 0.5, 0.1, 0.3]), vec![3, 1, 3, 2]);
     }
 
     #[test]

@@ -32,17 +32,23 @@ pub enum Panel {
     Distribution,
     /// The entropy-versus-γ plot.
     Entropy,
-    /// The title and explanatory text.
+    /// The title, explanations, captions and reshaping map.
     Text,
+    /// The tracked-class plot (q*/p of one class along γ).
+    Tracked,
+    /// The imbalance × γ heat map.
+    Map,
 }
 
 impl Panel {
     /// Every panel, in page order.
-    pub const ALL: [Panel; 6] = [
+    pub const ALL: [Panel; 8] = [
         Panel::Text,
         Panel::Counts,
         Panel::Distribution,
         Panel::Entropy,
+        Panel::Tracked,
+        Panel::Map,
         Panel::Summary,
         Panel::Table,
     ];
@@ -56,6 +62,8 @@ impl Panel {
             Panel::Distribution => "distribution",
             Panel::Entropy => "entropy",
             Panel::Text => "text",
+            Panel::Tracked => "tracked",
+            Panel::Map => "map",
         }
     }
 

@@ -14,8 +14,8 @@ test('default page shows the core values for 99 cows and 1 tiger', async ({ page
   await expect(page.getByTestId('class-table').locator('tbody tr')).toHaveCount(2);
   const core = coreSolve([99, 1], 2);
   const rows = await tableRows(page);
-  expect(rows[0]).toEqual(['cows', '99', significant(core.p[0]), significant(core.q[0]), significant(core.q[0] / core.p[0]), 'suppressed']);
-  expect(rows[1]).toEqual(['tiger', '1', significant(core.p[1]), significant(core.q[1]), significant(core.q[1] / core.p[1]), 'amplified']);
+  expect(rows[0]).toEqual(['cows', '99', significant(core.p[0]), significant(core.q[0]), significant(core.q[0] / core.p[0]), 'suppressed', '1', '1']);
+  expect(rows[1]).toEqual(['tiger', '1', significant(core.p[1]), significant(core.q[1]), significant(core.q[1] / core.p[1]), 'amplified', '2', '2']);
   const summary = await page.getByTestId('summary').textContent();
   for (const value of [core.mu, core.fe_min, core.fe_at_p, core.shannon_p, core.shannon_q, core.kl_p_q]) {
     expect(summary).toContain(significant(value));
@@ -59,7 +59,7 @@ test('class rows can be added, edited and removed', async ({ page }) => {
   await expect(page.getByTestId('class-table').locator('tbody tr')).toHaveCount(3);
   const core = coreSolve([99, 1, 10], 2);
   await expect.poll(async () => (await tableRows(page))[2]).toEqual(
-    ['lion', '10', significant(core.p[2]), significant(core.q[2]), significant(core.q[2] / core.p[2]), core.regime[2]],
+    ['lion', '10', significant(core.p[2]), significant(core.q[2]), significant(core.q[2] / core.p[2]), core.regime[2], '2', '2'],
   );
   await page.getByRole('button', { name: 'remove class 2' }).click();
   await expect(page.getByTestId('class-table').locator('tbody tr')).toHaveCount(2);
@@ -124,12 +124,13 @@ test('plots are crisp on high-DPI screens and follow the container width', async
   await context.close();
 });
 
-/** Times from a γ change to every plot redrawn (distribution, entropy, reshaping map). */
+/** Times from a γ change to every plot redrawn (distribution, entropy, reshaping
+ * map, tracked class, imbalance map). */
 async function gammaChangeTimes(page, steps) {
   return page.evaluate(async (steps) => {
     const input = document.querySelector('[data-testid="gamma-input"]');
     const timings = () => window.__focalTimings ?? {};
-    const plots = ['plot-distribution:done', 'plot-entropy:done', 'plot-reshaping:done'];
+    const plots = ['distribution', 'entropy', 'reshaping', 'tracked', 'map'].map((p) => `plot-${p}:done`);
     const doneCount = () => plots.map((k) => (timings()[k] ?? []).length);
     const times = [];
     for (let i = 0; i < steps; i += 1) {
@@ -169,6 +170,8 @@ test('performance budgets (printed and recorded in the README)', async ({ page }
     const counts = Array.from({ length: k }, (_, i) => Math.round(5000 * 100 ** (-i / (k - 1))) + i % 3);
     await pasteCounts(page, counts.join('\n'));
     await expect(page.getByTestId('class-table').locator('tbody tr')).toHaveCount(Math.min(k, 200));
+    // Timed once the imbalance map (computed in the background) is complete.
+    await expect(page.getByTestId('map-progress')).toHaveAttribute('data-complete', 'true', { timeout: 60_000 });
     const times = await gammaChangeTimes(page, 41);
     figures[`gammaChangeMedianMs_K${k}`] = +median(times.slice(1)).toFixed(2);
   }

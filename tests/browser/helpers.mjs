@@ -5,8 +5,9 @@ import { expect } from '@playwright/test';
 const FOCAL = new URL('../../target/release/focal', import.meta.url).pathname;
 
 /** The core's answer, from the `focal` command-line tool (the same Rust code, natively). */
-export function coreSolve(counts, gamma) {
-  const out = execFileSync(FOCAL, ['--counts', counts.join(','), '--gamma', String(gamma), '--json']);
+export function coreSolve(counts, gamma, alpha) {
+  const weights = alpha ? ['--alpha', alpha.join(',')] : [];
+  const out = execFileSync(FOCAL, ['--counts', counts.join(','), '--gamma', String(gamma), ...weights, '--json']);
   return JSON.parse(out.toString());
 }
 

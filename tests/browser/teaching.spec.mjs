@@ -1,7 +1,9 @@
 // The teaching layer: presets, captions, the over-suppression banner, the
 // best-γ jump, the order check and the γ animation.
 import { test, expect } from '@playwright/test';
-import { coreSolve, setGamma, significant, tableRows, watchPage } from './helpers.mjs';
+import {
+  canvasImage, canvasIsDrawn, coreSolve, median, setGamma, significant, tableRows, watchPage,
+} from './helpers.mjs';
 
 test('captions and the order check describe the current numbers', async ({ page }) => {
   const problems = watchPage(page);
@@ -78,6 +80,8 @@ test('keyboard: the γ slider and the sort buttons work without a mouse', async 
   await expect.poll(async () => (await tableRows(page))[0][0]).toBe('tiger');
 });
 
+const PLOTS = ['distribution', 'entropy', 'map', 'reshaping', 'tracked'];
+
 test('exports: the table and the sweep as full-precision CSV, the plots as PNG', async ({ page }) => {
   await page.goto('./?counts=99,1&labels=cows,tiger&gamma=2');
   const core = coreSolve([99, 1], 2);
@@ -96,6 +100,166 @@ test('exports: the table and the sweep as full-precision CSV, the plots as PNG',
   const downloads = [];
   page.on('download', (d) => downloads.push(d.suggestedFilename()));
   await page.getByTestId('export-png').click();
-  await expect.poll(() => downloads.length).toBe(3);
-  expect(downloads.sort()).toEqual(['focal-entropy-plot-distribution.png', 'focal-entropy-plot-entropy.png', 'focal-entropy-plot-reshaping.png']);
+  await expect.poll(() => downloads.length).toBe(5);
+  expect(downloads.sort()).toEqual(PLOTS.map((p) => `focal-entropy-plot-${p}.png`));
+});
+
+// A page of its own: Chromium holds back a burst of more than ten automatic downloads.
+test('exports: every plot as SVG, drawn by the same functions on plotters\' SVG backend', async ({ page }) => {
+  await page.goto('./?counts=99,1&labels=cows,tiger&gamma=2');
+  const core = coreSolve([99, 1], 2);
+  await canvasIsDrawn(page, 'plot-tracked');
+  const svgs = {};
+  page.on('download', async (d) => {
+    if (d.suggestedFilename().endsWith('.svg')) {
+      svgs[d.suggestedFilename()] = (await (await d.createReadStream()).toArray()).join('');
+    }
+  });
+  await page.getByTestId('export-svg').click();
+  await expect.poll(() => Object.keys(svgs).sort()).toEqual(PLOTS.map((p) => `focal-entropy-plot-${p}.svg`));
+  for (const svg of Object.values(svgs)) expect(svg.startsWith('<svg')).toBe(true);
+  const entropy = svgs['focal-entropy-plot-entropy.svg'];
+  const uniformity = (core.shannon_q / Math.log(2)).toFixed(3);
+  expect(entropy).toContain(`H(Q*)/ln K = ${uniformity}`);
+  expect(entropy).toContain('FE(P, Q*)');
+  const tracked = svgs['focal-entropy-plot-tracked.svg'];
+  expect(tracked).toContain('q*/p of tiger');
+  expect(tracked).toMatch(/best γ = \d+\.\d\d \(q\*\/p = \d+\.\d{3}\)/);
+  expect(svgs['focal-entropy-plot-distribution.svg']).toContain('cows');
+});
+
+test('the tracked class: rarest by default, another on choice, click on the plot sets γ', async ({ page }) => {
+  const problems = watchPage(page);
+  await page.goto('./');
+  await page.getByTestId('preset-select').selectOption('tinytail');
+  const select = page.getByTestId('track-select');
+  await expect(select.locator('option').first()).toHaveText('Rarest class (tiny tail)');
+  await canvasIsDrawn(page, 'plot-tracked');
+  await expect(page.getByTestId('plot-tracked')).toHaveAttribute('aria-label', /suppressed in 1 interval\(s\); best γ = \d+\.\d\d/);
+  const rarest = await canvasImage(page, 'plot-tracked');
+  await select.selectOption({ label: 'head' });
+  await expect(page).toHaveURL(/track=1(&|$)/);
+  await expect.poll(() => canvasImage(page, 'plot-tracked')).not.toBe(rarest);
+  // The head is suppressed at every γ > 0: one interval from 0 to γ_max.
+  await expect(page.getByTestId('plot-tracked')).toHaveAttribute('aria-label', /suppressed in 1 interval\(s\)/);
+  // A click at the middle of the γ axis sets γ near γ_max / 2 = 10.
+  const box = await page.getByTestId('plot-tracked').boundingBox();
+  await page.getByTestId('plot-tracked').click({ position: { x: box.width * 0.55, y: box.height / 2 } });
+  const gamma = Number(await page.getByTestId('gamma-input').inputValue());
+  expect(gamma).toBeGreaterThan(7);
+  expect(gamma).toBeLessThan(13);
+  expect(problems).toEqual([]);
+});
+
+test('α weights: typed, inverse frequency (uniform Q*), square root, cleared; ranks follow α·p', async ({ page }) => {
+  const problems = watchPage(page);
+  await page.goto('./?counts=99,1&labels=cows,tiger&gamma=2');
+  const alpha = page.getByTestId('alpha-input');
+  await alpha.fill('1, 200');
+  let core = coreSolve([99, 1], 2, [1, 200]);
+  await expect.poll(async () => (await tableRows(page))[1][3]).toBe(significant(core.q[1]));
+  let rows = await tableRows(page);
+  // α·p puts the tiger first: ranks of p and q* differ, and the check says why.
+  expect(rows.map((r) => r.slice(6))).toEqual([['1', '2'], ['2', '1']]);
+  await expect(page.getByTestId('order-check')).toContainText('Order preserved for α·p');
+  await expect(page).toHaveURL(/alpha=1%2C200/);
+  await alpha.fill('1, 2, 3');
+  await expect(page.getByTestId('alpha-error')).toHaveText('give one α per class: 3 given for 2 classes');
+  await page.getByTestId('alpha-inverse').click();
+  await expect(alpha).toHaveValue(`${100 / 198}, 50`);
+  await expect.poll(async () => (await tableRows(page)).map((r) => r[3])).toEqual(['0.500000', '0.500000']);
+  await expect(page.getByTestId('alpha-error')).toHaveCount(0);
+  await page.getByTestId('alpha-sqrt').click();
+  core = coreSolve([99, 1], 2, [Math.sqrt(100 / 198), Math.sqrt(50)]);
+  await expect.poll(async () => (await tableRows(page))[1][3]).toBe(significant(core.q[1]));
+  await page.getByTestId('alpha-clear').click();
+  await expect(alpha).toHaveValue('');
+  core = coreSolve([99, 1], 2);
+  await expect.poll(async () => (await tableRows(page))[1][3]).toBe(significant(core.q[1]));
+  await expect(page).not.toHaveURL(/alpha=/);
+  expect(problems).toEqual([]);
+});
+
+test('the imbalance map fills in over animation frames while the page stays responsive', async ({ page }) => {
+  const problems = watchPage(page);
+  // 1000 classes: 1536 exact solves of 1000 distinct classes, seconds of work.
+  await page.goto('./?dist=exp&k=1000&nmax=5000&ratio=100&gamma=1');
+  const progress = page.getByTestId('map-progress');
+  await expect(progress).toHaveAttribute('data-complete', 'false');
+  // While it computes, γ changes are answered within a few frames.
+  const response = await page.evaluate(async () => {
+    const input = document.querySelector('[data-testid="gamma-input"]');
+    const done = () => window.__focalTimings?.['plot-distribution:done'] ?? [];
+    const times = [];
+    for (let i = 0; i < 8; i += 1) {
+      const before = done().length;
+      const started = performance.now();
+      input.value = String(2 + i * 0.5);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      while (done().length === before) await new Promise((r) => setTimeout(r, 0));
+      times.push(done().at(-1) - started);
+    }
+    const progress = document.querySelector('[data-testid="map-progress"]');
+    return { times, stillComputing: progress.dataset.complete === 'false' };
+  });
+  expect(response.stillComputing).toBe(true);
+  expect(median(response.times)).toBeLessThan(25);
+  await expect(progress).toHaveAttribute('data-complete', 'true', { timeout: 60_000 });
+  expect(await progress.getAttribute('value')).toBe(await progress.getAttribute('max'));
+  const work = await page.evaluate(() => ({
+    frames: window.__focalTimings['map-frame'],
+    total: window.__focalTimings['map-complete'].at(-1),
+  }));
+  // Each frame's share of the work stays short (budget 6 ms plus one solve).
+  expect(median(work.frames)).toBeLessThan(16);
+  expect(Math.max(...work.frames)).toBeLessThan(50);
+  console.log(`MAP ${JSON.stringify({ cells: Number(await progress.getAttribute('max')), totalMs: Math.round(work.total), frames: work.frames.length, maxFrameMs: +Math.max(...work.frames).toFixed(1), gammaChangeWhileComputingMedianMs: +median(response.times).toFixed(1) })}`);
+  await canvasIsDrawn(page, 'plot-map', 20000);
+  await expect(page.getByText(/1536 cells, \d+\.\d s/)).toBeVisible();
+  // A new number of classes starts a new map.
+  await page.getByTestId('preset-select').selectOption('cows');
+  await expect(progress).toHaveAttribute('data-complete', 'true', { timeout: 60_000 });
+  await expect(page.getByTestId('plot-map')).toHaveAttribute('aria-label', /exponential long tail of 2 classes/);
+  expect(problems).toEqual([]);
+});
+
+test('keyboard: presets, α buttons, play and the tracked-class chooser are reachable and work', async ({ page }) => {
+  await page.goto('./?gamma=0');
+  await page.getByTestId('preset-select').focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('class-table').locator('tbody tr')).toHaveCount(2);
+  await page.getByTestId('alpha-inverse').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('alpha-input')).not.toHaveValue('');
+  await page.getByTestId('alpha-clear').focus();
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('alpha-input')).toHaveValue('');
+  // Tab order: from the γ number box to the play button.
+  await page.getByTestId('gamma-input').focus();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('play-button')).toBeFocused();
+  const outline = await page.getByTestId('play-button').evaluate((b) => getComputedStyle(b).outlineStyle);
+  expect(outline).toBe('solid');
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('play-button')).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('play-button')).toHaveAttribute('aria-pressed', 'false');
+  await page.getByTestId('track-select').focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(page).toHaveURL(/track=1(&|$)/);
+});
+
+test('on a phone-sized screen nothing scrolls sideways and the plots fit', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, hasTouch: true });
+  const page = await context.newPage();
+  await page.goto('./?dist=exp&k=10&nmax=5000&ratio=100&gamma=1');
+  await canvasIsDrawn(page, 'plot-tracked');
+  const widths = await page.evaluate(() => ({
+    document: document.documentElement.scrollWidth,
+    viewport: window.innerWidth,
+    canvases: [...document.querySelectorAll('canvas')].map((c) => c.getBoundingClientRect().right),
+  }));
+  expect(widths.document).toBeLessThanOrEqual(widths.viewport);
+  for (const right of widths.canvases) expect(right).toBeLessThanOrEqual(widths.viewport);
+  await context.close();
 });

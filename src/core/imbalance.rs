@@ -1,0 +1,272 @@
+//! The imbalance × γ map: how the rarest class of an exponential long tail
+//! fares over a range of head-to-tail ratios and γ. Computed one cell at a
+//! time, so that a page can spread the work over animation frames.
+
+use super::error::{validate_gamma, FocalError};
+use super::problem::FocalProblem;
+use super::solver::Solution;
+
+/// Smallest head-to-tail ratio of the map.
+pub const MAP_RATIO_LOW: f64 = 10.0;
+/// Largest head-to-tail ratio of the map.
+pub const MAP_RATIO_HIGH: f64 = 1e6;
+
+/// Relative class frequencies of the exponential long tail with `classes`
+/// classes and head-to-tail `ratio`: `ratio^(−i/(K−1))`, head first.
+pub fn exponential_tail(classes: usize, ratio: f64) -> Vec<f64> {
+    let last = classes.saturating_sub(1).max(1) as f64;
+    (0..classes)
+        .map(|i| ratio.powf(-(i as f64) / last))
+        .collect()
+}
+
+/// `ln(q*/p)` of the rarest class of the exponential long tail over a grid of
+/// ratios (log-spaced, 10 to 10⁶) and γ (evenly spaced in `(0, γ_max]`).
+/// Grid points are cell centres, so the cells tile the whole map.
+#[derive(Debug, Clone)]
+pub struct ImbalanceMap {
+    classes: usize,
+    gamma_max: f64,
+    ratios: Vec<f64>,
+    gammas: Vec<f64>,
+    /// Row-major by ratio: `ln_ratios[r * gammas.len() + g]`.
+    ln_ratios: Vec<f64>,
+    /// The row's problem and last solution, the warm start of the next cell.
+    row: Option<(FocalProblem, Solution)>,
+}
+
+impl ImbalanceMap {
+    /// An empty map for `classes` classes (at least 2), γ up to `gamma_max`,
+    /// with `ratio_points` × `gamma_points` cells (each at least 2).
+    pub fn new(
+        classes: usize,
+        gamma_max: f64,
+        ratio_points: usize,
+        gamma_points: usize,
+    ) -> Result<Self, FocalError> {
+        validate_gamma(gamma_max)?;
+        if classes < 2 {
+            return Err(FocalError::InvalidGrid {
+                reason: "the imbalance map needs at least two classes",
+            });
+        }
+        if gamma_max <= 0.0 || ratio_points < 2 || gamma_points < 2 {
+            return Err(FocalError::InvalidGrid {
+                reason: "the imbalance map needs γ_max > 0 and at least 2×2 cells",
+            });
+        }
+        if ratio_points.saturating_mul(gamma_points) > 1_000_000 {
+            return Err(FocalError::InvalidGrid {
+                reason: "the imbalance map is limited to a million cells",
+            });
+        }
+        let (low, high) = (MAP_RATIO_LOW.log10(), MAP_RATIO_HIGH.log10());
+        let ratios = (0..ratio_points)
+            .map(|i| 10f64.powf(low + (high - low) * (i as f64 + 0.5) / ratio_points as f64))
+            .collect();
+        let gammas = (0..gamma_points)
+            .map(|i| gamma_max * (i as f64 + 0.5) / gamma_points as f64)
+            .collect();
+        Ok(ImbalanceMap {
+            classes,
+            gamma_max,
+            ratios,
+            gammas,
+            ln_ratios: Vec::with_capacity(ratio_points * gamma_points),
+            row: None,
+        })
+    }
+
+    /// Number of classes K of the family.
+    pub fn classes(&self) -> usize {
+        self.classes
+    }
+
+    /// The head-to-tail ratios of the rows (cell centres, increasing).
+    pub fn ratios(&self) -> &[f64] {
+        &self.ratios
+    }
+
+    /// The γ of the columns (cell centres, increasing).
+    pub fn gammas(&self) -> &[f64] {
+        &self.gammas
+    }
+
+    /// γ_max, the right edge of the map.
+    pub fn gamma_max(&self) -> f64 {
+        self.gamma_max
+    }
+
+    /// Cells computed so far and in all.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.ln_ratios.len(), self.ratios.len() * self.gammas.len())
+    }
+
+    /// Whether every cell is computed.
+    pub fn is_complete(&self) -> bool {
+        let (done, total) = self.progress();
+        done == total
+    }
+
+    /// `ln(q*/p)` of the rarest class at row `ratio_index`, column
+    /// `gamma_index`, if that cell is computed.
+    pub fn ln_ratio(&self, ratio_index: usize, gamma_index: usize) -> Option<f64> {
+        if gamma_index >= self.gammas.len() {
+            return None;
+        }
+        self.ln_ratios
+            .get(ratio_index * self.gammas.len() + gamma_index)
+            .copied()
+    }
+
+    /// Computes the next cell (one solve, warm-started from its left
+    /// neighbour); returns whether cells remain.
+    pub fn step(&mut self) -> Result<bool, FocalError> {
+        let (done, total) = self.progress();
+        if done == total {
+            return Ok(false);
+        }
+        let columns = self.gammas.len();
+        let (ratio_index, gamma_index) = (done / columns, done % columns);
+        let gamma = self.gammas[gamma_index];
+        let solution = match self.row.take() {
+            Some((problem, previous)) if gamma_index > 0 => problem.solve_near(gamma, &previous)?,
+            _ => {
+                let problem = FocalProblem::new(
+                    &exponential_tail(self.classes, self.ratios[ratio_index]),
+                    None,
+                )?;
+                problem.solve(gamma)?
+            }
+        };
+        let rarest = self.classes - 1;
+        self.ln_ratios
+            .push(solution.ln_ratio(rarest).unwrap_or(0.0));
+        self.row = Some((solution.problem().clone(), solution));
+        Ok(done + 1 < total)
+    }
+
+    /// The q*/p = 1 contour through the computed cells by marching squares:
+    /// segments between points `(γ, log₁₀ ratio)`, interpolated linearly in
+    /// `ln(q*/p)` between cell centres. Left of it the rarest class is pushed
+    /// down, right of it lifted (or the reverse, as the map shows).
+    pub fn break_even_contour(&self) -> Vec<[(f64, f64); 2]> {
+        let columns = self.gammas.len();
+        let rows = self.ln_ratios.len() / columns;
+        let point = |r: usize, g: usize| (self.gammas[g], self.ratios[r].log10());
+        let mut segments = Vec::new();
+        for r in 0..rows.saturating_sub(1) {
+            for g in 0..columns - 1 {
+                // Corners counter-clockwise from lower left.
+                let corners = [(r, g), (r, g + 1), (r + 1, g + 1), (r + 1, g)];
+                let values = corners.map(|(r, g)| self.ln_ratios[r * columns + g]);
+                let mut crossings = Vec::with_capacity(4);
+                for edge in 0..4 {
+                    let (a, b) = (edge, (edge + 1) % 4);
+                    let (va, vb) = (values[a], values[b]);
+                    if (va < 0.0) != (vb < 0.0) {
+                        let t = va / (va - vb);
+                        let (pa, pb) = (
+                            point(corners[a].0, corners[a].1),
+                            point(corners[b].0, corners[b].1),
+                        );
+                        crossings.push((pa.0 + t * (pb.0 - pa.0), pa.1 + t * (pb.1 - pa.1)));
+                    }
+                }
+                for pair in crossings.chunks_exact(2) {
+                    segments.push([pair[0], pair[1]]);
+                }
+            }
+        }
+        segments
+    }
+
+    /// Computes every remaining cell.
+    pub fn complete(mut self) -> Result<Self, FocalError> {
+        while self.step()? {}
+        Ok(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::solve;
+
+    #[test]
+    fn grid_is_cell_centred() {
+        let map = ImbalanceMap::new(10, 20.0, 5, 4).unwrap();
+        assert_eq!(map.gammas(), &[2.5, 7.5, 12.5, 17.5]);
+        assert!((map.ratios()[0] - 10f64.powf(1.5)).abs() < 1e-9);
+        assert!((map.ratios()[4] - 10f64.powf(5.5)).abs() < 1e-6);
+        assert_eq!(map.gamma_max(), 20.0);
+        assert_eq!(map.progress(), (0, 20));
+    }
+
+    #[test]
+    fn cells_match_independent_solves() {
+        let mut map = ImbalanceMap::new(10, 8.0, 4, 6).unwrap();
+        assert!(map.step().unwrap());
+        assert_eq!(map.progress(), (1, 24));
+        assert_eq!(map.ln_ratio(0, 1), None);
+        let map = map.complete().unwrap();
+        assert!(map.is_complete());
+        for (r, &ratio) in map.ratios().iter().enumerate() {
+            let counts = exponential_tail(10, ratio);
+            assert!((counts[0] / counts[9] - ratio).abs() < 1e-9 * ratio);
+            for (g, &gamma) in map.gammas().iter().enumerate() {
+                let cold = solve(&counts, gamma, None).unwrap().ln_ratio(9).unwrap();
+                let warm = map.ln_ratio(r, g).unwrap();
+                assert!(
+                    (warm - cold).abs() < 1e-12,
+                    "{ratio} {gamma}: {warm} vs {cold}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn rarest_class_is_over_suppressed_at_small_gamma_and_amplified_later() {
+        // K = 10, ratio 10^1.5: at γ = 1.25 the rarest class loses 5.3%
+        // (`focal` CLI: q/p = 0.946509); at γ = 18.75 the drift toward
+        // uniform lifts it (q/p > 1), and at ratio 10^5.5 it gains 29-fold.
+        let map = ImbalanceMap::new(10, 20.0, 5, 8)
+            .unwrap()
+            .complete()
+            .unwrap();
+        assert!((map.ln_ratio(0, 0).unwrap().exp() - 0.946509).abs() < 1e-6);
+        assert!(map.ln_ratio(0, 7).unwrap() > 0.0);
+        assert!((map.ln_ratio(4, 7).unwrap().exp() - 29.0919).abs() < 1e-4);
+    }
+
+    #[test]
+    fn contour_separates_signs() {
+        let map = ImbalanceMap::new(10, 20.0, 6, 10)
+            .unwrap()
+            .complete()
+            .unwrap();
+        let contour = map.break_even_contour();
+        assert!(!contour.is_empty());
+        for segment in contour {
+            for (gamma, log_ratio) in segment {
+                // Every contour point lies where an independent solve gives q*/p ≈ 1
+                // (to the accuracy of linear interpolation on a coarse grid).
+                let counts = exponential_tail(10, 10f64.powf(log_ratio));
+                let ratio = solve(&counts, gamma, None).unwrap().ratio(9).unwrap();
+                assert!(
+                    (ratio - 1.0).abs() < 0.05,
+                    "({gamma}, {log_ratio}): {ratio}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn bad_maps_are_refused() {
+        assert!(ImbalanceMap::new(1, 20.0, 4, 4).is_err());
+        assert!(ImbalanceMap::new(10, 0.0, 4, 4).is_err());
+        assert!(ImbalanceMap::new(10, f64::NAN, 4, 4).is_err());
+        assert!(ImbalanceMap::new(10, 20.0, 1, 4).is_err());
+        assert!(ImbalanceMap::new(10, 20.0, 2000, 2000).is_err());
+    }
+}

@@ -1,0 +1,119 @@
+//! "Tracked class": q*/p of one class along γ, the line q*/p = 1, the γ
+//! intervals in which the class is suppressed shaded, and its best γ marked.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::axes::{draw_axes, draw_legend, nice_ticks, AxisSpec, Corner, LegendMark};
+use super::gamma_frame::{GammaAxis, GammaFrame};
+use super::{pixel_in, Theme};
+use crate::core::TrackedClass;
+
+/// Draws the tracked class named `label`; returns the frame (for the cursor)
+/// and the γ axis (for pointer input).
+pub fn draw_tracked<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    tracked: &TrackedClass,
+    label: &str,
+    theme: &Theme,
+) -> Result<(GammaFrame, GammaAxis), DrawingAreaErrorKind<DB::ErrorType>> {
+    area.fill(&theme.background)?;
+    let gamma_max = tracked.gammas.last().copied().unwrap_or(1.0).max(1e-9);
+    let (low, high) = tracked
+        .ratios
+        .iter()
+        .copied()
+        .filter(|r| r.is_finite())
+        .fold((1.0f64, 1.0f64), |(lo, hi), r| (lo.min(r), hi.max(r)));
+    let pad = ((high - low) * 0.08).max(0.01);
+    let frame = GammaFrame {
+        gamma_max,
+        bottom: (low - pad).max(0.0),
+        top: high + pad,
+    };
+    let mut chart = frame.chart(area, theme)?;
+    let band_color = theme.tint(theme.suppressed, 0.16);
+    chart.draw_series(tracked.suppressed.iter().map(|&(start, end)| {
+        Rectangle::new(
+            [(start, frame.bottom), (end, frame.top)],
+            band_color.filled(),
+        )
+    }))?;
+    let x_label = |x: f64| format!("{}", (x * 100.0).round() / 100.0);
+    let y_label = |y: f64| format!("{}", (y * 1000.0).round() / 1000.0);
+    draw_axes(
+        area,
+        &mut chart,
+        &AxisSpec {
+            ticks: nice_ticks(0.0, gamma_max, 8),
+            label: &x_label,
+            title: "γ",
+            grid: true,
+        },
+        &AxisSpec {
+            ticks: nice_ticks(frame.bottom, frame.top, 6),
+            label: &y_label,
+            title: "q*/p",
+            grid: true,
+        },
+        theme,
+    )?;
+    let width = theme.px(2.0).max(1) as u32;
+    chart.draw_series(DashedLineSeries::new(
+        vec![(0.0, 1.0), (gamma_max, 1.0)],
+        theme.px(6.0).max(1) as u32,
+        theme.px(4.0).max(1) as u32,
+        theme.text.stroke_width(width.div_ceil(2)),
+    ))?;
+    chart.draw_series(LineSeries::new(
+        tracked
+            .gammas
+            .iter()
+            .copied()
+            .zip(tracked.ratios.iter().copied()),
+        theme.amplified.stroke_width(width),
+    ))?;
+    // The best γ: a diamond with its value.
+    let (x, y) = pixel_in(area, &chart, &(tracked.best_gamma, tracked.best_ratio));
+    let size = theme.px(6.0);
+    area.draw(&Polygon::new(
+        vec![(x, y - size), (x + size, y), (x, y + size), (x - size, y)],
+        theme.accent.filled(),
+    ))?;
+    let right_half = f64::from(x) > f64::from(frame.axis(area, &chart).right) * 0.6;
+    let (hpos, dx) = if right_half {
+        (HPos::Right, -size - theme.px(4.0))
+    } else {
+        (HPos::Left, size + theme.px(4.0))
+    };
+    area.draw(&Text::new(
+        format!(
+            "best γ = {:.2} (q*/p = {:.3})",
+            tracked.best_gamma, tracked.best_ratio
+        ),
+        (x + dx, y),
+        theme.font(11.0).pos(Pos::new(hpos, VPos::Center)),
+    ))?;
+    let legend = [
+        (
+            LegendMark::Line(theme.amplified),
+            format!("q*/p of {label}"),
+        ),
+        (LegendMark::Dashed(theme.text), "q*/p = 1".to_string()),
+        (LegendMark::Swatch(band_color), "suppressed".to_string()),
+        (LegendMark::Swatch(theme.accent), "best γ".to_string()),
+    ];
+    let corner = if tracked
+        .ratios
+        .last()
+        .is_some_and(|&r| r > 0.5 * (low + high))
+    {
+        Corner::LowerRight
+    } else {
+        Corner::UpperRight
+    };
+    draw_legend(area, &chart, &legend, corner, theme)?;
+    let axis = frame.axis(area, &chart);
+    Ok((frame, axis))
+}
