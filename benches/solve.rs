@@ -1,7 +1,7 @@
 //! Criterion benchmarks of the solver at the sizes the core issue names.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use focal_entropy_explorer::core::{gamma_grid, FocalProblem};
+use focal_entropy_explorer::core::{gamma_grid, track_class, FocalProblem, ImbalanceMap};
 
 /// `k` distinct probabilities falling geometrically from 1 to 1/`ratio`.
 fn geometric(k: usize, ratio: f64) -> Vec<f64> {
@@ -34,6 +34,25 @@ fn benches(c: &mut Criterion) {
     c.bench_function("sweep 256 gammas K=100 distinct", |b| {
         b.iter(|| hundred.sweep(black_box(&grid)).unwrap())
     });
+
+    let sweep = hundred.sweep(&grid).unwrap();
+    c.bench_function("track rarest class over that sweep K=100", |b| {
+        b.iter(|| track_class(black_box(&sweep), 99).unwrap())
+    });
+
+    let mut maps = c.benchmark_group("imbalance map 32x48");
+    maps.sample_size(10);
+    for classes in [10, 100] {
+        maps.bench_function(format!("K={classes}"), |b| {
+            b.iter(|| {
+                ImbalanceMap::new(black_box(classes), 20.0, 32, 48)
+                    .unwrap()
+                    .complete()
+                    .unwrap()
+            })
+        });
+    }
+    maps.finish();
 
     let mut group = c.benchmark_group("million");
     group.sample_size(10);

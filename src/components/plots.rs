@@ -472,7 +472,7 @@ pub fn MapPlot() -> impl IntoView {
             format!("Computing… {}%", done * 100 / total.max(1))
         }
         MapStatus::Done(cells, ms) => format!(
-            "{cells} cells, {:.1} s. Each cell is an exact Q*; the dark line is q*/p = 1.",
+            "{cells} cells, {:.1} s. Each cell is an exact Q*; the line marks q*/p = 1.",
             ms / 1000.0
         ),
         MapStatus::Failed(reason) => format!("No map: {reason}."),
@@ -499,7 +499,7 @@ pub fn MapPlot() -> impl IntoView {
     });
     view! {
         <p class="hint">
-            {move || format!("Exponential long tail with {} classes (n_i ∝ ratio^(−i/(K−1))): where is the rarest class lifted (green) or pushed down (orange)?", classes.get())}
+            {move || format!("Exponential long tail with {} classes (n_i ∝ ratio^(−i/(K−1))): where is the rarest class lifted (green) or pushed down (orange)? The dot marks your γ and head/tail ratio; other profiles of the same ratio can differ (see the tracked class).", classes.get())}
         </p>
         <div class="map-progress">
             <progress data-testid="map-progress" data-complete=complete value=value max=max aria-label="Imbalance map progress"></progress>

@@ -12,14 +12,16 @@ use super::{format_factor, Theme};
 use crate::core::{ImbalanceMap, MAP_RATIO_HIGH, MAP_RATIO_LOW};
 
 /// The colour of a cell: the amplified colour for q*/p > 1, the
-/// over-suppressed colour for q*/p < 1, stronger with |ln(q*/p)| / `limit`.
-fn cell_color(ln_ratio: f64, limit: f64, theme: &Theme) -> RGBColor {
-    let strength = (ln_ratio.abs() / limit).clamp(0.0, 1.0).sqrt();
-    let color = if ln_ratio >= 0.0 {
-        theme.amplified
+/// over-suppressed colour for q*/p < 1, stronger with |ln(q*/p)| relative to
+/// the largest on its side (`limits` = (largest loss, largest gain) in |ln|),
+/// so that a mild push-down stays as visible as a large lift.
+fn cell_color(ln_ratio: f64, limits: (f64, f64), theme: &Theme) -> RGBColor {
+    let (color, limit) = if ln_ratio >= 0.0 {
+        (theme.amplified, limits.1)
     } else {
-        theme.over_suppressed
+        (theme.over_suppressed, limits.0)
     };
+    let strength = (ln_ratio.abs() / limit.max(1e-12)).clamp(0.0, 1.0).sqrt();
     theme.tint(color, 0.06 + 0.94 * strength)
 }
 
@@ -52,18 +54,21 @@ pub fn draw_imbalance_map<DB: DrawingBackend>(
         .flat_map(|r| (0..columns).map(move |g| (r, g)))
         .map_while(|(r, g)| map.ln_ratio(r, g).map(|v| (r, g, v)))
         .collect();
-    let limit = cells
-        .iter()
-        .map(|c| c.2.abs())
-        .filter(|v| v.is_finite())
-        .fold(0.05f64, f64::max);
+    let side_limit = |sign: f64| {
+        cells
+            .iter()
+            .map(|c| c.2 * sign)
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, f64::max)
+    };
+    let limits = (side_limit(-1.0), side_limit(1.0));
     let gamma_step = frame.gamma_max / columns as f64;
     let ratio_step = (frame.top - frame.bottom) / rows as f64;
     chart.draw_series(cells.iter().map(|&(r, g, value)| {
         let (x, y) = (g as f64 * gamma_step, frame.bottom + r as f64 * ratio_step);
         Rectangle::new(
             [(x, y), (x + gamma_step, y + ratio_step)],
-            cell_color(value, limit, theme).filled(),
+            cell_color(value, limits, theme).filled(),
         )
     }))?;
     let x_label = |x: f64| format!("{}", (x * 100.0).round() / 100.0);
@@ -90,25 +95,18 @@ pub fn draw_imbalance_map<DB: DrawingBackend>(
             .into_iter()
             .map(|segment| PathElement::new(segment.to_vec(), theme.text.stroke_width(width))),
     )?;
-    let extreme = |sign: f64| {
-        cells
-            .iter()
-            .map(|c| c.2 * sign)
-            .fold(f64::NEG_INFINITY, f64::max)
-            * sign
-    };
     let mut legend = vec![(LegendMark::Line(theme.text), "q*/p = 1".to_string())];
     if !cells.is_empty() {
-        let (lowest, highest) = (extreme(-1.0).exp(), extreme(1.0).exp());
+        let (lowest, highest) = ((-limits.0).exp(), limits.1.exp());
         if lowest < 1.0 {
             legend.push((
-                LegendMark::Swatch(cell_color(-limit, limit, theme)),
+                LegendMark::Swatch(cell_color(-limits.0, limits, theme)),
                 format!("rarest pushed down (to {}×)", format_factor(lowest)),
             ));
         }
         if highest > 1.0 {
             legend.push((
-                LegendMark::Swatch(cell_color(limit, limit, theme)),
+                LegendMark::Swatch(cell_color(limits.1, limits, theme)),
                 format!("rarest lifted (up to {}×)", format_factor(highest)),
             ));
         }

@@ -287,6 +287,20 @@ mod tests {
     }
 
     #[test]
+    fn with_alpha_the_order_follows_alpha_times_p() {
+        // α = 1 : 200 makes the tiger the heavier target: q* reverses the
+        // order of p but keeps the order of α·p, and the caption says so.
+        let solution = solve(&[99.0, 1.0], 2.0, Some(&[1.0, 200.0])).unwrap();
+        assert!(solution.q(1) > solution.q(0));
+        assert!(order_preserved(&solution));
+        let labels = ["cows".to_string(), "tiger".to_string()];
+        assert!(captions(&solution, &labels)[3].starts_with("Order preserved for the α-weighted"));
+        // Equal α is no weighting at all.
+        let equal = solve(&[99.0, 1.0], 2.0, Some(&[3.0, 3.0])).unwrap();
+        assert!(captions(&equal, &labels)[3].starts_with("Order preserved: a more frequent"));
+    }
+
+    #[test]
     fn presets_show_the_findings() {
         let all = presets();
         assert_eq!(all.len(), 7);
