@@ -345,8 +345,15 @@ impl GammaFigure for MapFigure {
     }
 }
 
-/// Cells of the map: ratios × γ values.
-const MAP_SIZE: (usize, usize) = (32, 48);
+/// Cells of the map (ratios × γ values) for a number of classes: coarser
+/// above 2000 classes, where one solve takes tens of milliseconds.
+fn map_size(classes: usize) -> (usize, usize) {
+    if classes > 2000 {
+        (16, 24)
+    } else {
+        (32, 48)
+    }
+}
 /// Milliseconds of map computation per animation frame, so that the page keeps
 /// drawing and answering input while the map fills in.
 const MAP_FRAME_BUDGET_MS: f64 = 6.0;
@@ -431,7 +438,7 @@ pub fn MapPlot() -> impl IntoView {
         map: StoredValue::new(None),
         version: RwSignal::new(0),
     };
-    let status = RwSignal::new(MapStatus::Computing(0, MAP_SIZE.0 * MAP_SIZE.1));
+    let status = RwSignal::new(MapStatus::Computing(0, 0));
     let generation = StoredValue::new(0u64);
     let redrawn = StoredValue::new(0.0);
     let classes = Memo::new(move |_| {
@@ -444,7 +451,8 @@ pub fn MapPlot() -> impl IntoView {
         let gamma_max = state.gamma_max.get();
         let mine = generation.get_value() + 1;
         generation.set_value(mine);
-        match ImbalanceMap::new(classes, gamma_max, MAP_SIZE.0, MAP_SIZE.1) {
+        let (ratio_points, gamma_points) = map_size(classes);
+        match ImbalanceMap::new(classes, gamma_max, ratio_points, gamma_points) {
             Ok(map) => {
                 status.set(MapStatus::Computing(0, map.progress().1));
                 figure.map.set_value(Some(map));
