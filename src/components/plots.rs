@@ -354,6 +354,7 @@ fn map_size(classes: usize) -> (usize, usize) {
         (32, 48)
     }
 }
+
 /// Milliseconds of map computation per animation frame, so that the page keeps
 /// drawing and answering input while the map fills in.
 const MAP_FRAME_BUDGET_MS: f64 = 6.0;
