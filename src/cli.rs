@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::core::{FocalError, FocalProblem, Solution, MAX_GAMMA};
 use crate::state::classes::{parse_class_list, ClassEntry, ParseError};
+use crate::state::readout::format_significant;
 
 /// Most γ values one sweep may have.
 pub const MAX_SWEEP_POINTS: usize = 100_001;
@@ -264,18 +265,9 @@ impl<'a> SolveReport<'a> {
     }
 }
 
-/// Formats a number with 6 significant digits for the table.
+/// Formats a number with 6 significant digits for the table (as the page does).
 fn significant(value: f64) -> String {
-    if value == 0.0 || (1e-3..1e6).contains(&value.abs()) {
-        let digits = if value == 0.0 {
-            0
-        } else {
-            5 - value.abs().log10().floor() as i32
-        };
-        format!("{value:.*}", digits.max(0) as usize)
-    } else {
-        format!("{value:.5e}")
-    }
+    format_significant(value, 6)
 }
 
 /// An aligned, readable table of one solve.

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::Debouncer;
 use crate::core::{track_class, FocalProblem, Solution, Sweep, TrackedClass};
 use crate::state::config::{ClassRow, Units};
 use crate::state::derived::{problem_for, solve_at, sweep_for};
@@ -89,8 +90,7 @@ impl AppState {
             move |_| {
                 let alpha = alpha.get();
                 classes.with(|c| {
-                    let alpha = alpha.as_deref().filter(|a| a.len() == c.len());
-                    problem_for(c, alpha)
+                    problem_for(c, alpha.as_deref())
                         .map(|p| (p, c.iter().map(|r| r.label.clone()).collect::<Vec<_>>()))
                 })
             },
@@ -117,24 +117,14 @@ impl AppState {
         // The sweep (256 solves) waits until edits pause, so that typing stays
         // responsive with many classes.
         let sweep_due = RwSignal::new(0u64);
-        let edits = StoredValue::new(0u64);
+        let edits = Debouncer::new(SWEEP_DELAY_MS);
         Effect::new(move |previous: Option<()>| {
             problem.track();
             gamma_max.track();
-            if previous.is_none() {
-                // The memo computes the first sweep itself when first read.
-                return;
+            if previous.is_some() {
+                // (The memo computes the first sweep itself when first read.)
+                edits.schedule(move || sweep_due.update(|due| *due += 1));
             }
-            let edit = edits.get_value() + 1;
-            edits.set_value(edit);
-            set_timeout(
-                move || {
-                    if edits.get_value() == edit {
-                        sweep_due.set(edit);
-                    }
-                },
-                std::time::Duration::from_millis(SWEEP_DELAY_MS),
-            );
         });
         let sweep = Memo::new_with_compare(
             move |_| {
@@ -200,7 +190,7 @@ impl AppState {
         ShareState {
             classes,
             gamma: self.gamma.get(),
-            alpha: self.alpha.get().filter(|a| a.len() == class_count),
+            alpha: self.alpha.get(),
             gamma_max: self.gamma_max.get(),
             log_scale: self.log_scale.get(),
             units: self.units.get(),
@@ -237,12 +227,14 @@ impl AppState {
     pub fn edit_classes(&self, rows: Vec<ClassRow>) {
         self.generator.set(None);
         self.classes.set(rows);
+        self.drop_misfit_alpha();
     }
 
     /// Edits the classes in place by hand (the generator no longer applies).
     pub fn update_classes(&self, edit: impl FnOnce(&mut Vec<ClassRow>)) {
         self.generator.set(None);
         self.classes.update(edit);
+        self.drop_misfit_alpha();
     }
 
     /// Generates the classes from a profile.
@@ -250,6 +242,19 @@ impl AppState {
         if let Ok(rows) = generator.classes() {
             self.classes.set(rows);
             self.generator.set(Some(generator));
+            self.drop_misfit_alpha();
+        }
+    }
+
+    /// Drops the α weights once they no longer give one weight per class
+    /// (every change of the classes goes through the methods above).
+    fn drop_misfit_alpha(&self) {
+        let count = self.classes.with_untracked(Vec::len);
+        if self
+            .alpha
+            .with_untracked(|a| a.as_ref().is_some_and(|a| a.len() != count))
+        {
+            self.alpha.set(None);
         }
     }
 

@@ -78,18 +78,26 @@ pub type SvgArea<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 /// Draws a whole plot (every layer) into an SVG export.
 pub type SvgFn = std::rc::Rc<dyn Fn(&SvgArea<'_>, &Theme)>;
 
-/// Shared through context: each change asks every plot to download itself as
-/// an SVG file.
+/// A file format the plots export to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    /// The canvas's pixels.
+    Png,
+    /// The plot drawn again on plotters' SVG backend.
+    Svg,
+}
+
+/// Shared through context: each request asks every plot to download itself
+/// in that format (signals notify on every set, so repeated requests count).
 #[derive(Clone, Copy)]
-pub struct SvgExportRequests(pub RwSignal<u64>);
+pub struct ExportRequests(pub RwSignal<Option<ImageFormat>>);
 
 /// The SVG file of a plot `css_width` × `css_height` CSS pixels large, in the
 /// current colour scheme, drawn by `draw` without tracking signals.
 fn svg_document(draw: &SvgFn, css_width: f64, css_height: f64) -> String {
-    let theme = if prefers_dark() {
-        Theme::dark(1.0)
-    } else {
-        Theme::light(1.0)
+    let theme = Theme {
+        scale: 1.0,
+        ..current_theme()
     };
     let mut svg = String::new();
     {
@@ -154,7 +162,7 @@ pub fn PlotCanvas<F>(
     /// Called with the device-pixel x of a press or drag on the canvas.
     #[prop(optional)]
     on_pointer: Option<Callback<f64>>,
-    /// Draws the plot for an SVG export, on request through [`SvgExportRequests`].
+    /// Draws the plot for an SVG export (requested through [`ExportRequests`]).
     #[prop(optional)]
     svg: Option<SvgFn>,
 ) -> impl IntoView
@@ -256,17 +264,26 @@ where
         record_timing(test_id, finished - started);
         record_timing(&format!("{test_id}:done"), finished);
     });
-    if let (Some(svg), Some(SvgExportRequests(requests))) = (svg, use_context()) {
-        Effect::new(move |previous: Option<()>| {
-            requests.track();
-            if previous.is_some() {
-                let css_width = width.get_untracked().max(320.0);
-                let document = svg_document(&svg, css_width, css_height(css_width));
-                super::share::download(
-                    &format!("focal-entropy-{test_id}.svg"),
-                    "image/svg+xml",
-                    &document,
-                );
+    if let Some(ExportRequests(requests)) = use_context() {
+        Effect::new(move |_| {
+            let name = format!("focal-entropy-{test_id}");
+            match requests.get() {
+                Some(ImageFormat::Png) => {
+                    let url = canvas_ref
+                        .get_untracked()
+                        .and_then(|c| c.to_data_url_with_type("image/png").ok());
+                    if let Some(url) = url {
+                        super::share::save_url(&format!("{name}.png"), &url);
+                    }
+                }
+                Some(ImageFormat::Svg) => {
+                    if let Some(svg) = svg.as_ref() {
+                        let css_width = width.get_untracked().max(320.0);
+                        let document = svg_document(svg, css_width, css_height(css_width));
+                        super::share::download(&format!("{name}.svg"), "image/svg+xml", &document);
+                    }
+                }
+                None => {}
             }
         });
     }

@@ -81,32 +81,76 @@ pub fn ClassEditor() -> impl IntoView {
     }
 }
 
+/// The contents of a text box that edits a value kept in the state: it shows
+/// the value's text whenever the value changes elsewhere (rows, presets,
+/// links), and keeps the person's own typing, formatting included, for as
+/// long as the value is what that typing made it.
+#[derive(Clone, Copy)]
+struct EditedText {
+    /// The value as text, the way the box shows it when it was set elsewhere.
+    shown: Signal<String>,
+    /// What the box holds.
+    text: RwSignal<String>,
+    /// Why what was typed is not accepted, if it is not.
+    error: RwSignal<Option<String>>,
+    /// `shown` right after the person's last accepted typing.
+    typed: StoredValue<Option<String>>,
+}
+
+impl EditedText {
+    /// A box showing `shown` and following its changes made elsewhere.
+    fn new(shown: Signal<String>) -> Self {
+        let edited = EditedText {
+            shown,
+            text: RwSignal::new(shown.get_untracked()),
+            error: RwSignal::new(None),
+            typed: StoredValue::new(None),
+        };
+        Effect::new(move |_| {
+            let current = shown.get();
+            if edited
+                .typed
+                .with_value(|t| t.as_deref() != Some(current.as_str()))
+            {
+                edited.typed.set_value(None);
+                edited.text.set(current);
+                edited.error.set(None);
+            }
+        });
+        edited
+    }
+
+    /// Takes what the person typed: shows the parse error, or hands the
+    /// parsed value to `commit` (which stores it in the state).
+    fn input<T>(self, value: String, parsed: Result<T, String>, commit: impl FnOnce(T)) {
+        self.text.set(value);
+        match parsed {
+            Ok(parsed) => {
+                self.error.set(None);
+                commit(parsed);
+                self.typed.set_value(Some(self.shown.get_untracked()));
+            }
+            Err(message) => self.error.set(Some(message)),
+        }
+    }
+
+    /// Whether what was typed is refused.
+    fn invalid(self) -> bool {
+        self.error.with(Option::is_some)
+    }
+}
+
 /// A text box that accepts `99, 1`, one count per line, or `label,count` lines.
 #[component]
 pub fn PasteBox() -> impl IntoView {
     let state = use_app_state();
-    let text = RwSignal::new(state.classes.with_untracked(|c| classes_as_text(c)));
-    let parse_error = RwSignal::new(None::<String>);
-    let typing = StoredValue::new(false);
-    // Keep the box in step with edits made elsewhere (rows, presets, links).
-    Effect::new(move |_| {
-        let current = state.classes.with(|c| classes_as_text(c));
-        if !typing.get_value() {
-            text.set(current);
-        }
-        typing.set_value(false);
-    });
+    let edited = EditedText::new(Signal::derive(move || {
+        state.classes.with(|c| classes_as_text(c))
+    }));
     let on_input = move |event| {
         let value = event_target_value(&event);
-        text.set(value.clone());
-        match classes_from_text(&value) {
-            Ok(classes) => {
-                parse_error.set(None);
-                typing.set_value(true);
-                state.edit_classes(classes);
-            }
-            Err(message) => parse_error.set(Some(message)),
-        }
+        let parsed = classes_from_text(&value);
+        edited.input(value, parsed, |classes| state.edit_classes(classes));
     };
     view! {
         <label for="counts-input" class="field-label">"Paste counts"</label>
@@ -117,13 +161,13 @@ pub fn PasteBox() -> impl IntoView {
             spellcheck="false"
             placeholder="99, 1   or one count per line   or label,count lines"
             aria-describedby="counts-help"
-            aria-invalid=move || parse_error.with(Option::is_some).to_string()
-            prop:value=move || text.get()
+            aria-invalid=move || edited.invalid().to_string()
+            prop:value=move || edited.text.get()
             on:input=on_input
         ></textarea>
         <p id="counts-help" class="hint">"Accepts " <code>"99, 1"</code> ", one count per line, or " <code>"label,count"</code> " lines."</p>
-        <Show when=move || parse_error.with(Option::is_some)>
-            <p class="error" role="alert" data-testid="paste-error">{move || parse_error.get().unwrap_or_default()}</p>
+        <Show when=move || edited.invalid()>
+            <p class="error" role="alert" data-testid="paste-error">{move || edited.error.get().unwrap_or_default()}</p>
         </Show>
     }
 }
@@ -134,54 +178,19 @@ pub fn PasteBox() -> impl IntoView {
 #[component]
 pub fn AlphaEditor() -> impl IntoView {
     let state = use_app_state();
-    let shown_text = move || {
+    let edited = EditedText::new(Signal::derive(move || {
         state
             .alpha
-            .get()
-            .map_or(String::new(), |a| alpha_as_text(&a))
-    };
-    let text = RwSignal::new(shown_text());
-    let error = RwSignal::new(None::<String>);
-    let typing = StoredValue::new(false);
-    // Follow α set elsewhere (presets, buttons, links) unless it came from typing.
-    Effect::new(move |_| {
-        let current = shown_text();
-        if !typing.get_value() {
-            text.set(current);
-            error.set(None);
-        }
-        typing.set_value(false);
-    });
-    // Weights no longer fit once the number of classes changes.
-    let class_count = Memo::new(move |_| state.classes.with(Vec::len));
-    Effect::new(move |previous: Option<usize>| {
-        let count = class_count.get();
-        if previous.is_some_and(|p| p != count)
-            && state
-                .alpha
-                .with_untracked(|a| a.as_ref().is_some_and(|a| a.len() != count))
-        {
-            state.alpha.set(None);
-        }
-        count
-    });
+            .with(|a| a.as_deref().map_or(String::new(), alpha_as_text))
+    }));
     let on_input = move |event| {
         let value = event_target_value(&event);
-        text.set(value.clone());
-        if value.trim().is_empty() {
-            error.set(None);
-            typing.set_value(true);
-            state.alpha.set(None);
-            return;
-        }
-        match alpha_from_text(&value, class_count.get_untracked()) {
-            Ok(alpha) => {
-                error.set(None);
-                typing.set_value(true);
-                state.alpha.set(Some(alpha));
-            }
-            Err(message) => error.set(Some(message)),
-        }
+        let parsed = if value.trim().is_empty() {
+            Ok(None)
+        } else {
+            alpha_from_text(&value, state.classes.with_untracked(Vec::len)).map(Some)
+        };
+        edited.input(value, parsed, |alpha| state.alpha.set(alpha));
     };
     let balance = move |power: f64| {
         let alpha = state
@@ -198,8 +207,8 @@ pub fn AlphaEditor() -> impl IntoView {
             spellcheck="false"
             placeholder="none: every class weighs 1"
             aria-describedby="alpha-help"
-            aria-invalid=move || error.with(Option::is_some).to_string()
-            prop:value=move || text.get()
+            aria-invalid=move || edited.invalid().to_string()
+            prop:value=move || edited.text.get()
             on:input=on_input
         />
         <div class="share-row">
@@ -209,8 +218,8 @@ pub fn AlphaEditor() -> impl IntoView {
                 disabled=move || state.alpha.with(Option::is_none)>"No weights"</button>
         </div>
         <p id="alpha-help" class="hint">"With α, the target is α·p normalised: inverse frequency makes it uniform, so Q* is uniform at every γ."</p>
-        <Show when=move || error.with(Option::is_some)>
-            <p class="error" role="alert" data-testid="alpha-error">{move || error.get().unwrap_or_default()}</p>
+        <Show when=move || edited.invalid()>
+            <p class="error" role="alert" data-testid="alpha-error">{move || edited.error.get().unwrap_or_default()}</p>
         </Show>
     }
 }

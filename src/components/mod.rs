@@ -20,6 +20,39 @@ use readout::{ClassTable, SummaryPanel};
 use share::{CopyLink, EmbedDialog, ExportBar, Notices, OpenFull};
 use teaching::{Findings, PlayButton, PresetSelect};
 
+/// Runs only the last of a burst of actions, once the burst has paused.
+#[derive(Clone, Copy)]
+pub struct Debouncer {
+    /// Number of the latest scheduled action.
+    latest: StoredValue<u64>,
+    /// The pause that lets an action run, in milliseconds.
+    delay_ms: u64,
+}
+
+impl Debouncer {
+    /// A debouncer waiting for a pause of `delay_ms` milliseconds.
+    pub fn new(delay_ms: u64) -> Self {
+        Debouncer {
+            latest: StoredValue::new(0),
+            delay_ms,
+        }
+    }
+
+    /// Runs `action` after the pause unless another action is scheduled first.
+    pub fn schedule(self, action: impl FnOnce() + 'static) {
+        let ticket = self.latest.get_value() + 1;
+        self.latest.set_value(ticket);
+        set_timeout(
+            move || {
+                if self.latest.get_value() == ticket {
+                    action();
+                }
+            },
+            std::time::Duration::from_millis(self.delay_ms),
+        );
+    }
+}
+
 /// Shows a panic as a visible message instead of a dead page (a panic is a bug).
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
@@ -75,7 +108,7 @@ fn state_from_location() -> AppState {
 pub fn App() -> impl IntoView {
     let state = state_from_location();
     provide_context(state);
-    provide_context(canvas::SvgExportRequests(RwSignal::new(0)));
+    provide_context(canvas::ExportRequests(RwSignal::new(None)));
     share::sync_url(state);
     share::connect_host(state);
     let first_draw = StoredValue::new(false);

@@ -313,6 +313,8 @@ pub fn TrackedPlot() -> impl IntoView {
 #[derive(Clone, Copy)]
 struct MapFigure {
     state: AppState,
+    /// Head-to-tail ratio of the current classes (changes with the classes, not with γ).
+    ratio: Memo<Option<f64>>,
     map: StoredValue<Option<ImbalanceMap>>,
     version: RwSignal<u64>,
 }
@@ -335,11 +337,7 @@ impl GammaFigure for MapFigure {
         theme: &Theme,
     ) {
         let gamma = self.state.gamma.get();
-        let ratio = self
-            .state
-            .problem
-            .with(|p| p.as_ref().map(|p| p.imbalance_ratio()));
-        if let Some(ratio) = ratio {
+        if let Some(ratio) = self.ratio.get() {
             let _ = draw_map_cursor(area, frame, gamma, ratio, theme);
         }
     }
@@ -370,6 +368,17 @@ enum MapStatus {
     Done(usize, f64),
     /// Could not be computed, and why.
     Failed(String),
+}
+
+impl MapStatus {
+    /// Cells done and cells in all, for the progress bar.
+    fn progress(&self) -> (usize, usize) {
+        match *self {
+            MapStatus::Computing(done, total) => (done, total),
+            MapStatus::Done(cells, _) => (cells, cells),
+            MapStatus::Failed(_) => (0, 1),
+        }
+    }
 }
 
 /// One computation of the map: which one it is and when it started.
@@ -436,6 +445,11 @@ pub fn MapPlot() -> impl IntoView {
     let state = use_app_state();
     let figure = MapFigure {
         state,
+        ratio: Memo::new(move |_| {
+            state
+                .problem
+                .with(|p| p.as_ref().map(|p| p.imbalance_ratio()))
+        }),
         map: StoredValue::new(None),
         version: RwSignal::new(0),
     };
@@ -486,18 +500,8 @@ pub fn MapPlot() -> impl IntoView {
         ),
         MapStatus::Failed(reason) => format!("No map: {reason}."),
     };
-    let (value, max) = (
-        move || match status.get() {
-            MapStatus::Computing(done, _) => done,
-            MapStatus::Done(cells, _) => cells,
-            MapStatus::Failed(_) => 0,
-        },
-        move || match status.get() {
-            MapStatus::Computing(_, total) => total,
-            MapStatus::Done(cells, _) => cells,
-            MapStatus::Failed(_) => 1,
-        },
-    );
+    let value = move || status.with(|s| s.progress().0);
+    let max = move || status.with(|s| s.progress().1);
     let complete = move || matches!(status.get(), MapStatus::Done(..)).to_string();
     let label = Signal::derive(move || {
         format!(

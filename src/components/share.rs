@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::app_state::{use_app_state, AppState};
-use super::canvas::SvgExportRequests;
+use super::canvas::{ExportRequests, ImageFormat};
+use super::Debouncer;
 use crate::state::export::{sweep_csv, table_csv};
 use crate::state::url::{decode_onto, encode, Panel, ShareState};
 
@@ -40,34 +41,26 @@ pub fn link_for(share: &ShareState) -> String {
 /// Mirrors the state into the address bar with `history.replaceState` (no
 /// history entry per change, no scroll jump).
 pub fn sync_url(state: AppState) {
-    let pending = StoredValue::new(0u64);
+    let changes = Debouncer::new(URL_DELAY_MS);
     Effect::new(move |previous: Option<()>| {
         let query = encode(&state.share_state());
         if previous.is_none() {
             return;
         }
-        let ticket = pending.get_value() + 1;
-        pending.set_value(ticket);
-        set_timeout(
-            move || {
-                if pending.get_value() != ticket {
-                    return;
-                }
-                let Some(window) = web_sys::window() else {
-                    return;
-                };
-                let path = window.location().pathname().unwrap_or_default();
-                let url = if query.is_empty() {
-                    path
-                } else {
-                    format!("{path}?{query}")
-                };
-                if let Ok(history) = window.history() {
-                    let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
-                }
-            },
-            std::time::Duration::from_millis(URL_DELAY_MS),
-        );
+        changes.schedule(move || {
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            let path = window.location().pathname().unwrap_or_default();
+            let url = if query.is_empty() {
+                path
+            } else {
+                format!("{path}?{query}")
+            };
+            if let Ok(history) = window.history() {
+                let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+            }
+        });
     });
 }
 
@@ -412,9 +405,6 @@ pub fn connect_host(state: AppState) {
 
 /// Offers `contents` as a file download named `name`.
 pub(super) fn download(name: &str, mime: &str, contents: &str) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
     let parts = js_sys::Array::of1(&JsValue::from_str(contents));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
@@ -424,15 +414,15 @@ pub(super) fn download(name: &str, mime: &str, contents: &str) {
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
         return;
     };
-    save_url(&document, name, &url);
+    save_url(name, &url);
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
 /// Clicks a temporary link that saves `url` as `name`.
-fn save_url(document: &web_sys::Document, name: &str, url: &str) {
-    let Some(link) = document
-        .create_element("a")
-        .ok()
+pub(super) fn save_url(name: &str, url: &str) {
+    let Some(link) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
         .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
     else {
         return;
@@ -443,67 +433,42 @@ fn save_url(document: &web_sys::Document, name: &str, url: &str) {
 }
 
 /// Downloads: the per-class table and the γ-sweep as CSV (full precision),
-/// and every plot on the page as PNG.
+/// and every plot on the page as PNG or SVG.
 #[component]
 pub fn ExportBar() -> impl IntoView {
     let state = use_app_state();
-    let save_csv = |name: &str, csv: Option<String>| {
-        if let Some(csv) = csv {
+    // Downloads the CSV made from the current labels, when there is data.
+    let save_csv = move |name: &str, make: &dyn Fn(&[String]) -> Option<String>| {
+        if let Some(csv) = state.labels.with_untracked(|labels| make(labels)) {
             download(name, "text/csv", &csv);
         }
     };
     let table = move |_| {
-        let labels = state.labels.get_untracked();
-        save_csv(
-            "focal-entropy-classes.csv",
+        save_csv("focal-entropy-classes.csv", &|labels| {
             state
                 .solution
-                .with_untracked(|s| s.as_ref().map(|s| table_csv(s, &labels))),
-        );
+                .with_untracked(|s| s.as_ref().map(|s| table_csv(s, labels)))
+        })
     };
     let sweep = move |_| {
-        let labels = state.labels.get_untracked();
-        save_csv(
-            "focal-entropy-sweep.csv",
+        save_csv("focal-entropy-sweep.csv", &|labels| {
             state
                 .sweep
-                .with_untracked(|s| s.as_ref().map(|s| sweep_csv(s, &labels))),
-        );
+                .with_untracked(|s| s.as_ref().map(|s| sweep_csv(s, labels)))
+        })
     };
-    let images = move |_| {
-        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-            return;
-        };
-        let Ok(canvases) = document.query_selector_all("canvas[data-testid^='plot-']") else {
-            return;
-        };
-        for index in 0..canvases.length() {
-            let Some(canvas) = canvases
-                .item(index)
-                .and_then(|n| n.dyn_into::<web_sys::HtmlCanvasElement>().ok())
-            else {
-                continue;
-            };
-            let name = canvas
-                .get_attribute("data-testid")
-                .unwrap_or_else(|| "plot".into());
-            if let Ok(url) = canvas.to_data_url_with_type("image/png") {
-                save_url(&document, &format!("focal-entropy-{name}.png"), &url);
-            }
-        }
-    };
-    let svg_requests = use_context::<SvgExportRequests>();
-    let vectors = move |_| {
-        if let Some(SvgExportRequests(requests)) = svg_requests {
-            requests.update(|n| *n += 1);
+    let requests = use_context::<ExportRequests>();
+    let images = move |format: ImageFormat| {
+        if let Some(ExportRequests(requests)) = requests {
+            requests.set(Some(format));
         }
     };
     view! {
         <div class="share-row">
             <button class="secondary" data-testid="export-csv" on:click=table>"Table as CSV"</button>
             <button class="secondary" data-testid="export-sweep-csv" on:click=sweep>"γ-sweep as CSV"</button>
-            <button class="secondary" data-testid="export-png" on:click=images>"Plots as PNG"</button>
-            <button class="secondary" data-testid="export-svg" on:click=vectors>"Plots as SVG"</button>
+            <button class="secondary" data-testid="export-png" on:click=move |_| images(ImageFormat::Png)>"Plots as PNG"</button>
+            <button class="secondary" data-testid="export-svg" on:click=move |_| images(ImageFormat::Svg)>"Plots as SVG"</button>
         </div>
     }
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::app_state::use_app_state;
 use super::plots::ReshapingPlot;
-use crate::state::teaching::{captions, order_preserved, presets, PresetClasses};
+use crate::state::teaching::{captions, class_names, order_preserved, presets, PresetClasses};
 
 /// Chooses one of the presets.
 #[component]
@@ -61,29 +61,20 @@ pub fn Findings() -> impl IntoView {
         })
     };
     let banner_text = move || {
-        let labels = state.labels.get();
-        let classes = over_suppressed.get();
-        let shown: Vec<&str> = classes
-            .iter()
-            .take(5)
-            .map(|&c| labels.get(c).map_or("?", String::as_str))
-            .collect();
-        let more = if classes.len() > 5 {
-            format!(" and {} more", classes.len() - 5)
-        } else {
-            String::new()
-        };
+        let named = state
+            .labels
+            .with(|labels| over_suppressed.with(|classes| class_names(classes, labels, 5)));
         format!(
-            "Over-suppression at γ = {:.2}: {}{more} get less probability than in the data.",
+            "Over-suppression at γ = {:.2}: {named} get less probability than in the data.",
             state.gamma.get(),
-            shown.join(", ")
         )
     };
-    let order_ok = move || {
+    // Read by the line's class and its text: checked once per change.
+    let order_ok = Memo::new(move |_| {
         state
             .solution
             .with(|s| s.as_ref().is_none_or(order_preserved))
-    };
+    });
     view! {
         <Show when=move || over_suppressed.with(|c| !c.is_empty())>
             <div class="banner" role="status" data-testid="oversuppression-banner">
@@ -102,8 +93,8 @@ pub fn Findings() -> impl IntoView {
         <ul class="captions" data-testid="captions">
             {move || texts().into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}
         </ul>
-        <p class="order-check" data-testid="order-check" class:failed=move || !order_ok()>
-            {move || order_text(order_ok(), state.problem.with(|p| p.as_ref().is_some_and(|p| p.alpha().is_some())))}
+        <p class="order-check" data-testid="order-check" class:failed=move || !order_ok.get()>
+            {move || order_text(order_ok.get(), state.problem.with(|p| p.as_ref().is_some_and(|p| p.alpha().is_some())))}
         </p>
     }
 }

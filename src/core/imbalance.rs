@@ -31,8 +31,9 @@ pub struct ImbalanceMap {
     gammas: Vec<f64>,
     /// Row-major by ratio: `ln_ratios[r * gammas.len() + g]`.
     ln_ratios: Vec<f64>,
-    /// The row's problem and last solution, the warm start of the next cell.
-    row: Option<(FocalProblem, Solution)>,
+    /// The last solution of the current row (its problem included), the warm
+    /// start of the next cell.
+    previous: Option<Solution>,
 }
 
 impl ImbalanceMap {
@@ -73,7 +74,7 @@ impl ImbalanceMap {
             ratios,
             gammas,
             ln_ratios: Vec::with_capacity(ratio_points * gamma_points),
-            row: None,
+            previous: None,
         })
     }
 
@@ -129,8 +130,8 @@ impl ImbalanceMap {
         let columns = self.gammas.len();
         let (ratio_index, gamma_index) = (done / columns, done % columns);
         let gamma = self.gammas[gamma_index];
-        let solution = match self.row.take() {
-            Some((problem, previous)) if gamma_index > 0 => problem.solve_near(gamma, &previous)?,
+        let solution = match self.previous.take() {
+            Some(previous) if gamma_index > 0 => previous.problem().solve_near(gamma, &previous)?,
             _ => {
                 let problem = FocalProblem::new(
                     &exponential_tail(self.classes, self.ratios[ratio_index]),
@@ -142,7 +143,7 @@ impl ImbalanceMap {
         let rarest = self.classes - 1;
         self.ln_ratios
             .push(solution.ln_ratio(rarest).unwrap_or(0.0));
-        self.row = Some((solution.problem().clone(), solution));
+        self.previous = Some(solution);
         Ok(done + 1 < total)
     }
 

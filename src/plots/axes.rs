@@ -189,7 +189,7 @@ pub fn draw_legend<DB: DrawingBackend>(
         theme.grid.stroke_width(1),
     ))?;
     let font = theme.font(11.0).pos(Pos::new(HPos::Left, VPos::Center));
-    let stroke = theme.px(2.0).max(1) as u32;
+    let stroke = theme.line_width();
     for (index, (mark, text)) in entries.iter().enumerate() {
         let cy = y0 + padding + swatch / 2 + row * index as i32;
         let sx = x0 + padding;

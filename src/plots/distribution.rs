@@ -199,8 +199,6 @@ pub fn draw_distribution<DB: DrawingBackend>(
     draw_legend(area, &chart, &legend, Corner::UpperRight, theme)
 }
 
-type Chart<'a, DB> = Chart2d<'a, DB>;
-
 /// Regimes in legend order with their legend text.
 const REGIMES: [(Regime, &str); 4] = [
     (Regime::Amplified, "Q* amplified"),
@@ -214,7 +212,7 @@ type Legend = Vec<(LegendMark, String)>;
 
 fn draw_bars<'a, DB: DrawingBackend + 'a>(
     area: &DrawingArea<DB, Shift>,
-    chart: &mut Chart<'a, DB>,
+    chart: &mut Chart2d<'a, DB>,
     bars: &ClassBars,
     axis: &ProbabilityAxis,
     theme: &Theme,
@@ -254,7 +252,7 @@ fn draw_bars<'a, DB: DrawingBackend + 'a>(
 
 fn draw_ranks<'a, DB: DrawingBackend + 'a>(
     area: &DrawingArea<DB, Shift>,
-    chart: &mut Chart<'a, DB>,
+    chart: &mut Chart2d<'a, DB>,
     bars: &ClassBars,
     axis: &ProbabilityAxis,
     theme: &Theme,
@@ -268,7 +266,7 @@ fn draw_ranks<'a, DB: DrawingBackend + 'a>(
             .map(|(rank, &i)| (rank as f64 + 1.0, axis.y(values[i])))
             .collect()
     };
-    let width = theme.px(2.0).max(1) as u32;
+    let width = theme.line_width();
     chart.draw_series(LineSeries::new(
         line(bars.p),
         theme.data.stroke_width(width),
@@ -302,7 +300,7 @@ fn draw_ranks<'a, DB: DrawingBackend + 'a>(
 /// The Q* line of a large rank plot, one polyline per run of classes in the
 /// same regime, each in its regime's colour.
 fn draw_regime_runs<'a, DB: DrawingBackend + 'a>(
-    chart: &mut Chart<'a, DB>,
+    chart: &mut Chart2d<'a, DB>,
     bars: &ClassBars,
     order: &[usize],
     axis: &ProbabilityAxis,

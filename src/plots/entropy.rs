@@ -54,17 +54,11 @@ pub fn draw_entropy<DB: DrawingBackend>(
         top,
     };
     let mut chart = frame.chart(area, theme)?;
-    let x_label = |x: f64| format!("{}", (x * 100.0).round() / 100.0);
     let y_label = |y: f64| format!("{y:.2}");
     draw_axes(
         area,
         &mut chart,
-        &AxisSpec {
-            ticks: nice_ticks(0.0, gamma_max, 8),
-            label: &x_label,
-            title: "γ",
-            grid: true,
-        },
+        &frame.gamma_axis_spec(true),
         &AxisSpec {
             ticks: nice_ticks(0.0, top, 6),
             label: &y_label,
@@ -73,14 +67,9 @@ pub fn draw_entropy<DB: DrawingBackend>(
         },
         theme,
     )?;
-    let width = theme.px(2.0).max(1) as u32;
+    let width = theme.line_width();
     let dashed = |y: f64, color: RGBColor| {
-        DashedLineSeries::new(
-            vec![(0.0, y), (gamma_max, y)],
-            theme.px(6.0).max(1) as u32,
-            theme.px(4.0).max(1) as u32,
-            color.stroke_width(width.div_ceil(2)),
-        )
+        theme.dashed_level((0.0, gamma_max), y, color.stroke_width(width.div_ceil(2)))
     };
     chart.draw_series(dashed(curves.uniform, theme.text))?;
     chart.draw_series(dashed(curves.shannon_p, theme.data))?;

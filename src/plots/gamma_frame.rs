@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::axes::Chart2d;
+use super::axes::{nice_ticks, AxisSpec, Chart2d};
 use super::Theme;
 
 /// The value ranges of a drawn γ plot: enough to rebuild its coordinates and
@@ -40,7 +40,22 @@ impl GammaAxis {
     }
 }
 
+/// Tick label of a γ, with at most two decimals.
+fn gamma_label(gamma: f64) -> String {
+    format!("{}", (gamma * 100.0).round() / 100.0)
+}
+
 impl GammaFrame {
+    /// The frame's γ axis: about eight round ticks from 0 to γ_max, titled "γ".
+    pub fn gamma_axis_spec(&self, grid: bool) -> AxisSpec<'static> {
+        AxisSpec {
+            ticks: nice_ticks(0.0, self.gamma_max, 8),
+            label: &gamma_label,
+            title: "γ",
+            grid,
+        }
+    }
+
     /// The chart of this frame on `area`: same margins for base and cursor.
     pub fn chart<'a, DB: DrawingBackend>(
         &self,
@@ -80,7 +95,7 @@ pub fn draw_gamma_cursor<DB: DrawingBackend>(
     theme: &Theme,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let mut chart = frame.chart(area, theme)?;
-    let width = theme.px(2.0).max(1) as u32;
+    let width = theme.line_width();
     chart.draw_series(std::iter::once(PathElement::new(
         vec![(gamma, frame.bottom), (gamma, frame.top)],
         theme.over_suppressed.stroke_width(width),

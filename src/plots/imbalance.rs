@@ -71,16 +71,10 @@ pub fn draw_imbalance_map<DB: DrawingBackend>(
             cell_color(value, limits, theme).filled(),
         )
     }))?;
-    let x_label = |x: f64| format!("{}", (x * 100.0).round() / 100.0);
     draw_axes(
         area,
         &mut chart,
-        &AxisSpec {
-            ticks: nice_ticks(0.0, frame.gamma_max, 8),
-            label: &x_label,
-            title: "γ",
-            grid: false,
-        },
+        &frame.gamma_axis_spec(false),
         &AxisSpec {
             ticks: nice_ticks(frame.bottom, frame.top, 6),
             label: &ratio_label,
@@ -89,7 +83,7 @@ pub fn draw_imbalance_map<DB: DrawingBackend>(
         },
         theme,
     )?;
-    let width = theme.px(2.0).max(1) as u32;
+    let width = theme.line_width();
     chart.draw_series(
         map.break_even_contour()
             .into_iter()

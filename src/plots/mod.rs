@@ -103,6 +103,27 @@ impl Theme {
         (css_pixels * self.scale).round() as i32
     }
 
+    /// Width of curves and marker strokes: 2 CSS pixels, at least one device pixel.
+    pub fn line_width(&self) -> u32 {
+        self.px(2.0).max(1) as u32
+    }
+
+    /// A dashed horizontal line at `y` from `x_from` to `x_to` in the plots'
+    /// dash pattern (6 px dashes, 4 px gaps).
+    pub fn dashed_level(
+        &self,
+        (x_from, x_to): (f64, f64),
+        y: f64,
+        style: ShapeStyle,
+    ) -> DashedLineSeries<std::vec::IntoIter<(f64, f64)>, u32> {
+        DashedLineSeries::new(
+            vec![(x_from, y), (x_to, y)],
+            self.px(6.0).max(1) as u32,
+            self.px(4.0).max(1) as u32,
+            style,
+        )
+    }
+
     /// Font of the given CSS size in the theme's text colour.
     pub fn font(&self, css_size: f64) -> TextStyle<'static> {
         ("sans-serif", css_size * self.scale)
@@ -143,7 +164,7 @@ pub fn draw_regime_marker<DB: DrawingBackend>(
         Regime::OverSuppressed => area.draw(&Cross::new(
             (x, y),
             size,
-            color.stroke_width(theme.px(2.0).max(1) as u32),
+            color.stroke_width(theme.line_width()),
         )),
         Regime::Unchanged | Regime::Absent => {
             area.draw(&Circle::new((x, y), size - 1, color.filled()))

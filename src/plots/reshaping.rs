@@ -82,15 +82,14 @@ pub fn draw_reshaping_map<DB: DrawingBackend>(
         },
         theme,
     )?;
-    let width = theme.px(2.0).max(1) as u32;
+    let width = theme.line_width();
     chart.draw_series(LineSeries::new(
         map.curve.iter().map(|&(p, h)| (x(p), h)),
         theme.text.stroke_width(width),
     ))?;
-    chart.draw_series(DashedLineSeries::new(
-        vec![(x_low, map.mu), (x_high, map.mu)],
-        theme.px(6.0).max(1) as u32,
-        theme.px(4.0).max(1) as u32,
+    chart.draw_series(theme.dashed_level(
+        (x_low, x_high),
+        map.mu,
         theme.over_suppressed.stroke_width(width),
     ))?;
     let mut shown: Vec<Regime> = Vec::new();

@@ -40,17 +40,11 @@ pub fn draw_tracked<DB: DrawingBackend>(
             band_color.filled(),
         )
     }))?;
-    let x_label = |x: f64| format!("{}", (x * 100.0).round() / 100.0);
     let y_label = |y: f64| format!("{}", (y * 1000.0).round() / 1000.0);
     draw_axes(
         area,
         &mut chart,
-        &AxisSpec {
-            ticks: nice_ticks(0.0, gamma_max, 8),
-            label: &x_label,
-            title: "γ",
-            grid: true,
-        },
+        &frame.gamma_axis_spec(true),
         &AxisSpec {
             ticks: nice_ticks(frame.bottom, frame.top, 6),
             label: &y_label,
@@ -59,11 +53,10 @@ pub fn draw_tracked<DB: DrawingBackend>(
         },
         theme,
     )?;
-    let width = theme.px(2.0).max(1) as u32;
-    chart.draw_series(DashedLineSeries::new(
-        vec![(0.0, 1.0), (gamma_max, 1.0)],
-        theme.px(6.0).max(1) as u32,
-        theme.px(4.0).max(1) as u32,
+    let width = theme.line_width();
+    chart.draw_series(theme.dashed_level(
+        (0.0, gamma_max),
+        1.0,
         theme.text.stroke_width(width.div_ceil(2)),
     ))?;
     chart.draw_series(LineSeries::new(

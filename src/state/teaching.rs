@@ -28,18 +28,23 @@ fn percent_range(low: f64, high: f64) -> String {
     }
 }
 
-/// Names of up to three classes, then "and N more".
-fn names(classes: &[usize], labels: &[String]) -> String {
+/// Labels of up to `most` classes joined by commas, then "and N more".
+pub fn class_names(classes: &[usize], labels: &[String], most: usize) -> String {
     let shown: Vec<&str> = classes
         .iter()
-        .take(3)
+        .take(most)
         .map(|&c| labels.get(c).map_or("?", String::as_str))
         .collect();
     let mut text = shown.join(", ");
-    if classes.len() > 3 {
-        text.push_str(&format!(" and {} more", classes.len() - 3));
+    if classes.len() > most {
+        text.push_str(&format!(" and {} more", classes.len() - most));
     }
     text
+}
+
+/// Names of up to three classes, as the captions give them.
+fn names(classes: &[usize], labels: &[String]) -> String {
+    class_names(classes, labels, 3)
 }
 
 /// One caption per finding, in the order: amplification of the middle and
