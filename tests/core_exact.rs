@@ -163,6 +163,8 @@ fn special_cases_are_exact() {
     let single = solve(&[0.0, 5.0], 3.0, None).unwrap();
     assert_eq!(single.q_all(), vec![0.0, 1.0]);
     assert_eq!(single.mu(), 0.0);
+    // At γ = 0 focal loss is cross-entropy, whose G(1) = 1.
+    assert_eq!(solve(&[0.0, 5.0], 0.0, None).unwrap().mu(), 1.0);
     assert_eq!(single.fe_min(), 0.0);
     assert_eq!(single.regime(1), Regime::Unchanged);
 
@@ -188,7 +190,7 @@ fn alpha_weights_solve_the_reweighted_problem() {
 }
 
 #[test]
-fn sweep_tracks_the_rare_class_and_its_best_gamma() {
+fn sweep_tracks_the_rare_class_and_where_it_is_lifted() {
     let counts: Vec<f64> = (0..10).map(|i| 100f64.powf(-(i as f64) / 9.0)).collect();
     let problem = FocalProblem::new(&counts, None).unwrap();
     let grid = gamma_grid(10.0, 101).unwrap();
@@ -210,10 +212,10 @@ fn sweep_tracks_the_rare_class_and_its_best_gamma() {
     assert!(end > 0.0 && end < 10.0);
     let at_end = problem.solve(end).unwrap().ln_ratio(9).unwrap();
     assert!(at_end.abs() < 1e-8, "ln(q/p) at the crossing = {at_end}");
-    // The best γ beats every grid point.
-    assert!(tracked.best_ratio >= tracked.ratios.iter().cloned().fold(0.0, f64::max) - 1e-15);
-    let at_best = problem.solve(tracked.best_gamma).unwrap().ratio(9).unwrap();
-    assert!((at_best - tracked.best_ratio).abs() < 1e-12);
+    // Lifted for the rest of the sweep from that crossing on.
+    assert_eq!(tracked.suppressed.len(), 1);
+    assert_eq!(tracked.lifted_from(), Some(end));
+    assert!(problem.solve(end + 1e-6).unwrap().ratio(9).unwrap() > 1.0);
 }
 
 #[test]
@@ -223,6 +225,7 @@ fn two_class_rare_class_is_never_suppressed() {
     let tracked = track_class(&sweep, 1).unwrap();
     assert!(tracked.suppressed.is_empty());
     assert!(tracked.ratios[1..].iter().all(|&r| r > 1.0));
+    assert_eq!(tracked.lifted_from(), Some(0.0));
 }
 
 #[test]

@@ -139,6 +139,7 @@ fn entropy_plot_marks_the_current_gamma_where_the_axis_says() {
         shannon_p: problem.shannon_p(),
         uniform: 2f64.ln(),
         unit: "nats",
+        below: &[],
     };
     let theme = Theme::light(1.0);
     let mut svg = String::new();
@@ -191,6 +192,41 @@ fn entropy_plot_marks_the_current_gamma_where_the_axis_says() {
 }
 
 #[test]
+fn entropy_plot_shades_where_the_entropy_falls() {
+    use focal_entropy_explorer::state::findings::AlongGamma;
+    // A Zipf tail: H(Q*) < H(P) from γ = 0 up to a crossing.
+    let counts: Vec<f64> = (1..=100).map(|i| 1000.0 / (i as f64).powf(1.1)).collect();
+    let problem = FocalProblem::new(&counts, None).unwrap();
+    let sweep = problem.sweep(&gamma_grid(20.0, 64).unwrap()).unwrap();
+    let along = AlongGamma::new(&sweep).unwrap();
+    assert_eq!(along.entropy_below.len(), 1);
+    assert_eq!(along.entropy_below[0].0, 0.0);
+    let shannon: Vec<f64> = sweep.solutions().iter().map(|s| s.shannon_q()).collect();
+    let focal: Vec<f64> = sweep.solutions().iter().map(|s| s.fe_min()).collect();
+    let gammas = sweep.gammas();
+    let curves = EntropyCurves {
+        gammas: &gammas,
+        shannon_q: &shannon,
+        fe_min: &focal,
+        shannon_p: problem.shannon_p(),
+        uniform: 100f64.ln(),
+        unit: "nats",
+        below: &along.entropy_below,
+    };
+    let theme = Theme::light(1.0);
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (600, 300)).into_drawing_area();
+        draw_entropy(&area, &curves, &theme).unwrap();
+        area.present().unwrap();
+    }
+    // One shaded range plus its legend swatch.
+    let shade = theme.tint(theme.over_suppressed, 0.14);
+    assert_eq!(count_filled_rects(&svg, shade), 2);
+    assert!(has_text(&svg, "H(Q*) below H(P)"));
+}
+
+#[test]
 fn reshaping_map_shades_the_amplified_band_and_places_every_class() {
     use focal_entropy_explorer::core::reshaping_map;
     use focal_entropy_explorer::plots::reshaping::draw_reshaping_map;
@@ -236,7 +272,7 @@ fn reshaping_map_shades_the_amplified_band_and_places_every_class() {
 }
 
 #[test]
-fn tracked_class_shades_suppressed_intervals_and_marks_best_gamma() {
+fn tracked_class_shades_suppressed_intervals_and_marks_where_it_is_lifted() {
     use focal_entropy_explorer::core::track_class;
     use focal_entropy_explorer::plots::tracked::draw_tracked;
     // Head, middle and a tiny tail: the tiny class is over-suppressed from
@@ -260,12 +296,12 @@ fn tracked_class_shades_suppressed_intervals_and_marks_best_gamma() {
     // One shaded band per suppressed interval (plus the legend swatch).
     let band = theme.tint(theme.suppressed, 0.16);
     assert_eq!(count_filled_rects(&svg, band), tracked.suppressed.len() + 1);
-    let best = format!(
-        "best γ = {:.2} (q*/p = {:.3})",
-        tracked.best_gamma, tracked.best_ratio
-    );
+    let lifted = tracked.lifted_from().unwrap();
+    assert!(lifted > 10.0 && lifted < 12.0, "{lifted}");
+    let label = format!("gains above γ = {}", (lifted * 100.0).round() / 100.0);
     for text in [
-        best.as_str(),
+        label.as_str(),
+        "lifted from",
         "q*/p of tiny",
         "q*/p = 1",
         "suppressed",

@@ -1,4 +1,5 @@
-//! Analyses built on the solver: a warm-started γ-sweep, the story of one class
+//! Analyses built on the solver: a warm-started γ-sweep, the γ-ranges where a
+//! quantity is negative (ends found by root-finding), the story of one class
 //! along γ, and the reshaping map `h(p)` that explains which classes gain.
 
 use super::error::{validate_gamma, FocalError};
@@ -95,32 +96,37 @@ pub struct TrackedClass {
     /// γ intervals `[start, end]` in which the class is suppressed (`q* < p`);
     /// ends strictly inside the sweep are solved to 1e-9.
     pub suppressed: Vec<(f64, f64)>,
-    /// The γ in `[0, γ_max]` where `q*/p` is largest.
-    pub best_gamma: f64,
-    /// `q*/p` at `best_gamma`.
-    pub best_ratio: f64,
 }
 
-/// Tolerance in γ of the refined interval ends and best γ.
+impl TrackedClass {
+    /// The γ above which the class gains at every γ of the sweep: the end of
+    /// its last suppressed interval when that ends before γ_max, 0 when it is
+    /// never suppressed and gains at γ_max; `None` when it is suppressed at
+    /// γ_max or never moves (balanced classes).
+    pub fn lifted_from(&self) -> Option<f64> {
+        let gamma_max = self.gammas.last().copied()?;
+        match self.suppressed.last() {
+            Some(&(_, end)) => (end < gamma_max).then_some(end),
+            None => self.ratios.last().is_some_and(|&r| r > 1.0).then_some(0.0),
+        }
+    }
+}
+
+/// Tolerance in γ of the refined interval ends.
 const GAMMA_TOLERANCE: f64 = 1e-9;
 
-/// `ln(q*/p)` of the class at γ, solved from a nearby solution.
-fn ln_ratio_at(near: &Solution, class: usize, gamma: f64) -> Result<f64, FocalError> {
-    let solution = near.problem().solve_near(gamma, near)?;
-    Ok(solution.ln_ratio(class).unwrap_or(0.0))
-}
-
-/// The γ in `(low, high)` where `ln(q*/p)` changes sign, by the Illinois method.
+/// The γ in `(low, high)` where `value` changes sign, by the Illinois method,
+/// each trial solved from `near`. A `value` with a jump (a yes/no condition
+/// given a magnitude) is bracketed just as well: the iteration then ends at
+/// the jump, to the same tolerance.
 fn sign_change(
     near: &Solution,
-    class: usize,
-    mut low: f64,
-    mut high: f64,
-    mut f_low: f64,
-    mut f_high: f64,
+    value: &impl Fn(&Solution) -> f64,
+    (mut low, mut f_low): (f64, f64),
+    (mut high, mut f_high): (f64, f64),
 ) -> Result<f64, FocalError> {
     let mut side = 0;
-    for _ in 0..100 {
+    for _ in 0..200 {
         if high - low <= GAMMA_TOLERANCE {
             break;
         }
@@ -128,17 +134,17 @@ fn sign_change(
         if !(guess > low && guess < high) {
             guess = 0.5 * (low + high);
         }
-        let value = ln_ratio_at(near, class, guess)?;
-        if (value < 0.0) == (f_low < 0.0) {
+        let trial = value(&near.problem().solve_near(guess, near)?);
+        if (trial < 0.0) == (f_low < 0.0) {
             low = guess;
-            f_low = value;
+            f_low = trial;
             if side == -1 {
                 f_high *= 0.5;
             }
             side = -1;
         } else {
             high = guess;
-            f_high = value;
+            f_high = trial;
             if side == 1 {
                 f_low *= 0.5;
             }
@@ -148,7 +154,53 @@ fn sign_change(
     Ok(0.5 * (low + high))
 }
 
-/// Traces a class along the sweep: its `q*/p`, where it is suppressed, and its best γ.
+/// The γ intervals `[start, end]` of a sweep on which `value(Q*_γ) < 0`. A
+/// value of exactly 0 at a grid point (as at γ = 0, where Q* = P) takes the
+/// side of the next point. Ends strictly inside the sweep are roots of
+/// `value`, found to 1e-9 in γ; an interval still open at the last grid point
+/// ends at γ_max. A sign change between two grid points and back again is not
+/// seen: the sweep's spacing is the resolution.
+pub fn negative_ranges(
+    sweep: &Sweep,
+    value: impl Fn(&Solution) -> f64,
+) -> Result<Vec<(f64, f64)>, FocalError> {
+    let solutions = sweep.solutions();
+    let values: Vec<f64> = solutions.iter().map(&value).collect();
+    let negative_at = |k: usize| {
+        let here = if values[k] == 0.0 && k + 1 < values.len() {
+            values[k + 1]
+        } else {
+            values[k]
+        };
+        here < 0.0
+    };
+    let mut ranges = Vec::new();
+    let Some(first) = solutions.first() else {
+        return Ok(ranges);
+    };
+    let mut open: Option<f64> = negative_at(0).then_some(first.gamma());
+    for k in 1..solutions.len() {
+        if negative_at(k) == open.is_some() {
+            continue;
+        }
+        let crossing = sign_change(
+            &solutions[k - 1],
+            &value,
+            (solutions[k - 1].gamma(), values[k - 1]),
+            (solutions[k].gamma(), values[k]),
+        )?;
+        match open.take() {
+            Some(start) => ranges.push((start, crossing)),
+            None => open = Some(crossing),
+        }
+    }
+    if let Some(start) = open {
+        ranges.push((start, sweep.gamma_max()));
+    }
+    Ok(ranges)
+}
+
+/// Traces a class along the sweep: its `q*/p` and where it is suppressed.
 pub fn track_class(sweep: &Sweep, class: usize) -> Result<TrackedClass, FocalError> {
     let solutions = sweep.solutions();
     let first = solutions.first().ok_or(FocalError::InvalidGrid {
@@ -157,100 +209,12 @@ pub fn track_class(sweep: &Sweep, class: usize) -> Result<TrackedClass, FocalErr
     if first.problem().group_index(class).is_none() {
         return Err(FocalError::InvalidClass { index: class });
     }
-    let gammas = sweep.gammas();
-    let ln_ratios: Vec<f64> = solutions
-        .iter()
-        .map(|s| s.ln_ratio(class).unwrap_or(0.0))
-        .collect();
-    // At γ = 0 every ratio is exactly 1; the class's side is that of γ → 0+.
-    let suppressed_at = |k: usize| {
-        let value = if ln_ratios[k] == 0.0 && k + 1 < ln_ratios.len() {
-            ln_ratios[k + 1]
-        } else {
-            ln_ratios[k]
-        };
-        value < 0.0
-    };
-    let mut suppressed = Vec::new();
-    let mut open: Option<f64> = suppressed_at(0).then_some(gammas[0]);
-    for k in 1..gammas.len() {
-        let now = suppressed_at(k);
-        if now == open.is_some() {
-            continue;
-        }
-        let crossing = sign_change(
-            &solutions[k - 1],
-            class,
-            gammas[k - 1],
-            gammas[k],
-            ln_ratios[k - 1],
-            ln_ratios[k],
-        )?;
-        match open.take() {
-            Some(start) => suppressed.push((start, crossing)),
-            None => open = Some(crossing),
-        }
-    }
-    if let Some(start) = open {
-        suppressed.push((start, sweep.gamma_max()));
-    }
-    let (best_gamma, best_ln_ratio) = best_on_grid(&gammas, &ln_ratios, solutions, class)?;
+    let ln_ratio = |s: &Solution| s.ln_ratio(class).unwrap_or(0.0);
     Ok(TrackedClass {
         class,
-        gammas,
-        ratios: ln_ratios.iter().map(|r| r.exp()).collect(),
-        suppressed,
-        best_gamma,
-        best_ratio: best_ln_ratio.exp(),
-    })
-}
-
-/// The maximum of `ln(q*/p)` over the sweep, refined by golden-section search
-/// around the best grid point.
-fn best_on_grid(
-    gammas: &[f64],
-    ln_ratios: &[f64],
-    solutions: &[Solution],
-    class: usize,
-) -> Result<(f64, f64), FocalError> {
-    let best = ln_ratios.iter().enumerate().fold(
-        0,
-        |best, (k, &value)| if value > ln_ratios[best] { k } else { best },
-    );
-    if gammas.len() < 3 || best == 0 || best == gammas.len() - 1 {
-        return Ok((gammas[best], ln_ratios[best]));
-    }
-    let near = &solutions[best];
-    let inverse_phi = (5f64.sqrt() - 1.0) / 2.0;
-    let (mut low, mut high) = (gammas[best - 1], gammas[best + 1]);
-    let mut left = high - inverse_phi * (high - low);
-    let mut right = low + inverse_phi * (high - low);
-    let mut f_left = ln_ratio_at(near, class, left)?;
-    let mut f_right = ln_ratio_at(near, class, right)?;
-    while high - low > GAMMA_TOLERANCE * 1e3 {
-        if f_left > f_right {
-            high = right;
-            right = left;
-            f_right = f_left;
-            left = high - inverse_phi * (high - low);
-            f_left = ln_ratio_at(near, class, left)?;
-        } else {
-            low = left;
-            left = right;
-            f_left = f_right;
-            right = low + inverse_phi * (high - low);
-            f_right = ln_ratio_at(near, class, right)?;
-        }
-    }
-    let (gamma, value) = if f_left > f_right {
-        (left, f_left)
-    } else {
-        (right, f_right)
-    };
-    Ok(if value >= ln_ratios[best] {
-        (gamma, value)
-    } else {
-        (gammas[best], ln_ratios[best])
+        gammas: sweep.gammas(),
+        ratios: solutions.iter().map(|s| ln_ratio(s).exp()).collect(),
+        suppressed: negative_ranges(sweep, ln_ratio)?,
     })
 }
 

@@ -74,7 +74,7 @@ pub(crate) struct WarmStart {
 pub struct Solution {
     problem: FocalProblem,
     gamma: f64,
-    /// `λ = ln μ`; `−∞` for a single class.
+    /// `λ = ln μ`; for a single class 0 at γ = 0 and `−∞` above.
     lambda: f64,
     groups: Vec<GroupSolution>,
     group_regime: Vec<Regime>,
@@ -183,7 +183,9 @@ impl FocalProblem {
                 point,
                 ln_q_over_w: 0.0,
             };
-            (f64::NEG_INFINITY, vec![only])
+            // μ = w·G(1): G(1) = 1 for cross-entropy (γ = 0), 0 for every γ > 0.
+            let lambda = if gamma == 0.0 { 0.0 } else { f64::NEG_INFINITY };
+            (lambda, vec![only])
         } else {
             let warm = warm.filter(|w| w.groups.len() == groups.len() && w.lambda.is_finite());
             solve_lambda(gamma, groups, positive, warm)
@@ -464,7 +466,8 @@ impl Solution {
         self.gamma
     }
 
-    /// The Lagrange multiplier μ of the constraint Σ q = 1 (0 for a single class).
+    /// The Lagrange multiplier μ of the constraint Σ q = 1 (for a single class
+    /// `G(1)`: 1 at γ = 0, where focal loss is cross-entropy, and 0 above).
     /// A class is amplified exactly when `α·h(p)/Σαp > μ`; μ > 1 means the rarest
     /// classes are suppressed.
     pub fn mu(&self) -> f64 {

@@ -1,7 +1,7 @@
 //! "Entropy versus γ": H(Q*_γ) and the minimal focal-entropy FE_γ(P, Q*_γ) over
-//! the sweep, reference lines at H(P) and at ln K (the uniform limit, which
-//! H(Q*) approaches as γ grows), and a cursor at the current γ that reads
-//! H(Q*)/ln K.
+//! the sweep, reference lines at H(P) and at ln K (the limit of H(Q*) as
+//! γ → ∞, not a value it nears at every γ), the γ-ranges where H(Q*) is below
+//! H(P) shaded, and a cursor at the current γ that reads H(Q*)/ln K.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -25,6 +25,8 @@ pub struct EntropyCurves<'a> {
     pub shannon_p: f64,
     /// ln K, the entropy of the uniform distribution.
     pub uniform: f64,
+    /// γ-ranges where H(Q*) < H(P), shaded.
+    pub below: &'a [(f64, f64)],
     /// Unit name for the axis ("nats" or "bits").
     pub unit: &'a str,
 }
@@ -54,6 +56,10 @@ pub fn draw_entropy<DB: DrawingBackend>(
         top,
     };
     let mut chart = frame.chart(area, theme)?;
+    let below_color = theme.tint(theme.over_suppressed, 0.14);
+    chart.draw_series(curves.below.iter().map(|&(from, to)| {
+        Rectangle::new([(from, frame.bottom), (to, frame.top)], below_color.filled())
+    }))?;
     let y_label = |y: f64| format!("{y:.2}");
     draw_axes(
         area,
@@ -95,7 +101,12 @@ pub fn draw_entropy<DB: DrawingBackend>(
         (LegendMark::Line(theme.suppressed), "H(Q*)"),
         (LegendMark::Line(theme.accent), "FE(P, Q*)"),
     ]
-    .map(|(mark, text)| (mark, text.to_string()));
+    .into_iter()
+    .chain(
+        (!curves.below.is_empty()).then_some((LegendMark::Swatch(below_color), "H(Q*) below H(P)")),
+    )
+    .map(|(mark, text)| (mark, text.to_string()))
+    .collect::<Vec<_>>();
     draw_legend(area, &chart, &legend, Corner::LowerRight, theme)?;
     let axis = frame.axis(area, &chart);
     Ok((frame, axis))

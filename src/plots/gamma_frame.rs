@@ -41,7 +41,7 @@ impl GammaAxis {
 }
 
 /// Tick label of a γ, with at most two decimals.
-fn gamma_label(gamma: f64) -> String {
+pub(super) fn gamma_label(gamma: f64) -> String {
     format!("{}", (gamma * 100.0).round() / 100.0)
 }
 

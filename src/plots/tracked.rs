@@ -1,12 +1,13 @@
 //! "Tracked class": q*/p of one class along γ, the line q*/p = 1, the γ
-//! intervals in which the class is suppressed shaded, and its best γ marked.
+//! intervals in which the class is suppressed shaded, and the γ above which
+//! it gains for the rest of the slider marked.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axes::{draw_axes, draw_legend, nice_ticks, AxisSpec, Corner, LegendMark};
-use super::gamma_frame::{GammaAxis, GammaFrame};
+use super::gamma_frame::{gamma_label, GammaAxis, GammaFrame};
 use super::{pixel_in, Theme};
 use crate::core::TrackedClass;
 
@@ -67,27 +68,27 @@ pub fn draw_tracked<DB: DrawingBackend>(
             .zip(tracked.ratios.iter().copied()),
         theme.amplified.stroke_width(width),
     ))?;
-    // The best γ: a diamond with its value.
-    let (x, y) = pixel_in(area, &chart, &(tracked.best_gamma, tracked.best_ratio));
-    let size = theme.px(6.0);
-    area.draw(&Polygon::new(
-        vec![(x, y - size), (x + size, y), (x, y + size), (x - size, y)],
-        theme.accent.filled(),
-    ))?;
-    let right_half = f64::from(x) > f64::from(frame.axis(area, &chart).right) * 0.6;
-    let (hpos, dx) = if right_half {
-        (HPos::Right, -size - theme.px(4.0))
-    } else {
-        (HPos::Left, size + theme.px(4.0))
-    };
-    area.draw(&Text::new(
-        format!(
-            "best γ = {:.2} (q*/p = {:.3})",
-            tracked.best_gamma, tracked.best_ratio
-        ),
-        (x + dx, y),
-        theme.font(11.0).pos(Pos::new(hpos, VPos::Center)),
-    ))?;
+    // Where the class is lifted for good: a diamond on q*/p = 1 with its γ.
+    let lifted = tracked.lifted_from().filter(|&g| g > 0.0);
+    if let Some(gamma) = lifted {
+        let (x, y) = pixel_in(area, &chart, &(gamma, 1.0));
+        let size = theme.px(6.0);
+        area.draw(&Polygon::new(
+            vec![(x, y - size), (x + size, y), (x, y + size), (x - size, y)],
+            theme.accent.filled(),
+        ))?;
+        let right_half = f64::from(x) > f64::from(frame.axis(area, &chart).right) * 0.6;
+        let (hpos, dx) = if right_half {
+            (HPos::Right, -size - theme.px(4.0))
+        } else {
+            (HPos::Left, size + theme.px(4.0))
+        };
+        area.draw(&Text::new(
+            format!("gains above γ = {}", gamma_label(gamma)),
+            (x + dx, y - size - theme.px(4.0)),
+            theme.font(11.0).pos(Pos::new(hpos, VPos::Bottom)),
+        ))?;
+    }
     let legend = [
         (
             LegendMark::Line(theme.amplified),
@@ -95,8 +96,10 @@ pub fn draw_tracked<DB: DrawingBackend>(
         ),
         (LegendMark::Dashed(theme.text), "q*/p = 1".to_string()),
         (LegendMark::Swatch(band_color), "suppressed".to_string()),
-        (LegendMark::Swatch(theme.accent), "best γ".to_string()),
-    ];
+    ]
+    .into_iter()
+    .chain(lifted.map(|_| (LegendMark::Swatch(theme.accent), "lifted from".to_string())))
+    .collect::<Vec<_>>();
     let corner = if tracked
         .ratios
         .last()

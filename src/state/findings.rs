@@ -1,0 +1,511 @@
+//! What focal loss does to the current classes, as data with its numbers: who
+//! gains and who loses and by how much, the change of entropy and its sign,
+//! the γ-ranges of over-suppression and where the rarest class is lifted, and
+//! the probability mass of the rare classes. The page's captions and banner,
+//! the CLI's summary, the exports and the host message are all rendered from
+//! these values (see `state::narrative`), so no sentence assumes a direction.
+
+use serde::Serialize;
+
+use crate::core::{
+    gamma_grid, negative_ranges, FocalError, FocalProblem, Regime, Solution, Sweep, MAX_GAMMA,
+};
+
+use super::teaching::order_preserved;
+
+/// A set of classes that moved the same way, with the size of the move.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClassShift {
+    /// The classes (zero-based, input order). Left out of JSON, which carries
+    /// their number and rank span instead (a million indices help nobody).
+    #[serde(skip)]
+    pub classes: Vec<usize>,
+    /// How many classes.
+    pub count: usize,
+    /// Best and worst frequency rank among them (1 = most frequent; ties share a rank).
+    pub ranks: (usize, usize),
+    /// Smallest `q*/p` among them.
+    pub ratio_low: f64,
+    /// Largest `q*/p` among them.
+    pub ratio_high: f64,
+    /// Their total probability under P.
+    pub mass_p: f64,
+    /// Their total probability under Q*.
+    pub mass_q: f64,
+}
+
+impl ClassShift {
+    /// Whether the ranks form one unbroken run (`ranks.0..=ranks.1` holds only them).
+    pub fn contiguous(&self, rank_of: &[usize]) -> bool {
+        let (best, worst) = self.ranks;
+        let members_in_span = rank_of
+            .iter()
+            .filter(|&&r| r != 0 && r >= best && r <= worst)
+            .count();
+        members_in_span == self.count
+    }
+}
+
+/// Who gains and who loses at one γ.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Movement {
+    /// Classes with `q* > p`.
+    pub gainers: Option<ClassShift>,
+    /// Classes with `q* < p` at least as frequent as every gainer (the head).
+    pub head_losers: Option<ClassShift>,
+    /// Classes with `q* < p` rarer than some gainer: over-suppressed.
+    pub tail_losers: Option<ClassShift>,
+    /// `Σ max(q* − p, 0)`: the probability that changes hands (0 to 1).
+    pub moved: f64,
+}
+
+/// Shannon entropies at one γ, in nats.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct EntropyShift {
+    /// H(P).
+    pub shannon_p: f64,
+    /// H(Q*).
+    pub shannon_q: f64,
+    /// `H(Q*) − H(P)`: negative when focal loss makes the distribution more peaked.
+    pub delta: f64,
+    /// ln K, the entropy of the uniform distribution over the present classes.
+    pub uniform: f64,
+}
+
+/// Which way probability moves for a set of classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    /// They hold more under Q* than under P.
+    Toward,
+    /// They hold less under Q* than under P.
+    Away,
+    /// They hold the same.
+    Unchanged,
+}
+
+impl Direction {
+    /// The direction of a change from `before` to `after`.
+    pub fn of(before: f64, after: f64) -> Self {
+        if after > before {
+            Direction::Toward
+        } else if after < before {
+            Direction::Away
+        } else {
+            Direction::Unchanged
+        }
+    }
+}
+
+/// The classes rarer than uniform (`p_i < 1/K`, K the present classes) and
+/// the probability they hold.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RareMass {
+    /// How many classes have `p < 1/K`.
+    pub classes: usize,
+    /// Their total probability under P.
+    pub mass_p: f64,
+    /// Their total probability under Q*.
+    pub mass_q: f64,
+    /// With α weights, their total under the target `α·p` normalised, which
+    /// Q* is fitted to; `None` without α.
+    pub mass_target: Option<f64>,
+    /// Toward them, away from them, or neither.
+    pub direction: Direction,
+}
+
+/// The findings at one γ, from one solution.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AtGamma {
+    /// γ.
+    pub gamma: f64,
+    /// Number of present classes K.
+    pub class_count: usize,
+    /// μ.
+    pub mu: f64,
+    /// Who gains and who loses.
+    pub movement: Movement,
+    /// H(Q*) against H(P).
+    pub entropy: EntropyShift,
+    /// The rare classes' mass.
+    pub rare_mass: RareMass,
+    /// Whether α weights apply (Q* is then fitted to α·p, normalised).
+    pub weighted: bool,
+    /// Whether Q* keeps the order of the target weights (always, by theory).
+    pub order_preserved: bool,
+    /// Frequency rank of every class (1 = most frequent, 0 for absent classes).
+    #[serde(skip)]
+    pub rank_of: Vec<usize>,
+}
+
+/// Frequency ranks of the classes by `p` (1 = most frequent; ties share the
+/// best rank; 0 for absent classes).
+fn frequency_ranks(problem: &FocalProblem) -> Vec<usize> {
+    let mut present: Vec<(usize, f64)> = (0..problem.class_count())
+        .map(|c| (c, problem.p(c)))
+        .filter(|&(_, p)| p > 0.0)
+        .collect();
+    present.sort_unstable_by(|a, b| b.1.total_cmp(&a.1));
+    let mut rank = vec![0; problem.class_count()];
+    for (position, &(class, p)) in present.iter().enumerate() {
+        rank[class] = match position.checked_sub(1).map(|before| present[before]) {
+            Some((previous, previous_p)) if previous_p == p => rank[previous],
+            _ => position + 1,
+        };
+    }
+    rank
+}
+
+/// The shift of a set of classes, `None` when it is empty.
+fn shift_of(solution: &Solution, classes: Vec<usize>, rank_of: &[usize]) -> Option<ClassShift> {
+    if classes.is_empty() {
+        return None;
+    }
+    let mut shift = ClassShift {
+        count: classes.len(),
+        ranks: (usize::MAX, 0),
+        ratio_low: f64::INFINITY,
+        ratio_high: 0.0,
+        mass_p: 0.0,
+        mass_q: 0.0,
+        classes: Vec::new(),
+    };
+    for &class in &classes {
+        let ratio = solution.ratio(class).unwrap_or(1.0);
+        shift.ranks = (
+            shift.ranks.0.min(rank_of[class]),
+            shift.ranks.1.max(rank_of[class]),
+        );
+        shift.ratio_low = shift.ratio_low.min(ratio);
+        shift.ratio_high = shift.ratio_high.max(ratio);
+        shift.mass_p += solution.p(class);
+        shift.mass_q += solution.q(class);
+    }
+    shift.classes = classes;
+    Some(shift)
+}
+
+impl AtGamma {
+    /// Reads the findings off a solution.
+    pub fn new(solution: &Solution) -> Self {
+        let problem = solution.problem();
+        let rank_of = frequency_ranks(problem);
+        let class_count = problem.positive_class_count();
+        let regimes = solution.regimes();
+        let with_regime = |regime: Regime| -> Vec<usize> {
+            (0..regimes.len())
+                .filter(|&c| regimes[c] == regime)
+                .collect()
+        };
+        let shift = |regime| shift_of(solution, with_regime(regime), &rank_of);
+        let gainers = shift(Regime::Amplified);
+        let moved = gainers.as_ref().map_or(0.0, |g| g.mass_q - g.mass_p);
+        let movement = Movement {
+            gainers,
+            head_losers: shift(Regime::Suppressed),
+            tail_losers: shift(Regime::OverSuppressed),
+            moved: moved.max(0.0),
+        };
+        let uniform = (class_count as f64).ln();
+        let entropy = EntropyShift {
+            shannon_p: solution.shannon_p(),
+            shannon_q: solution.shannon_q(),
+            delta: solution.shannon_q() - solution.shannon_p(),
+            uniform,
+        };
+        let threshold = 1.0 / class_count as f64;
+        let rare: Vec<usize> = (0..problem.class_count())
+            .filter(|&c| {
+                let p = problem.p(c);
+                p > 0.0 && p < threshold
+            })
+            .collect();
+        let mass = |value: &dyn Fn(usize) -> f64| rare.iter().map(|&c| value(c)).sum::<f64>();
+        let (mass_p, mass_q) = (mass(&|c| solution.p(c)), mass(&|c| solution.q(c)));
+        let weighted = problem.alpha().is_some();
+        let rare_mass = RareMass {
+            classes: rare.len(),
+            mass_p,
+            mass_q,
+            mass_target: weighted.then(|| mass(&|c| problem.weight(c))),
+            direction: Direction::of(mass_p, mass_q),
+        };
+        AtGamma {
+            gamma: solution.gamma(),
+            class_count,
+            mu: solution.mu(),
+            movement,
+            entropy,
+            rare_mass,
+            weighted,
+            order_preserved: order_preserved(solution),
+            rank_of,
+        }
+    }
+}
+
+/// Where the rarest class stands as γ grows.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Lift {
+    /// It never moves (all classes equally frequent, or a single class).
+    Unmoved,
+    /// It gains at every γ above `from` up to γ_max (`from` = 0: at every γ > 0).
+    From {
+        /// The γ above which it gains.
+        from: f64,
+    },
+    /// It loses at γ_max but gains at every γ above `from`, up to γ = 100.
+    Beyond {
+        /// The γ above which it gains, beyond γ_max.
+        from: f64,
+    },
+    /// It still loses at γ = 100, the largest γ solved.
+    NotBy100,
+}
+
+/// The findings along γ, from a sweep over `[0, γ_max]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AlongGamma {
+    /// γ_max of the sweep.
+    pub gamma_max: f64,
+    /// The rarest present class (zero-based).
+    pub rarest: usize,
+    /// γ-ranges `[from, to]` where H(Q*) < H(P).
+    pub entropy_below: Vec<(f64, f64)>,
+    /// γ-ranges `[from, to]` where some class is over-suppressed; `to` is
+    /// γ_max where a range runs to the end.
+    pub over_suppression: Vec<(f64, f64)>,
+    /// γ-ranges where the rarest class loses probability (the same as
+    /// `over_suppression` without α).
+    pub rarest_suppressed: Vec<(f64, f64)>,
+    /// Where the rarest class is lifted.
+    pub lift: Lift,
+}
+
+/// Grid points of the look beyond γ_max, up to γ = 100.
+const BEYOND_POINTS: usize = 65;
+
+impl AlongGamma {
+    /// Reads the ranges off a sweep starting at γ = 0; ends inside the sweep
+    /// are roots found to 1e-9 in γ. When the rarest class still loses at
+    /// γ_max, a coarser sweep up to γ = 100 finds where it is lifted.
+    pub fn new(sweep: &Sweep) -> Result<Self, FocalError> {
+        let Some(last) = sweep.solutions().last() else {
+            return Err(FocalError::InvalidGrid {
+                reason: "the sweep is empty",
+            });
+        };
+        let problem = last.problem();
+        let rarest = problem.rarest_class();
+        let ln_ratio = |s: &Solution| s.ln_ratio(rarest).unwrap_or(0.0);
+        let entropy_below = negative_ranges(sweep, |s| s.shannon_q() - s.shannon_p())?;
+        let rarest_suppressed = negative_ranges(sweep, ln_ratio)?;
+        let over_suppression = if problem.alpha().is_none() {
+            // Without α the rarest class loses exactly when some class is
+            // over-suppressed: whoever gains is more frequent than it.
+            rarest_suppressed.clone()
+        } else {
+            // With α another class can be the over-suppressed one: the sign
+            // is the condition's, the magnitude the rarest class's, so that
+            // ends where the rarest class crosses q*/p = 1 are its roots.
+            negative_ranges(sweep, |s| {
+                let magnitude = ln_ratio(s).abs().max(f64::MIN_POSITIVE);
+                if s.over_suppressed_classes().is_empty() {
+                    magnitude
+                } else {
+                    -magnitude
+                }
+            })?
+        };
+        let gamma_max = sweep.gamma_max();
+        let lift = match rarest_suppressed.last() {
+            Some(&(_, end)) if end < gamma_max => Lift::From { from: end },
+            Some(_) => lift_beyond(last, rarest)?,
+            None if ln_ratio(last) > 0.0 => Lift::From { from: 0.0 },
+            None => Lift::Unmoved,
+        };
+        Ok(AlongGamma {
+            gamma_max,
+            rarest,
+            entropy_below,
+            over_suppression,
+            rarest_suppressed,
+            lift,
+        })
+    }
+
+    /// The γ a person can jump to to see the rarest class lifted: just above
+    /// the lift point (rounded up to 0.01), when there is one above 0.
+    pub fn escape_gamma(&self) -> Option<f64> {
+        match self.lift {
+            Lift::From { from } | Lift::Beyond { from } if from > 0.0 => {
+                Some(((from * 100.0).floor() + 1.0) / 100.0)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Where a class that loses at `at_max` (the sweep's last solution) is lifted
+/// for good between there and γ = 100.
+fn lift_beyond(at_max: &Solution, class: usize) -> Result<Lift, FocalError> {
+    let start = at_max.gamma();
+    if start >= MAX_GAMMA {
+        return Ok(Lift::NotBy100);
+    }
+    let grid: Vec<f64> = gamma_grid(MAX_GAMMA - start, BEYOND_POINTS)?
+        .into_iter()
+        .map(|offset| (start + offset).min(MAX_GAMMA))
+        .collect();
+    let beyond = at_max.problem().sweep(&grid)?;
+    let ranges = negative_ranges(&beyond, |s| s.ln_ratio(class).unwrap_or(0.0))?;
+    Ok(match ranges.last() {
+        Some(&(_, end)) if end < MAX_GAMMA => Lift::Beyond { from: end },
+        _ => Lift::NotBy100,
+    })
+}
+
+/// Everything the page says about the numbers: the findings at γ, and along
+/// γ once the sweep is there.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Findings {
+    /// At the current γ.
+    pub at: AtGamma,
+    /// Along `[0, γ_max]`; `None` while the sweep is being computed.
+    pub along: Option<AlongGamma>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::solve;
+    use crate::state::generator::Generator;
+
+    fn counts_of(generator: Generator) -> Vec<f64> {
+        generator
+            .classes()
+            .unwrap()
+            .iter()
+            .map(|r| r.count)
+            .collect()
+    }
+
+    fn along(counts: &[f64], alpha: Option<&[f64]>, gamma_max: f64) -> AlongGamma {
+        let problem = FocalProblem::new(counts, alpha).unwrap();
+        let sweep = problem.sweep(&gamma_grid(gamma_max, 256).unwrap()).unwrap();
+        AlongGamma::new(&sweep).unwrap()
+    }
+
+    #[test]
+    fn step_imbalance_majority_gains_minority_loses() {
+        let counts = counts_of(Generator::Step {
+            k: 10,
+            minority: 5,
+            nmax: 5000.0,
+            ratio: 100.0,
+        });
+        let at = AtGamma::new(&solve(&counts, 2.0, None).unwrap());
+        let gainers = at.movement.gainers.as_ref().unwrap();
+        assert_eq!((gainers.count, gainers.ranks), (5, (1, 1)));
+        assert!((gainers.ratio_high - 0.19825 / 0.19802).abs() < 2e-4);
+        let losers = at.movement.tail_losers.as_ref().unwrap();
+        assert_eq!((losers.count, losers.ranks), (5, (6, 6)));
+        assert!((losers.ratio_low - 0.88).abs() < 0.01, "{}", losers.ratio_low);
+        assert!(at.movement.head_losers.is_none());
+        assert_eq!(at.rare_mass.direction, Direction::Away);
+        assert_eq!(at.rare_mass.classes, 5);
+    }
+
+    #[test]
+    fn zipf_tail_entropy_falls_until_about_18_5() {
+        let counts = counts_of(Generator::Zipf {
+            k: 1000,
+            nmax: 1000.0,
+            s: 1.1,
+        });
+        let at = AtGamma::new(&solve(&counts, 3.0, None).unwrap());
+        assert!((at.entropy.shannon_q - 4.625).abs() < 5e-4);
+        assert!((at.entropy.shannon_p - 4.805).abs() < 5e-4);
+        assert!(at.entropy.delta < 0.0);
+        assert_eq!(at.rare_mass.direction, Direction::Away);
+        let along = along(&counts, None, 20.0);
+        assert_eq!(along.entropy_below.len(), 1);
+        let (from, to) = along.entropy_below[0];
+        assert_eq!(from, 0.0);
+        assert!((to - 18.5).abs() < 0.1, "{to}");
+        // The rarest class loses over the whole slider.
+        assert_eq!(along.over_suppression, vec![(0.0, 20.0)]);
+        assert!(matches!(along.lift, Lift::Beyond { .. } | Lift::NotBy100));
+    }
+
+    #[test]
+    fn cifar10_lt_over_suppression_ends_near_2_24() {
+        let counts = counts_of(Generator::Exponential {
+            k: 10,
+            nmax: 5000.0,
+            ratio: 100.0,
+        });
+        let along = along(&counts, None, 20.0);
+        assert_eq!(along.over_suppression.len(), 1);
+        let (from, to) = along.over_suppression[0];
+        assert_eq!(from, 0.0);
+        assert!((to - 2.24).abs() < 0.01, "{to}");
+        let at_end = solve(&counts, to, None).unwrap();
+        assert!((at_end.ratio(9).unwrap() - 1.0).abs() < 1e-9);
+        assert_eq!(along.lift, Lift::From { from: to });
+        // The jump goes just above the root, to a γ the slider can show.
+        let escape = along.escape_gamma().unwrap();
+        assert!(escape > to && escape - to <= 0.01, "{escape}");
+        assert!(solve(&counts, escape, None).unwrap().ratio(9).unwrap() > 1.0);
+    }
+
+    #[test]
+    fn two_classes_never_over_suppress() {
+        let along = along(&[99.0, 1.0], None, 20.0);
+        assert!(along.over_suppression.is_empty());
+        assert_eq!(along.lift, Lift::From { from: 0.0 });
+        assert_eq!(along.escape_gamma(), None);
+        let balanced = super::AlongGamma::new(
+            &FocalProblem::new(&[5.0, 5.0, 5.0], None)
+                .unwrap()
+                .sweep(&gamma_grid(20.0, 16).unwrap())
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(balanced.lift, Lift::Unmoved);
+        assert!(balanced.entropy_below.is_empty());
+    }
+
+    #[test]
+    fn rare_mass_with_alpha_names_the_target() {
+        let solution = solve(&[90.0, 9.0, 1.0], 2.0, Some(&[1.0, 10.0, 90.0])).unwrap();
+        let at = AtGamma::new(&solution);
+        assert!(at.weighted);
+        let rare = at.rare_mass;
+        assert_eq!(rare.classes, 2);
+        assert!((rare.mass_p - 0.1).abs() < 1e-15);
+        let target = rare.mass_target.unwrap();
+        assert!((target - (90.0 + 90.0) / (90.0 + 90.0 + 90.0)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn ranks_share_ties_and_skip_absent_classes() {
+        let problem = FocalProblem::new(&[1.0, 5.0, 0.0, 5.0, 3.0], None).unwrap();
+        assert_eq!(frequency_ranks(&problem), vec![4, 1, 0, 1, 3]);
+    }
+
+    #[test]
+    fn findings_serialise_to_json() {
+        let solution = solve(&[99.0, 1.0], 2.0, None).unwrap();
+        let findings = Findings {
+            at: AtGamma::new(&solution),
+            along: Some(along(&[99.0, 1.0], None, 20.0)),
+        };
+        let json: serde_json::Value = serde_json::to_value(&findings).unwrap();
+        assert_eq!(json["at"]["rare_mass"]["direction"], "toward");
+        assert_eq!(json["at"]["movement"]["gainers"]["count"], 1);
+        assert_eq!(json["along"]["lift"]["kind"], "from");
+        assert!(json["at"]["movement"]["gainers"].get("classes").is_none());
+    }
+}
