@@ -8,6 +8,9 @@ use serde::Serialize;
 
 use crate::core::{FocalError, FocalProblem, Solution, MAX_GAMMA};
 use crate::state::classes::{parse_class_list, ClassEntry, ParseError};
+use crate::state::config::Units;
+use crate::state::findings::AtGamma;
+use crate::state::narrative::{captions, rare_mass_sentence};
 use crate::state::readout::format_significant;
 
 /// Most γ values one sweep may have.
@@ -244,6 +247,8 @@ pub struct SolveReport<'a> {
     pub kl_p_q: f64,
     /// Regime name of each class.
     pub regime: Vec<&'static str>,
+    /// Who gains and loses, the entropy change, the rare classes' mass.
+    pub findings: AtGamma,
 }
 
 impl<'a> SolveReport<'a> {
@@ -261,6 +266,7 @@ impl<'a> SolveReport<'a> {
             shannon_q: solution.shannon_q(),
             kl_p_q: solution.kl_p_q(),
             regime: solution.regimes().into_iter().map(|r| r.name()).collect(),
+            findings: AtGamma::new(solution),
         }
     }
 }
@@ -270,7 +276,7 @@ fn significant(value: f64) -> String {
     format_significant(value, 6)
 }
 
-/// An aligned, readable table of one solve.
+/// An aligned, readable table of one solve, then the findings at its γ in words.
 pub fn format_table(solution: &Solution, labels: &[Option<String>]) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -329,6 +335,23 @@ pub fn format_table(solution: &Solution, labels: &[Option<String>]) -> String {
     line(&header.map(String::from));
     for row in &rows {
         line(row);
+    }
+    let names: Vec<String> = (0..solution.problem().class_count())
+        .map(|class| {
+            labels
+                .get(class)
+                .cloned()
+                .flatten()
+                .unwrap_or_else(|| format!("class {}", class + 1))
+        })
+        .collect();
+    let at = AtGamma::new(solution);
+    out.push('\n');
+    for sentence in captions(&at, None, &names, Units::Nats)
+        .into_iter()
+        .chain([rare_mass_sentence(&at)])
+    {
+        let _ = writeln!(out, "{sentence}");
     }
     out
 }
@@ -439,6 +462,13 @@ mod tests {
         assert_eq!(value["p"], serde_json::json!([0.75, 0.25]));
         assert_eq!(value["q"], serde_json::json!([0.75, 0.25]));
         assert_eq!(value["mu"], serde_json::json!(1.0));
+        let rare = &value["findings"]["rare_mass"];
+        assert_eq!(rare["mass_p"], serde_json::json!(0.25));
+        assert_eq!(rare["direction"], "unchanged");
+        assert_eq!(
+            value["findings"]["entropy"]["delta"],
+            serde_json::json!(0.0)
+        );
         assert_eq!(
             value["regime"],
             serde_json::json!(["unchanged", "unchanged"])
@@ -485,5 +515,31 @@ mod tests {
         assert!(lines[3].starts_with("tiger"));
         assert!(lines[3].ends_with("amplified"));
         assert!(lines[2].ends_with("suppressed"));
+        assert_eq!(lines[4], "");
+        assert_eq!(
+            lines[5],
+            "At γ = 2, tiger (frequency rank 2 of 2) gains 1436%; cows (frequency rank 1 of 2) loses 15%. In all, 14.4% of the probability changes hands."
+        );
+        assert!(lines[7].contains("above H(P)"), "{}", lines[7]);
+        assert!(lines[8].contains("toward the rare classes"), "{}", lines[8]);
+        // A step imbalance: the summary says the majority gains.
+        let mut step = vec![5000.0; 5];
+        step.extend([50.0; 5]);
+        let table = format_table(&crate::core::solve(&step, 2.0, None).unwrap(), &[]);
+        assert!(
+            table.contains("5 classes (frequency rank 1 of 10) gain 0.12%"),
+            "{table}"
+        );
+        assert!(table.contains("away from the rare classes"), "{table}");
+    }
+
+    #[test]
+    fn one_class_at_gamma_zero_has_mu_one() {
+        let out = run(&options("--counts 7 --gamma 0 --json")).unwrap();
+        let value: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+        assert_eq!(value["mu"], serde_json::json!(1.0));
+        let above = run(&options("--counts 7 --gamma 0.5 --json")).unwrap();
+        let value: serde_json::Value = serde_json::from_str(above.trim()).unwrap();
+        assert_eq!(value["mu"], serde_json::json!(0.0));
     }
 }

@@ -7,6 +7,7 @@ use super::Debouncer;
 use crate::core::{track_class, FocalProblem, Solution, Sweep, TrackedClass};
 use crate::state::config::{ClassRow, Units};
 use crate::state::derived::{problem_for, solve_at, sweep_for};
+use crate::state::findings::{AlongGamma, AtGamma};
 use crate::state::generator::Generator;
 use crate::state::url::{ClassSource, Panel, ShareState};
 
@@ -47,6 +48,10 @@ pub struct AppState {
     pub solution: Memo<Option<Solution>>,
     /// The tracked class (chosen, or the rarest) along the sweep.
     pub tracked: Memo<Option<TrackedClass>>,
+    /// The findings at the current γ (who gains, entropy, rare-class mass).
+    pub findings_at: Memo<Option<AtGamma>>,
+    /// The findings along the sweep (entropy and over-suppression γ-ranges).
+    pub findings_along: Memo<Option<AlongGamma>>,
 }
 
 /// Pause in editing after which the γ-sweep is recomputed, in milliseconds.
@@ -157,6 +162,14 @@ impl AppState {
             })?;
             sweep.with(|sweep| track_class(sweep.as_ref()?, class).ok())
         });
+        let findings_at = Memo::new_with_compare(
+            move |_| solution.with(|s| s.as_ref().map(AtGamma::new)),
+            always_changed,
+        );
+        let findings_along = Memo::new_with_compare(
+            move |_| sweep.with(|s| s.as_ref().and_then(|s| AlongGamma::new(s).ok())),
+            always_changed,
+        );
         AppState {
             classes,
             gamma,
@@ -175,6 +188,8 @@ impl AppState {
             sweep,
             solution,
             tracked,
+            findings_at,
+            findings_along,
         }
     }
 }

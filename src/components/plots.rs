@@ -150,6 +150,12 @@ impl GammaFigure for EntropyFigure {
         theme: &Theme,
     ) -> Option<(GammaFrame, GammaAxis)> {
         let units = self.0.units.get();
+        let below = self.0.findings_along.with(|along| {
+            along
+                .as_ref()
+                .map(|a| a.entropy_below.clone())
+                .unwrap_or_default()
+        });
         self.0.sweep.with(|sweep| {
             let sweep = sweep.as_ref()?;
             let problem = sweep.solutions().first()?.problem();
@@ -162,6 +168,7 @@ impl GammaFigure for EntropyFigure {
                 shannon_p: problem.shannon_p() * factor,
                 uniform: (problem.positive_class_count() as f64).ln() * factor,
                 unit: units.name(),
+                below: &below,
             };
             draw_entropy(area, &curves, theme).ok()
         })
@@ -287,10 +294,13 @@ pub fn TrackedPlot() -> impl IntoView {
     let label = Signal::derive(move || {
         state.tracked.with(|t| match t {
             Some(t) => format!(
-                "Line chart of q*/p of one class against γ; suppressed in {} interval(s); best γ = {:.2} with q*/p = {:.3}.",
+                "Line chart of q*/p of one class against γ; suppressed in {} interval(s); {}.",
                 t.suppressed.len(),
-                t.best_gamma,
-                t.best_ratio
+                match t.lifted_from() {
+                    Some(gamma) if gamma > 0.0 => format!("gains at every γ above {gamma:.2}"),
+                    Some(_) => "gains at every γ > 0".to_string(),
+                    None => "loses at γ max".to_string(),
+                }
             ),
             None => "Tracked-class chart (no data yet)".to_string(),
         })

@@ -8,6 +8,7 @@ use super::app_state::{use_app_state, AppState};
 use super::canvas::{ExportRequests, ImageFormat};
 use super::Debouncer;
 use crate::state::export::{sweep_csv, table_csv};
+use crate::state::findings::Findings;
 use crate::state::url::{decode_onto, encode, Panel, ShareState};
 
 /// Pause after the last change before the URL is rewritten, in milliseconds
@@ -373,7 +374,17 @@ pub fn connect_host(state: AppState) {
                 };
                 let labels = state.labels.get_untracked();
                 let regimes: Vec<&str> = s.regimes().iter().map(|r| r.name()).collect();
-                let fields: [(&str, JsValue); 9] = [
+                let findings = state.findings_at.with(|at| {
+                    state.findings_along.with(|along| {
+                        let findings = Findings {
+                            at: at.clone()?,
+                            along: along.clone(),
+                        };
+                        let json = serde_json::to_string(&findings).ok()?;
+                        js_sys::JSON::parse(&json).ok()
+                    })
+                });
+                let fields: [(&str, JsValue); 10] = [
                     ("type", STATE_MESSAGE.into()),
                     ("query", encode(&share).into()),
                     ("gamma", share.gamma.into()),
@@ -386,6 +397,7 @@ pub fn connect_host(state: AppState) {
                     ("q", numbers(&s.q_all()).into()),
                     ("mu", s.mu().into()),
                     ("regime", texts(&regimes).into()),
+                    ("findings", findings.unwrap_or(JsValue::NULL)),
                 ];
                 let message = js_sys::Object::new();
                 for (key, value) in fields {

@@ -1,11 +1,16 @@
-//! The teaching layer: presets, captions, the over-suppression banner with a
-//! jump to the tracked class's best γ, the order check, and the γ animation.
+//! The teaching layer: presets, the findings in words (captions, the
+//! over-suppression banner and γ-ranges, the rare-class verdict), the order
+//! check, and the γ animation.
 
 use leptos::prelude::*;
 
 use super::app_state::use_app_state;
 use super::plots::ReshapingPlot;
-use crate::state::teaching::{captions, class_names, order_preserved, presets, PresetClasses};
+use crate::core::MAX_GAMMA;
+use crate::state::narrative::{
+    banner, captions, order_sentence, ranges_sentence, rare_mass_sentence,
+};
+use crate::state::teaching::{presets, PresetClasses};
 
 /// Chooses one of the presets.
 #[component]
@@ -31,81 +36,97 @@ pub fn PresetSelect() -> impl IntoView {
     }
 }
 
-/// Captions, the over-suppression banner and the order check.
+/// Captions, the over-suppression banner with its jump to where the rarest
+/// class gains, the over-suppression γ-ranges, the rare-class verdict and the
+/// order check, every sentence rendered from the findings.
 #[component]
 pub fn Findings() -> impl IntoView {
     let state = use_app_state();
     let texts = move || {
         let labels = state.labels.get();
-        state
-            .solution
-            .with(|s| s.as_ref().map(|s| captions(s, &labels)).unwrap_or_default())
+        let units = state.units.get();
+        state.findings_along.with(|along| {
+            state.findings_at.with(|at| {
+                at.as_ref()
+                    .map(|at| captions(at, along.as_ref(), &labels, units))
+                    .unwrap_or_default()
+            })
+        })
     };
-    // Read by the banner's visibility and its text: computed once per change.
-    let over_suppressed = Memo::new(move |_| {
-        state.solution.with(|s| {
-            s.as_ref()
-                .map(|s| s.over_suppressed_classes())
-                .unwrap_or_default()
+    // Read by the banner's visibility, text and button: built once per change.
+    let banner = Memo::new(move |_| {
+        let labels = state.labels.get();
+        state.findings_along.with(|along| {
+            state.findings_at.with(|at| {
+                at.as_ref()
+                    .and_then(|at| banner(at, along.as_ref(), &labels))
+            })
         })
     });
-    let best = move || {
-        state.tracked.with(|tracked| {
-            tracked.as_ref().map(|t| {
+    let jump = move |gamma: f64| {
+        if gamma > state.gamma_max.get_untracked() {
+            state.gamma_max.set(gamma.ceil().min(MAX_GAMMA));
+        }
+        state.gamma.set(gamma);
+    };
+    let ranges = move || {
+        let labels = state.labels.get();
+        state.findings_along.with(|along| {
+            along.as_ref().map(|along| {
                 (
-                    t.class,
-                    (t.best_gamma * 100.0).round() / 100.0,
-                    t.best_ratio,
+                    ranges_json(&along.over_suppression),
+                    ranges_sentence(along, &labels),
                 )
             })
         })
     };
-    let banner_text = move || {
-        let named = state
-            .labels
-            .with(|labels| over_suppressed.with(|classes| class_names(classes, labels, 5)));
-        format!(
-            "Over-suppression at γ = {:.2}: {named} get less probability than in the data.",
-            state.gamma.get(),
-        )
+    let rare = move || {
+        state.findings_at.with(|at| {
+            at.as_ref().map(|at| {
+                let mass = at.rare_mass;
+                (
+                    mass.mass_p.to_string(),
+                    mass.mass_q.to_string(),
+                    rare_mass_sentence(at),
+                )
+            })
+        })
     };
-    // Read by the line's class and its text: checked once per change.
     let order_ok = Memo::new(move |_| {
         state
-            .solution
-            .with(|s| s.as_ref().is_none_or(order_preserved))
+            .findings_at
+            .with(|at| at.as_ref().is_none_or(|at| at.order_preserved))
     });
     view! {
-        <Show when=move || over_suppressed.with(|c| !c.is_empty())>
+        {move || banner.get().map(|banner| view! {
             <div class="banner" role="status" data-testid="oversuppression-banner">
-                <span>{banner_text}</span>
-                {move || best().map(|(class, gamma, ratio)| {
-                    let label = state.labels.with(|l| l.get(class).cloned().unwrap_or_default());
-                    view! {
-                        <button class="secondary" data-testid="best-gamma-button" on:click=move |_| state.gamma.set(gamma)>
-                            {format!("Jump to γ = {gamma}, best for {label} (q/p = {ratio:.3})")}
-                        </button>
-                    }
+                <span>{banner.text}</span>
+                {banner.escape_gamma.map(|gamma| view! {
+                    <button class="secondary" data-testid="escape-gamma-button" on:click=move |_| jump(gamma)>
+                        {banner.button}
+                    </button>
                 })}
             </div>
-        </Show>
+        })}
         <ReshapingPlot />
         <ul class="captions" data-testid="captions">
             {move || texts().into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}
         </ul>
+        {move || ranges().map(|(json, text)| view! {
+            <p class="finding" data-testid="oversuppression-range" data-ranges=json>{text}</p>
+        })}
+        {move || rare().map(|(p, q, text)| view! {
+            <p class="finding" data-testid="rare-mass" data-p=p data-q=q>{text}</p>
+        })}
         <p class="order-check" data-testid="order-check" class:failed=move || !order_ok.get()>
-            {move || order_text(order_ok.get(), state.problem.with(|p| p.as_ref().is_some_and(|p| p.alpha().is_some())))}
+            {move || state.findings_at.with(|at| at.as_ref().map(order_sentence))}
         </p>
     }
 }
 
-/// The order check's line: what is compared depends on whether α weights apply.
-fn order_text(preserved: bool, weighted: bool) -> &'static str {
-    match (preserved, weighted) {
-        (true, false) => "✓ Order preserved: the ranks of p and q* agree for every class (see the rank columns).",
-        (true, true) => "✓ Order preserved for α·p: with α weights, q* keeps the order of α·p, not of p (see the rank columns).",
-        (false, _) => "✗ Order changed — please report this bug.",
-    }
+/// γ-ranges as a JSON list of `[from, to]` pairs at full precision.
+fn ranges_json(ranges: &[(f64, f64)]) -> String {
+    serde_json::to_string(ranges).unwrap_or_else(|_| "[]".to_string())
 }
 
 /// Sweeps γ from 0 to γ_max in about eight seconds; pressing again pauses.

@@ -3,6 +3,8 @@
 
 use crate::core::{Solution, Sweep};
 
+use super::findings::AtGamma;
+
 /// Quotes a CSV field when it holds a comma, a quote or a line break.
 fn field(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) {
@@ -31,24 +33,34 @@ pub fn table_csv(solution: &Solution, labels: &[String]) -> String {
     out
 }
 
-/// The γ-sweep: `gamma,mu,fe_min,fe_at_p,shannon_q,kl_p_q` and then `q*` of every class
+/// The γ-sweep: `gamma,mu,fe_min,fe_at_p,shannon_q,kl_p_q`, the findings at
+/// each γ (`delta_h` = H(Q*) − H(P); `rare_mass_p` and `rare_mass_q`, the
+/// probability of the classes rarer than uniform under P and Q*;
+/// `over_suppressed`, how many classes are), and then `q*` of every class
 /// (headed by its label), one line per γ.
 pub fn sweep_csv(sweep: &Sweep, labels: &[String]) -> String {
-    let mut out = String::from("gamma,mu,fe_min,fe_at_p,shannon_q,kl_p_q");
+    let mut out = String::from(
+        "gamma,mu,fe_min,fe_at_p,shannon_q,kl_p_q,delta_h,rare_mass_p,rare_mass_q,over_suppressed",
+    );
     for label in labels {
         out.push(',');
         out.push_str(&field(&format!("q[{label}]")));
     }
     out.push('\n');
     for solution in sweep.solutions() {
+        let at = AtGamma::new(solution);
         out.push_str(&format!(
-            "{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{}",
             solution.gamma(),
             solution.mu(),
             solution.fe_min(),
             solution.fe_at_p(),
             solution.shannon_q(),
-            solution.kl_p_q()
+            solution.kl_p_q(),
+            at.entropy.delta,
+            at.rare_mass.mass_p,
+            at.rare_mass.mass_q,
+            at.movement.tail_losers.as_ref().map_or(0, |t| t.count),
         ));
         for class in 0..solution.problem().class_count() {
             out.push_str(&format!(",{}", solution.q(class)));
@@ -97,12 +109,22 @@ mod tests {
         assert_eq!(lines.len(), 6);
         assert_eq!(
             lines[0],
-            "gamma,mu,fe_min,fe_at_p,shannon_q,kl_p_q,q[a],q[b]"
+            "gamma,mu,fe_min,fe_at_p,shannon_q,kl_p_q,delta_h,rare_mass_p,rare_mass_q,over_suppressed,q[a],q[b]"
         );
         assert!(lines[1].starts_with("0,1,"));
-        assert!(lines[1].ends_with(",0.75,0.25"));
+        // γ = 0: nothing moves, the rare class keeps its quarter.
+        assert!(
+            lines[1].ends_with(",0,0.25,0.25,0,0.75,0.25"),
+            "{}",
+            lines[1]
+        );
         let last: Vec<f64> = lines[5].split(',').map(|v| v.parse().unwrap()).collect();
+        let at_two = &sweep.solutions()[4];
         assert_eq!(last[0], 2.0);
-        assert_eq!(last[7], sweep.solutions()[4].q(1));
+        assert_eq!(last[6], at_two.shannon_q() - at_two.shannon_p());
+        assert!(last[6] > 0.0, "two classes: the entropy rises");
+        assert_eq!((last[7], last[8]), (0.25, at_two.q(1)));
+        assert_eq!(last[9], 0.0);
+        assert_eq!(last[11], at_two.q(1));
     }
 }

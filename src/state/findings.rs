@@ -411,7 +411,11 @@ mod tests {
         assert!((gainers.ratio_high - 0.19825 / 0.19802).abs() < 2e-4);
         let losers = at.movement.tail_losers.as_ref().unwrap();
         assert_eq!((losers.count, losers.ranks), (5, (6, 6)));
-        assert!((losers.ratio_low - 0.88).abs() < 0.01, "{}", losers.ratio_low);
+        assert!(
+            (losers.ratio_low - 0.88).abs() < 0.01,
+            "{}",
+            losers.ratio_low
+        );
         assert!(at.movement.head_losers.is_none());
         assert_eq!(at.rare_mass.direction, Direction::Away);
         assert_eq!(at.rare_mass.classes, 5);

@@ -173,7 +173,11 @@ pub fn entropy_sentence(at: &AtGamma, along: Option<&AlongGamma>, units: Units) 
             value(entropy.shannon_p)
         )
     } else {
-        let side = if entropy.delta < 0.0 { "below" } else { "above" };
+        let side = if entropy.delta < 0.0 {
+            "below"
+        } else {
+            "above"
+        };
         format!(
             "At γ = {gamma}, H(Q*) = {} is {} {side} H(P) = {}: focal loss makes the distribution {}.",
             value(entropy.shannon_q),
@@ -248,16 +252,16 @@ pub fn rare_mass_sentence(at: &AtGamma) -> String {
     }
 }
 
-/// Whether the order of the classes is kept (by P, or by α·p with α).
-pub fn order_sentence(at: &AtGamma) -> String {
+/// The order check's line: whether Q* keeps the order of P (or of α·p with α).
+pub fn order_sentence(at: &AtGamma) -> &'static str {
     match (at.order_preserved, at.weighted) {
-        (false, _) => "Order check failed: please report this bug.".to_string(),
-        (true, true) => "Order preserved for the α-weighted frequencies: a class with larger α·p always keeps the larger probability (α can reorder against p alone).".to_string(),
-        (true, false) => "Order preserved: a more frequent class always keeps the larger probability.".to_string(),
+        (true, false) => "✓ Order preserved: the ranks of p and q* agree for every class (see the rank columns).",
+        (true, true) => "✓ Order preserved for α·p: with α weights, q* keeps the order of α·p, not of p (see the rank columns).",
+        (false, _) => "✗ Order changed — please report this bug.",
     }
 }
 
-/// The captions in order: movement, over-suppression, entropy, rare mass, order.
+/// The captions in order: movement, over-suppression, entropy.
 pub fn captions(
     at: &AtGamma,
     along: Option<&AlongGamma>,
@@ -268,8 +272,6 @@ pub fn captions(
         movement_sentence(at, labels),
         over_suppression_sentence(at, labels),
         entropy_sentence(at, along, units),
-        rare_mass_sentence(at),
-        order_sentence(at),
     ]
 }
 
@@ -287,7 +289,7 @@ pub fn ranges_sentence(along: &AlongGamma, labels: &[String]) -> String {
     };
     let lift = match along.lift {
         Lift::Unmoved => "The classes are equally frequent, so none moves.".to_string(),
-        Lift::From { from } if from == 0.0 => {
+        Lift::From { from: 0.0 } => {
             format!("The rarest class ({rarest}) gains at every γ > 0 up to {gamma_max}.")
         }
         Lift::From { from } => format!(
@@ -310,8 +312,8 @@ pub fn ranges_sentence(along: &AlongGamma, labels: &[String]) -> String {
 /// "is not lifted anywhere" when the rarest class loses over the whole
 /// slider, otherwise "loses again".
 fn lost_up_to_max(along: &AlongGamma) -> &'static str {
-    let whole = along.rarest_suppressed.len() == 1
-        && along.rarest_suppressed[0] == (0.0, along.gamma_max);
+    let whole =
+        along.rarest_suppressed.len() == 1 && along.rarest_suppressed[0] == (0.0, along.gamma_max);
     if whole {
         "is not lifted anywhere"
     } else {
@@ -450,9 +452,15 @@ mod tests {
         let text = entropy_sentence(&at, Some(&along), Units::Nats);
         assert!(text.contains("is 0.18"), "{text}");
         assert!(text.contains("below H(P)"), "{text}");
-        assert!(text.contains("H(Q*) is below H(P) for γ from 0 to 18."), "{text}");
+        assert!(
+            text.contains("H(Q*) is below H(P) for γ from 0 to 18."),
+            "{text}"
+        );
         let ranges = ranges_sentence(&along, &labels(1000));
-        assert!(ranges.contains("is not lifted anywhere up to γ max = 20"), "{ranges}");
+        assert!(
+            ranges.contains("is not lifted anywhere up to γ max = 20"),
+            "{ranges}"
+        );
     }
 
     #[test]
@@ -474,7 +482,7 @@ mod tests {
     #[test]
     fn alpha_changes_the_order_sentence_and_the_verdict() {
         let at = AtGamma::new(&solve(&[99.0, 1.0], 2.0, Some(&[1.0, 200.0])).unwrap());
-        assert!(order_sentence(&at).starts_with("Order preserved for the α-weighted"));
+        assert!(order_sentence(&at).starts_with("✓ Order preserved for α·p"));
         assert!(rare_mass_sentence(&at).contains("With α weights the target is α·p, normalised"));
     }
 
