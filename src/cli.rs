@@ -527,7 +527,7 @@ mod tests {
         step.extend([50.0; 5]);
         let table = format_table(&crate::core::solve(&step, 2.0, None).unwrap(), &[]);
         assert!(
-            table.contains("5 classes (frequency rank 1 of 10) gain 0.12%"),
+            table.contains("5 classes (tied at frequency rank 1 of 10) gain 0.12%"),
             "{table}"
         );
         assert!(table.contains("away from the rare classes"), "{table}");

@@ -261,6 +261,7 @@ pub enum Lift {
         from: f64,
     },
     /// It still loses at γ = 100, the largest γ solved.
+    #[serde(rename = "not-by-100")]
     NotBy100,
 }
 

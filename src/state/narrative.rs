@@ -6,16 +6,16 @@ use super::config::Units;
 use super::findings::{AlongGamma, AtGamma, ClassShift, Direction, Lift};
 use super::readout::format_significant;
 
-/// A change of probability in percent, rounded for reading: "7%", "0.4%".
+/// A change of probability in percent, rounded for reading: "12%", "6.5%",
+/// "0.39%", "0.0010%".
 fn percent(ratio: f64) -> String {
     let change = (ratio - 1.0).abs() * 100.0;
     if change >= 9.5 {
         format!("{change:.0}%")
     } else if change >= 0.95 {
         format!("{change:.1}%").replace(".0%", "%")
-    } else if change >= 0.00095 {
-        format!("{change:.2}%").replace(".00%", "%")
     } else {
+        // Two significant digits, so that a small change never reads as 0%.
         format!("{}%", format_significant(change, 2))
     }
 }
@@ -65,12 +65,15 @@ pub fn class_names(classes: &[usize], labels: &[String], most: usize) -> String 
     text
 }
 
-/// "c3 (frequency rank 3 of 10)" or "5 classes (frequency ranks 2–6 of 10)",
-/// with "between" when other classes hold ranks inside the span.
+/// "c3 (frequency rank 3 of 10)", "5 classes (frequency ranks 2–6 of 10)" or
+/// "5 classes (tied at frequency rank 1 of 10)", with "between" when other
+/// classes hold ranks inside the span.
 fn who(shift: &ClassShift, at: &AtGamma, labels: &[String]) -> String {
     let (best, worst) = shift.ranks;
     let of = at.class_count;
-    let span = if best == worst {
+    let span = if best == worst && shift.count > 1 {
+        format!("tied at frequency rank {best} of {of}")
+    } else if best == worst {
         format!("frequency rank {best} of {of}")
     } else if shift.contiguous(&at.rank_of) {
         format!("frequency ranks {best}–{worst} of {of}")
@@ -436,7 +439,7 @@ mod tests {
         let at = AtGamma::new(&solve(&counts, 2.0, None).unwrap());
         let text = movement_sentence(&at, &labels(10));
         assert!(
-            text.starts_with("At γ = 2, 5 classes (frequency rank 1 of 10) gain 0.12%; 5 classes (frequency rank 6 of 10) lose 12%."),
+            text.starts_with("At γ = 2, 5 classes (tied at frequency rank 1 of 10) gain 0.12%; 5 classes (tied at frequency rank 6 of 10) lose 12%."),
             "{text}"
         );
         assert!(rare_mass_sentence(&at).contains("away from the rare classes"));
@@ -492,5 +495,7 @@ mod tests {
         assert_eq!(gamma_text(20.0, 2), "20");
         assert_eq!(percent(1.000_001), "1.0e-4%");
         assert_eq!(percent_range(0.96, 0.996), "0.40–4%");
+        assert_eq!(percent(0.999_98), "0.0020%");
+        assert_eq!(percent(1.0), "0%");
     }
 }

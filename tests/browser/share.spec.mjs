@@ -131,6 +131,20 @@ test('embedded in another origin: hidden panels, no horizontal scroll at 320 px,
   expect(last).toMatchObject({ type: 'focal-entropy:state', gamma: 7, counts: [10, 1, 1], regime: core.regime });
   last.q.forEach((q, i) => expect(Math.abs(q / core.q[i] - 1)).toBeLessThan(1e-12));
   expect(Math.abs(last.mu / core.mu - 1)).toBeLessThan(1e-12);
+  // The findings travel with the state, as the command-line tool computes them.
+  expect(last.findings.at.rare_mass).toEqual(core.findings.rare_mass);
+  const { uniform, ...entropy } = last.findings.at.entropy;
+  const { uniform: coreUniform, ...coreEntropy } = core.findings.entropy;
+  expect(entropy).toEqual(coreEntropy);
+  // ln K: wasm's libm and the native one may differ in the last bit.
+  expect(Math.abs(uniform / coreUniform - 1)).toBeLessThan(1e-15);
+  expect(last.findings.at.movement.gainers.count).toBe(core.findings.movement.gainers.count);
+  // The ranges along γ follow once the sweep of the new classes is computed.
+  await expect.poll(() => page.evaluate(() => window.received.at(-1)?.findings?.along?.gamma_max)).toBe(20);
+  const along = await page.evaluate(() => window.received.at(-1).findings.along);
+  expect(Array.isArray(along.over_suppression)).toBe(true);
+  expect(Array.isArray(along.entropy_below)).toBe(true);
+  expect(['from', 'beyond', 'not-by-100', 'unmoved']).toContain(along.lift.kind);
   await page.getByRole('button', { name: 'Show γ = 5' }).click();
   await expect(frame.getByTestId('gamma-input')).toHaveValue('5');
   expect(problems.filter((p) => !p.includes('favicon'))).toEqual([]);

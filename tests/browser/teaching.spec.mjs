@@ -1,5 +1,6 @@
-// The teaching layer: presets, captions, the over-suppression banner, the
-// best-γ jump, the order check and the γ animation.
+// The teaching layer: presets, the findings in words (captions, the
+// over-suppression banner and its jump, the over-suppression γ-ranges, the
+// rare-class verdict), the order check and the γ animation.
 import { test, expect } from '@playwright/test';
 import {
   canvasImage, canvasIsDrawn, coreSolve, median, setGamma, significant, tableRows, watchPage,
@@ -9,16 +10,27 @@ test('captions and the order check describe the current numbers', async ({ page 
   const problems = watchPage(page);
   await page.goto('./');
   const captions = page.getByTestId('captions').locator('li');
-  await expect(captions).toHaveCount(4);
-  await expect(captions.nth(0)).toHaveText('At γ = 2, tiger gains 1436% and the head (cows) loses 15%.');
-  await expect(captions.nth(1)).toHaveText('No class is over-suppressed: no class rarer than an amplified one is pushed down.');
+  await expect(captions).toHaveCount(3);
+  await expect(captions.nth(0)).toHaveText('At γ = 2, tiger (frequency rank 2 of 2) gains 1436%; cows (frequency rank 1 of 2) loses 15%. In all, 14.4% of the probability changes hands.');
+  await expect(captions.nth(1)).toHaveText('At γ = 2, no class is over-suppressed: no class rarer than a gaining class loses probability.');
+  await expect(captions.nth(2)).toContainText('is 0.3729 nats above H(P) = 0.05600 nats');
+  await expect(captions.nth(2)).toContainText('H(Q*) is not below H(P) anywhere from γ = 0 to 20.');
   await expect(page.getByTestId('order-check')).toContainText('✓ Order preserved');
   await setGamma(page, 0);
   await expect(captions.nth(0)).toContainText('nothing moves');
+  await expect(captions.nth(2)).toContainText('H(Q*) = H(P)');
+  await expect(page.getByTestId('rare-mass')).toContainText('moves no probability');
   expect(problems).toEqual([]);
 });
 
-test('the tiny-tail preset at γ = 5 shows the over-suppression banner; 99 : 1 never does', async ({ page }) => {
+/** The over-suppression ranges the page shows, parsed. */
+async function overSuppressionRanges(page) {
+  const element = page.getByTestId('oversuppression-range');
+  await expect(element).toHaveAttribute('data-ranges', /^\[/);
+  return JSON.parse(await element.getAttribute('data-ranges'));
+}
+
+test('the tiny-tail preset at γ = 5 shows the banner, and its jump goes to where the tail gains', async ({ page }) => {
   await page.goto('./');
   await page.getByTestId('preset-select').selectOption('tinytail');
   await setGamma(page, 5);
@@ -28,24 +40,81 @@ test('the tiny-tail preset at γ = 5 shows the over-suppression banner; 99 : 1 n
   const rows = await tableRows(page);
   expect(rows[9][0]).toBe('tiny tail');
   expect(rows[9][5]).toBe('over-suppressed');
-  // The jump goes to the tail's best γ, where it is no longer over-suppressed.
-  await page.getByTestId('best-gamma-button').click();
-  const best = Number(await page.getByTestId('gamma-input').inputValue());
-  expect(best).toBeGreaterThan(5);
+  // The range runs from 0 to a root; the jump goes just above it.
+  const ranges = await overSuppressionRanges(page);
+  expect(ranges.length).toBe(1);
+  expect(ranges[0][0]).toBe(0);
+  const [, end] = ranges[0];
+  expect(end).toBeGreaterThan(10);
+  expect(end).toBeLessThan(12);
+  await page.getByTestId('escape-gamma-button').click();
+  const jumped = Number(await page.getByTestId('gamma-input').inputValue());
+  expect(jumped).toBeGreaterThan(end);
+  expect(jumped - end).toBeLessThanOrEqual(0.01);
   await expect.poll(async () => (await tableRows(page))[9][5]).toBe('amplified');
+  await expect(banner).toHaveCount(0);
+});
 
+test('99 : 1 shows no over-suppression at any γ', async ({ page }) => {
+  await page.goto('./');
   await page.getByTestId('preset-select').selectOption('cows');
+  expect(await overSuppressionRanges(page)).toEqual([]);
+  await expect(page.getByTestId('oversuppression-range')).toHaveText('No class is over-suppressed at any γ from 0 to 20. The rarest class (tiger) gains at every γ > 0 up to 20.');
   for (const gamma of [0.5, 2, 5, 20, 60]) {
     await setGamma(page, gamma);
     const core = coreSolve([99, 1], gamma);
     await expect.poll(async () => (await tableRows(page))[1][3]).toBe(significant(core.q[1]));
     await expect(page.getByTestId('oversuppression-banner')).toHaveCount(0);
+    await expect(page.getByTestId('rare-mass')).toContainText('toward the rare classes');
   }
+});
+
+test('CIFAR-10-LT: over-suppression from γ = 0 to about 2.24, then the rarest class gains', async ({ page }) => {
+  await page.goto('./?dist=exp&k=10&nmax=5000&ratio=100&gamma=1');
+  const ranges = await overSuppressionRanges(page);
+  expect(ranges.length).toBe(1);
+  expect(ranges[0][0]).toBe(0);
+  expect(ranges[0][1]).toBeGreaterThan(2.23);
+  expect(ranges[0][1]).toBeLessThan(2.25);
+  await expect(page.getByTestId('oversuppression-range')).toContainText('The rarest class (class 10) gains at every γ above 2.2');
+  await expect(page.getByTestId('oversuppression-banner')).toBeVisible();
+  await expect(page.getByTestId('escape-gamma-button')).toContainText('where class 10 gains');
+});
+
+test('Zipf over 1000 classes: the entropy falls and focal loss moves probability away from the rare classes', async ({ page }) => {
+  await page.goto('./?dist=zipf&k=1000&nmax=1000&s=1.1&gamma=3');
+  const captions = page.getByTestId('captions').locator('li');
+  await expect(captions.nth(2)).toContainText('At γ = 3, H(Q*) = 4.625 nats is 0.18');
+  await expect(captions.nth(2)).toContainText('below H(P) = 4.805 nats: focal loss makes the distribution more peaked.');
+  await expect(captions.nth(2)).toContainText('H(Q*) is below H(P) for γ from 0 to 18.');
+  await expect(captions.nth(2)).not.toContainText('up from');
+  const rare = page.getByTestId('rare-mass');
+  await expect(rare).toContainText('away from the rare classes');
+  expect(Number(await rare.getAttribute('data-q'))).toBeLessThan(Number(await rare.getAttribute('data-p')));
+  // Over the whole slider the rarest class is pushed down.
+  expect(await overSuppressionRanges(page)).toEqual([[0, 20]]);
+  await expect(page.getByTestId('oversuppression-range')).toContainText('is not lifted anywhere up to γ max = 20');
+});
+
+test('step imbalance: the majority gains, the minority loses, as the command-line tool computes', async ({ page }) => {
+  await page.goto('./?dist=step&k=10&minority=5&nmax=5000&ratio=100&gamma=2');
+  const counts = [5000, 5000, 5000, 5000, 5000, 50, 50, 50, 50, 50];
+  const core = coreSolve(counts, 2);
+  const rare = page.getByTestId('rare-mass');
+  await expect(rare).toContainText('away from the rare classes');
+  expect(Number(await rare.getAttribute('data-p'))).toBe(core.findings.rare_mass.mass_p);
+  expect(Number(await rare.getAttribute('data-q'))).toBe(core.findings.rare_mass.mass_q);
+  const captions = page.getByTestId('captions').locator('li');
+  await expect(captions.nth(0)).toContainText('5 classes (tied at frequency rank 1 of 10) gain 0.12%; 5 classes (tied at frequency rank 6 of 10) lose 12%.');
+  await expect(captions.nth(2)).toContainText('below H(P)');
+  const rows = await tableRows(page);
+  expect(rows[0][5]).toBe('amplified');
+  expect(rows[9][5]).toBe('over-suppressed');
 });
 
 test('presets load their classes', async ({ page }) => {
   await page.goto('./');
-  const expectations = { cifar10lt: 10, cifar100lt: 100, imagenetlt: 200, balanced: 10, million: 2 };
+  const expectations = { zipf: 200, step: 10, cifar10lt: 10, cifar100lt: 100, imagenetlt: 200, balanced: 10, million: 2 };
   for (const [key, rows] of Object.entries(expectations)) {
     await page.getByTestId('preset-select').selectOption(key);
     await expect(page.getByTestId('class-table').locator('tbody tr')).toHaveCount(rows);
@@ -94,9 +163,17 @@ test('exports: the table and the sweep as full-precision CSV, the plots as PNG',
   expect(Math.abs(Number(tiger[3]) / core.q[1] - 1)).toBeLessThan(1e-13);
   const [sweepFile] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-sweep-csv').click()]);
   const sweep = (await (await sweepFile.createReadStream()).toArray()).join('').trim().split('\n');
-  expect(sweep[0]).toBe('gamma,mu,fe_min,fe_at_p,shannon_q,kl_p_q,q[cows],q[tiger]');
+  expect(sweep[0]).toBe('gamma,mu,fe_min,fe_at_p,shannon_q,kl_p_q,delta_h,rare_mass_p,rare_mass_q,over_suppressed,q[cows],q[tiger]');
   expect(sweep).toHaveLength(257);
   expect(sweep[1].startsWith('0,1,')).toBe(true);
+  // The findings columns: at γ = 20 the entropy has risen and the tiger holds more.
+  const last = sweep[256].split(',').map(Number);
+  expect(last[0]).toBe(20);
+  expect(last[6]).toBeCloseTo(last[4] - core.shannon_p, 14);
+  expect(last[6]).toBeGreaterThan(0);
+  expect(last[7]).toBe(0.01);
+  expect(last[8]).toBe(last[11]);
+  expect(last[9]).toBe(0);
   const downloads = [];
   page.on('download', (d) => downloads.push(d.suggestedFilename()));
   await page.getByTestId('export-png').click();
@@ -124,7 +201,9 @@ test('exports: every plot as SVG, drawn by the same functions on plotters\' SVG 
   expect(entropy).toContain('FE(P, Q*)');
   const tracked = svgs['focal-entropy-plot-tracked.svg'];
   expect(tracked).toContain('q*/p of tiger');
-  expect(tracked).toMatch(/best γ = \d+\.\d\d \(q\*\/p = \d+\.\d{3}\)/);
+  // The tiger gains at every γ > 0: no suppressed band, no lift marker.
+  expect(tracked).not.toContain('gains above γ');
+  expect(tracked).not.toContain('best γ');
   expect(svgs['focal-entropy-plot-distribution.svg']).toContain('cows');
 });
 
@@ -135,7 +214,7 @@ test('the tracked class: rarest by default, another on choice, click on the plot
   const select = page.getByTestId('track-select');
   await expect(select.locator('option').first()).toHaveText('Rarest class (tiny tail)');
   await canvasIsDrawn(page, 'plot-tracked');
-  await expect(page.getByTestId('plot-tracked')).toHaveAttribute('aria-label', /suppressed in 1 interval\(s\); best γ = \d+\.\d\d/);
+  await expect(page.getByTestId('plot-tracked')).toHaveAttribute('aria-label', /suppressed in 1 interval\(s\); gains at every γ above 10\.97\./);
   const rarest = await canvasImage(page, 'plot-tracked');
   await select.selectOption({ label: 'head' });
   await expect(page).toHaveURL(/track=1(&|$)/);
