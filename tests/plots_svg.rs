@@ -6,6 +6,8 @@ use focal_entropy_explorer::core::{gamma_grid, solve, FocalProblem};
 use focal_entropy_explorer::plots::distribution::draw_solution;
 use focal_entropy_explorer::plots::entropy::{draw_entropy, draw_entropy_cursor, EntropyCurves};
 use focal_entropy_explorer::plots::Theme;
+use focal_entropy_explorer::state::config::Units;
+use focal_entropy_explorer::state::derived::entropy_series;
 use plotters::prelude::*;
 
 fn rgb(color: RGBColor) -> String {
@@ -128,10 +130,8 @@ fn many_classes_become_a_rank_plot() {
 fn entropy_plot_marks_the_current_gamma_where_the_axis_says() {
     let problem = FocalProblem::new(&[99.0, 1.0], None).unwrap();
     let sweep = problem.sweep(&gamma_grid(20.0, 64).unwrap()).unwrap();
-    let shannon: Vec<f64> = sweep.solutions().iter().map(|s| s.shannon_q()).collect();
-    let focal: Vec<f64> = sweep.solutions().iter().map(|s| s.fe_min()).collect();
+    let (gammas, shannon, focal) = entropy_series(&sweep, Units::Nats);
     let current = problem.solve(5.0).unwrap();
-    let gammas = sweep.gammas();
     let curves = EntropyCurves {
         gammas: &gammas,
         shannon_q: &shannon,
@@ -201,9 +201,7 @@ fn entropy_plot_shades_where_the_entropy_falls() {
     let along = AlongGamma::new(&sweep).unwrap();
     assert_eq!(along.entropy_below.len(), 1);
     assert_eq!(along.entropy_below[0].0, 0.0);
-    let shannon: Vec<f64> = sweep.solutions().iter().map(|s| s.shannon_q()).collect();
-    let focal: Vec<f64> = sweep.solutions().iter().map(|s| s.fe_min()).collect();
-    let gammas = sweep.gammas();
+    let (gammas, shannon, focal) = entropy_series(&sweep, Units::Nats);
     let curves = EntropyCurves {
         gammas: &gammas,
         shannon_q: &shannon,

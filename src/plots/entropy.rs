@@ -57,12 +57,7 @@ pub fn draw_entropy<DB: DrawingBackend>(
     };
     let mut chart = frame.chart(area, theme)?;
     let below_color = theme.tint(theme.over_suppressed, 0.14);
-    chart.draw_series(curves.below.iter().map(|&(from, to)| {
-        Rectangle::new(
-            [(from, frame.bottom), (to, frame.top)],
-            below_color.filled(),
-        )
-    }))?;
+    frame.shade_ranges(&mut chart, curves.below, below_color)?;
     let y_label = |y: f64| format!("{y:.2}");
     draw_axes(
         area,

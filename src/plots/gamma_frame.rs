@@ -69,6 +69,20 @@ impl GammaFrame {
             .build_cartesian_2d(0.0..self.gamma_max, self.bottom..self.top)
     }
 
+    /// Shades γ-ranges `[from, to]` over the frame's whole height (where a
+    /// class is suppressed, where the entropy is below H(P)).
+    pub fn shade_ranges<DB: DrawingBackend>(
+        &self,
+        chart: &mut Chart2d<'_, DB>,
+        ranges: &[(f64, f64)],
+        color: RGBColor,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        chart.draw_series(ranges.iter().map(|&(from, to)| {
+            Rectangle::new([(from, self.bottom), (to, self.top)], color.filled())
+        }))?;
+        Ok(())
+    }
+
     /// The γ axis of a chart built by [`GammaFrame::chart`], in the area's pixels.
     pub fn axis<DB: DrawingBackend>(
         &self,

@@ -35,12 +35,7 @@ pub fn draw_tracked<DB: DrawingBackend>(
     };
     let mut chart = frame.chart(area, theme)?;
     let band_color = theme.tint(theme.suppressed, 0.16);
-    chart.draw_series(tracked.suppressed.iter().map(|&(start, end)| {
-        Rectangle::new(
-            [(start, frame.bottom), (end, frame.top)],
-            band_color.filled(),
-        )
-    }))?;
+    frame.shade_ranges(&mut chart, &tracked.suppressed, band_color)?;
     let y_label = |y: f64| format!("{}", (y * 1000.0).round() / 1000.0);
     draw_axes(
         area,
