@@ -10,8 +10,8 @@ use crate::core::{FocalError, FocalProblem, Solution, MAX_GAMMA};
 use crate::state::classes::{parse_class_list, ClassEntry, ParseError};
 use crate::state::config::Units;
 use crate::state::findings::AtGamma;
+use crate::state::format::format_significant;
 use crate::state::narrative::{captions, rare_mass_sentence};
-use crate::state::readout::format_significant;
 
 /// Most γ values one sweep may have.
 pub const MAX_SWEEP_POINTS: usize = 100_001;

@@ -5,7 +5,7 @@
 
 use focal_entropy_explorer::components::App;
 use focal_entropy_explorer::core::solve;
-use focal_entropy_explorer::state::readout::format_significant;
+use focal_entropy_explorer::state::format::format_significant;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 

@@ -6,6 +6,7 @@ pub mod config;
 pub mod derived;
 pub mod export;
 pub mod findings;
+pub mod format;
 pub mod generator;
 pub mod narrative;
 pub mod readout;

@@ -4,7 +4,7 @@
 
 use super::config::Units;
 use super::findings::{AlongGamma, AtGamma, ClassShift, Direction, Lift};
-use super::readout::format_significant;
+use super::format::{format_significant, gamma_text};
 
 /// A change of probability in percent, rounded for reading: "12%", "6.5%",
 /// "0.39%", "0.0010%".
@@ -39,16 +39,6 @@ fn percent_range(low: f64, high: f64) -> String {
 /// A share of probability in percent with three significant digits: "38.1%".
 fn share(mass: f64) -> String {
     format!("{}%", format_significant(mass * 100.0, 3))
-}
-
-/// γ with at most `decimals` decimals and no trailing zeros: "2.2436", "20".
-pub fn gamma_text(gamma: f64, decimals: usize) -> String {
-    let text = format!("{gamma:.decimals$}");
-    if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        text
-    }
 }
 
 /// Labels of up to `most` classes joined by commas, then "and N more".
@@ -491,8 +481,6 @@ mod tests {
 
     #[test]
     fn small_numbers_keep_their_digits() {
-        assert_eq!(gamma_text(2.243_612, 4), "2.2436");
-        assert_eq!(gamma_text(20.0, 2), "20");
         assert_eq!(percent(1.000_001), "1.0e-4%");
         assert_eq!(percent_range(0.96, 0.996), "0.40–4%");
         assert_eq!(percent(0.999_98), "0.0020%");

@@ -3,6 +3,7 @@
 use crate::core::{Regime, Solution};
 
 use super::config::Units;
+use super::format::format_significant;
 
 /// One row of the per-class table.
 #[derive(Debug, Clone, PartialEq)]
@@ -125,24 +126,6 @@ pub fn sort_rows(rows: &mut [TableRow], column: SortColumn, descending: bool) {
     });
 }
 
-/// Formats a number with `digits` significant digits, in scientific notation
-/// outside 10⁻³…10⁶.
-pub fn format_significant(value: f64, digits: usize) -> String {
-    if !value.is_finite() {
-        return "—".into();
-    }
-    if value == 0.0 {
-        return "0".into();
-    }
-    let magnitude = value.abs().log10().floor() as i32;
-    if (-3..6).contains(&magnitude) {
-        let decimals = (digits as i32 - 1 - magnitude).max(0) as usize;
-        format!("{value:.decimals$}")
-    } else {
-        format!("{value:.*e}", digits.saturating_sub(1))
-    }
-}
-
 /// The summary numbers, with entropies in the chosen unit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
@@ -206,16 +189,6 @@ impl Summary {
 mod tests {
     use super::*;
     use crate::core::solve;
-
-    #[test]
-    fn significant_digits() {
-        assert_eq!(format_significant(0.846375629, 6), "0.846376");
-        assert_eq!(format_significant(15.3624, 4), "15.36");
-        assert_eq!(format_significant(1.5e-7, 4), "1.500e-7");
-        assert_eq!(format_significant(0.0, 4), "0");
-        assert_eq!(format_significant(f64::NAN, 4), "—");
-        assert_eq!(format_significant(1234567.0, 4), "1.235e6");
-    }
 
     #[test]
     fn table_rows_carry_the_solution() {

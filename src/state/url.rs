@@ -10,6 +10,7 @@ use super::config::{
     default_classes, default_label, ClassRow, Units, DEFAULT_GAMMA, DEFAULT_GAMMA_MAX,
     MAX_PAGE_CLASSES,
 };
+use super::format::shortest;
 use super::generator::Generator;
 use crate::core::{FocalProblem, MAX_GAMMA};
 
@@ -143,13 +144,8 @@ struct Field {
     read: fn(&Params, &mut ShareState) -> Result<(), String>,
 }
 
-/// Formats a number in the shortest form that reads back exactly.
-fn number(value: f64) -> String {
-    format!("{value}")
-}
-
 fn numbers(values: impl Iterator<Item = f64>) -> String {
-    values.map(number).collect::<Vec<_>>().join(",")
+    values.map(shortest).collect::<Vec<_>>().join(",")
 }
 
 fn parse_in_range(text: &str, low: f64, high: f64, what: &str) -> Result<f64, String> {
@@ -195,12 +191,12 @@ fn write_classes(state: &ShareState) -> Vec<(&'static str, String)> {
             ];
             match *generator {
                 Generator::Exponential { nmax, ratio, .. } => {
-                    out.push(("nmax", number(nmax)));
-                    out.push(("ratio", number(ratio)));
+                    out.push(("nmax", shortest(nmax)));
+                    out.push(("ratio", shortest(ratio)));
                 }
                 Generator::Zipf { nmax, s, .. } => {
-                    out.push(("nmax", number(nmax)));
-                    out.push(("s", number(s)));
+                    out.push(("nmax", shortest(nmax)));
+                    out.push(("s", shortest(s)));
                 }
                 Generator::Step {
                     minority,
@@ -209,8 +205,8 @@ fn write_classes(state: &ShareState) -> Vec<(&'static str, String)> {
                     ..
                 } => {
                     out.push(("minority", minority.to_string()));
-                    out.push(("nmax", number(nmax)));
-                    out.push(("ratio", number(ratio)));
+                    out.push(("nmax", shortest(nmax)));
+                    out.push(("ratio", shortest(ratio)));
                 }
             }
             out
@@ -333,7 +329,7 @@ fn write_gamma(state: &ShareState) -> Vec<(&'static str, String)> {
     if state.gamma == DEFAULT_GAMMA {
         Vec::new()
     } else {
-        vec![("gamma", number(state.gamma))]
+        vec![("gamma", shortest(state.gamma))]
     }
 }
 
@@ -349,7 +345,7 @@ fn write_gamma_max(state: &ShareState) -> Vec<(&'static str, String)> {
     if state.gamma_max == DEFAULT_GAMMA_MAX {
         Vec::new()
     } else {
-        vec![("gmax", number(state.gamma_max))]
+        vec![("gmax", shortest(state.gamma_max))]
     }
 }
 

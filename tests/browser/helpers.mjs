@@ -11,13 +11,14 @@ export function coreSolve(counts, gamma, alpha) {
   return JSON.parse(out.toString());
 }
 
-/** The app's number format: `digits` significant digits (mirrors format_significant). */
+/** The app's number format: `digits` significant digits, notation chosen from
+ * the rounded value (mirrors src/state/format.rs). */
 export function significant(value, digits = 6) {
   if (value === 0) return '0';
-  const magnitude = Math.floor(Math.log10(Math.abs(value)));
-  if (magnitude >= -3 && magnitude < 6) return value.toFixed(Math.max(0, digits - 1 - magnitude));
   const [mantissa, exponent] = value.toExponential(digits - 1).split('e');
-  return `${mantissa}e${Number(exponent)}`;
+  const magnitude = Number(exponent);
+  if (magnitude >= -3 && magnitude < 6) return value.toFixed(Math.max(0, digits - 1 - magnitude));
+  return `${mantissa}e${magnitude}`;
 }
 
 /** Cells of every row of the class table. */
