@@ -21,8 +21,8 @@ pub const USAGE: &str = "\
 focal: the exact focal-entropy minimiser Q* of a class distribution
 
 usage:
-  focal --counts 99,1 --gamma 2 [--alpha 1,1] [--json]
-  focal --counts-file classes.csv --gammas 0:10:0.5 [--alpha ...] [--json]
+  focal [solve] --counts 99,1 --gamma 2 [--alpha 1,1] [--json]
+  focal [solve] --counts-file classes.csv --gammas 0:10:0.5 [--alpha ...] [--json]
 
   --counts LIST         class counts separated by commas
   --counts-file FILE    one class per line: `count` or `label,count`
@@ -30,7 +30,14 @@ usage:
   --gammas A:B:STEP     a sweep from A to B (inclusive) in steps of STEP
   --alpha LIST          α weights, one per class (α-balanced focal loss)
   --json                one JSON object per γ instead of a table
+  -h, --help            this text
+  -V, --version         the version
+
+Values can follow their option as the next argument or after `=` (--gamma=2).
 ";
+
+/// The version printed by `--version`.
+pub const VERSION: &str = concat!("focal ", env!("CARGO_PKG_VERSION"), "\n");
 
 /// What went wrong on the command line; printed as one line, exit status 2.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +50,8 @@ pub enum CliError {
     File(String),
     /// The core rejected the input.
     Focal(FocalError),
+    /// Standard output could not be written (a closed pipe is not reported).
+    Output(std::io::ErrorKind),
 }
 
 impl fmt::Display for CliError {
@@ -52,7 +61,20 @@ impl fmt::Display for CliError {
             CliError::Parse(error) => write!(f, "counts: {error}"),
             CliError::File(message) => write!(f, "{message}"),
             CliError::Focal(error) => write!(f, "{error}"),
+            CliError::Output(kind) => write!(f, "cannot write the output: {kind}"),
         }
+    }
+}
+
+impl From<lexopt::Error> for CliError {
+    fn from(error: lexopt::Error) -> Self {
+        CliError::Usage(error.to_string())
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(error: std::io::Error) -> Self {
+        CliError::Output(error.kind())
     }
 }
 
@@ -115,13 +137,16 @@ pub struct Options {
     pub json: bool,
 }
 
-/// The result of parsing: run, or print the usage.
+/// The result of parsing. `solve` is the one subcommand so far, and the
+/// default when none is named; others slot in beside it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     /// Solve with these options.
-    Run(Options),
+    Solve(Options),
     /// `--help` was given.
     Help,
+    /// `--version` was given.
+    Version,
 }
 
 fn number(flag: &str, text: &str) -> Result<f64, CliError> {
@@ -162,59 +187,59 @@ fn parse_sweep(text: &str) -> Result<Gammas, CliError> {
     Ok(Gammas::Sweep { start, stop, step })
 }
 
-/// Parses the arguments after the program name.
-pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, CliError> {
-    let mut counts = None;
-    let mut gammas = None;
-    let mut alpha = None;
-    let mut json = false;
-    let mut args = args.into_iter();
-    while let Some(flag) = args.next() {
-        if flag == "--help" || flag == "-h" {
-            return Ok(Command::Help);
-        }
-        if flag == "--json" {
-            json = true;
-            continue;
-        }
-        let mut value = || {
-            args.next()
-                .ok_or_else(|| CliError::Usage(format!("{flag} needs a value")))
-        };
-        let already = |what: &str| CliError::Usage(format!("{what} given twice"));
-        match flag.as_str() {
-            "--counts" | "--counts-file" => {
-                if counts.is_some() {
-                    return Err(already("counts"));
-                }
-                let text = value()?;
-                counts = Some(if flag == "--counts" {
-                    CountsSource::Inline(text)
-                } else {
-                    CountsSource::File(text)
-                });
-            }
-            "--gamma" | "--gammas" => {
-                if gammas.is_some() {
-                    return Err(already("γ"));
-                }
-                let text = value()?;
-                gammas = Some(if flag == "--gamma" {
-                    Gammas::Single(number("--gamma", &text)?)
-                } else {
-                    parse_sweep(&text)?
-                });
-            }
-            "--alpha" => {
-                if alpha.is_some() {
-                    return Err(already("--alpha"));
-                }
-                alpha = Some(number_list("--alpha", &value()?)?);
-            }
-            other => return Err(CliError::Usage(format!("unknown argument “{other}”"))),
-        }
+/// Sets an option that may be given once.
+fn once<T>(slot: &mut Option<T>, what: &str, value: T) -> Result<(), CliError> {
+    if slot.replace(value).is_some() {
+        return Err(CliError::Usage(format!("{what} given twice")));
     }
-    Ok(Command::Run(Options {
+    Ok(())
+}
+
+/// Parses the arguments after the program name.
+pub fn parse_args<I>(args: I) -> Result<Command, CliError>
+where
+    I: IntoIterator,
+    I::Item: Into<std::ffi::OsString>,
+{
+    use lexopt::prelude::*;
+    let mut parser = lexopt::Parser::from_args(args);
+    let (mut counts, mut gammas, mut alpha) = (None, None, None);
+    let mut json = false;
+    let mut first = true;
+    while let Some(argument) = parser.next()? {
+        let text = |parser: &mut lexopt::Parser| -> Result<String, CliError> {
+            Ok(parser.value()?.string()?)
+        };
+        match argument {
+            Short('h') | Long("help") => return Ok(Command::Help),
+            Short('V') | Long("version") => return Ok(Command::Version),
+            Value(name) if first && name == "solve" => {}
+            Long("json") => json = true,
+            Long("counts") => once(
+                &mut counts,
+                "counts",
+                CountsSource::Inline(text(&mut parser)?),
+            )?,
+            Long("counts-file") => once(
+                &mut counts,
+                "counts",
+                CountsSource::File(text(&mut parser)?),
+            )?,
+            Long("gamma") => {
+                let gamma = number("--gamma", &text(&mut parser)?)?;
+                once(&mut gammas, "γ", Gammas::Single(gamma))?
+            }
+            Long("gammas") => once(&mut gammas, "γ", parse_sweep(&text(&mut parser)?)?)?,
+            Long("alpha") => once(
+                &mut alpha,
+                "--alpha",
+                number_list("--alpha", &text(&mut parser)?)?,
+            )?,
+            other => return Err(other.unexpected().into()),
+        }
+        first = false;
+    }
+    Ok(Command::Solve(Options {
         counts: counts.ok_or_else(|| CliError::Usage("give --counts or --counts-file".into()))?,
         gammas: gammas.ok_or_else(|| CliError::Usage("give --gamma or --gammas".into()))?,
         alpha,
@@ -366,16 +391,16 @@ fn read_classes(source: &CountsSource) -> Result<Vec<ClassEntry>, CliError> {
     parse_class_list(&text).map_err(CliError::Parse)
 }
 
-/// Runs the tool and returns what it prints on standard output.
-pub fn run(options: &Options) -> Result<String, CliError> {
+/// Solves as the options say and writes the result to `out` as it goes: one
+/// table (or JSON line) per γ, so a long sweep streams and a closed pipe
+/// stops the work at the next write.
+pub fn run(options: &Options, out: &mut impl std::io::Write) -> Result<(), CliError> {
     let classes = read_classes(&options.counts)?;
     let counts: Vec<f64> = classes.iter().map(|c| c.count).collect();
     let labels: Vec<Option<String>> = classes.into_iter().map(|c| c.label).collect();
     let problem = FocalProblem::new(&counts, options.alpha.as_deref())?;
-    let gammas = options.gammas.values();
-    let mut out = String::new();
     let mut previous: Option<Solution> = None;
-    for gamma in gammas {
+    for gamma in options.gammas.values() {
         if gamma > MAX_GAMMA {
             return Err(FocalError::InvalidGamma { value: gamma }.into());
         }
@@ -384,22 +409,19 @@ pub fn run(options: &Options) -> Result<String, CliError> {
             None => problem.solve(gamma)?,
         };
         if options.json {
-            let report = SolveReport::new(&solution);
-            // Serialising plain numbers and strings cannot fail.
-            let _ = writeln!(
-                out,
-                "{}",
-                serde_json::to_string(&report).unwrap_or_default()
-            );
+            serde_json::to_writer(&mut *out, &SolveReport::new(&solution))
+                .map_err(std::io::Error::from)?;
+            writeln!(out)?;
         } else {
-            if !out.is_empty() {
-                out.push('\n');
+            if previous.is_some() {
+                writeln!(out)?;
             }
-            out.push_str(&format_table(&solution, &labels));
+            out.write_all(format_table(&solution, &labels).as_bytes())?;
         }
         previous = Some(solution);
     }
-    Ok(out)
+    out.flush()?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -412,9 +434,16 @@ mod tests {
 
     fn options(text: &str) -> Options {
         match parse_args(args(text)).unwrap() {
-            Command::Run(options) => options,
-            Command::Help => panic!("help"),
+            Command::Solve(options) => options,
+            other => panic!("{other:?}"),
         }
+    }
+
+    /// What `run` writes, as text.
+    fn output(options: &Options) -> Result<String, CliError> {
+        let mut out = Vec::new();
+        run(options, &mut out)?;
+        Ok(String::from_utf8(out).unwrap())
     }
 
     #[test]
@@ -437,26 +466,103 @@ mod tests {
     }
 
     #[test]
-    fn bad_arguments_are_one_line_errors() {
-        for bad in [
-            "--counts 1,2",
-            "--gamma 2",
-            "--counts 1,2 --gamma x",
-            "--counts 1,2 --gammas 0:1",
-            "--counts 1,2 --gammas 5:1:1",
-            "--counts 1,2 --gammas 0:200:1",
-            "--counts 1,2 --gamma 1 --frobnicate",
-            "--counts 1,2 --gamma 1 --gamma 2",
-            "--counts",
+    fn bad_arguments_say_what_is_wrong() {
+        for (bad, message) in [
+            (
+                "--counts 1,2",
+                "give --gamma or --gammas (see focal --help)",
+            ),
+            (
+                "--gamma 2",
+                "give --counts or --counts-file (see focal --help)",
+            ),
+            (
+                "--counts 1,2 --gamma x",
+                "--gamma: “x” is not a number (see focal --help)",
+            ),
+            (
+                "--counts 1,2 --gammas 0:1",
+                "--gammas: “0:1” is not of the form start:stop:step (see focal --help)",
+            ),
+            (
+                "--counts 1,2 --gammas 5:1:1",
+                "--gammas: need finite start ≤ stop and a positive step (see focal --help)",
+            ),
+            (
+                "--counts 1,2 --gammas 0:200:1",
+                "γ = 200 is not allowed; γ must be a number from 0 to 100",
+            ),
+            (
+                "--counts 1,2 --gamma 1 --frobnicate",
+                "invalid option '--frobnicate' (see focal --help)",
+            ),
+            (
+                "--counts 1,2 --gamma 1 --gamma 2",
+                "γ given twice (see focal --help)",
+            ),
+            (
+                "--counts",
+                "missing argument for option '--counts' (see focal --help)",
+            ),
+            (
+                "--counts 1,2 --gamma 1 extra",
+                "unexpected argument \"extra\" (see focal --help)",
+            ),
         ] {
             let error = parse_args(args(bad)).unwrap_err();
-            assert!(!error.to_string().contains('\n'), "{bad}");
+            assert_eq!(error.to_string(), message, "{bad}");
         }
     }
 
     #[test]
+    fn values_after_equals_signs_help_version_and_the_solve_subcommand() {
+        let parsed = options("--counts=99,1 --gamma=2 --alpha=1,3");
+        assert_eq!(parsed.counts, CountsSource::Inline("99,1".into()));
+        assert_eq!(parsed.gammas, Gammas::Single(2.0));
+        assert_eq!(parsed.alpha, Some(vec![1.0, 3.0]));
+        assert_eq!(
+            options("solve --counts 99,1 --gamma 2"),
+            options("--counts 99,1 --gamma 2")
+        );
+        assert_eq!(
+            parse_args(args("--counts 1 --version")).unwrap(),
+            Command::Version
+        );
+        assert_eq!(parse_args(args("-V")).unwrap(), Command::Version);
+        assert_eq!(parse_args(args("--gamma 1 -h")).unwrap(), Command::Help);
+        assert!(VERSION.starts_with("focal 0."));
+    }
+
+    /// A writer whose reader has gone away after `room` bytes.
+    struct ClosedAfter {
+        room: usize,
+    }
+
+    impl std::io::Write for ClosedAfter {
+        fn write(&mut self, buffer: &[u8]) -> std::io::Result<usize> {
+            if self.room == 0 {
+                return Err(std::io::ErrorKind::BrokenPipe.into());
+            }
+            let taken = buffer.len().min(self.room);
+            self.room -= taken;
+            Ok(taken)
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_closed_pipe_stops_the_sweep_with_a_typed_error() {
+        let sweep = options("--counts 99,1 --gammas 0:100:0.01 --json");
+        let error = run(&sweep, &mut ClosedAfter { room: 500 }).unwrap_err();
+        assert_eq!(error, CliError::Output(std::io::ErrorKind::BrokenPipe));
+    }
+
+    #[test]
     fn json_has_the_documented_fields_and_values() {
-        let out = run(&options("--counts 3,1 --gamma 0 --json")).unwrap();
+        let out = output(&options("--counts 3,1 --gamma 0 --json")).unwrap();
         let value: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
         assert_eq!(value["counts"], serde_json::json!([3.0, 1.0]));
         assert_eq!(value["p"], serde_json::json!([0.75, 0.25]));
@@ -489,7 +595,7 @@ mod tests {
 
     #[test]
     fn sweep_prints_one_object_per_gamma() {
-        let out = run(&options("--counts 99,1 --gammas 0:2:0.5 --json")).unwrap();
+        let out = output(&options("--counts 99,1 --gammas 0:2:0.5 --json")).unwrap();
         let gammas: Vec<f64> = out
             .lines()
             .map(|line| {
@@ -503,7 +609,7 @@ mod tests {
 
     #[test]
     fn table_is_aligned_and_labelled() {
-        let out = run(&options("--counts cows,x --gamma 2")).unwrap_err();
+        let out = output(&options("--counts cows,x --gamma 2")).unwrap_err();
         assert!(matches!(out, CliError::Parse(_)));
         let classes = vec![Some("cows".to_string()), Some("tiger".to_string())];
         let solution = crate::core::solve(&[99.0, 1.0], 2.0, None).unwrap();
@@ -535,10 +641,10 @@ mod tests {
 
     #[test]
     fn one_class_at_gamma_zero_has_mu_one() {
-        let out = run(&options("--counts 7 --gamma 0 --json")).unwrap();
+        let out = output(&options("--counts 7 --gamma 0 --json")).unwrap();
         let value: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
         assert_eq!(value["mu"], serde_json::json!(1.0));
-        let above = run(&options("--counts 7 --gamma 0.5 --json")).unwrap();
+        let above = output(&options("--counts 7 --gamma 0.5 --json")).unwrap();
         let value: serde_json::Value = serde_json::from_str(above.trim()).unwrap();
         assert_eq!(value["mu"], serde_json::json!(0.0));
     }

@@ -4,6 +4,7 @@
 //! (configuration, URLs, derived results) → `plots` (drawing on any plotters
 //! backend) → `components` (the Leptos views, WebAssembly only).
 
+#[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 #[cfg(target_arch = "wasm32")]
 pub mod components;

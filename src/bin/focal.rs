@@ -1,22 +1,33 @@
-//! `focal`: the exact focal-entropy minimiser on the command line.
+//! `focal`: the exact focal-entropy minimiser on the command line. Output goes
+//! through a locked, buffered standard output; when the reader closes the pipe
+//! (`focal … | head -1`) the tool stops quietly with status 0. Errors are one
+//! line on standard error with status 2.
 
-use std::process::ExitCode;
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    use std::io::Write;
+    use std::process::ExitCode;
 
-use focal_entropy_explorer::cli::{parse_args, run, Command, USAGE};
+    use focal_entropy_explorer::cli::{parse_args, run, CliError, Command, USAGE, VERSION};
 
-fn main() -> ExitCode {
-    let outcome = parse_args(std::env::args().skip(1)).and_then(|command| match command {
-        Command::Help => Ok(USAGE.to_string()),
-        Command::Run(options) => run(&options),
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let outcome = parse_args(std::env::args_os().skip(1)).and_then(|command| match command {
+        Command::Help => Ok(out.write_all(USAGE.as_bytes())?),
+        Command::Version => Ok(out.write_all(VERSION.as_bytes())?),
+        Command::Solve(options) => run(&options, &mut out),
     });
+    let outcome = outcome.and_then(|()| Ok(out.flush()?));
     match outcome {
-        Ok(text) => {
-            print!("{text}");
-            ExitCode::SUCCESS
-        }
+        Ok(()) | Err(CliError::Output(std::io::ErrorKind::BrokenPipe)) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("focal: {error}");
             ExitCode::from(2)
         }
     }
 }
+
+/// The tool is native only; cargo still builds every binary of the package for
+/// the wasm integration tests, so there it is empty.
+#[cfg(target_arch = "wasm32")]
+fn main() {}
