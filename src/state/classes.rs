@@ -4,6 +4,7 @@
 use std::fmt;
 
 use super::config::{default_label, ClassRow};
+use super::format::shortest;
 
 /// One class as entered: an optional label and its count.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,9 +46,9 @@ fn parse_number(text: &str) -> Option<f64> {
     trimmed.parse::<f64>().ok()
 }
 
-/// Splits a line into a `label,count` pair when it has a field separator and its
-/// first field is not a number; otherwise into counts separated by commas,
-/// semicolons, tabs or spaces.
+/// Splits an unquoted line into a `label,count` pair when it has a field
+/// separator and its first field is not a number; otherwise into counts
+/// separated by commas, semicolons, tabs or spaces.
 fn split_line(line: &str) -> (Option<&str>, Vec<&str>) {
     let separated: Vec<&str> = line.split([',', ';', '\t']).map(str::trim).collect();
     if let [label, count] = separated.as_slice() {
@@ -62,9 +63,30 @@ fn split_line(line: &str) -> (Option<&str>, Vec<&str>) {
     (None, counts)
 }
 
+/// Reads a quoted label at the start of `text` (which begins with `"`), RFC
+/// 4180 style: `""` stands for one quote, and commas, `#`, digits and line
+/// breaks are plain text inside. Returns the label and the text after the
+/// closing quote, or `None` when the quote is never closed.
+fn quoted_label(text: &str) -> Option<(String, &str)> {
+    let mut label = String::new();
+    let mut chars = text.char_indices().skip(1).peekable();
+    while let Some((index, c)) = chars.next() {
+        if c != '"' {
+            label.push(c);
+        } else if chars.peek().is_some_and(|&(_, next)| next == '"') {
+            label.push('"');
+            chars.next();
+        } else {
+            return Some((label, &text[index + 1..]));
+        }
+    }
+    None
+}
+
 /// Parses a class list. Blank lines and lines starting with `#` are skipped.
-/// A line is either `label,count` (the first field not a number) or one or more
-/// counts separated by commas, semicolons, tabs or spaces.
+/// A line is either `label,count` (the first field not a number, or a quoted
+/// label such as `"mid, one",5`) or one or more counts separated by commas,
+/// semicolons, tabs or spaces.
 pub fn parse_class_list(text: &str) -> Result<Vec<ClassEntry>, ParseError> {
     if text.len() > MAX_TEXT_BYTES {
         return Err(ParseError {
@@ -73,24 +95,71 @@ pub fn parse_class_list(text: &str) -> Result<Vec<ClassEntry>, ParseError> {
         });
     }
     let mut classes = Vec::new();
-    for (index, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let (label, parts) = split_line(line);
-        for part in parts {
-            let count = parse_number(part).ok_or_else(|| ParseError {
-                line: index + 1,
-                message: format!("“{part}” is not a number"),
+    let mut rest = text;
+    let mut line_number = 0;
+    while !rest.is_empty() {
+        line_number += 1;
+        let error = |line: usize, message: String| ParseError { line, message };
+        let start = rest.trim_start_matches([' ', '\t']);
+        let (label, tail) = if start.starts_with('"') {
+            let (label, after) = quoted_label(start).ok_or_else(|| {
+                error(
+                    line_number,
+                    "a quoted label is not closed by \"".to_string(),
+                )
             })?;
-            classes.push(ClassEntry {
-                label: label.map(str::to_string),
-                count,
-            });
+            let first_line = line_number;
+            // A label with line breaks spans lines: count them for the messages.
+            line_number += start[..start.len() - after.len()].matches('\n').count();
+            let after = after.trim_start_matches([' ', '\t']);
+            let after = after.strip_prefix([',', ';', '\t']).ok_or_else(|| {
+                error(
+                    first_line,
+                    format!("a comma must follow the label “{label}”"),
+                )
+            })?;
+            (Some(label), after)
+        } else {
+            (None, rest)
+        };
+        let (line, next) = tail.split_once('\n').unwrap_or((tail, ""));
+        rest = next;
+        let line = line.trim();
+        let parts = match label {
+            Some(label) => vec![(Some(label), line)],
+            None if line.is_empty() || line.starts_with('#') => continue,
+            None => {
+                let (label, counts) = split_line(line);
+                counts
+                    .into_iter()
+                    .map(|count| (label.map(str::to_string), count))
+                    .collect()
+            }
+        };
+        for (label, part) in parts {
+            let count = parse_number(part)
+                .ok_or_else(|| error(line_number, format!("“{part}” is not a number")))?;
+            classes.push(ClassEntry { label, count });
         }
     }
     Ok(classes)
+}
+
+/// A label as one field of the paste box, counts files and CSV: as it is when
+/// it reads back unchanged, otherwise in double quotes with `"` doubled (RFC
+/// 4180): labels with a comma, semicolon, tab, quote or line break, a leading
+/// `#`, spaces at either end, no text, or text that reads as a number.
+pub fn label_field(label: &str) -> String {
+    let needs_quotes = label.is_empty()
+        || label.contains([',', ';', '\t', '"', '\n', '\r'])
+        || label.starts_with('#')
+        || label.trim() != label
+        || parse_number(label).is_some();
+    if needs_quotes {
+        format!("\"{}\"", label.replace('"', "\"\""))
+    } else {
+        label.to_string()
+    }
 }
 
 /// Parses a comma-separated list of numbers (as in a link's `counts=` or `alpha=`).
@@ -146,11 +215,12 @@ pub fn inverse_frequency_alpha(classes: &[ClassRow], power: f64) -> Vec<f64> {
         .collect()
 }
 
-/// The classes as `label,count` lines, the paste box's format.
+/// The classes as `label,count` lines, the paste box's format (labels quoted
+/// where needed, so that the text reads back to the same classes).
 pub fn classes_as_text(classes: &[ClassRow]) -> String {
     classes
         .iter()
-        .map(|c| format!("{},{}", c.label, c.count))
+        .map(|c| format!("{},{}", label_field(&c.label), shortest(c.count)))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -188,6 +258,42 @@ mod tests {
             .iter()
             .map(|c| c.count)
             .collect()
+    }
+
+    #[test]
+    fn labels_with_commas_numbers_and_hashes_are_quoted_and_read_back() {
+        // The labels of `?labels=mid%252C%20one,2024,%23tag`.
+        let classes = vec![
+            ClassRow::new("mid, one", 5.0),
+            ClassRow::new("2024", 3.0),
+            ClassRow::new("#tag", 1.0),
+            ClassRow::new("say \"hi\"", 2.0),
+            ClassRow::new(" padded ", 0.5),
+            ClassRow::new("", 7.0),
+            ClassRow::new("two\nlines", 1e-7),
+        ];
+        let text = classes_as_text(&classes);
+        assert_eq!(
+            text,
+            "\"mid, one\",5\n\"2024\",3\n\"#tag\",1\n\"say \"\"hi\"\"\",2\n\" padded \",0.5\n\"\",7\n\"two\nlines\",0.0000001"
+        );
+        assert_eq!(classes_from_text(&text).unwrap(), classes);
+    }
+
+    #[test]
+    fn quoted_labels_report_their_own_lines() {
+        let error = parse_class_list("a,1\n\"open,2").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "line 2: a quoted label is not closed by \""
+        );
+        let error = parse_class_list("\"a\" 3").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "line 1: a comma must follow the label “a”"
+        );
+        let error = parse_class_list("\"two\nlines\",1\nbad,x").unwrap_err();
+        assert_eq!(error.to_string(), "line 3: “x” is not a number");
     }
 
     #[test]

@@ -3,14 +3,18 @@
 
 use crate::core::{Solution, Sweep};
 
+use super::classes::label_field;
 use super::findings::AtGamma;
 
-/// Quotes a CSV field when it holds a comma, a quote or a line break.
-fn field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
+/// A label as a CSV field: quoted as the paste box quotes it, and, when it
+/// starts like a spreadsheet formula (`=`, `+`, `-`, `@`, tab or carriage
+/// return: labels can come from a link), prefixed with `'` so that a
+/// spreadsheet shows it as text instead of running it.
+fn label_cell(label: &str) -> String {
+    if label.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        label_field(&format!("'{label}"))
     } else {
-        text.to_string()
+        label_field(label)
     }
 }
 
@@ -24,7 +28,7 @@ pub fn table_csv(solution: &Solution, labels: &[String]) -> String {
             .map_or(String::new(), |r| format!("{r}"));
         out.push_str(&format!(
             "{},{count},{},{},{ratio},{}\n",
-            field(label),
+            label_cell(label),
             solution.p(class),
             solution.q(class),
             solution.regime(class).name()
@@ -44,7 +48,7 @@ pub fn sweep_csv(sweep: &Sweep, labels: &[String]) -> String {
     );
     for label in labels {
         out.push(',');
-        out.push_str(&field(&format!("q[{label}]")));
+        out.push_str(&label_field(&format!("q[{label}]")));
     }
     out.push('\n');
     for solution in sweep.solutions() {
@@ -96,6 +100,26 @@ mod tests {
         );
         assert!(lines[2].starts_with("\"the \"\"tiger\"\"\",1,0.01,"));
         assert_eq!(lines[3], "none,0,0,0,,absent");
+        // Labels from a link cannot become spreadsheet formulas.
+        let hostile = ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "2024"];
+        let balanced = solve(&[1.0; 5], 2.0, None).unwrap();
+        let hostile_labels: Vec<String> = hostile.iter().map(|l| l.to_string()).collect();
+        let csv = table_csv(&balanced, &hostile_labels);
+        let cells: Vec<&str> = csv
+            .lines()
+            .skip(1)
+            .map(|l| l.rsplitn(6, ',').last().unwrap())
+            .collect();
+        assert_eq!(
+            cells,
+            [
+                "\"'=HYPERLINK(\"\"x\"\")\"",
+                "'+1",
+                "'-2",
+                "'@SUM(A1)",
+                "\"2024\""
+            ]
+        );
         let q: f64 = lines[2].split(',').nth(3).unwrap().parse().unwrap();
         assert_eq!(q, solution.q(1), "shortest round-trip decimals");
     }

@@ -97,9 +97,14 @@ test('clicking and dragging on the entropy plot sets γ', async ({ page }) => {
 
 test('sorting the table and the log-scale toggle', async ({ page }) => {
   await page.goto('./');
-  await page.getByTestId('counts-input').fill('a,5\nb,50\nc,500');
+  // Entered in neither label nor q*/p order, so that every sort moves rows.
+  await page.getByTestId('counts-input').fill('b,50\nc,500\na,5');
+  expect((await tableRows(page)).map((r) => r[0])).toEqual(['b', 'c', 'a']);
   await page.getByRole('button', { name: 'q*/p' }).click();
-  expect((await tableRows(page)).map((r) => r[0])).toEqual(['a', 'b', 'c']);
+  const byRatio = await tableRows(page);
+  expect(byRatio.map((r) => r[0])).toEqual(['a', 'b', 'c']);
+  expect(Number(byRatio[0][4])).toBeGreaterThan(Number(byRatio[1][4]));
+  expect(Number(byRatio[1][4])).toBeGreaterThan(Number(byRatio[2][4]));
   await page.getByRole('button', { name: 'Label' }).click();
   expect((await tableRows(page)).map((r) => r[0])).toEqual(['a', 'b', 'c']);
   await page.getByRole('button', { name: 'Label' }).click();
@@ -107,6 +112,21 @@ test('sorting the table and the log-scale toggle', async ({ page }) => {
   const linear = await canvasImage(page, 'plot-distribution');
   await page.getByTestId('log-scale').check();
   await expect.poll(() => canvasImage(page, 'plot-distribution')).not.toBe(linear);
+});
+
+test('labels with commas, numbers and # survive the paste box: shown quoted, edited, read back', async ({ page }) => {
+  const problems = watchPage(page);
+  await page.goto('./?counts=5,3,1&labels=mid%252C%20one,2024,%23tag');
+  const box = page.getByTestId('counts-input');
+  await expect(box).toHaveValue('"mid, one",5\n"2024",3\n"#tag",1');
+  expect((await tableRows(page)).map((r) => r[0])).toEqual(['mid, one', '2024', '#tag']);
+  // Edit one count as a person would: the labels stay, no error appears.
+  await box.fill('"mid, one",5\n"2024",30\n"#tag",1');
+  await expect.poll(async () => (await tableRows(page))[1][1]).toBe('30');
+  expect((await tableRows(page)).map((r) => r[0])).toEqual(['mid, one', '2024', '#tag']);
+  await expect(page.getByTestId('paste-error')).toHaveText('');
+  await expect(page).toHaveURL(/labels=mid%252C\+one%2C2024%2C%23tag|labels=mid%252C%20one%2C2024%2C%23tag/);
+  expect(problems).toEqual([]);
 });
 
 test('plots are crisp on high-DPI screens and follow the container width', async ({ browser }) => {
