@@ -9,17 +9,12 @@ use super::canvas::{ExportRequests, ImageFormat};
 use super::Debouncer;
 use crate::state::export::{sweep_csv, table_csv};
 use crate::state::findings::Findings;
+use crate::state::messages::{message_query, MessageValue, STATE_MESSAGE};
 use crate::state::url::{decode_onto, encode, Panel, ShareState};
 
 /// Pause after the last change before the URL is rewritten, in milliseconds
 /// (browsers throttle `history.replaceState` calls made on every slider step).
 const URL_DELAY_MS: u64 = 120;
-
-/// The message type a host page sends to change the state.
-pub const SET_MESSAGE: &str = "focal-entropy:set";
-
-/// The message type posted to the host page on every change.
-pub const STATE_MESSAGE: &str = "focal-entropy:state";
 
 /// The page's address without its query: origin and path.
 fn page_base() -> String {
@@ -266,68 +261,32 @@ pub fn Notices() -> impl IntoView {
     }
 }
 
-/// A query string built from a host page's `focal-entropy:set` message, or
-/// `None` when the message is not one (malformed messages are ignored).
-fn message_query(data: &JsValue) -> Option<String> {
-    if !data.is_object() {
-        return None;
-    }
-    let get = |key: &str| {
-        js_sys::Reflect::get(data, &key.into())
+/// A host page's message as the state layer's decoder reads it.
+impl MessageValue for JsValue {
+    fn member(&self, key: &str) -> Option<Self> {
+        if !self.is_object() || self.is_array() {
+            return None;
+        }
+        js_sys::Reflect::get(self, &key.into())
             .ok()
             .filter(|v| !v.is_undefined() && !v.is_null())
-    };
-    if get("type")?.as_string()? != SET_MESSAGE {
-        return None;
     }
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    let list = |value: JsValue| -> Option<String> {
-        let array = value.dyn_into::<js_sys::Array>().ok()?;
-        Some(
-            array
-                .iter()
-                .map(|v| {
-                    v.as_f64()
-                        .map_or_else(|| v.as_string().unwrap_or_default(), |n| format!("{n}"))
-                })
-                .collect::<Vec<_>>()
-                .join(","),
-        )
-    };
-    for key in ["counts", "alpha"] {
-        if let Some(text) = get(key).and_then(list) {
-            query.append_pair(key, &text);
-        }
+
+    fn number(&self) -> Option<f64> {
+        self.as_f64()
     }
-    if let Some(labels) = get("labels").and_then(|v| v.dyn_into::<js_sys::Array>().ok()) {
-        let labels: Vec<String> = labels
-            .iter()
-            .map(|v| {
-                v.as_string()
-                    .unwrap_or_default()
-                    .replace('%', "%25")
-                    .replace(',', "%2C")
-            })
-            .collect();
-        query.append_pair("labels", &labels.join(","));
+
+    fn text(&self) -> Option<String> {
+        self.as_string()
     }
-    for (key, param) in [
-        ("gamma", "gamma"),
-        ("gammaMax", "gmax"),
-        ("gmax", "gmax"),
-        ("track", "track"),
-    ] {
-        if let Some(number) = get(key).and_then(|v| v.as_f64()) {
-            query.append_pair(param, &format!("{number}"));
-        }
+
+    fn flag(&self) -> Option<bool> {
+        self.as_bool()
     }
-    if let Some(log) = get("log").and_then(|v| v.as_bool()) {
-        query.append_pair("log", if log { "1" } else { "0" });
+
+    fn items(&self) -> Option<Vec<Self>> {
+        self.dyn_ref::<js_sys::Array>().map(|a| a.iter().collect())
     }
-    if let Some(units) = get("units").and_then(|v| v.as_string()) {
-        query.append_pair("units", &units);
-    }
-    Some(query.finish())
 }
 
 /// The host-page API: `focal-entropy:set` messages change the state, and a

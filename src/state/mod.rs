@@ -8,6 +8,7 @@ pub mod export;
 pub mod findings;
 pub mod format;
 pub mod generator;
+pub mod messages;
 pub mod narrative;
 pub mod readout;
 pub mod teaching;

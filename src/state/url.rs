@@ -136,8 +136,10 @@ type Params = HashMap<String, String>;
 
 /// One declared piece of the link: how it is written and read back.
 struct Field {
-    /// The parameter names it owns (for notices).
+    /// The field's name in notices.
     name: &'static str,
+    /// The query parameters it reads and writes (host messages may set them too).
+    params: &'static [&'static str],
     /// The parameters to write; empty when the value is the default.
     write: fn(&ShareState) -> Vec<(&'static str, String)>,
     /// Reads the field from the parameters into the state; `Ok` when absent.
@@ -171,7 +173,7 @@ fn short(text: &str) -> String {
 }
 
 /// Escapes `%` and `,` inside one label of the comma-separated `labels` list.
-fn escape_label(label: &str) -> String {
+pub(crate) fn escape_label(label: &str) -> String {
     label.replace('%', "%25").replace(',', "%2C")
 }
 
@@ -470,50 +472,92 @@ fn read_hide(params: &Params, state: &mut ShareState) -> Result<(), String> {
 const FIELDS: [Field; 9] = [
     Field {
         name: "counts",
+        params: &[
+            "counts", "labels", "dist", "k", "nmax", "ratio", "s", "minority",
+        ],
         write: write_classes,
         read: read_classes,
     },
     Field {
         name: "gamma",
+        params: &["gamma"],
         write: write_gamma,
         read: read_gamma,
     },
     Field {
         name: "alpha",
+        params: &["alpha"],
         write: write_alpha,
         read: read_alpha,
     },
     Field {
         name: "gmax",
+        params: &["gmax"],
         write: write_gamma_max,
         read: read_gamma_max,
     },
     Field {
         name: "log",
+        params: &["log"],
         write: write_log,
         read: read_log,
     },
     Field {
         name: "units",
+        params: &["units"],
         write: write_units,
         read: read_units,
     },
     Field {
         name: "track",
+        params: &["track"],
         write: write_track,
         read: read_track,
     },
     Field {
         name: "embed",
+        params: &["embed"],
         write: write_embed,
         read: read_embed,
     },
     Field {
         name: "hide",
+        params: &["hide"],
         write: write_hide,
         read: read_hide,
     },
 ];
+
+/// Every query parameter of the link, as the fields declare them.
+pub fn parameter_names() -> impl Iterator<Item = &'static str> {
+    FIELDS.iter().flat_map(|field| field.params.iter().copied())
+}
+
+impl ShareState {
+    /// Restores the invariants that a change of one field can break, with a
+    /// notice for each value dropped: α weights fit the classes (one each),
+    /// γ ≤ γ max, and the tracked class exists.
+    pub fn keep_invariants(&mut self) -> Vec<String> {
+        let mut notices = Vec::new();
+        let classes = self.classes.classes().len();
+        if let Some(alpha) = self.alpha.as_ref().filter(|a| a.len() != classes) {
+            notices.push(format!(
+                "alpha: {} α weights do not fit {classes} classes; they were dropped.",
+                alpha.len()
+            ));
+            self.alpha = None;
+        }
+        if self.track.is_some_and(|t| t >= classes) {
+            notices.push(format!(
+                "track: there is no class {} among {classes}; the rarest is tracked.",
+                self.track.map_or(0, |t| t + 1)
+            ));
+            self.track = None;
+        }
+        self.gamma_max = self.gamma_max.max(self.gamma.ceil()).min(MAX_GAMMA);
+        notices
+    }
+}
 
 /// The query string of a state, without the leading `?`: `v=1` and every
 /// non-default field, or empty for the default state.
@@ -571,6 +615,7 @@ pub fn decode_onto(base: ShareState, query: &str) -> (ShareState, Vec<String>) {
             notices.push(format!("{}: {reason}; the default is used.", field.name));
         }
     }
+    notices.extend(state.keep_invariants());
     (state, notices)
 }
 

@@ -13,7 +13,7 @@ test('a share link restores inputs and table, γ changes the URL, reload keeps i
   await expect(page.getByTestId('gamma-input')).toHaveValue('3.5');
   await expect(page.getByTestId('log-scale')).toBeChecked();
   await expect(page.getByTestId('units')).toHaveValue('bits');
-  await expect(page.getByTestId('counts-input')).toHaveValue('head,500\nmid, one,120\nmid2,30\nrare,8\ntiny,2');
+  await expect(page.getByTestId('counts-input')).toHaveValue('head,500\n"mid, one",120\nmid2,30\nrare,8\ntiny,2');
   const core = coreSolve([500, 120, 30, 8, 2], 3.5);
   const rows = await tableRows(page);
   expect(rows.map((r) => r[0])).toEqual(['head', 'mid, one', 'mid2', 'rare', 'tiny']);
@@ -159,5 +159,24 @@ test('dist/ works from a sub-path and under the recommended Content-Security-Pol
     await page.getByTestId('gamma-input').fill('2.5');
     await expect.poll(() => page.url()).toBe(`${APP}${base}?v=1&counts=3%2C1&gamma=2.5`);
   }
+  expect(problems).toEqual([]);
+});
+
+test('new counts from a host message drop α weights that no longer fit, with a notice and a working link', async ({ page }) => {
+  const problems = watchPage(page);
+  await page.goto('./?counts=3,2,1&alpha=1,2,3');
+  await expect(page.getByTestId('alpha-input')).toHaveValue('1, 2, 3');
+  await page.evaluate(() => window.postMessage({ type: 'focal-entropy:set', counts: [5, 4, 3, 2] }, '*'));
+  await expect(page.getByTestId('class-table').locator('tbody tr')).toHaveCount(4);
+  await expect(page.getByTestId('notice')).toContainText('alpha: 3 α weights do not fit 4 classes; they were dropped.');
+  await expect(page.getByTestId('alpha-input')).toHaveValue('');
+  await expect(page).toHaveURL(/counts=5%2C4%2C3%2C2/);
+  expect(page.url()).not.toContain('alpha');
+  // The new result is shown (no stale α error), and the link opens as it is.
+  const core = coreSolve([5, 4, 3, 2], 2);
+  await expect.poll(async () => (await tableRows(page))[3][3]).toBe(significant(core.q[3]));
+  await page.goto(page.url());
+  await expect(page.getByTestId('class-table').locator('tbody tr')).toHaveCount(4);
+  await expect(page.getByTestId('notice')).toHaveCount(0);
   expect(problems).toEqual([]);
 });
