@@ -6,6 +6,8 @@ use focal_entropy_explorer::state::classes::{
     classes_as_text, classes_from_text, parse_class_list,
 };
 use focal_entropy_explorer::state::config::ClassRow;
+use focal_entropy_explorer::state::messages::{message_query, SET_MESSAGE};
+use focal_entropy_explorer::state::url::{decode, decode_onto, encode, parameter_names};
 use proptest::prelude::*;
 
 /// Labels people and links produce: unicode, commas, quotes, `#`, numbers,
@@ -55,5 +57,90 @@ proptest! {
                 prop_assert!(error.is_none_or(|e| e.line >= 1 && e.line <= lines));
             }
         }
+    }
+}
+
+/// Arbitrary JSON, of any shape and depth.
+fn json() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value;
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<f64>().prop_map(|x| serde_json::json!(x)),
+        (-1e20f64..1e20).prop_map(|x| serde_json::json!(x)),
+        "\\PC{0,16}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(3, 40, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::hash_map("\\PC{0,8}", inner, 0..6)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// A set message whose keys are the link's parameters, with arbitrary values.
+fn set_message() -> impl Strategy<Value = serde_json::Value> {
+    let keys: Vec<&'static str> = parameter_names().chain(["gammaMax"]).collect();
+    prop::collection::vec((prop::sample::select(keys), json()), 0..8).prop_map(|pairs| {
+        let mut object: serde_json::Map<String, serde_json::Value> =
+            pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        object.insert("type".into(), SET_MESSAGE.into());
+        serde_json::Value::Object(object)
+    })
+}
+
+/// A query of link parameters with arbitrary values, and some noise.
+fn query() -> impl Strategy<Value = String> {
+    let keys: Vec<&'static str> = parameter_names().chain(["v", "junk"]).collect();
+    let value = prop_oneof![
+        "\\PC{0,30}",
+        "[0-9.,e+-]{0,30}",
+        Just("1e400".to_string()),
+        Just("NaN".to_string())
+    ];
+    prop_oneof![
+        prop::collection::vec((prop::sample::select(keys), value), 0..10).prop_map(|pairs| {
+            let mut serializer = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in pairs {
+                serializer.append_pair(k, &v);
+            }
+            serializer.finish()
+        }),
+        "\\PC{0,120}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn links_decode_to_a_valid_state_with_notices(query in query()) {
+        let (state, notices) = decode(&query);
+        // Whatever came in, the state obeys the model's invariants and its
+        // own link reads back to it without a notice.
+        let classes = state.classes.classes().len();
+        prop_assert!(classes >= 1);
+        prop_assert!(state.alpha.as_ref().is_none_or(|a| a.len() == classes));
+        prop_assert!(state.track.is_none_or(|t| t < classes));
+        prop_assert!(state.gamma >= 0.0 && state.gamma <= state.gamma_max && state.gamma_max <= 100.0);
+        let (again, second) = decode(&encode(&state));
+        prop_assert_eq!(&again, &state);
+        prop_assert!(second.is_empty(), "{:?}", second);
+        prop_assert!(notices.iter().all(|n| n.ends_with('.')));
+    }
+
+    #[test]
+    fn host_messages_of_any_shape_give_a_valid_state(message in prop_oneof![json(), set_message()]) {
+        let Some(query) = message_query(&message) else {
+            prop_assert!(message.get("type").and_then(|t| t.as_str()) != Some(SET_MESSAGE));
+            return Ok(());
+        };
+        let (base, _) = decode("counts=3,2,1&alpha=1,2,3&track=2");
+        let (state, _) = decode_onto(base, &query);
+        let classes = state.classes.classes().len();
+        prop_assert!(state.alpha.as_ref().is_none_or(|a| a.len() == classes));
+        prop_assert!(state.track.is_none_or(|t| t < classes));
+        prop_assert_eq!(decode(&encode(&state)).0, state);
     }
 }
