@@ -8,7 +8,8 @@ use crate::state::classes::{
     alpha_as_text, alpha_from_text, classes_as_text, classes_from_text, inverse_frequency_alpha,
 };
 use crate::state::config::{default_label, parse_gamma, ClassRow, Units};
-use crate::state::generator::Generator;
+use crate::state::format::shortest;
+use crate::state::generator::{Generator, PROFILES};
 
 /// Most rows shown as editable fields; larger lists are edited in the paste box.
 pub const MAX_EDITABLE_ROWS: usize = 60;
@@ -327,145 +328,47 @@ pub fn ViewOptions() -> impl IntoView {
     }
 }
 
-/// The generator of long-tail profiles (exponential, Zipf, step). Choosing one
-/// generates the classes; editing classes by hand turns them into a list.
+/// The generator of long-tail profiles, from their declarations
+/// (`state::generator::PROFILES`). Choosing one generates the classes (with
+/// the current number of classes, 10 to 100, and the declared defaults);
+/// editing classes by hand turns them into a list.
 #[component]
 pub fn GeneratorPanel() -> impl IntoView {
     let state = use_app_state();
     let kind = move || state.generator.get().map_or("list", |g| g.name());
-    let choose = move |name: String| {
-        let k = state.classes.with_untracked(Vec::len).clamp(2, 100);
-        let generator = match name.as_str() {
-            "exp" => Generator::Exponential {
-                k: k.max(10),
-                nmax: 5000.0,
-                ratio: 100.0,
-            },
-            "zipf" => Generator::Zipf {
-                k: k.max(10),
-                nmax: 1000.0,
-                s: 1.1,
-            },
-            "step" => Generator::Step {
-                k: k.max(10),
-                minority: 5,
-                nmax: 5000.0,
-                ratio: 100.0,
-            },
-            _ => {
-                state.generator.set(None);
-                return;
-            }
-        };
-        state.set_generator(generator);
-    };
     let error = RwSignal::new(None::<String>);
-    // Parameter fields: (name, current value, how a new value changes the generator).
+    let apply = move |generator: Result<Generator, String>| match generator {
+        Ok(generator) => {
+            error.set(None);
+            state.set_generator(generator);
+        }
+        Err(message) => error.set(Some(message)),
+    };
+    let choose = move |name: String| {
+        if !PROFILES.iter().any(|p| p.name == name) {
+            state.generator.set(None);
+            return;
+        }
+        let k = state
+            .classes
+            .with_untracked(Vec::len)
+            .clamp(10, 100)
+            .to_string();
+        apply(Generator::from_text(&name, |parameter| {
+            (parameter == "k").then(|| k.clone())
+        }));
+    };
     let parameter = move |name: &'static str| {
         let value = move || {
             state
                 .generator
                 .get()
-                .map_or(String::new(), |g| match (g, name) {
-                    (
-                        Generator::Exponential { k, .. }
-                        | Generator::Zipf { k, .. }
-                        | Generator::Step { k, .. },
-                        "k",
-                    ) => k.to_string(),
-                    (
-                        Generator::Exponential { nmax, .. }
-                        | Generator::Zipf { nmax, .. }
-                        | Generator::Step { nmax, .. },
-                        "nmax",
-                    ) => nmax.to_string(),
-                    (
-                        Generator::Exponential { ratio, .. } | Generator::Step { ratio, .. },
-                        "ratio",
-                    ) => ratio.to_string(),
-                    (Generator::Zipf { s, .. }, "s") => s.to_string(),
-                    (Generator::Step { minority, .. }, "minority") => minority.to_string(),
-                    _ => String::new(),
-                })
+                .and_then(|g| g.get(name))
+                .map_or(String::new(), shortest)
         };
         let on_change = move |event| {
-            let Some(current) = state.generator.get_untracked() else {
-                return;
-            };
-            let Ok(number) = event_target_value(&event).trim().parse::<f64>() else {
-                error.set(Some(format!("{name} must be a number")));
-                return;
-            };
-            let whole = number.round().max(0.0) as usize;
-            let updated = match (current, name) {
-                (Generator::Exponential { nmax, ratio, .. }, "k") => Generator::Exponential {
-                    k: whole,
-                    nmax,
-                    ratio,
-                },
-                (Generator::Zipf { nmax, s, .. }, "k") => Generator::Zipf { k: whole, nmax, s },
-                (
-                    Generator::Step {
-                        minority,
-                        nmax,
-                        ratio,
-                        ..
-                    },
-                    "k",
-                ) => Generator::Step {
-                    k: whole,
-                    minority,
-                    nmax,
-                    ratio,
-                },
-                (Generator::Exponential { k, ratio, .. }, "nmax") => Generator::Exponential {
-                    k,
-                    nmax: number,
-                    ratio,
-                },
-                (Generator::Zipf { k, s, .. }, "nmax") => Generator::Zipf { k, nmax: number, s },
-                (
-                    Generator::Step {
-                        k, minority, ratio, ..
-                    },
-                    "nmax",
-                ) => Generator::Step {
-                    k,
-                    minority,
-                    nmax: number,
-                    ratio,
-                },
-                (Generator::Exponential { k, nmax, .. }, "ratio") => Generator::Exponential {
-                    k,
-                    nmax,
-                    ratio: number,
-                },
-                (
-                    Generator::Step {
-                        k, minority, nmax, ..
-                    },
-                    "ratio",
-                ) => Generator::Step {
-                    k,
-                    minority,
-                    nmax,
-                    ratio: number,
-                },
-                (Generator::Zipf { k, nmax, .. }, "s") => Generator::Zipf { k, nmax, s: number },
-                (Generator::Step { k, nmax, ratio, .. }, "minority") => Generator::Step {
-                    k,
-                    minority: whole,
-                    nmax,
-                    ratio,
-                },
-                _ => current,
-            };
-            match updated.validate() {
-                Ok(()) => {
-                    error.set(None);
-                    state.set_generator(updated);
-                }
-                Err(message) => error.set(Some(message)),
+            if let Some(current) = state.generator.get_untracked() {
+                apply(current.with(name, &event_target_value(&event)));
             }
         };
         view! {
@@ -476,21 +379,16 @@ pub fn GeneratorPanel() -> impl IntoView {
         }
     };
     let names = move || -> Vec<&'static str> {
-        match state.generator.get() {
-            Some(Generator::Exponential { .. }) => vec!["k", "nmax", "ratio"],
-            Some(Generator::Zipf { .. }) => vec!["k", "nmax", "s"],
-            Some(Generator::Step { .. }) => vec!["k", "minority", "nmax", "ratio"],
-            None => Vec::new(),
-        }
+        state.generator.get().map_or(Vec::new(), |g| {
+            g.profile().parameters.iter().map(|p| p.name).collect()
+        })
     };
     view! {
         <div class="generator">
             <label class="field-label" for="generator-kind">"Profile"</label>
             <select id="generator-kind" data-testid="generator" prop:value=kind on:change=move |e| choose(event_target_value(&e))>
                 <option value="list">"explicit list"</option>
-                <option value="exp">"exponential long tail (CIFAR-LT)"</option>
-                <option value="zipf">"Zipf"</option>
-                <option value="step">"step imbalance"</option>
+                {PROFILES.iter().map(|p| view! { <option value=p.name>{p.title}</option> }).collect_view()}
             </select>
             <div class="params">{move || names().into_iter().map(parameter).collect_view()}</div>
             <Show when=move || error.with(Option::is_some)>

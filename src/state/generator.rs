@@ -2,6 +2,7 @@
 //! thousand classes in a few parameters.
 
 use super::config::{default_label, ClassRow, MAX_PAGE_CLASSES};
+use super::format::shortest;
 
 /// A parametric class-count profile. Counts are rounded and at least 1.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -40,14 +41,144 @@ pub enum Generator {
 /// Largest count a generator accepts.
 pub const MAX_GENERATED_COUNT: f64 = 1e15;
 
+/// Where a parameter's default comes from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ParameterDefault {
+    /// A fixed value.
+    Fixed(f64),
+    /// Half the number of classes (at least 1): the step's minority.
+    HalfOfK,
+}
+
+/// One parameter of a profile: its name (in links, messages and the panel),
+/// its range, whether it is a whole number, and its default.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Parameter {
+    /// Name in links, host messages and the panel.
+    pub name: &'static str,
+    /// Smallest value.
+    pub low: f64,
+    /// Largest value (for `minority`, also at most k).
+    pub high: f64,
+    /// Whether only whole numbers are allowed.
+    pub whole: bool,
+    /// Value when none is given.
+    pub default: ParameterDefault,
+}
+
+/// A profile kind: its link name, its title, and its parameters in order.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Profile {
+    /// Name in links (`dist=`).
+    pub name: &'static str,
+    /// Name shown to people.
+    pub title: &'static str,
+    /// Its parameters, in the order links and the panel show them.
+    pub parameters: &'static [Parameter],
+}
+
+const K: Parameter = Parameter {
+    name: "k",
+    low: 1.0,
+    high: MAX_PAGE_CLASSES as f64,
+    whole: true,
+    default: ParameterDefault::Fixed(10.0),
+};
+
+const fn nmax(default: f64) -> Parameter {
+    Parameter {
+        name: "nmax",
+        low: 1.0,
+        high: MAX_GENERATED_COUNT,
+        whole: false,
+        default: ParameterDefault::Fixed(default),
+    }
+}
+
+const RATIO: Parameter = Parameter {
+    name: "ratio",
+    low: 1.0,
+    high: 1e12,
+    whole: false,
+    default: ParameterDefault::Fixed(100.0),
+};
+
+/// Every profile, declared once: links, host messages, the generator panel
+/// and validation all read this table.
+pub const PROFILES: [Profile; 3] = [
+    Profile {
+        name: "exp",
+        title: "exponential long tail (CIFAR-LT)",
+        parameters: &[K, nmax(5000.0), RATIO],
+    },
+    Profile {
+        name: "zipf",
+        title: "Zipf",
+        parameters: &[
+            K,
+            nmax(1000.0),
+            Parameter {
+                name: "s",
+                low: 1e-9,
+                high: 10.0,
+                whole: false,
+                default: ParameterDefault::Fixed(1.1),
+            },
+        ],
+    },
+    Profile {
+        name: "step",
+        title: "step imbalance",
+        parameters: &[
+            K,
+            Parameter {
+                name: "minority",
+                low: 1.0,
+                high: MAX_PAGE_CLASSES as f64,
+                whole: true,
+                default: ParameterDefault::HalfOfK,
+            },
+            nmax(5000.0),
+            RATIO,
+        ],
+    },
+];
+
+/// Reads one parameter's text: a number in its range, whole where it must be.
+fn read_parameter(parameter: &Parameter, text: &str) -> Result<f64, String> {
+    let name = parameter.name;
+    let value: f64 = text.trim().parse().map_err(|_| {
+        let shown: String = text.trim().chars().take(20).collect();
+        format!("{name}: “{shown}” is not a number")
+    })?;
+    let (low, high) = (parameter.low, parameter.high);
+    let kind = if parameter.whole {
+        "a whole number"
+    } else {
+        "a number"
+    };
+    let whole_enough = !parameter.whole || value.fract() == 0.0;
+    if value.is_finite() && (low..=high).contains(&value) && whole_enough {
+        Ok(value)
+    } else {
+        Err(format!("{name} must be {kind} from {low} to {high}"))
+    }
+}
+
 impl Generator {
     /// The URL name of the profile (`exp`, `zipf`, `step`).
     pub fn name(&self) -> &'static str {
-        match self {
-            Generator::Exponential { .. } => "exp",
-            Generator::Zipf { .. } => "zipf",
-            Generator::Step { .. } => "step",
-        }
+        self.profile().name
+    }
+
+    /// The declaration of this generator's profile.
+    pub fn profile(&self) -> &'static Profile {
+        let index = match self {
+            Generator::Exponential { .. } => 0,
+            Generator::Zipf { .. } => 1,
+            Generator::Step { .. } => 2,
+        };
+        &PROFILES[index]
     }
 
     /// Number of classes.
@@ -59,32 +190,100 @@ impl Generator {
         }
     }
 
-    /// Checks the parameters; the message says which one is wrong.
-    pub fn validate(&self) -> Result<(), String> {
-        let k = self.class_count();
-        if !(1..=MAX_PAGE_CLASSES).contains(&k) {
-            return Err(format!(
-                "k must be a whole number from 1 to {MAX_PAGE_CLASSES}"
-            ));
+    /// The value of a parameter by its declared name.
+    pub fn get(&self, name: &str) -> Option<f64> {
+        Some(match (*self, name) {
+            (_, "k") => self.class_count() as f64,
+            (
+                Generator::Exponential { nmax, .. }
+                | Generator::Zipf { nmax, .. }
+                | Generator::Step { nmax, .. },
+                "nmax",
+            ) => nmax,
+            (Generator::Exponential { ratio, .. } | Generator::Step { ratio, .. }, "ratio") => {
+                ratio
+            }
+            (Generator::Zipf { s, .. }, "s") => s,
+            (Generator::Step { minority, .. }, "minority") => minority as f64,
+            _ => return None,
+        })
+    }
+
+    /// The generator of profile `name` with each parameter read from `text`
+    /// (by its declared name) or set to its default; the message names the
+    /// parameter that is wrong.
+    pub fn from_text(
+        name: &str,
+        text: impl Fn(&str) -> Option<String>,
+    ) -> Result<Generator, String> {
+        let profile = PROFILES.iter().find(|p| p.name == name).ok_or_else(|| {
+            let shown: String = name.chars().take(20).collect();
+            format!("unknown profile “{shown}” (use exp, zipf or step)")
+        })?;
+        let mut values: Vec<f64> = Vec::with_capacity(profile.parameters.len());
+        for parameter in profile.parameters {
+            let value = match text(parameter.name) {
+                Some(given) => read_parameter(parameter, &given)?,
+                None => match parameter.default {
+                    ParameterDefault::Fixed(value) => value,
+                    // k is declared first in every profile.
+                    ParameterDefault::HalfOfK => (values.first().copied().unwrap_or(2.0) / 2.0)
+                        .floor()
+                        .max(1.0),
+                },
+            };
+            values.push(value);
         }
-        let nmax = match *self {
-            Generator::Exponential { nmax, .. }
-            | Generator::Zipf { nmax, .. }
-            | Generator::Step { nmax, .. } => nmax,
+        let value = |name: &str| {
+            profile
+                .parameters
+                .iter()
+                .position(|p| p.name == name)
+                .map_or(0.0, |i| values[i])
         };
-        if !(nmax.is_finite() && (1.0..=MAX_GENERATED_COUNT).contains(&nmax)) {
-            return Err("nmax must be a number from 1 to 1e15".into());
+        let k = value("k") as usize;
+        let generator = match profile.name {
+            "exp" => Generator::Exponential {
+                k,
+                nmax: value("nmax"),
+                ratio: value("ratio"),
+            },
+            "zipf" => Generator::Zipf {
+                k,
+                nmax: value("nmax"),
+                s: value("s"),
+            },
+            _ => Generator::Step {
+                k,
+                minority: value("minority") as usize,
+                nmax: value("nmax"),
+                ratio: value("ratio"),
+            },
+        };
+        generator.validate()?;
+        Ok(generator)
+    }
+
+    /// This generator with one parameter changed from text, validated.
+    pub fn with(&self, name: &str, text: &str) -> Result<Generator, String> {
+        Generator::from_text(self.name(), |parameter| {
+            if parameter == name {
+                Some(text.to_string())
+            } else {
+                self.get(parameter).map(shortest)
+            }
+        })
+    }
+
+    /// Checks the parameters against their declared ranges, and the step's
+    /// minority against k; the message says which one is wrong.
+    pub fn validate(&self) -> Result<(), String> {
+        for parameter in self.profile().parameters {
+            let value = self.get(parameter.name).unwrap_or(f64::NAN);
+            read_parameter(parameter, &shortest(value))?;
         }
         match *self {
-            Generator::Exponential { ratio, .. } | Generator::Step { ratio, .. }
-                if !(ratio.is_finite() && (1.0..=1e12).contains(&ratio)) =>
-            {
-                Err("ratio must be a number from 1 to 1e12".into())
-            }
-            Generator::Zipf { s, .. } if !(s.is_finite() && s > 0.0 && s <= 10.0) => {
-                Err("s must be a number above 0 and at most 10".into())
-            }
-            Generator::Step { minority, k, .. } if !(1..=k).contains(&minority) => {
+            Generator::Step { minority, k, .. } if minority > k => {
                 Err("minority must be from 1 to k".into())
             }
             _ => Ok(()),
@@ -171,6 +370,59 @@ mod tests {
         assert_eq!(
             step.iter().map(|r| r.count).collect::<Vec<_>>(),
             vec![5000.0, 5000.0, 5000.0, 50.0]
+        );
+    }
+
+    #[test]
+    fn one_declaration_gives_one_set_of_defaults() {
+        // A link and the panel both start a Zipf profile from the declaration.
+        let from_link = Generator::from_text("zipf", |_| None).unwrap();
+        assert_eq!(
+            from_link,
+            Generator::Zipf {
+                k: 10,
+                nmax: 1000.0,
+                s: 1.1
+            }
+        );
+        let (state, _) = crate::state::url::decode("dist=zipf&k=1000");
+        assert_eq!(
+            state.classes,
+            crate::state::url::ClassSource::Generated(Generator::Zipf {
+                k: 1000,
+                nmax: 1000.0,
+                s: 1.1
+            })
+        );
+        // The step's minority defaults to half the classes.
+        let step = Generator::from_text("step", |name| (name == "k").then(|| "7".into())).unwrap();
+        assert_eq!(step.get("minority"), Some(3.0));
+        // Every declared parameter is a link parameter (and so a message key).
+        let link: Vec<&str> = crate::state::url::parameter_names().collect();
+        for profile in PROFILES {
+            for parameter in profile.parameters {
+                assert!(link.contains(&parameter.name), "{}", parameter.name);
+            }
+        }
+    }
+
+    #[test]
+    fn one_parameter_changes_at_a_time_and_is_checked() {
+        let exp = Generator::from_text("exp", |_| None).unwrap();
+        let wider = exp.with("ratio", "1000").unwrap();
+        assert_eq!(wider.get("ratio"), Some(1000.0));
+        assert_eq!(wider.get("nmax"), exp.get("nmax"));
+        assert_eq!(
+            exp.with("k", "2.5").unwrap_err(),
+            "k must be a whole number from 1 to 20000"
+        );
+        assert_eq!(
+            exp.with("nmax", "lots").unwrap_err(),
+            "nmax: “lots” is not a number"
+        );
+        assert_eq!(
+            Generator::from_text("pareto", |_| None).unwrap_err(),
+            "unknown profile “pareto” (use exp, zipf or step)"
         );
     }
 

@@ -187,31 +187,13 @@ fn unescape_label(label: &str) -> String {
 fn write_classes(state: &ShareState) -> Vec<(&'static str, String)> {
     match &state.classes {
         ClassSource::Generated(generator) => {
-            let mut out = vec![
-                ("dist", generator.name().to_string()),
-                ("k", generator.class_count().to_string()),
-            ];
-            match *generator {
-                Generator::Exponential { nmax, ratio, .. } => {
-                    out.push(("nmax", shortest(nmax)));
-                    out.push(("ratio", shortest(ratio)));
-                }
-                Generator::Zipf { nmax, s, .. } => {
-                    out.push(("nmax", shortest(nmax)));
-                    out.push(("s", shortest(s)));
-                }
-                Generator::Step {
-                    minority,
-                    nmax,
-                    ratio,
-                    ..
-                } => {
-                    out.push(("minority", minority.to_string()));
-                    out.push(("nmax", shortest(nmax)));
-                    out.push(("ratio", shortest(ratio)));
-                }
-            }
-            out
+            let parameters = generator.profile().parameters.iter().map(|parameter| {
+                let value = generator.get(parameter.name).unwrap_or_default();
+                (parameter.name, shortest(value))
+            });
+            std::iter::once(("dist", generator.name().to_string()))
+                .chain(parameters)
+                .collect()
         }
         ClassSource::List(rows) if *rows == default_classes() => Vec::new(),
         ClassSource::List(rows) => {
@@ -235,42 +217,10 @@ fn write_classes(state: &ShareState) -> Vec<(&'static str, String)> {
 }
 
 fn read_generator(params: &Params) -> Result<Option<Generator>, String> {
-    let Some(dist) = params.get("dist") else {
-        return Ok(None);
-    };
-    let get = |name: &str, default: f64, low: f64, high: f64| -> Result<f64, String> {
-        params
-            .get(name)
-            .map_or(Ok(default), |v| parse_in_range(v, low, high, name))
-    };
-    let k = get("k", 10.0, 1.0, MAX_PAGE_CLASSES as f64)?.round() as usize;
-    let nmax = get("nmax", 5000.0, 1.0, 1e15)?;
-    let generator = match dist.as_str() {
-        "exp" => Generator::Exponential {
-            k,
-            nmax,
-            ratio: get("ratio", 100.0, 1.0, 1e12)?,
-        },
-        "zipf" => Generator::Zipf {
-            k,
-            nmax,
-            s: get("s", 1.1, 1e-9, 10.0)?,
-        },
-        "step" => Generator::Step {
-            k,
-            minority: get("minority", (k / 2).max(1) as f64, 1.0, k as f64)?.round() as usize,
-            nmax,
-            ratio: get("ratio", 100.0, 1.0, 1e12)?,
-        },
-        other => {
-            return Err(format!(
-                "unknown profile “{}” (use exp, zipf or step)",
-                short(other)
-            ))
-        }
-    };
-    generator.validate()?;
-    Ok(Some(generator))
+    params
+        .get("dist")
+        .map(|dist| Generator::from_text(dist, |name| params.get(name).cloned()))
+        .transpose()
 }
 
 fn read_classes(params: &Params, state: &mut ShareState) -> Result<(), String> {
