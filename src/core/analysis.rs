@@ -6,7 +6,7 @@ use super::error::{validate_gamma, FocalError};
 use super::focal::ln_reshaping_map;
 use super::numerics::LogitPoint;
 use super::problem::FocalProblem;
-use super::solver::Solution;
+use super::solution::Solution;
 
 /// Largest number of points in a γ grid.
 pub const MAX_GRID_POINTS: usize = 100_001;

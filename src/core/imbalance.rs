@@ -4,7 +4,7 @@
 
 use super::error::{validate_gamma, FocalError};
 use super::problem::FocalProblem;
-use super::solver::Solution;
+use super::solution::Solution;
 
 /// Smallest head-to-tail ratio of the map.
 pub const MAP_RATIO_LOW: f64 = 10.0;

@@ -5,8 +5,10 @@ pub mod analysis;
 pub mod error;
 pub mod focal;
 pub mod imbalance;
+mod nested;
 pub mod numerics;
 pub mod problem;
+pub mod solution;
 pub mod solver;
 
 pub use analysis::{
@@ -16,4 +18,5 @@ pub use analysis::{
 pub use error::{FocalError, MAX_CLASSES, MAX_GAMMA};
 pub use imbalance::{exponential_tail, ImbalanceMap, MAP_RATIO_HIGH, MAP_RATIO_LOW};
 pub use problem::FocalProblem;
-pub use solver::{solve, Regime, Solution};
+pub use solution::{Regime, Solution};
+pub use solver::solve;

@@ -1,0 +1,138 @@
+//! The safeguarded nested method, the solver's fallback: a bracketed Newton
+//! iteration on λ = ln μ with every group's equation solved exactly, by its
+//! own bracketed Newton iteration, at each λ. Slower than the joint method
+//! but convergent from any start.
+
+use super::focal::ln_gradient;
+use super::numerics::{CompensatedSum, LogitPoint};
+use super::problem::Group;
+use super::solution::{GroupSolution, WarmStart};
+use super::solver::{evaluate, mean_ln_reshaping_map};
+
+const MAX_OUTER_ITERATIONS: usize = 200;
+const MAX_INNER_ITERATIONS: usize = 200;
+
+/// Solves `ln h(q) − ln(q/w) = λ` for the offset, starting at `start`. The left
+/// side decreases strictly in the offset; Newton steps are kept inside the
+/// bracket found so far and their size is limited, so the iteration cannot diverge.
+fn solve_group(gamma: f64, group: &Group, lambda: f64, start: f64) -> GroupSolution {
+    let (mut low, mut high) = (f64::NEG_INFINITY, f64::INFINITY);
+    let mut offset = if start.is_finite() { start } else { 0.0 };
+    let (mut solution, mut value) = evaluate(gamma, group, offset);
+    for _ in 0..MAX_INNER_ITERATIONS {
+        let residual = value - lambda;
+        if residual == 0.0 {
+            break;
+        }
+        if residual > 0.0 {
+            low = offset;
+        } else {
+            high = offset;
+        }
+        let limit = 1.0 + offset.abs();
+        let step = (-residual / solution.slope).clamp(-limit, limit);
+        // A zero slope (q rounds to 1 at a tiny γ) gives no direction: step by
+        // `limit` towards the root, which lies to the right when the residual is positive.
+        let step = if step.is_nan() {
+            limit.copysign(residual)
+        } else {
+            step
+        };
+        if step.abs() <= 2.0 * f64::EPSILON * offset.abs() || step == 0.0 {
+            break;
+        }
+        let mut next = offset + step;
+        let newton = next > low && next < high;
+        if !newton {
+            if !(low.is_finite() && high.is_finite()) {
+                break;
+            }
+            next = 0.5 * (low + high);
+        }
+        offset = next;
+        (solution, value) = evaluate(gamma, group, offset);
+        if newton && step.abs() <= 1e-9 * offset.abs() {
+            // Newton converges quadratically: after a step this small the error is
+            // far below one ulp, so this evaluation is the answer.
+            break;
+        }
+    }
+    solution
+}
+
+/// The safeguarded nested method: a bracketed Newton iteration on λ with
+/// every group solved exactly at each λ.
+pub(super) fn solve_nested(
+    gamma: f64,
+    groups: &[Group],
+    positive: f64,
+    warm: Option<&WarmStart>,
+) -> (f64, Vec<GroupSolution>) {
+    // At μ = w·G(1/K) a class of weight w gets q = 1/K, so the smallest and
+    // largest weights bracket μ.
+    let uniform = LogitPoint::at(-(positive - 1.0).ln());
+    let ln_gradient_uniform = ln_gradient(gamma, &uniform);
+    let first = &groups[0];
+    let last = &groups[groups.len() - 1];
+    let mut low = -first.w.neg_ln_q + ln_gradient_uniform;
+    let mut high = -last.w.neg_ln_q + ln_gradient_uniform;
+    let widen = 1e-12 * (1.0 + low.abs().max(high.abs()));
+    low -= widen;
+    high += widen;
+
+    let (mut lambda, mut solved, mut solved_at) = match warm {
+        Some(warm) => (warm.lambda, warm.groups.clone(), Some(warm.lambda)),
+        None => {
+            let initial = groups
+                .iter()
+                .map(|g| evaluate(gamma, g, 0.0).0)
+                .collect::<Vec<_>>();
+            (mean_ln_reshaping_map(gamma, groups), initial, None)
+        }
+    };
+    lambda = lambda.clamp(low, high);
+    let mut finishing = false;
+    for _ in 0..MAX_OUTER_ITERATIONS {
+        let mut excess = CompensatedSum::default();
+        let mut excess_slope = 0.0;
+        for (group, current) in groups.iter().zip(solved.iter_mut()) {
+            let predicted = match solved_at {
+                Some(at) if current.slope.is_finite() && current.slope != 0.0 => {
+                    current.offset + (lambda - at) / current.slope
+                }
+                _ => current.offset,
+            };
+            *current = solve_group(gamma, group, lambda, predicted);
+            let mass = group.multiplicity * group.w.q;
+            excess.add(mass * current.ln_q_over_w.exp_m1());
+            let sensitivity =
+                group.multiplicity * current.point.q * current.point.one_minus_q / current.slope;
+            if sensitivity.is_finite() {
+                excess_slope += sensitivity;
+            }
+        }
+        solved_at = Some(lambda);
+        let residual = excess.value();
+        if finishing || residual == 0.0 {
+            break;
+        }
+        if residual > 0.0 {
+            low = lambda;
+        } else {
+            high = lambda;
+        }
+        let step = -residual / excess_slope;
+        let tolerance = 1e-10 * (lambda.abs() + gamma.min(1.0)) + f64::MIN_POSITIVE;
+        let mut next = lambda + step;
+        if step.abs() <= tolerance {
+            // Newton converges quadratically: after a step this small only a
+            // final pass of the inner solves at the new λ remains.
+            finishing = true;
+        } else if !(next > low && next < high) {
+            next = 0.5 * (low + high);
+            finishing = high - low <= 4.0 * f64::EPSILON * lambda.abs();
+        }
+        lambda = next;
+    }
+    (lambda, solved)
+}

@@ -1,0 +1,272 @@
+//! Q* at one γ and everything read off it: the regime of each class, μ, the
+//! focal-entropies, H(Q*) and KL(P‖Q*), and the warm starts that let a nearby
+//! γ begin from it. How Q* is found is in `solver.rs`.
+
+use serde::Serialize;
+
+use super::focal::focal_loss;
+use super::numerics::{exp_minus_one_minus_identity, CompensatedSum, LogitPoint};
+use super::problem::FocalProblem;
+
+/// How focal loss moves one class's probability relative to the data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Regime {
+    /// `q > p`: the class gains probability.
+    Amplified,
+    /// `q < p` for a class at least as frequent as every amplified class (the head).
+    Suppressed,
+    /// `q < p` for a class rarer than some amplified class: focal loss pushes a
+    /// rare class further down.
+    OverSuppressed,
+    /// `q = p` exactly (γ = 0, balanced classes or a single class).
+    Unchanged,
+    /// The class has count zero, so `p = q = 0`.
+    Absent,
+}
+
+impl Regime {
+    /// The lower-case name used in JSON, CSV and the UI.
+    pub fn name(self) -> &'static str {
+        match self {
+            Regime::Amplified => "amplified",
+            Regime::Suppressed => "suppressed",
+            Regime::OverSuppressed => "over-suppressed",
+            Regime::Unchanged => "unchanged",
+            Regime::Absent => "absent",
+        }
+    }
+}
+
+/// One group's converged values.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct GroupSolution {
+    /// Logit offset `d = logit(q) − logit(w)`.
+    pub offset: f64,
+    /// `d ln G / dt` at the solution; it turns a change of λ into a change of `d`.
+    pub slope: f64,
+    /// The reshaped probability `q` and its logs.
+    pub point: LogitPoint,
+    /// `ln(q / w)`.
+    pub ln_q_over_w: f64,
+}
+
+/// The solver's position, kept so that a nearby problem (the next γ of a sweep)
+/// starts from it.
+#[derive(Debug, Clone)]
+pub(crate) struct WarmStart {
+    pub lambda: f64,
+    pub groups: Vec<GroupSolution>,
+}
+
+/// Q* and everything derived from it for one γ.
+#[derive(Debug, Clone)]
+pub struct Solution {
+    problem: FocalProblem,
+    gamma: f64,
+    /// `λ = ln μ`; for a single class 0 at γ = 0 and `−∞` above.
+    lambda: f64,
+    groups: Vec<GroupSolution>,
+    group_regime: Vec<Regime>,
+    fe_min: f64,
+    fe_at_p: f64,
+    shannon_q: f64,
+    kl_p_q: f64,
+}
+
+impl Solution {
+    pub(crate) fn assemble(
+        problem: FocalProblem,
+        gamma: f64,
+        lambda: f64,
+        groups: Vec<GroupSolution>,
+    ) -> Self {
+        let data = problem.groups();
+        let mut fe_min = CompensatedSum::default();
+        let mut fe_at_p = CompensatedSum::default();
+        let mut shannon_q = CompensatedSum::default();
+        let mut kl_p_q = CompensatedSum::default();
+        let mut largest_amplified_p = 0.0f64;
+        for (group, solved) in data.iter().zip(&groups) {
+            let m = group.multiplicity;
+            fe_min.add(m * group.w.q * focal_loss(gamma, &solved.point));
+            fe_at_p.add(m * group.w.q * focal_loss(gamma, &group.p));
+            if solved.point.q > 0.0 {
+                shannon_q.add(m * solved.point.q * solved.point.neg_ln_q);
+            }
+            let ln_ratio = solved.ln_q_over_w + group.ln_w_over_p;
+            kl_p_q.add(m * group.p.q * exp_minus_one_minus_identity(ln_ratio));
+            if ln_ratio > 0.0 {
+                largest_amplified_p = largest_amplified_p.max(group.p.q);
+            }
+        }
+        let group_regime = data
+            .iter()
+            .zip(&groups)
+            .map(|(group, solved)| {
+                let ln_ratio = solved.ln_q_over_w + group.ln_w_over_p;
+                if ln_ratio > 0.0 {
+                    Regime::Amplified
+                } else if ln_ratio == 0.0 {
+                    Regime::Unchanged
+                } else if group.p.q < largest_amplified_p {
+                    Regime::OverSuppressed
+                } else {
+                    Regime::Suppressed
+                }
+            })
+            .collect();
+        Solution {
+            problem,
+            gamma,
+            lambda,
+            groups,
+            group_regime,
+            fe_min: fe_min.value(),
+            fe_at_p: fe_at_p.value(),
+            shannon_q: shannon_q.value(),
+            kl_p_q: kl_p_q.value().max(0.0),
+        }
+    }
+
+    pub(crate) fn warm_start(&self) -> WarmStart {
+        WarmStart {
+            lambda: self.lambda,
+            groups: self.groups.clone(),
+        }
+    }
+
+    /// A start for γ extrapolated linearly from this solution and an earlier one.
+    pub(crate) fn extrapolated_start(&self, earlier: &Solution, gamma: f64) -> WarmStart {
+        let span = self.gamma - earlier.gamma;
+        let fraction = if span != 0.0 {
+            (gamma - self.gamma) / span
+        } else {
+            0.0
+        };
+        let extrapolate = |now: f64, before: f64| {
+            let guess = now + (now - before) * fraction;
+            if guess.is_finite() {
+                guess
+            } else {
+                now
+            }
+        };
+        WarmStart {
+            lambda: extrapolate(self.lambda, earlier.lambda),
+            groups: self
+                .groups
+                .iter()
+                .zip(&earlier.groups)
+                .map(|(now, before)| GroupSolution {
+                    offset: extrapolate(now.offset, before.offset),
+                    ..*now
+                })
+                .collect(),
+        }
+    }
+
+    /// The problem this solves.
+    pub fn problem(&self) -> &FocalProblem {
+        &self.problem
+    }
+
+    /// The focal parameter γ.
+    pub fn gamma(&self) -> f64 {
+        self.gamma
+    }
+
+    /// The Lagrange multiplier μ of the constraint Σ q = 1 (for a single class
+    /// `G(1)`: 1 at γ = 0, where focal loss is cross-entropy, and 0 above).
+    /// A class is amplified exactly when `α·h(p)/Σαp > μ`; μ > 1 means the rarest
+    /// classes are suppressed.
+    pub fn mu(&self) -> f64 {
+        self.lambda.exp()
+    }
+
+    /// `ln μ`, accurate even when μ is within rounding of 1.
+    pub fn ln_mu(&self) -> f64 {
+        self.lambda
+    }
+
+    /// The minimal focal-entropy `FE_γ(W, Q*)` in nats, `W` the α-weighted target
+    /// (`W = P` without α).
+    pub fn fe_min(&self) -> f64 {
+        self.fe_min
+    }
+
+    /// `FE_γ(W, P)` in nats: the focal-entropy if the model predicted P itself.
+    pub fn fe_at_p(&self) -> f64 {
+        self.fe_at_p
+    }
+
+    /// Shannon entropy H(P) in nats.
+    pub fn shannon_p(&self) -> f64 {
+        self.problem.shannon_p()
+    }
+
+    /// Shannon entropy H(Q*) in nats.
+    pub fn shannon_q(&self) -> f64 {
+        self.shannon_q
+    }
+
+    /// Kullback–Leibler divergence KL(P‖Q*) in nats.
+    pub fn kl_p_q(&self) -> f64 {
+        self.kl_p_q
+    }
+
+    /// Reshaped probability `q*_i` of a class (0 for an absent class).
+    pub fn q(&self, class: usize) -> f64 {
+        self.problem
+            .group_index(class)
+            .map_or(0.0, |g| self.groups[g].point.q)
+    }
+
+    /// Data probability `p_i` of a class.
+    pub fn p(&self, class: usize) -> f64 {
+        self.problem.p(class)
+    }
+
+    /// `ln(q*_i / p_i)`, `None` for an absent class.
+    pub fn ln_ratio(&self, class: usize) -> Option<f64> {
+        self.problem
+            .group_index(class)
+            .map(|g| self.groups[g].ln_q_over_w + self.problem.groups()[g].ln_w_over_p)
+    }
+
+    /// `q*_i / p_i`, `None` for an absent class.
+    pub fn ratio(&self, class: usize) -> Option<f64> {
+        self.ln_ratio(class).map(f64::exp)
+    }
+
+    /// The regime of a class.
+    pub fn regime(&self, class: usize) -> Regime {
+        self.problem
+            .group_index(class)
+            .map_or(Regime::Absent, |g| self.group_regime[g])
+    }
+
+    /// `q*` of every class, in input order.
+    pub fn q_all(&self) -> Vec<f64> {
+        (0..self.problem.class_count()).map(|c| self.q(c)).collect()
+    }
+
+    /// `p` of every class, in input order.
+    pub fn p_all(&self) -> Vec<f64> {
+        (0..self.problem.class_count()).map(|c| self.p(c)).collect()
+    }
+
+    /// The regime of every class, in input order.
+    pub fn regimes(&self) -> Vec<Regime> {
+        (0..self.problem.class_count())
+            .map(|c| self.regime(c))
+            .collect()
+    }
+
+    /// Classes rarer than some amplified class yet pushed down (over-suppressed).
+    pub fn over_suppressed_classes(&self) -> Vec<usize> {
+        (0..self.problem.class_count())
+            .filter(|&c| self.regime(c) == Regime::OverSuppressed)
+            .collect()
+    }
+}
