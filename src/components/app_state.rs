@@ -76,11 +76,6 @@ fn always_changed<T>(_: Option<&T>, _: Option<&T>) -> bool {
 }
 
 impl AppState {
-    /// Creates the state with the defaults (99 cows, 1 tiger, γ = 2).
-    pub fn new() -> Self {
-        Self::from_share(ShareState::default(), Vec::new())
-    }
-
     /// Creates the state a link describes, with the link's notices.
     pub fn from_share(share: ShareState, notices: Vec<String>) -> Self {
         let generator = match &share.classes {
@@ -285,13 +280,8 @@ impl AppState {
     }
 }
 
-impl Default for AppState {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-/// The state provided by the app.
+/// The state provided by the app (a component outside the app is a bug, not
+/// a reason to show a second, silent default state).
 pub fn use_app_state() -> AppState {
-    use_context::<AppState>().unwrap_or_default()
+    expect_context::<AppState>()
 }

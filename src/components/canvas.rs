@@ -9,6 +9,7 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 
+use super::exports::{ExportRequests, ImageFormat};
 use crate::plots::Theme;
 
 /// The drawing area type of the page's canvases.
@@ -43,21 +44,19 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// Appends a number (milliseconds) to `window.__focalTimings[name]`, where the
-/// browser suite reads draw durations and completion times.
+/// Appends a number (milliseconds) to `window.__focalTimings[name]` when the
+/// page has been asked for timings: the browser suite creates that object
+/// before the page loads; without it nothing is recorded (and nothing grows).
 pub fn record_timing(name: &str, milliseconds: f64) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let key = wasm_bindgen::JsValue::from_str("__focalTimings");
-    let timings = js_sys::Reflect::get(&window, &key)
+    let Some(timings) = js_sys::Reflect::get(&window, &"__focalTimings".into())
         .ok()
         .filter(|v| v.is_object())
-        .unwrap_or_else(|| {
-            let object = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&window, &key, &object);
-            object.into()
-        });
+    else {
+        return;
+    };
     let list = js_sys::Reflect::get(&timings, &name.into())
         .ok()
         .and_then(|v| v.dyn_into::<js_sys::Array>().ok())
@@ -77,20 +76,6 @@ pub type SvgArea<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 
 /// Draws a whole plot (every layer) into an SVG export.
 pub type SvgFn = std::rc::Rc<dyn Fn(&SvgArea<'_>, &Theme)>;
-
-/// A file format the plots export to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImageFormat {
-    /// The canvas's pixels.
-    Png,
-    /// The plot drawn again on plotters' SVG backend.
-    Svg,
-}
-
-/// Shared through context: each request asks every plot to download itself
-/// in that format (signals notify on every set, so repeated requests count).
-#[derive(Clone, Copy)]
-pub struct ExportRequests(pub RwSignal<Option<ImageFormat>>);
 
 /// The SVG file of a plot `css_width` × `css_height` CSS pixels large, in the
 /// current colour scheme, drawn by `draw` without tracking signals.
@@ -264,7 +249,8 @@ where
         record_timing(test_id, finished - started);
         record_timing(&format!("{test_id}:done"), finished);
     });
-    if let Some(ExportRequests(requests)) = use_context() {
+    {
+        let ExportRequests(requests) = expect_context::<ExportRequests>();
         Effect::new(move |_| {
             let name = format!("focal-entropy-{test_id}");
             match requests.get() {
@@ -273,14 +259,18 @@ where
                         .get_untracked()
                         .and_then(|c| c.to_data_url_with_type("image/png").ok());
                     if let Some(url) = url {
-                        super::share::save_url(&format!("{name}.png"), &url);
+                        super::exports::save_url(&format!("{name}.png"), &url);
                     }
                 }
                 Some(ImageFormat::Svg) => {
                     if let Some(svg) = svg.as_ref() {
                         let css_width = width.get_untracked().max(320.0);
                         let document = svg_document(svg, css_width, css_height(css_width));
-                        super::share::download(&format!("{name}.svg"), "image/svg+xml", &document);
+                        super::exports::download(
+                            &format!("{name}.svg"),
+                            "image/svg+xml",
+                            &document,
+                        );
                     }
                 }
                 None => {}

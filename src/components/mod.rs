@@ -3,10 +3,13 @@
 
 pub mod app_state;
 pub mod canvas;
+pub mod embed;
+pub mod exports;
+pub mod host_messages;
 pub mod inputs;
+pub mod links;
 pub mod plots;
 pub mod readout;
-pub mod share;
 pub mod teaching;
 
 use leptos::prelude::*;
@@ -14,10 +17,12 @@ use wasm_bindgen::JsCast;
 
 use crate::state::url::{decode, Panel};
 use app_state::{use_app_state, AppState};
+use embed::EmbedDialog;
+use exports::ExportBar;
 use inputs::{AlphaEditor, ClassEditor, GammaControl, GeneratorPanel, PasteBox, ViewOptions};
+use links::{CopyLink, Notices, OpenFull};
 use plots::{DistributionPlot, EntropyPlot, MapPlot, TrackedPlot};
 use readout::{ClassTable, SummaryPanel};
-use share::{CopyLink, EmbedDialog, ExportBar, Notices, OpenFull};
 use teaching::{Findings, PlayButton, PresetSelect};
 
 /// Runs only the last of a burst of actions, once the burst has paused.
@@ -108,9 +113,9 @@ fn state_from_location() -> AppState {
 pub fn App() -> impl IntoView {
     let state = state_from_location();
     provide_context(state);
-    provide_context(canvas::ExportRequests(RwSignal::new(None)));
-    share::sync_url(state);
-    share::connect_host(state);
+    provide_context(exports::ExportRequests(RwSignal::new(None)));
+    links::sync_url(state);
+    host_messages::connect_host(state);
     let first_draw = StoredValue::new(false);
     Effect::new(move |_| {
         if state.solution.with(Option::is_some) && !first_draw.get_value() {

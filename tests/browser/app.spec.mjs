@@ -3,7 +3,8 @@ import { test, expect } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import {
-  canvasImage, canvasIsDrawn, coreSolve, median, pasteCounts, setGamma, significant, tableRows, watchPage,
+  askForTimings, canvasImage, canvasIsDrawn, coreSolve, median, pasteCounts, setGamma, significant, tableRows,
+  watchPage,
 } from './helpers.mjs';
 
 const DIST = new URL('../../dist/', import.meta.url).pathname;
@@ -22,6 +23,8 @@ test('default page shows the core values for 99 cows and 1 tiger', async ({ page
   }
   await canvasIsDrawn(page, 'plot-distribution');
   await canvasIsDrawn(page, 'plot-entropy');
+  // Timing records are kept only when a test asks for them.
+  expect(await page.evaluate(() => window.__focalTimings)).toBeUndefined();
   expect(problems).toEqual([]);
 });
 
@@ -178,6 +181,7 @@ test('performance budgets (printed and recorded in the README)', async ({ page }
   expect(gzipped).toBeLessThanOrEqual(300 * 1024);
 
   // First plot drawn after navigation.
+  await askForTimings(page);
   await page.goto('./');
   await canvasIsDrawn(page, 'plot-distribution');
   const firstDraw = await page.evaluate(() => Math.min(

@@ -83,3 +83,9 @@ export async function pasteCounts(page, text) {
     box.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
   }, text);
 }
+
+/** Asks the page for its timing records (`window.__focalTimings`), which it
+ * keeps only when asked; call before `page.goto`. */
+export async function askForTimings(page) {
+  await page.addInitScript(() => { window.__focalTimings = {}; });
+}

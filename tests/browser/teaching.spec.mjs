@@ -3,7 +3,7 @@
 // rare-class verdict), the order check and the γ animation.
 import { test, expect } from '@playwright/test';
 import {
-  canvasImage, canvasIsDrawn, coreSolve, median, setGamma, significant, tableRows, watchPage,
+  askForTimings, canvasImage, canvasIsDrawn, coreSolve, median, setGamma, significant, tableRows, watchPage,
 } from './helpers.mjs';
 
 test('captions and the order check describe the current numbers', async ({ page }) => {
@@ -262,6 +262,7 @@ test('α weights: typed, inverse frequency (uniform Q*), square root, cleared; r
 test('the imbalance map fills in over animation frames while the page stays responsive', async ({ page }) => {
   const problems = watchPage(page);
   // 1000 classes: 1536 exact solves of 1000 distinct classes, seconds of work.
+  await askForTimings(page);
   await page.goto('./?dist=exp&k=1000&nmax=5000&ratio=100&gamma=1');
   const progress = page.getByTestId('map-progress');
   await expect(progress).toHaveAttribute('data-complete', 'false');
