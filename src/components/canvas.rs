@@ -68,18 +68,33 @@ pub fn record_timing(name: &str, milliseconds: f64) {
     list.push(&milliseconds.into());
 }
 
+/// What drawing a layer reports: `Err` with a plain-language reason when
+/// plotters could not draw (shown under the plot, never dropped).
+pub type LayerResult = Result<(), String>;
+
+/// A plotters drawing error as the message shown under the plot, told by its
+/// kind (formatting each backend's own error type would cost download size).
+pub fn draw_error<E: std::error::Error + Send + Sync>(error: DrawingAreaErrorKind<E>) -> String {
+    let why = match error {
+        DrawingAreaErrorKind::BackendError(_) => "the browser refused a drawing call",
+        DrawingAreaErrorKind::SharingError => "its drawing area was in use",
+        DrawingAreaErrorKind::LayoutError => "its layout did not fit the space",
+    };
+    format!("This plot could not be drawn: {why}.")
+}
+
 /// A drawing function of a canvas layer.
-pub type LayerFn = std::rc::Rc<dyn Fn(&CanvasArea, &Theme)>;
+pub type LayerFn = std::rc::Rc<dyn Fn(&CanvasArea, &Theme) -> LayerResult>;
 
 /// The drawing area of an SVG export.
 pub type SvgArea<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 
 /// Draws a whole plot (every layer) into an SVG export.
-pub type SvgFn = std::rc::Rc<dyn Fn(&SvgArea<'_>, &Theme)>;
+pub type SvgFn = std::rc::Rc<dyn Fn(&SvgArea<'_>, &Theme) -> LayerResult>;
 
 /// The SVG file of a plot `css_width` × `css_height` CSS pixels large, in the
 /// current colour scheme, drawn by `draw` without tracking signals.
-fn svg_document(draw: &SvgFn, css_width: f64, css_height: f64) -> String {
+fn svg_document(draw: &SvgFn, css_width: f64, css_height: f64) -> Result<String, String> {
     let theme = Theme {
         scale: 1.0,
         ..current_theme()
@@ -88,10 +103,10 @@ fn svg_document(draw: &SvgFn, css_width: f64, css_height: f64) -> String {
     {
         let size = (css_width.round() as u32, css_height.round() as u32);
         let area = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        untrack(|| draw(&area, &theme));
-        let _ = area.present();
+        untrack(|| draw(&area, &theme))?;
+        area.present().map_err(draw_error)?;
     }
-    svg
+    Ok(svg)
 }
 
 /// Sizes `canvas` to `css_width` × `css_height` CSS pixels at the theme's pixel ratio.
@@ -116,14 +131,14 @@ fn size_canvas(
 /// Runs a layer's drawing function on a canvas.
 fn draw_layer(
     canvas: &web_sys::HtmlCanvasElement,
-    draw: &dyn Fn(&CanvasArea, &Theme),
+    draw: &dyn Fn(&CanvasArea, &Theme) -> LayerResult,
     theme: &Theme,
-) {
-    if let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) {
-        let area = backend.into_drawing_area();
-        draw(&area, theme);
-        let _ = area.present();
-    }
+) -> LayerResult {
+    let backend = CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or("This plot could not be drawn: the browser gave no 2D canvas.")?;
+    let area = backend.into_drawing_area();
+    draw(&area, theme)?;
+    area.present().map_err(draw_error)
 }
 
 /// A plot canvas in two layers. `draw` paints the base layer into an off-screen
@@ -132,7 +147,7 @@ fn draw_layer(
 /// marker does not redraw the whole plot. The canvas follows its container's
 /// width (`aspect` = height / width) at the device's pixel ratio.
 #[component]
-pub fn PlotCanvas<F>(
+pub fn PlotCanvas(
     /// Stable test id of the canvas.
     test_id: &'static str,
     /// Accessible description of the plot.
@@ -140,7 +155,7 @@ pub fn PlotCanvas<F>(
     /// Height as a fraction of the width.
     aspect: f64,
     /// Draws the base layer.
-    draw: F,
+    draw: LayerFn,
     /// Draws the overlay layer.
     #[prop(optional)]
     overlay: Option<LayerFn>,
@@ -150,10 +165,9 @@ pub fn PlotCanvas<F>(
     /// Draws the plot for an SVG export (requested through [`ExportRequests`]).
     #[prop(optional)]
     svg: Option<SvgFn>,
-) -> impl IntoView
-where
-    F: Fn(&CanvasArea, &Theme) + 'static,
-{
+) -> impl IntoView {
+    // Why the plot could not be drawn or exported, shown under it.
+    let error = RwSignal::new(None::<String>);
     let canvas_ref = NodeRef::<html::Canvas>::new();
     let container_ref = NodeRef::<html::Div>::new();
     let width = RwSignal::new(0.0f64);
@@ -207,7 +221,8 @@ where
             }
             None => &canvas,
         };
-        draw_layer(target, &draw, &theme);
+        let outcome = draw_layer(target, draw.as_ref(), &theme);
+        error.set(outcome.err());
         let finished = now_ms();
         record_timing(&format!("{test_id}:base"), finished - started);
         if layered {
@@ -244,7 +259,9 @@ where
             );
             let _ = context.draw_image_with_html_canvas_element(base, 0.0, 0.0);
         }
-        draw_layer(&canvas, overlay.as_ref(), &current_theme());
+        if let Err(reason) = draw_layer(&canvas, overlay.as_ref(), &current_theme()) {
+            error.set(Some(reason));
+        }
         let finished = now_ms();
         record_timing(test_id, finished - started);
         record_timing(&format!("{test_id}:done"), finished);
@@ -265,12 +282,14 @@ where
                 Some(ImageFormat::Svg) => {
                     if let Some(svg) = svg.as_ref() {
                         let css_width = width.get_untracked().max(320.0);
-                        let document = svg_document(svg, css_width, css_height(css_width));
-                        super::exports::download(
-                            &format!("{name}.svg"),
-                            "image/svg+xml",
-                            &document,
-                        );
+                        match svg_document(svg, css_width, css_height(css_width)) {
+                            Ok(document) => super::exports::download(
+                                &format!("{name}.svg"),
+                                "image/svg+xml",
+                                &document,
+                            ),
+                            Err(reason) => error.set(Some(reason)),
+                        }
                     }
                 }
                 None => {}
@@ -299,6 +318,9 @@ where
                 on:pointerdown=move |e| pointer(e, true)
                 on:pointermove=move |e| pointer(e, false)
             ></canvas>
+            <Show when=move || error.with(Option::is_some)>
+                <p class="error" role="alert" data-testid=format!("{test_id}-error")>{move || error.get()}</p>
+            </Show>
         </div>
     }
 }

@@ -9,7 +9,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::app_state::{use_app_state, AppState};
-use super::canvas::{now_ms, record_timing, CanvasArea, LayerFn, PlotCanvas, SvgArea, SvgFn};
+use super::canvas::{
+    draw_error, now_ms, record_timing, CanvasArea, LayerFn, LayerResult, PlotCanvas, SvgArea, SvgFn,
+};
 use crate::core::{reshaping_map, ImbalanceMap, Regime};
 use crate::plots::distribution::draw_solution;
 use crate::plots::entropy::{draw_entropy, draw_entropy_cursor, EntropyCurves};
@@ -22,26 +24,28 @@ use crate::state::derived::entropy_series;
 
 /// A plot drawn from the page state in one layer, on any plotters backend.
 trait Figure: Copy + 'static {
-    /// Draws the whole plot.
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, theme: &Theme);
+    /// Draws the whole plot (nothing while there is no data).
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, theme: &Theme)
+        -> LayerResult;
 }
 
 /// A plot with γ on its x axis, drawn in two layers: the base (redrawn when
 /// the data changes) and a cursor at the current γ (redrawn when γ moves).
 trait GammaFigure: Copy + 'static {
-    /// Draws the base layer; returns its frame and γ axis once drawn.
+    /// Draws the base layer; returns its frame and γ axis once drawn
+    /// (`None` while there is no data).
     fn draw_base<DB: DrawingBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
         theme: &Theme,
-    ) -> Option<(GammaFrame, GammaAxis)>;
+    ) -> Result<Option<(GammaFrame, GammaAxis)>, String>;
     /// Draws the cursor over a base layer drawn with `frame`.
     fn draw_cursor<DB: DrawingBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
         frame: &GammaFrame,
         theme: &Theme,
-    );
+    ) -> LayerResult;
 }
 
 /// A one-layer figure on a canvas, exportable as SVG.
@@ -56,10 +60,11 @@ fn FigureCanvas<F: Figure>(
     /// The figure.
     figure: F,
 ) -> impl IntoView {
+    let draw: LayerFn = Rc::new(move |area: &CanvasArea, theme: &Theme| figure.draw(area, theme));
     let svg: SvgFn = Rc::new(move |area: &SvgArea<'_>, theme: &Theme| figure.draw(area, theme));
     view! {
         <PlotCanvas test_id=test_id label=label aspect=aspect
-            draw=move |area: &CanvasArea, theme: &Theme| figure.draw(area, theme) svg=svg />
+            draw=draw svg=svg />
     }
 }
 
@@ -78,23 +83,27 @@ fn GammaCanvas<F: GammaFigure>(
     let state = use_app_state();
     let layout = StoredValue::new(None::<(GammaFrame, GammaAxis)>);
     let frame_version = RwSignal::new(0u64);
-    let draw = move |area: &CanvasArea, theme: &Theme| {
-        if let Some(drawn) = figure.draw_base(area, theme) {
+    let draw: LayerFn = Rc::new(move |area: &CanvasArea, theme: &Theme| {
+        if let Some(drawn) = figure.draw_base(area, theme)? {
             layout.set_value(Some(drawn));
             frame_version.update(|v| *v += 1);
         }
-    };
+        Ok(())
+    });
     let overlay: LayerFn = Rc::new(move |area: &CanvasArea, theme: &Theme| {
         frame_version.track();
-        if let Some((frame, _)) = layout.get_value() {
-            figure.draw_cursor(area, &frame, theme);
+        match layout.get_value() {
+            Some((frame, _)) => figure.draw_cursor(area, &frame, theme),
+            None => Ok(()),
         }
     });
-    let svg: SvgFn = Rc::new(move |area: &SvgArea<'_>, theme: &Theme| {
-        if let Some((frame, _)) = figure.draw_base(area, theme) {
-            figure.draw_cursor(area, &frame, theme);
-        }
-    });
+    let svg: SvgFn =
+        Rc::new(
+            move |area: &SvgArea<'_>, theme: &Theme| match figure.draw_base(area, theme)? {
+                Some((frame, _)) => figure.draw_cursor(area, &frame, theme),
+                None => Ok(()),
+            },
+        );
     let on_pointer = Callback::new(move |x: f64| {
         if let Some((_, axis)) = layout.get_value() {
             state.gamma.set((axis.gamma_at(x) * 100.0).round() / 100.0);
@@ -111,16 +120,20 @@ fn GammaCanvas<F: GammaFigure>(
 struct DistributionFigure(AppState);
 
 impl Figure for DistributionFigure {
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, theme: &Theme) {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+    ) -> LayerResult {
         let state = self.0;
         let log_scale = state.log_scale.get();
         let labels = state.labels.get();
-        state.solution.with(|solution| {
-            let Some(solution) = solution else { return };
-            if labels.len() == solution.problem().class_count() {
-                let _ = draw_solution(area, solution, &labels, log_scale, theme);
+        state.solution.with(|solution| match solution {
+            Some(solution) if labels.len() == solution.problem().class_count() => {
+                draw_solution(area, solution, &labels, log_scale, theme).map_err(draw_error)
             }
-        });
+            _ => Ok(()),
+        })
     }
 }
 
@@ -148,7 +161,7 @@ impl GammaFigure for EntropyFigure {
         &self,
         area: &DrawingArea<DB, Shift>,
         theme: &Theme,
-    ) -> Option<(GammaFrame, GammaAxis)> {
+    ) -> Result<Option<(GammaFrame, GammaAxis)>, String> {
         let units = self.0.units.get();
         let below = self.0.findings_along.with(|along| {
             along
@@ -157,8 +170,13 @@ impl GammaFigure for EntropyFigure {
                 .unwrap_or_default()
         });
         self.0.sweep.with(|sweep| {
-            let sweep = sweep.as_ref()?;
-            let problem = sweep.solutions().first()?.problem();
+            let Some((sweep, first)) = sweep
+                .as_ref()
+                .and_then(|s| Some((s, s.solutions().first()?)))
+            else {
+                return Ok(None);
+            };
+            let problem = first.problem();
             let factor = units.from_nats();
             let (gammas, shannon_q, fe_min) = entropy_series(sweep, units);
             let curves = EntropyCurves {
@@ -170,7 +188,9 @@ impl GammaFigure for EntropyFigure {
                 unit: units.name(),
                 below: &below,
             };
-            draw_entropy(area, &curves, theme).ok()
+            draw_entropy(area, &curves, theme)
+                .map(Some)
+                .map_err(draw_error)
         })
     }
 
@@ -179,16 +199,15 @@ impl GammaFigure for EntropyFigure {
         area: &DrawingArea<DB, Shift>,
         frame: &GammaFrame,
         theme: &Theme,
-    ) {
+    ) -> LayerResult {
         let factor = self.0.units.get().from_nats();
         let gamma = self.0.gamma.get();
         self.0.solution.with(|s| {
-            if let Some(s) = s {
-                let uniform = (s.problem().positive_class_count() as f64).ln() * factor;
-                let current = (gamma, s.shannon_q() * factor, s.fe_min() * factor);
-                let _ = draw_entropy_cursor(area, frame, current, uniform, theme);
-            }
-        });
+            let Some(s) = s else { return Ok(()) };
+            let uniform = (s.problem().positive_class_count() as f64).ln() * factor;
+            let current = (gamma, s.shannon_q() * factor, s.fe_min() * factor);
+            draw_entropy_cursor(area, frame, current, uniform, theme).map_err(draw_error)
+        })
     }
 }
 
@@ -213,17 +232,23 @@ pub fn EntropyPlot() -> impl IntoView {
 struct ReshapingFigure(AppState);
 
 impl Figure for ReshapingFigure {
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, theme: &Theme) {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+    ) -> LayerResult {
         self.0.solution.with(|solution| {
-            let Some(solution) = solution else { return };
+            let Some(solution) = solution else {
+                return Ok(());
+            };
             let map = reshaping_map(solution, 240);
             let regimes: Vec<Regime> = map
                 .markers
                 .iter()
                 .map(|m| solution.regime(m.class))
                 .collect();
-            let _ = draw_reshaping_map(area, &map, &regimes, theme);
-        });
+            draw_reshaping_map(area, &map, &regimes, theme).map_err(draw_error)
+        })
     }
 }
 
@@ -249,12 +274,16 @@ impl GammaFigure for TrackedFigure {
         &self,
         area: &DrawingArea<DB, Shift>,
         theme: &Theme,
-    ) -> Option<(GammaFrame, GammaAxis)> {
+    ) -> Result<Option<(GammaFrame, GammaAxis)>, String> {
         let labels = self.0.labels.get();
         self.0.tracked.with(|tracked| {
-            let tracked = tracked.as_ref()?;
+            let Some(tracked) = tracked.as_ref() else {
+                return Ok(None);
+            };
             let label = labels.get(tracked.class).map_or("?", String::as_str);
-            draw_tracked(area, tracked, label, theme).ok()
+            draw_tracked(area, tracked, label, theme)
+                .map(Some)
+                .map_err(draw_error)
         })
     }
 
@@ -263,14 +292,15 @@ impl GammaFigure for TrackedFigure {
         area: &DrawingArea<DB, Shift>,
         frame: &GammaFrame,
         theme: &Theme,
-    ) {
+    ) -> LayerResult {
         let gamma = self.0.gamma.get();
         let class = self.0.tracked.with(|t| t.as_ref().map(|t| t.class));
         let ratio = self
             .0
             .solution
             .with(|s| s.as_ref().zip(class).and_then(|(s, c)| s.ratio(c)));
-        let _ = draw_gamma_cursor(area, frame, gamma, &[ratio.unwrap_or(f64::NAN)], theme);
+        draw_gamma_cursor(area, frame, gamma, &[ratio.unwrap_or(f64::NAN)], theme)
+            .map_err(draw_error)
     }
 }
 
@@ -334,10 +364,14 @@ impl GammaFigure for MapFigure {
         &self,
         area: &DrawingArea<DB, Shift>,
         theme: &Theme,
-    ) -> Option<(GammaFrame, GammaAxis)> {
+    ) -> Result<Option<(GammaFrame, GammaAxis)>, String> {
         self.version.track();
-        self.map
-            .with_value(|map| draw_imbalance_map(area, map.as_ref()?, theme).ok())
+        self.map.with_value(|map| match map {
+            Some(map) => draw_imbalance_map(area, map, theme)
+                .map(Some)
+                .map_err(draw_error),
+            None => Ok(None),
+        })
     }
 
     fn draw_cursor<DB: DrawingBackend>(
@@ -345,10 +379,11 @@ impl GammaFigure for MapFigure {
         area: &DrawingArea<DB, Shift>,
         frame: &GammaFrame,
         theme: &Theme,
-    ) {
+    ) -> LayerResult {
         let gamma = self.state.gamma.get();
-        if let Some(ratio) = self.ratio.get() {
-            let _ = draw_map_cursor(area, frame, gamma, ratio, theme);
+        match self.ratio.get() {
+            Some(ratio) => draw_map_cursor(area, frame, gamma, ratio, theme).map_err(draw_error),
+            None => Ok(()),
         }
     }
 }

@@ -23,6 +23,8 @@ test('default page shows the core values for 99 cows and 1 tiger', async ({ page
   }
   await canvasIsDrawn(page, 'plot-distribution');
   await canvasIsDrawn(page, 'plot-entropy');
+  // Drawing errors would show under their plot; there are none.
+  await expect(page.locator('.plot-frame .error')).toHaveCount(0);
   // Timing records are kept only when a test asks for them.
   expect(await page.evaluate(() => window.__focalTimings)).toBeUndefined();
   expect(problems).toEqual([]);
