@@ -57,6 +57,18 @@ pub enum FocalError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// A model output is not a probability (negative, above 1, NaN or infinite).
+    InvalidProbability {
+        /// Zero-based class index.
+        index: usize,
+        /// The offending value.
+        value: f64,
+    },
+    /// Model outputs that sum too far from 1 to be a distribution.
+    NotADistribution {
+        /// Their sum.
+        sum: f64,
+    },
 }
 
 impl fmt::Display for FocalError {
@@ -95,6 +107,15 @@ impl fmt::Display for FocalError {
                 write!(f, "class {} does not exist or has count zero", index + 1)
             }
             FocalError::InvalidGrid { reason } => write!(f, "invalid grid: {reason}"),
+            FocalError::InvalidProbability { index, value } => write!(
+                f,
+                "probability {} is {value}; probabilities must be numbers from 0 to 1",
+                index + 1
+            ),
+            FocalError::NotADistribution { sum } => write!(
+                f,
+                "the probabilities sum to {sum}, not 1; a row within 1e-6 of 1 is renormalised, others are not distributions"
+            ),
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod analysis;
 pub mod error;
 pub mod focal;
 pub mod imbalance;
+pub mod inverse;
 mod nested;
 pub mod numerics;
 pub mod problem;
@@ -17,6 +18,7 @@ pub use analysis::{
 };
 pub use error::{FocalError, MAX_CLASSES, MAX_GAMMA};
 pub use imbalance::{exponential_tail, ImbalanceMap, MAP_RATIO_HIGH, MAP_RATIO_LOW};
+pub use inverse::{invert, Inversion};
 pub use problem::FocalProblem;
 pub use solution::{Regime, Solution};
 pub use solver::solve;
