@@ -1,7 +1,7 @@
 //! Criterion benchmarks of the solver at the sizes the core issue names.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use focal_entropy_explorer::core::{gamma_grid, track_class, FocalProblem, ImbalanceMap};
+use focal_entropy_explorer::core::{gamma_grid, invert, track_class, FocalProblem, ImbalanceMap};
 
 /// `k` distinct probabilities falling geometrically from 1 to 1/`ratio`.
 fn geometric(k: usize, ratio: f64) -> Vec<f64> {
@@ -77,5 +77,19 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(solver, benches);
+/// The inverse transform on one row of model outputs (Q* of a long tail).
+fn inverse_benches(c: &mut Criterion) {
+    for k in [10, 1000] {
+        let q = FocalProblem::new(&geometric(k, 100.0), None)
+            .unwrap()
+            .solve(2.0)
+            .unwrap()
+            .q_all();
+        c.bench_function(&format!("invert one row K={k}"), |b| {
+            b.iter(|| invert(black_box(&q), 2.0, None).unwrap())
+        });
+    }
+}
+
+criterion_group!(solver, benches, inverse_benches);
 criterion_main!(solver);

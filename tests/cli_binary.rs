@@ -60,3 +60,47 @@ fn a_reader_that_stops_early_ends_the_tool_quietly() {
     assert_eq!(finished.status.code(), Some(0));
     assert_eq!(String::from_utf8(finished.stderr).unwrap(), "");
 }
+
+#[test]
+fn invert_streams_one_row_per_row_and_names_bad_lines() {
+    let inverted = focal()
+        .args(["invert", "--gamma=2", "--probs", "0.8,0.15,0.05"])
+        .output()
+        .unwrap();
+    assert!(inverted.status.success());
+    let p: Vec<f64> = String::from_utf8(inverted.stdout)
+        .unwrap()
+        .trim()
+        .split(',')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let expected = focal_entropy_explorer::core::invert(&[0.8, 0.15, 0.05], 2.0, None)
+        .unwrap()
+        .p;
+    assert_eq!(p, expected);
+    let file = std::env::temp_dir().join(format!("focal-invert-{}.csv", std::process::id()));
+    std::fs::write(&file, "a,b\n0.6,0.4\n0.5,0.5000001\n0.5,0.6\n").unwrap();
+    let failed = focal()
+        .args(["invert", "--gamma", "1", "--probs-file"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(failed.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(failed.stderr).unwrap(),
+        "focal: line 4: the probabilities sum to 1.1, not 1; a row within 1e-6 of 1 is renormalised, others are not distributions\n"
+    );
+    std::fs::write(&file, "a,b\n0.6,0.4\n0.5,0.5000001\n").unwrap();
+    let noted = focal()
+        .args(["invert", "--gamma", "1", "--probs-file"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    std::fs::remove_file(&file).unwrap();
+    assert!(noted.status.success());
+    assert_eq!(String::from_utf8(noted.stdout).unwrap().lines().count(), 3);
+    assert_eq!(
+        String::from_utf8(noted.stderr).unwrap(),
+        "focal: 1 of 2 rows summed to 1 only within 1e-6 and were renormalised\n"
+    );
+}

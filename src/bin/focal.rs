@@ -8,7 +8,9 @@ fn main() -> std::process::ExitCode {
     use std::io::Write;
     use std::process::ExitCode;
 
-    use focal_entropy_explorer::cli::{parse_args, run, CliError, Command, USAGE, VERSION};
+    use focal_entropy_explorer::cli::{
+        parse_args, run, run_invert, CliError, Command, USAGE, VERSION,
+    };
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -16,6 +18,16 @@ fn main() -> std::process::ExitCode {
         Command::Help => Ok(out.write_all(USAGE.as_bytes())?),
         Command::Version => Ok(out.write_all(VERSION.as_bytes())?),
         Command::Solve(options) => run(&options, &mut out),
+        Command::Invert(options) => {
+            let summary = run_invert(&options, &mut out)?;
+            if summary.renormalised > 0 {
+                eprintln!(
+                    "focal: {} of {} rows summed to 1 only within 1e-6 and were renormalised",
+                    summary.renormalised, summary.rows
+                );
+            }
+            Ok(())
+        }
     });
     let outcome = outcome.and_then(|()| Ok(out.flush()?));
     match outcome {

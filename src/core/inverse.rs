@@ -11,7 +11,7 @@
 
 use super::error::{validate_gamma, FocalError, MAX_CLASSES};
 use super::focal::ln_gradient;
-use super::numerics::{compensated_sum, logit_from_parts, LogitPoint};
+use super::numerics::{compensated_sum, LogitPoint};
 use super::problem::ALPHA_RANGE;
 
 /// How far from 1 a row may sum and still be renormalised (and said so).
@@ -53,16 +53,6 @@ fn checked_sum(q: &[f64]) -> Result<f64, FocalError> {
     Ok(sum)
 }
 
-/// `q` with its logs, given `1 − q` separately: for the head of a row (the
-/// one class above ½) `1 − q` is the sum of the other entries, which keeps
-/// full relative precision where the f64 `q` itself has rounded close to 1.
-fn point_of(q: f64, one_minus_q: f64) -> LogitPoint {
-    LogitPoint {
-        q,
-        ..LogitPoint::at(logit_from_parts(q, one_minus_q))
-    }
-}
-
 /// The class posterior P for which the row `q` of model outputs is the focal
 /// minimiser at γ (with α weights, of the α-balanced focal loss). A class
 /// with `q = 0` gets `p = 0`; a row that sums to 1 within [`SUM_TOLERANCE`]
@@ -88,7 +78,7 @@ pub fn invert(q: &[f64], gamma: f64, alpha: Option<&[f64]>) -> Result<Inversion,
     // Beyond rounding: a few ulps per term.
     let renormalised = (sum - 1.0).abs() > 4.0 * f64::EPSILON * q.len() as f64;
     let scale = if renormalised { sum } else { 1.0 };
-    // The head's complement from the rest of the row (see `point_of`).
+    // The head's complement from the rest of the row.
     let head = q.iter().position(|&v| v / scale > 0.5);
     let head_complement = head.map(|h| {
         compensated_sum(
@@ -114,7 +104,10 @@ pub fn invert(q: &[f64], gamma: f64, alpha: Option<&[f64]>) -> Result<Inversion,
                     (Some(h), Some(rest)) if h == class => rest,
                     _ => 1.0 - share,
                 };
-                -ln_gradient(gamma, &point_of(share, complement)) - ln_alpha
+                // For the head of a row (the one class above ½) `1 − q` is the
+                // sum of the other entries: full relative precision where the
+                // f64 `q` itself has rounded close to 1.
+                -ln_gradient(gamma, &LogitPoint::from_parts(share, complement)) - ln_alpha
             })
         })
         .collect();

@@ -23,13 +23,21 @@ focal: the exact focal-entropy minimiser Q* of a class distribution
 usage:
   focal [solve] --counts 99,1 --gamma 2 [--alpha 1,1] [--json]
   focal [solve] --counts-file classes.csv --gammas 0:10:0.5 [--alpha ...] [--json]
+  focal invert --gamma 2 --probs 0.8,0.15,0.05 [--alpha ...] [--json]
+  focal invert --gamma 2 --probs-file preds.csv [--alpha ...] [--json]
+
+solve: the distribution Q* that focal loss drives a model toward, for class counts.
+invert: back from a focal-trained model's outputs Q to class-posterior probabilities P
+  (one CSV row per example, K columns, optional header; one row out per row in).
 
   --counts LIST         class counts separated by commas
   --counts-file FILE    one class per line: `count` or `label,count`
   --gamma G             focal parameter, 0 to 100
   --gammas A:B:STEP     a sweep from A to B (inclusive) in steps of STEP
   --alpha LIST          α weights, one per class (α-balanced focal loss)
-  --json                one JSON object per γ instead of a table
+  --probs LIST          invert: one row of model outputs, separated by commas
+  --probs-file FILE     invert: a CSV of model outputs, one row per example
+  --json                one JSON object per γ (solve) or per row (invert)
   -h, --help            this text
   -V, --version         the version
 
@@ -38,6 +46,9 @@ Values can follow their option as the next argument or after `=` (--gamma=2).
 
 /// The version printed by `--version`.
 pub const VERSION: &str = concat!("focal ", env!("CARGO_PKG_VERSION"), "\n");
+
+mod invert;
+pub use invert::{run_invert, InvertOptions, InvertSummary, ProbsSource};
 
 /// What went wrong on the command line; printed as one line, exit status 2.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +63,13 @@ pub enum CliError {
     Focal(FocalError),
     /// Standard output could not be written (a closed pipe is not reported).
     Output(std::io::ErrorKind),
+    /// A line of an input file is wrong (1-based line number).
+    Line {
+        /// The line.
+        line: usize,
+        /// What is wrong with it.
+        message: String,
+    },
 }
 
 impl fmt::Display for CliError {
@@ -62,6 +80,7 @@ impl fmt::Display for CliError {
             CliError::File(message) => write!(f, "{message}"),
             CliError::Focal(error) => write!(f, "{error}"),
             CliError::Output(kind) => write!(f, "cannot write the output: {kind}"),
+            CliError::Line { line, message } => write!(f, "line {line}: {message}"),
         }
     }
 }
@@ -137,12 +156,13 @@ pub struct Options {
     pub json: bool,
 }
 
-/// The result of parsing. `solve` is the one subcommand so far, and the
-/// default when none is named; others slot in beside it.
+/// The result of parsing: a subcommand (`solve` when none is named) or help.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     /// Solve with these options.
     Solve(Options),
+    /// Turn model outputs back into class posteriors.
+    Invert(InvertOptions),
     /// `--help` was given.
     Help,
     /// `--version` was given.
@@ -203,8 +223,9 @@ where
 {
     use lexopt::prelude::*;
     let mut parser = lexopt::Parser::from_args(args);
-    let (mut counts, mut gammas, mut alpha) = (None, None, None);
+    let (mut counts, mut gammas, mut alpha, mut probs) = (None, None, None, None);
     let mut json = false;
+    let mut inverting = false;
     let mut first = true;
     while let Some(argument) = parser.next()? {
         let text = |parser: &mut lexopt::Parser| -> Result<String, CliError> {
@@ -214,6 +235,7 @@ where
             Short('h') | Long("help") => return Ok(Command::Help),
             Short('V') | Long("version") => return Ok(Command::Version),
             Value(name) if first && name == "solve" => {}
+            Value(name) if first && name == "invert" => inverting = true,
             Long("json") => json = true,
             Long("counts") => once(
                 &mut counts,
@@ -224,6 +246,16 @@ where
                 &mut counts,
                 "counts",
                 CountsSource::File(text(&mut parser)?),
+            )?,
+            Long("probs") => once(
+                &mut probs,
+                "probabilities",
+                ProbsSource::Inline(text(&mut parser)?),
+            )?,
+            Long("probs-file") => once(
+                &mut probs,
+                "probabilities",
+                ProbsSource::File(text(&mut parser)?),
             )?,
             Long("gamma") => {
                 let gamma = number("--gamma", &text(&mut parser)?)?;
@@ -239,9 +271,31 @@ where
         }
         first = false;
     }
+    let usage = |message: &str| CliError::Usage(message.into());
+    if inverting {
+        if counts.is_some() {
+            return Err(usage(
+                "focal invert reads --probs or --probs-file, not counts",
+            ));
+        }
+        let gamma = match gammas {
+            Some(Gammas::Single(gamma)) => gamma,
+            Some(Gammas::Sweep { .. }) => return Err(usage("focal invert takes one --gamma")),
+            None => return Err(usage("give --gamma")),
+        };
+        return Ok(Command::Invert(InvertOptions {
+            probs: probs.ok_or_else(|| usage("give --probs or --probs-file"))?,
+            gamma,
+            alpha,
+            json,
+        }));
+    }
+    if probs.is_some() {
+        return Err(usage("--probs and --probs-file belong to focal invert"));
+    }
     Ok(Command::Solve(Options {
-        counts: counts.ok_or_else(|| CliError::Usage("give --counts or --counts-file".into()))?,
-        gammas: gammas.ok_or_else(|| CliError::Usage("give --gamma or --gammas".into()))?,
+        counts: counts.ok_or_else(|| usage("give --counts or --counts-file"))?,
+        gammas: gammas.ok_or_else(|| usage("give --gamma or --gammas"))?,
         alpha,
         json,
     }))
