@@ -79,6 +79,23 @@ fn invert_streams_one_row_per_row_and_names_bad_lines() {
         .p;
     assert_eq!(p, expected);
     let file = std::env::temp_dir().join(format!("focal-invert-{}.csv", std::process::id()));
+    // Standard input as the file.
+    let mut child = focal()
+        .args(["invert", "--gamma", "2", "--probs-file", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"0.8,0.15,0.05\n").unwrap();
+    let piped = child.wait_with_output().unwrap();
+    assert!(piped.status.success());
+    let from_stdin: Vec<f64> = String::from_utf8(piped.stdout)
+        .unwrap()
+        .trim()
+        .split(',')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    assert_eq!(from_stdin, expected);
     std::fs::write(&file, "a,b\n0.6,0.4\n0.5,0.5000001\n0.5,0.6\n").unwrap();
     let failed = focal()
         .args(["invert", "--gamma", "1", "--probs-file"])

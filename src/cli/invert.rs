@@ -7,13 +7,15 @@ use serde::Serialize;
 
 use super::CliError;
 use crate::core::invert;
+use crate::state::outputs::{column_count, is_header, read_row};
 
 /// Where the model outputs come from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProbsSource {
     /// One row on the command line, comma-separated.
     Inline(String),
-    /// A CSV file: one row per example, K columns, an optional header.
+    /// A CSV file (`-` for standard input): one row per example, K columns,
+    /// an optional header.
     File(String),
 }
 
@@ -49,11 +51,6 @@ struct InvertReport<'a> {
     alpha: Option<&'a [f64]>,
 }
 
-/// The fields of a CSV line, trimmed.
-fn fields(line: &str) -> impl Iterator<Item = &str> {
-    line.split(',').map(str::trim)
-}
-
 /// Lines handed to the workers at a time.
 const BATCH_LINES: usize = 16_384;
 
@@ -76,20 +73,7 @@ fn invert_batch(
             line: *line_number,
             message,
         };
-        row.clear();
-        for field in fields(line) {
-            row.push(
-                field
-                    .parse::<f64>()
-                    .map_err(|_| failed(format!("“{field}” is not a number")))?,
-            );
-        }
-        if row.len() != columns {
-            return Err(failed(format!(
-                "{} values, expected {columns} (one per class)",
-                row.len()
-            )));
-        }
+        read_row(line, columns, &mut row).map_err(failed)?;
         let inversion = invert(&row, options.gamma, options.alpha.as_deref())
             .map_err(|error| failed(error.to_string()))?;
         renormalised += usize::from(inversion.renormalised);
@@ -169,8 +153,8 @@ pub fn invert_rows(
             let Some((_, first)) = lines.first() else {
                 continue;
             };
-            columns = Some(fields(first).count());
-            if fields(first).any(|f| f.parse::<f64>().is_err()) {
+            columns = Some(column_count(first));
+            if is_header(first) {
                 if !options.json {
                     writeln!(out, "{first}")?;
                 }
@@ -216,6 +200,9 @@ pub fn run_invert(
 ) -> Result<InvertSummary, CliError> {
     match &options.probs {
         ProbsSource::Inline(text) => invert_rows(options, text.as_bytes(), out),
+        ProbsSource::File(path) if path == "-" => {
+            invert_rows(options, std::io::stdin().lock(), out)
+        }
         ProbsSource::File(path) => {
             let file = std::fs::File::open(path)
                 .map_err(|error| CliError::File(format!("cannot read {path}: {error}")))?;

@@ -36,7 +36,7 @@ invert: back from a focal-trained model's outputs Q to class-posterior probabili
   --gammas A:B:STEP     a sweep from A to B (inclusive) in steps of STEP
   --alpha LIST          α weights, one per class (α-balanced focal loss)
   --probs LIST          invert: one row of model outputs, separated by commas
-  --probs-file FILE     invert: a CSV of model outputs, one row per example
+  --probs-file FILE     invert: a CSV of model outputs, one row per example (- for stdin)
   --json                one JSON object per γ (solve) or per row (invert)
   -h, --help            this text
   -V, --version         the version

@@ -274,7 +274,7 @@ impl AppState {
         let embedded_away = self.embed.get()
             && matches!(
                 panel,
-                Panel::Counts | Panel::Table | Panel::Summary | Panel::Text
+                Panel::Counts | Panel::Table | Panel::Summary | Panel::Text | Panel::Invert
             );
         !embedded_away && !self.hidden.with(|h| h.contains(&panel))
     }

@@ -10,6 +10,7 @@ pub mod format;
 pub mod generator;
 pub mod messages;
 pub mod narrative;
+pub mod outputs;
 pub mod readout;
 pub mod teaching;
 pub mod url;

@@ -39,11 +39,13 @@ pub enum Panel {
     Tracked,
     /// The imbalance × γ heat map.
     Map,
+    /// From model outputs back to probabilities.
+    Invert,
 }
 
 impl Panel {
     /// Every panel, in page order.
-    pub const ALL: [Panel; 8] = [
+    pub const ALL: [Panel; 9] = [
         Panel::Text,
         Panel::Counts,
         Panel::Distribution,
@@ -52,6 +54,7 @@ impl Panel {
         Panel::Map,
         Panel::Summary,
         Panel::Table,
+        Panel::Invert,
     ];
 
     /// The panel's name in `hide=`.
@@ -65,6 +68,7 @@ impl Panel {
             Panel::Text => "text",
             Panel::Tracked => "tracked",
             Panel::Map => "map",
+            Panel::Invert => "invert",
         }
     }
 
