@@ -71,7 +71,7 @@ fn valid_input_changed(old: Option<&Option<ValidInput>>, new: Option<&Option<Val
 }
 
 /// Memos whose values have no cheap equality always count as changed.
-fn always_changed<T>(_: Option<&T>, _: Option<&T>) -> bool {
+pub(super) fn always_changed<T>(_: Option<&T>, _: Option<&T>) -> bool {
     true
 }
 

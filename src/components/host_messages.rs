@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::app_state::AppState;
-use crate::state::findings::Findings;
+use crate::state::findings::{AlongGamma, AtGamma, ClassShift, Lift, Movement};
 use crate::state::messages::{message_query, MessageValue, STATE_MESSAGE};
 use crate::state::url::{decode_onto, encode};
 
@@ -84,14 +84,9 @@ pub fn connect_host(state: AppState) {
                 let labels = state.labels.get_untracked();
                 let regimes: Vec<&str> = s.regimes().iter().map(|r| r.name()).collect();
                 let findings = state.findings_at.with(|at| {
-                    state.findings_along.with(|along| {
-                        let findings = Findings {
-                            at: at.clone()?,
-                            along: along.clone(),
-                        };
-                        let json = serde_json::to_string(&findings).ok()?;
-                        js_sys::JSON::parse(&json).ok()
-                    })
+                    state
+                        .findings_along
+                        .with(|along| Some(findings_value(at.as_ref()?, along.as_ref())))
                 });
                 let fields: [(&str, JsValue); 10] = [
                     ("type", STATE_MESSAGE.into()),
@@ -122,4 +117,109 @@ pub fn connect_host(state: AppState) {
             let _ = parent.post_message(&message, "*");
         }
     });
+}
+
+/// A JavaScript object of named values.
+fn object(fields: &[(&str, JsValue)]) -> JsValue {
+    let object = js_sys::Object::new();
+    for (key, value) in fields {
+        let _ = js_sys::Reflect::set(&object, &(*key).into(), value);
+    }
+    object.into()
+}
+
+/// `[from, to]` γ-ranges as a JavaScript array of pairs.
+fn ranges(ranges: &[(f64, f64)]) -> JsValue {
+    ranges
+        .iter()
+        .map(|&(from, to)| js_sys::Array::of2(&from.into(), &to.into()))
+        .collect::<js_sys::Array>()
+        .into()
+}
+
+/// One group of moved classes, or `null`.
+fn shift(shift: Option<&ClassShift>) -> JsValue {
+    shift.map_or(JsValue::NULL, |s| {
+        object(&[
+            ("count", (s.count as f64).into()),
+            (
+                "ranks",
+                js_sys::Array::of2(&(s.ranks.0 as f64).into(), &(s.ranks.1 as f64).into()).into(),
+            ),
+            ("ratio_low", s.ratio_low.into()),
+            ("ratio_high", s.ratio_high.into()),
+            ("mass_p", s.mass_p.into()),
+            ("mass_q", s.mass_q.into()),
+        ])
+    })
+}
+
+/// The findings as the state message carries them: the same shape and names
+/// as their JSON in the CLI (`state::findings`), built as JavaScript values
+/// directly, so that the page needs no JSON serialiser.
+fn findings_value(at: &AtGamma, along: Option<&AlongGamma>) -> JsValue {
+    let Movement {
+        gainers,
+        head_losers,
+        tail_losers,
+        moved,
+    } = &at.movement;
+    let rare = &at.rare_mass;
+    let at_value = object(&[
+        ("gamma", at.gamma.into()),
+        ("class_count", (at.class_count as f64).into()),
+        ("mu", at.mu.into()),
+        (
+            "movement",
+            object(&[
+                ("gainers", shift(gainers.as_ref())),
+                ("head_losers", shift(head_losers.as_ref())),
+                ("tail_losers", shift(tail_losers.as_ref())),
+                ("moved", (*moved).into()),
+            ]),
+        ),
+        (
+            "entropy",
+            object(&[
+                ("shannon_p", at.entropy.shannon_p.into()),
+                ("shannon_q", at.entropy.shannon_q.into()),
+                ("delta", at.entropy.delta.into()),
+                ("uniform", at.entropy.uniform.into()),
+            ]),
+        ),
+        (
+            "rare_mass",
+            object(&[
+                ("classes", (rare.classes as f64).into()),
+                ("mass_p", rare.mass_p.into()),
+                ("mass_q", rare.mass_q.into()),
+                (
+                    "mass_target",
+                    rare.mass_target.map_or(JsValue::NULL, JsValue::from),
+                ),
+                ("direction", rare.direction.name().into()),
+            ]),
+        ),
+        ("weighted", at.weighted.into()),
+        ("order_preserved", at.order_preserved.into()),
+    ]);
+    let along_value = along.map_or(JsValue::NULL, |along| {
+        let (kind, from) = match along.lift {
+            Lift::Unmoved => ("unmoved", None),
+            Lift::From { from } => ("from", Some(from)),
+            Lift::Beyond { from } => ("beyond", Some(from)),
+            Lift::NotBy100 => ("not-by-100", None),
+        };
+        let mut lift = vec![("kind", JsValue::from(kind))];
+        lift.extend(from.map(|from| ("from", JsValue::from(from))));
+        object(&[
+            ("gamma_max", along.gamma_max.into()),
+            ("rarest", (along.rarest as f64).into()),
+            ("entropy_below", ranges(&along.entropy_below)),
+            ("over_suppression", ranges(&along.over_suppression)),
+            ("rarest_suppressed", ranges(&along.rarest_suppressed)),
+            ("lift", object(&lift)),
+        ])
+    });
+    object(&[("at", at_value), ("along", along_value)])
 }

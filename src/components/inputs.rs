@@ -354,7 +354,7 @@ pub fn GeneratorPanel() -> impl IntoView {
             .with_untracked(Vec::len)
             .clamp(10, 100)
             .to_string();
-        apply(Generator::from_text(&name, |parameter| {
+        apply(Generator::from_text(&name, &|parameter| {
             (parameter == "k").then(|| k.clone())
         }));
     };

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::app_state::{use_app_state, AppState};
+use super::app_state::{always_changed, use_app_state, AppState};
 use super::canvas::{draw_error, LayerResult};
 use super::exports::download;
 use super::plots::{Figure, FigureCanvas};
@@ -69,7 +69,8 @@ impl Figure for InverseFigure {
 pub fn InversePanel() -> impl IntoView {
     let state = use_app_state();
     let text = RwSignal::new(String::new());
-    let result = Memo::new(move |_| text.with(|t| inverted(state, t)));
+    // Every edit or γ gives new rows; comparing old and new would only cost.
+    let result = Memo::new_with_compare(move |_| text.with(|t| inverted(state, t)), always_changed);
     let use_q_star = move |_| {
         let rows = state
             .solution
@@ -98,35 +99,10 @@ pub fn InversePanel() -> impl IntoView {
             ))
         })
     };
-    let lines = move || {
-        result.with(|result| {
-            result.as_ref().map_or(Vec::new(), |inverted| {
-                inverted
-                    .rows
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(row, (q, inversion))| {
-                        q.iter()
-                            .zip(&inversion.p)
-                            .enumerate()
-                            .map(move |(class, (q, p))| (row + 1, class, *q, *p))
-                    })
-                    .take(TABLE_LINES)
-                    .map(|(row, class, q, p)| {
-                        let name = inverted.names.get(class).cloned().unwrap_or_default();
-                        (
-                            row,
-                            name,
-                            format_significant(q, 6),
-                            format_significant(p, 6),
-                        )
-                    })
-                    .collect()
-            })
-        })
-    };
+    // Where the rows stand, and the round trip through Q*, in one line.
     let summary = move || {
-        result.with(|result| match result {
+        let round_trip = round_trip().unwrap_or_default();
+        let rows = result.with(|result| match result {
             Ok(inverted) => {
                 let renormalised = inverted.renormalised();
                 let note = if renormalised > 0 {
@@ -137,12 +113,20 @@ pub fn InversePanel() -> impl IntoView {
                     String::new()
                 };
                 format!(
-                    "{} rows of {} classes.{note}",
+                    "{} rows of {} classes.{note} ",
                     inverted.rows.len(),
                     inverted.names.len()
                 )
             }
             Err(_) => String::new(),
+        });
+        format!("{rows}{round_trip}")
+    };
+    let table = move || {
+        result.with(|r| {
+            r.as_ref().map_or(String::new(), |inverted| {
+                inverted.table_html(TABLE_LINES, 6)
+            })
         })
     };
     let export = move |_| {
@@ -172,7 +156,6 @@ pub fn InversePanel() -> impl IntoView {
             <button class="secondary" data-testid="invert-export" on:click=export
                 disabled=move || result.with(Result::is_err)>"Posteriors as CSV"</button>
         </div>
-        <p class="hint" data-testid="invert-roundtrip">{round_trip}</p>
         <Show when=move || result.with(|r| r.is_err()) && text.with(|t| !t.trim().is_empty())>
             <p class="error" role="alert" data-testid="invert-error">
                 {move || result.with(|r| r.as_ref().err().cloned().unwrap_or_default())}
@@ -185,11 +168,9 @@ pub fn InversePanel() -> impl IntoView {
                 <thead>
                     <tr><th scope="col">"Example"</th><th scope="col">"Class"</th><th scope="col">"output q"</th><th scope="col">"posterior p"</th></tr>
                 </thead>
-                <tbody>
-                    {move || lines().into_iter().map(|(row, name, q, p)| view! {
-                        <tr><td class="num">{row}</td><td>{name}</td><td class="num">{q}</td><td class="num">{p}</td></tr>
-                    }).collect_view()}
-                </tbody>
+                // Built as escaped HTML text: one attribute instead of a typed
+                // element tree per row keeps the download small.
+                <tbody inner_html=table></tbody>
             </table>
         </div>
     }

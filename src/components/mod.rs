@@ -63,7 +63,7 @@ impl Debouncer {
 /// Shows a panic as a visible message instead of a dead page (a panic is a bug).
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
-        console_error_panic_hook::hook(info);
+        web_sys::console::error_1(&format!("focal-entropy explorer panicked: {info}").into());
         let banner = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.get_element_by_id("panic-banner"));

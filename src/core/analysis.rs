@@ -121,7 +121,7 @@ const GAMMA_TOLERANCE: f64 = 1e-9;
 /// the jump, to the same tolerance.
 fn sign_change(
     near: &Solution,
-    value: &impl Fn(&Solution) -> f64,
+    value: &dyn Fn(&Solution) -> f64,
     (mut low, mut f_low): (f64, f64),
     (mut high, mut f_high): (f64, f64),
 ) -> Result<f64, FocalError> {
@@ -162,10 +162,10 @@ fn sign_change(
 /// seen: the sweep's spacing is the resolution.
 pub fn negative_ranges(
     sweep: &Sweep,
-    value: impl Fn(&Solution) -> f64,
+    value: &dyn Fn(&Solution) -> f64,
 ) -> Result<Vec<(f64, f64)>, FocalError> {
     let solutions = sweep.solutions();
-    let values: Vec<f64> = solutions.iter().map(&value).collect();
+    let values: Vec<f64> = solutions.iter().map(value).collect();
     let negative_at = |k: usize| {
         let here = if values[k] == 0.0 && k + 1 < values.len() {
             values[k + 1]
@@ -185,7 +185,7 @@ pub fn negative_ranges(
         }
         let crossing = sign_change(
             &solutions[k - 1],
-            &value,
+            value,
             (solutions[k - 1].gamma(), values[k - 1]),
             (solutions[k].gamma(), values[k]),
         )?;
@@ -214,7 +214,7 @@ pub fn track_class(sweep: &Sweep, class: usize) -> Result<TrackedClass, FocalErr
         class,
         gammas: sweep.gammas(),
         ratios: solutions.iter().map(|s| ln_ratio(s).exp()).collect(),
-        suppressed: negative_ranges(sweep, ln_ratio)?,
+        suppressed: negative_ranges(sweep, &ln_ratio)?,
     })
 }
 

@@ -85,6 +85,15 @@ pub enum Direction {
 }
 
 impl Direction {
+    /// Its name in JSON and in the host message.
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::Toward => "toward",
+            Direction::Away => "away",
+            Direction::Unchanged => "unchanged",
+        }
+    }
+
     /// The direction of a change from `before` to `after`.
     pub fn of(before: f64, after: f64) -> Self {
         if after > before {
@@ -300,8 +309,8 @@ impl AlongGamma {
         let problem = last.problem();
         let rarest = problem.rarest_class();
         let ln_ratio = |s: &Solution| s.ln_ratio(rarest).unwrap_or(0.0);
-        let entropy_below = negative_ranges(sweep, |s| s.shannon_q() - s.shannon_p())?;
-        let rarest_suppressed = negative_ranges(sweep, ln_ratio)?;
+        let entropy_below = negative_ranges(sweep, &|s| s.shannon_q() - s.shannon_p())?;
+        let rarest_suppressed = negative_ranges(sweep, &ln_ratio)?;
         let over_suppression = if problem.alpha().is_none() {
             // Without α the rarest class loses exactly when some class is
             // over-suppressed: whoever gains is more frequent than it.
@@ -310,7 +319,7 @@ impl AlongGamma {
             // With α another class can be the over-suppressed one: the sign
             // is the condition's, the magnitude the rarest class's, so that
             // ends where the rarest class crosses q*/p = 1 are its roots.
-            negative_ranges(sweep, |s| {
+            negative_ranges(sweep, &|s| {
                 let magnitude = ln_ratio(s).abs().max(f64::MIN_POSITIVE);
                 if s.over_suppressed_classes().is_empty() {
                     magnitude
@@ -360,21 +369,11 @@ fn lift_beyond(at_max: &Solution, class: usize) -> Result<Lift, FocalError> {
         .map(|offset| (start + offset).min(MAX_GAMMA))
         .collect();
     let beyond = at_max.problem().sweep(&grid)?;
-    let ranges = negative_ranges(&beyond, |s| s.ln_ratio(class).unwrap_or(0.0))?;
+    let ranges = negative_ranges(&beyond, &|s| s.ln_ratio(class).unwrap_or(0.0))?;
     Ok(match ranges.last() {
         Some(&(_, end)) if end < MAX_GAMMA => Lift::Beyond { from: end },
         _ => Lift::NotBy100,
     })
-}
-
-/// Everything the page says about the numbers: the findings at γ, and along
-/// γ once the sweep is there.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Findings {
-    /// At the current γ.
-    pub at: AtGamma,
-    /// Along `[0, γ_max]`; `None` while the sweep is being computed.
-    pub along: Option<AlongGamma>,
 }
 
 #[cfg(test)]
@@ -501,12 +500,22 @@ mod tests {
     }
 
     #[test]
+    fn direction_names_are_their_json_names() {
+        for direction in [Direction::Toward, Direction::Away, Direction::Unchanged] {
+            assert_eq!(
+                serde_json::to_value(direction).unwrap(),
+                serde_json::json!(direction.name())
+            );
+        }
+    }
+
+    #[test]
     fn findings_serialise_to_json() {
         let solution = solve(&[99.0, 1.0], 2.0, None).unwrap();
-        let findings = Findings {
-            at: AtGamma::new(&solution),
-            along: Some(along(&[99.0, 1.0], None, 20.0)),
-        };
+        let findings = serde_json::json!({
+            "at": AtGamma::new(&solution),
+            "along": along(&[99.0, 1.0], None, 20.0),
+        });
         let json: serde_json::Value = serde_json::to_value(&findings).unwrap();
         assert_eq!(json["at"]["rare_mass"]["direction"], "toward");
         assert_eq!(json["at"]["movement"]["gainers"]["count"], 1);

@@ -214,7 +214,7 @@ impl Generator {
     /// parameter that is wrong.
     pub fn from_text(
         name: &str,
-        text: impl Fn(&str) -> Option<String>,
+        text: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Generator, String> {
         let profile = PROFILES.iter().find(|p| p.name == name).ok_or_else(|| {
             let shown: String = name.chars().take(20).collect();
@@ -266,7 +266,7 @@ impl Generator {
 
     /// This generator with one parameter changed from text, validated.
     pub fn with(&self, name: &str, text: &str) -> Result<Generator, String> {
-        Generator::from_text(self.name(), |parameter| {
+        Generator::from_text(self.name(), &|parameter| {
             if parameter == name {
                 Some(text.to_string())
             } else {
@@ -376,7 +376,7 @@ mod tests {
     #[test]
     fn one_declaration_gives_one_set_of_defaults() {
         // A link and the panel both start a Zipf profile from the declaration.
-        let from_link = Generator::from_text("zipf", |_| None).unwrap();
+        let from_link = Generator::from_text("zipf", &|_| None).unwrap();
         assert_eq!(
             from_link,
             Generator::Zipf {
@@ -395,7 +395,7 @@ mod tests {
             })
         );
         // The step's minority defaults to half the classes.
-        let step = Generator::from_text("step", |name| (name == "k").then(|| "7".into())).unwrap();
+        let step = Generator::from_text("step", &|name| (name == "k").then(|| "7".into())).unwrap();
         assert_eq!(step.get("minority"), Some(3.0));
         // Every declared parameter is a link parameter (and so a message key).
         let link: Vec<&str> = crate::state::url::parameter_names().collect();
@@ -408,7 +408,7 @@ mod tests {
 
     #[test]
     fn one_parameter_changes_at_a_time_and_is_checked() {
-        let exp = Generator::from_text("exp", |_| None).unwrap();
+        let exp = Generator::from_text("exp", &|_| None).unwrap();
         let wider = exp.with("ratio", "1000").unwrap();
         assert_eq!(wider.get("ratio"), Some(1000.0));
         assert_eq!(wider.get("nmax"), exp.get("nmax"));
@@ -421,7 +421,7 @@ mod tests {
             "nmax: “lots” is not a number"
         );
         assert_eq!(
-            Generator::from_text("pareto", |_| None).unwrap_err(),
+            Generator::from_text("pareto", &|_| None).unwrap_err(),
             "unknown profile “pareto” (use exp, zipf or step)"
         );
     }

@@ -3,6 +3,7 @@
 //! and their class posteriors recovered by the core's inverse transform. The
 //! page's panel and `focal invert` read rows with the same functions.
 
+use super::format::format_significant;
 use crate::core::{invert, Inversion};
 
 /// Most rows the page inverts at once (the command-line tool takes any number).
@@ -70,6 +71,51 @@ impl InvertedRows {
             out.push('\n');
         }
         out
+    }
+}
+
+/// Text made safe to place in HTML: `&`, `<`, `>`, `"` and `'` escaped.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+impl InvertedRows {
+    /// The first `most` (example, class) lines of the table as HTML rows:
+    /// example number, class name (escaped: names come from pasted text),
+    /// output q and posterior p with `digits` significant digits.
+    pub fn table_html(&self, most: usize, digits: usize) -> String {
+        let mut html = String::new();
+        let lines = self
+            .rows
+            .iter()
+            .enumerate()
+            .flat_map(|(row, (q, inversion))| {
+                q.iter()
+                    .zip(&inversion.p)
+                    .enumerate()
+                    .map(move |(class, (q, p))| (row + 1, class, *q, *p))
+            });
+        for (row, class, q, p) in lines.take(most) {
+            let name = self.names.get(class).map_or("", String::as_str);
+            html.push_str(&format!(
+                "<tr><td class=\"num\">{row}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                escape_html(name),
+                format_significant(q, digits),
+                format_significant(p, digits)
+            ));
+        }
+        html
     }
 }
 
@@ -154,6 +200,16 @@ mod tests {
         assert_eq!(csv.lines().count(), 3);
         let unnamed = invert_text("0.5,0.5", 1.0, None).unwrap();
         assert_eq!(unnamed.names, ["class 1", "class 2"]);
+    }
+
+    #[test]
+    fn the_table_escapes_pasted_names() {
+        let inverted = invert_text("<b>x</b>,a&b\n0.6,0.4", 2.0, None).unwrap();
+        let html = inverted.table_html(10, 6);
+        assert!(html.starts_with("<tr><td class=\"num\">1</td><td>&lt;b&gt;x&lt;/b&gt;</td><td class=\"num\">0.600000</td>"));
+        assert!(html.contains("<td>a&amp;b</td>"));
+        assert_eq!(html.matches("<tr>").count(), 2);
+        assert_eq!(inverted.table_html(1, 6).matches("<tr>").count(), 1);
     }
 
     #[test]

@@ -223,7 +223,7 @@ fn write_classes(state: &ShareState) -> Vec<(&'static str, String)> {
 fn read_generator(params: &Params) -> Result<Option<Generator>, String> {
     params
         .get("dist")
-        .map(|dist| Generator::from_text(dist, |name| params.get(name).cloned()))
+        .map(|dist| Generator::from_text(dist, &|name| params.get(name).cloned()))
         .transpose()
 }
 
