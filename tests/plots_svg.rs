@@ -349,39 +349,3 @@ fn imbalance_map_fills_computed_cells_and_draws_the_contour() {
         assert!(has_text(&full, text), "missing {text}");
     }
 }
-
-#[test]
-fn inverse_map_draws_the_curve_the_diagonal_and_every_output() {
-    use focal_entropy_explorer::plots::inverse::draw_inverse_map;
-    use focal_entropy_explorer::state::outputs::{invert_text, two_class_map};
-    let inverted = invert_text("0.8,0.15,0.05\n0.5,0.3,0.2", 2.0, None).unwrap();
-    let points: Vec<(f64, f64)> = inverted
-        .rows
-        .iter()
-        .flat_map(|(q, i)| q.iter().copied().zip(i.p.iter().copied()))
-        .collect();
-    let curve = two_class_map(2.0, 100);
-    let theme = Theme::light(1.0);
-    let mut svg = String::new();
-    {
-        let area = SVGBackend::with_string(&mut svg, (600, 360)).into_drawing_area();
-        draw_inverse_map(&area, 2.0, &curve, &points, &theme).unwrap();
-        area.present().unwrap();
-    }
-    // Six outputs as points (circles in the accent colour), plus none in the legend.
-    let fill = format!("fill=\"{}\"", rgb(theme.accent));
-    let circles = svg
-        .lines()
-        .filter(|l| l.contains("<circle") && l.contains(&fill))
-        .count();
-    assert_eq!(circles, 6);
-    for text in [
-        "model output q",
-        "posterior p",
-        "p = q (cross-entropy)",
-        "two classes, γ = 2",
-        "your outputs",
-    ] {
-        assert!(has_text(&svg, text), "missing {text}");
-    }
-}

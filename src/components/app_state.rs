@@ -71,7 +71,7 @@ fn valid_input_changed(old: Option<&Option<ValidInput>>, new: Option<&Option<Val
 }
 
 /// Memos whose values have no cheap equality always count as changed.
-pub(super) fn always_changed<T>(_: Option<&T>, _: Option<&T>) -> bool {
+fn always_changed<T>(_: Option<&T>, _: Option<&T>) -> bool {
     true
 }
 
@@ -274,7 +274,7 @@ impl AppState {
         let embedded_away = self.embed.get()
             && matches!(
                 panel,
-                Panel::Counts | Panel::Table | Panel::Summary | Panel::Text | Panel::Invert
+                Panel::Counts | Panel::Table | Panel::Summary | Panel::Text
             );
         !embedded_away && !self.hidden.with(|h| h.contains(&panel))
     }

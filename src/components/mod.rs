@@ -7,7 +7,6 @@ pub mod embed;
 pub mod exports;
 pub mod host_messages;
 pub mod inputs;
-pub mod inverse;
 pub mod links;
 pub mod plots;
 pub mod readout;
@@ -21,7 +20,6 @@ use app_state::{use_app_state, AppState};
 use embed::EmbedDialog;
 use exports::ExportBar;
 use inputs::{AlphaEditor, ClassEditor, GammaControl, GeneratorPanel, PasteBox, ViewOptions};
-use inverse::InversePanel;
 use links::{CopyLink, Notices, OpenFull};
 use plots::{DistributionPlot, EntropyPlot, MapPlot, TrackedPlot};
 use readout::{ClassTable, SummaryPanel};
@@ -168,7 +166,6 @@ pub fn App() -> impl IntoView {
             <PanelSection panel=Panel::Map title="Imbalance × γ"><MapPlot /></PanelSection>
             <PanelSection panel=Panel::Summary title="Summary"><SummaryPanel /></PanelSection>
             <PanelSection panel=Panel::Table title="Per class" wide=true><ClassTable /><ExportBar /></PanelSection>
-            <PanelSection panel=Panel::Invert title="From model outputs back to probabilities" wide=true><InversePanel /></PanelSection>
         </main>
     }
 }

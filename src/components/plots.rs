@@ -23,7 +23,7 @@ use crate::plots::Theme;
 use crate::state::derived::entropy_series;
 
 /// A plot drawn from the page state in one layer, on any plotters backend.
-pub trait Figure: Copy + 'static {
+trait Figure: Copy + 'static {
     /// Draws the whole plot (nothing while there is no data).
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, theme: &Theme)
         -> LayerResult;
@@ -50,7 +50,7 @@ trait GammaFigure: Copy + 'static {
 
 /// A one-layer figure on a canvas, exportable as SVG.
 #[component]
-pub(super) fn FigureCanvas<F: Figure>(
+fn FigureCanvas<F: Figure>(
     /// Stable test id of the canvas.
     test_id: &'static str,
     /// Accessible description.

@@ -7,7 +7,6 @@ pub mod distribution;
 pub mod entropy;
 pub mod gamma_frame;
 pub mod imbalance;
-pub mod inverse;
 pub mod reshaping;
 pub mod tracked;
 

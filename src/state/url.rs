@@ -39,13 +39,11 @@ pub enum Panel {
     Tracked,
     /// The imbalance × γ heat map.
     Map,
-    /// From model outputs back to probabilities.
-    Invert,
 }
 
 impl Panel {
     /// Every panel, in page order.
-    pub const ALL: [Panel; 9] = [
+    pub const ALL: [Panel; 8] = [
         Panel::Text,
         Panel::Counts,
         Panel::Distribution,
@@ -54,7 +52,6 @@ impl Panel {
         Panel::Map,
         Panel::Summary,
         Panel::Table,
-        Panel::Invert,
     ];
 
     /// The panel's name in `hide=`.
@@ -68,7 +65,6 @@ impl Panel {
             Panel::Text => "text",
             Panel::Tracked => "tracked",
             Panel::Map => "map",
-            Panel::Invert => "invert",
         }
     }
 
