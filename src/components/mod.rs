@@ -124,6 +124,10 @@ pub fn App() -> impl IntoView {
         }
     });
     let shows = move |panel: Panel| move || state.shows(panel);
+    // Opened from a link: on a phone the plots come before the editors.
+    let from_link = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .is_some_and(|query| !query.is_empty());
     let embedded = move || state.embed.get();
     view! {
         <Notices />
@@ -133,7 +137,12 @@ pub fn App() -> impl IntoView {
                 <p class="tagline">"What focal loss does to a class distribution: the exact minimiser Q* of the focal-entropy, computed in your browser."</p>
             </header>
         </Show>
-        <main class="layout" class:embedded=embedded>
+        <main class="layout" class:embedded=embedded class:from-link=from_link>
+            // γ stays at hand: a bar that sticks to the top while the page scrolls.
+            <section class="panel gamma-bar" aria-label="Focal parameter γ" data-testid="gamma-bar">
+                <GammaControl />
+                <PlayButton />
+            </section>
             <section class="panel inputs" aria-label="Inputs">
                 <Show when=shows(Panel::Counts)>
                     <h2>"Classes"</h2>
@@ -149,8 +158,6 @@ pub fn App() -> impl IntoView {
                         </p>
                     </Show>
                 </Show>
-                <GammaControl />
-                <PlayButton />
                 <Show when=move || !embedded() fallback=|| view! { <OpenFull /> }>
                     <ViewOptions />
                     <div class="share-row">

@@ -98,6 +98,7 @@ pub fn Findings() -> impl IntoView {
             .with(|at| at.as_ref().is_none_or(|at| at.order_preserved))
     });
     view! {
+        <ReshapingPlot />
         {move || banner.get().map(|banner| view! {
             <div class="banner" role="status" data-testid="oversuppression-banner">
                 <span>{banner.text}</span>
@@ -108,7 +109,6 @@ pub fn Findings() -> impl IntoView {
                 })}
             </div>
         })}
-        <ReshapingPlot />
         <ul class="captions" data-testid="captions">
             {move || texts().into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}
         </ul>

@@ -343,3 +343,56 @@ test('on a phone-sized screen nothing scrolls sideways and the plots fit', async
   for (const right of widths.canvases) expect(right).toBeLessThanOrEqual(widths.viewport);
   await context.close();
 });
+
+for (const [width, height] of [[1280, 800], [360, 740]]) {
+  test(`γ stays at hand while scrolling, at ${width}×${height}`, async ({ browser }) => {
+    const context = await browser.newContext({ viewport: { width, height } });
+    const page = await context.newPage();
+    const problems = watchPage(page);
+    await page.goto('./?dist=exp&k=10&nmax=5000&ratio=100&gamma=1');
+    await canvasIsDrawn(page, 'plot-distribution');
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(500);
+    const slider = await page.getByTestId('gamma-slider').boundingBox();
+    expect(slider.y).toBeGreaterThanOrEqual(0);
+    expect(slider.y + slider.height).toBeLessThanOrEqual(height);
+    // Moved from down there, it changes what the page shows.
+    await page.getByTestId('gamma-slider').focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByTestId('gamma-input')).toHaveValue('1.01');
+    await expect(page.getByTestId('class-table').locator('tbody tr').first()).toBeVisible();
+    const scroll = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(scroll).toBeLessThanOrEqual(0);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+}
+
+test('at 1280×800 the distribution, entropy and reshaping plots are in view together', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto('./?dist=exp&k=10&nmax=5000&ratio=100&gamma=1');
+  for (const id of ['plot-distribution', 'plot-entropy', 'plot-reshaping']) {
+    await canvasIsDrawn(page, id);
+    const box = await page.getByTestId(id).boundingBox();
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(800);
+  }
+  await context.close();
+});
+
+test('on a phone, a page opened from a link shows the plots before the editors', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  await page.goto('./?counts=99,1&gamma=3');
+  const plot = await page.getByTestId('plot-distribution').boundingBox();
+  const editor = await page.getByTestId('counts-input').boundingBox();
+  expect(plot.y + plot.height).toBeLessThanOrEqual(740);
+  expect(plot.y).toBeLessThan(editor.y);
+  // Without a link the editors come first, as before.
+  await page.goto('./');
+  const plain = await page.getByTestId('plot-distribution').boundingBox();
+  const plainEditor = await page.getByTestId('counts-input').boundingBox();
+  expect(plainEditor.y).toBeLessThan(plain.y);
+  await context.close();
+});
