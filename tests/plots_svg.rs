@@ -349,3 +349,109 @@ fn imbalance_map_fills_computed_cells_and_draws_the_contour() {
         assert!(has_text(&full, text), "missing {text}");
     }
 }
+
+/// The legend's box (its translucent background) in an SVG: x, y, width, height.
+fn legend_box(svg: &str) -> (f64, f64, f64, f64) {
+    let line = svg
+        .lines()
+        .find(|l| l.contains("<rect") && l.contains("opacity=\"0.88\""))
+        .expect("a legend");
+    let attribute = |name: &str| -> f64 {
+        let start = line.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        line[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    (
+        attribute("x"),
+        attribute("y"),
+        attribute("width"),
+        attribute("height"),
+    )
+}
+
+/// The points of every curve (a polyline of five points or more, not an axis
+/// or a legend's sample line) drawn in `color`.
+fn polyline_points(svg: &str, color: RGBColor) -> Vec<(f64, f64)> {
+    let stroke = format!("stroke=\"{}\"", rgb(color));
+    svg.lines()
+        .filter(|l| l.contains("<polyline") && l.contains(&stroke))
+        .map(|l| {
+            let points = l
+                .split("points=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            points
+                .split_whitespace()
+                .filter_map(|pair| {
+                    let (x, y) = pair.split_once(',')?;
+                    Some((x.parse().ok()?, y.parse().ok()?))
+                })
+                .collect::<Vec<(f64, f64)>>()
+        })
+        .filter(|curve| curve.len() >= 5)
+        .flatten()
+        .collect()
+}
+
+#[test]
+fn legends_sit_where_they_cover_no_curve() {
+    use focal_entropy_explorer::core::reshaping_map;
+    use focal_entropy_explorer::plots::reshaping::draw_reshaping_map;
+    let theme = Theme::light(1.0);
+    let inside = |(x, y, w, h): (f64, f64, f64, f64), (px, py): (f64, f64)| {
+        px >= x && px <= x + w && py >= y && py <= y + h
+    };
+    // The reshaping map of CIFAR-10-LT at γ = 1: h(p) peaks at the upper right.
+    let counts: Vec<f64> = (0..10).map(|i| 100f64.powf(-(i as f64) / 9.0)).collect();
+    let solution = solve(&counts, 1.0, None).unwrap();
+    let map = reshaping_map(&solution, 240);
+    let regimes: Vec<_> = map
+        .markers
+        .iter()
+        .map(|m| solution.regime(m.class))
+        .collect();
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (600, 300)).into_drawing_area();
+        draw_reshaping_map(&area, &map, &regimes, &theme).unwrap();
+        area.present().unwrap();
+    }
+    let legend = legend_box(&svg);
+    let curve = polyline_points(&svg, theme.text);
+    assert!(curve.len() > 100);
+    let covered: Vec<_> = curve.iter().filter(|&&p| inside(legend, p)).collect();
+    assert!(
+        covered.is_empty(),
+        "legend {legend:?} covers h(p) at {covered:?}"
+    );
+    // The entropy plot of 99 : 1: FE falls from the upper left to the lower right.
+    let problem = FocalProblem::new(&[99.0, 1.0], None).unwrap();
+    let sweep = problem.sweep(&gamma_grid(20.0, 64).unwrap()).unwrap();
+    let (gammas, shannon, focal) = entropy_series(&sweep, Units::Nats);
+    let curves = EntropyCurves {
+        gammas: &gammas,
+        shannon_q: &shannon,
+        fe_min: &focal,
+        shannon_p: problem.shannon_p(),
+        uniform: 2f64.ln(),
+        unit: "nats",
+        below: &[],
+    };
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (600, 300)).into_drawing_area();
+        draw_entropy(&area, &curves, &theme).unwrap();
+        area.present().unwrap();
+    }
+    let legend = legend_box(&svg);
+    for color in [theme.suppressed, theme.accent] {
+        let points = polyline_points(&svg, color);
+        assert!(points.len() > 30);
+        assert!(
+            points.iter().all(|&p| !inside(legend, p)),
+            "legend {legend:?} covers a curve"
+        );
+    }
+}

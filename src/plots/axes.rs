@@ -145,17 +145,70 @@ pub enum LegendMark {
 pub enum Corner {
     /// Top right.
     UpperRight,
+    /// Top left.
+    UpperLeft,
     /// Bottom right.
     LowerRight,
+    /// Bottom left.
+    LowerLeft,
 }
 
-/// Draws a legend box in a corner of the chart's plotting area. Its width is
-/// estimated from character counts (no text measurement needed).
+impl Corner {
+    /// The corners in the order preferred on ties.
+    pub const ALL: [Corner; 4] = [
+        Corner::UpperRight,
+        Corner::UpperLeft,
+        Corner::LowerRight,
+        Corner::LowerLeft,
+    ];
+}
+
+/// A rectangle in pixels: left, top, width, height.
+pub type PixelBox = (i32, i32, i32, i32);
+
+/// The corner whose box (of `size` pixels, `inset` from the edges of the
+/// plotting area `plot`) holds the fewest of `points` (pixels); ties go to
+/// the earlier corner of [`Corner::ALL`].
+pub fn emptiest_corner(
+    plot: PixelBox,
+    size: (i32, i32),
+    inset: i32,
+    points: &[(i32, i32)],
+) -> (Corner, PixelBox) {
+    let (left, top, width, height) = plot;
+    let place = |corner: Corner| {
+        let x = match corner {
+            Corner::UpperRight | Corner::LowerRight => left + width - size.0 - inset,
+            Corner::UpperLeft | Corner::LowerLeft => left + inset,
+        };
+        let y = match corner {
+            Corner::UpperRight | Corner::UpperLeft => top + inset,
+            Corner::LowerRight | Corner::LowerLeft => top + height - size.1 - inset,
+        };
+        (x, y, size.0, size.1)
+    };
+    let covered = |(x, y, w, h): PixelBox| {
+        points
+            .iter()
+            .filter(|&&(px, py)| px >= x && px <= x + w && py >= y && py <= y + h)
+            .count()
+    };
+    Corner::ALL
+        .into_iter()
+        .map(|corner| (corner, place(corner)))
+        .min_by_key(|&(_, placed)| covered(placed))
+        .unwrap_or((Corner::UpperRight, place(Corner::UpperRight)))
+}
+
+/// Draws a legend box in the inner corner of the chart's plotting area that
+/// covers the fewest of `avoid` (the plot's data: curve samples and markers,
+/// in chart coordinates), so that it hides no data where it need not. Its
+/// width is estimated from character counts (no text measurement needed).
 pub fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &Chart2d<'_, DB>,
     entries: &[(LegendMark, String)],
-    corner: Corner,
+    avoid: &[(f64, f64)],
     theme: &Theme,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     if entries.is_empty() {
@@ -163,7 +216,7 @@ pub fn draw_legend<DB: DrawingBackend>(
     }
     let x_range = chart.x_range();
     let y_range = chart.y_range();
-    let (_, bottom) = pixel_in(area, chart, &(x_range.start, y_range.start));
+    let (left, bottom) = pixel_in(area, chart, &(x_range.start, y_range.start));
     let (right, top) = pixel_in(area, chart, &(x_range.end, y_range.end));
     let row = theme.px(17.0);
     let swatch = theme.px(14.0);
@@ -175,11 +228,17 @@ pub fn draw_legend<DB: DrawingBackend>(
         .unwrap_or(0);
     let width = padding * 3 + swatch + (longest as f64 * 6.3 * theme.scale).round() as i32;
     let height = padding * 2 + row * entries.len() as i32 - (row - swatch);
-    let x0 = right - width - theme.px(6.0);
-    let y0 = match corner {
-        Corner::UpperRight => top + theme.px(6.0),
-        Corner::LowerRight => bottom - height - theme.px(6.0),
-    };
+    let points: Vec<(i32, i32)> = avoid
+        .iter()
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .map(|point| pixel_in(area, chart, point))
+        .collect();
+    let (_, (x0, y0, _, _)) = emptiest_corner(
+        (left, top, right - left, bottom - top),
+        (width, height),
+        theme.px(6.0),
+        &points,
+    );
     area.draw(&Rectangle::new(
         [(x0, y0), (x0 + width, y0 + height)],
         theme.background.mix(0.88).filled(),
@@ -229,6 +288,21 @@ pub fn draw_legend<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_legend_goes_where_the_data_is_not() {
+        let plot = (0, 0, 400, 200);
+        let size = (100, 50);
+        // A peak in the upper right: the legend moves to the upper left.
+        let peak: Vec<(i32, i32)> = (300..400).map(|x| (x, 20)).collect();
+        assert_eq!(emptiest_corner(plot, size, 6, &peak).0, Corner::UpperLeft);
+        // A curve along the top: a lower corner, the right one first.
+        let top: Vec<(i32, i32)> = (0..400).map(|x| (x, 10)).collect();
+        let (corner, placed) = emptiest_corner(plot, size, 6, &top);
+        assert_eq!((corner, placed), (Corner::LowerRight, (294, 144, 100, 50)));
+        // Nothing to avoid: the upper right.
+        assert_eq!(emptiest_corner(plot, size, 6, &[]).0, Corner::UpperRight);
+    }
 
     #[test]
     fn ticks_are_round_and_cover_the_range() {

@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::axes::{draw_axes, draw_legend, nice_ticks, AxisSpec, Chart2d, Corner, LegendMark};
+use super::axes::{draw_axes, draw_legend, nice_ticks, AxisSpec, Chart2d, LegendMark};
 use super::{draw_regime_marker, format_probability, pixel_in, Theme};
 use crate::core::{Regime, Solution};
 
@@ -196,7 +196,23 @@ pub fn draw_distribution<DB: DrawingBackend>(
     } else {
         draw_bars(area, &mut chart, bars, &axis, theme)?
     };
-    draw_legend(area, &chart, &legend, Corner::UpperRight, theme)
+    // The bars' areas (sampled up their heights) are what the legend should not hide.
+    let x_of = |i: usize| {
+        if rank_plot {
+            i as f64 + 1.0
+        } else {
+            i as f64 + 0.5
+        }
+    };
+    let stride = classes.div_ceil(400).max(1);
+    let avoid: Vec<(f64, f64)> = (0..classes)
+        .step_by(stride)
+        .flat_map(|i| [bars.p[i], bars.q[i]].map(|v| (i, axis.y(v))))
+        .flat_map(|(i, top)| {
+            (0..=4).map(move |f| (x_of(i), axis.low + (top - axis.low) * f as f64 / 4.0))
+        })
+        .collect();
+    draw_legend(area, &chart, &legend, &avoid, theme)
 }
 
 /// Regimes in legend order with their legend text.

@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::axes::{draw_axes, draw_legend, nice_ticks, AxisSpec, Corner, LegendMark};
+use super::axes::{draw_axes, draw_legend, nice_ticks, AxisSpec, LegendMark};
 use super::gamma_frame::draw_gamma_cursor;
 use super::gamma_frame::{GammaAxis, GammaFrame};
 use super::{pixel_in, Theme};
@@ -105,7 +105,17 @@ pub fn draw_entropy<DB: DrawingBackend>(
     )
     .map(|(mark, text)| (mark, text.to_string()))
     .collect::<Vec<_>>();
-    draw_legend(area, &chart, &legend, Corner::LowerRight, theme)?;
+    // The curves, and the two reference levels, are what the legend should not hide.
+    let mut avoid = points(curves.shannon_q);
+    avoid.extend(points(curves.fe_min));
+    avoid.extend(
+        curves
+            .gammas
+            .iter()
+            .step_by(8)
+            .flat_map(|&g| [(g, curves.uniform), (g, curves.shannon_p)]),
+    );
+    draw_legend(area, &chart, &legend, &avoid, theme)?;
     let axis = frame.axis(area, &chart);
     Ok((frame, axis))
 }

@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::axes::{draw_axes, draw_legend, nice_ticks, AxisSpec, Corner, LegendMark};
+use super::axes::{draw_axes, draw_legend, nice_ticks, AxisSpec, LegendMark};
 use super::gamma_frame::{draw_gamma_cursor, GammaAxis, GammaFrame};
 use super::{format_factor, Theme};
 use crate::core::{ImbalanceMap, MAP_RATIO_HIGH, MAP_RATIO_LOW};
@@ -105,7 +105,8 @@ pub fn draw_imbalance_map<DB: DrawingBackend>(
             ));
         }
     }
-    draw_legend(area, &chart, &legend, Corner::UpperRight, theme)?;
+    // The map fills its whole area: no corner is emptier than another.
+    draw_legend(area, &chart, &legend, &[], theme)?;
     let axis = frame.axis(area, &chart);
     Ok((frame, axis))
 }

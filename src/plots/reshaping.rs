@@ -5,7 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::axes::{draw_axes, draw_legend, nice_ticks, AxisSpec, Corner, LegendMark};
+use super::axes::{draw_axes, draw_legend, nice_ticks, AxisSpec, LegendMark};
 use super::{draw_regime_marker, format_probability, pixel_in, Theme};
 use crate::core::{Regime, ReshapingMap};
 
@@ -122,5 +122,17 @@ pub fn draw_reshaping_map<DB: DrawingBackend>(
             legend.push((LegendMark::Marker(regime), regime.name().to_string()));
         }
     }
-    draw_legend(area, &chart, &legend, Corner::UpperRight, theme)
+    // The curve h(p), the line at μ and the class markers.
+    let avoid: Vec<(f64, f64)> = map
+        .curve
+        .iter()
+        .map(|&(p, h)| (x(p), h))
+        .chain(map.curve.iter().step_by(6).map(|&(p, _)| (x(p), map.mu)))
+        .chain(
+            map.markers
+                .iter()
+                .map(|m| (x(m.p).clamp(x_low, x_high), m.h)),
+        )
+        .collect();
+    draw_legend(area, &chart, &legend, &avoid, theme)
 }

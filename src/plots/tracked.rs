@@ -6,7 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::axes::{draw_axes, draw_legend, nice_ticks, AxisSpec, Corner, LegendMark};
+use super::axes::{draw_axes, draw_legend, nice_ticks, AxisSpec, LegendMark};
 use super::gamma_frame::{gamma_label, GammaAxis, GammaFrame};
 use super::{pixel_in, Theme};
 use crate::core::TrackedClass;
@@ -95,16 +95,15 @@ pub fn draw_tracked<DB: DrawingBackend>(
     .into_iter()
     .chain(lifted.map(|_| (LegendMark::Swatch(theme.accent), "lifted from".to_string())))
     .collect::<Vec<_>>();
-    let corner = if tracked
-        .ratios
-        .last()
-        .is_some_and(|&r| r > 0.5 * (low + high))
-    {
-        Corner::LowerRight
-    } else {
-        Corner::UpperRight
-    };
-    draw_legend(area, &chart, &legend, corner, theme)?;
+    // The class's curve and the line q*/p = 1.
+    let avoid: Vec<(f64, f64)> = tracked
+        .gammas
+        .iter()
+        .copied()
+        .zip(tracked.ratios.iter().copied())
+        .chain(tracked.gammas.iter().step_by(6).map(|&g| (g, 1.0)))
+        .collect();
+    draw_legend(area, &chart, &legend, &avoid, theme)?;
     let axis = frame.axis(area, &chart);
     Ok((frame, axis))
 }
