@@ -224,25 +224,31 @@ fn entropy_plot_shades_where_the_entropy_falls() {
     assert!(has_text(&svg, "H(Q*) below H(P)"));
 }
 
-#[test]
-fn reshaping_map_shades_the_amplified_band_and_places_every_class() {
+/// The reshaping map of a CIFAR-10-like tail (ratio 100) at γ = 1, drawn to SVG.
+fn cifar10_reshaping_svg(size: (u32, u32), theme: &Theme) -> String {
     use focal_entropy_explorer::core::reshaping_map;
     use focal_entropy_explorer::plots::reshaping::draw_reshaping_map;
     let counts: Vec<f64> = (0..10).map(|i| 100f64.powf(-(i as f64) / 9.0)).collect();
     let solution = solve(&counts, 1.0, None).unwrap();
-    let map = reshaping_map(&solution, 200);
+    let map = reshaping_map(&solution, 240);
     let regimes: Vec<_> = map
         .markers
         .iter()
         .map(|m| solution.regime(m.class))
         .collect();
-    let theme = Theme::light(1.0);
     let mut svg = String::new();
     {
-        let area = SVGBackend::with_string(&mut svg, (700, 350)).into_drawing_area();
-        draw_reshaping_map(&area, &map, &regimes, &theme).unwrap();
+        let area = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        draw_reshaping_map(&area, &map, &regimes, theme).unwrap();
         area.present().unwrap();
     }
+    svg
+}
+
+#[test]
+fn reshaping_map_shades_the_amplified_band_and_places_every_class() {
+    let theme = Theme::light(1.0);
+    let svg = cifar10_reshaping_svg((700, 350), &theme);
     // One band (the middle of the tail), drawn as a filled rectangle in the tint.
     assert_eq!(
         count_filled_rects(&svg, theme.tint(theme.amplified, 0.18)),
@@ -397,27 +403,12 @@ fn polyline_points(svg: &str, color: RGBColor) -> Vec<(f64, f64)> {
 
 #[test]
 fn legends_sit_where_they_cover_no_curve() {
-    use focal_entropy_explorer::core::reshaping_map;
-    use focal_entropy_explorer::plots::reshaping::draw_reshaping_map;
     let theme = Theme::light(1.0);
     let inside = |(x, y, w, h): (f64, f64, f64, f64), (px, py): (f64, f64)| {
         px >= x && px <= x + w && py >= y && py <= y + h
     };
     // The reshaping map of CIFAR-10-LT at γ = 1: h(p) peaks at the upper right.
-    let counts: Vec<f64> = (0..10).map(|i| 100f64.powf(-(i as f64) / 9.0)).collect();
-    let solution = solve(&counts, 1.0, None).unwrap();
-    let map = reshaping_map(&solution, 240);
-    let regimes: Vec<_> = map
-        .markers
-        .iter()
-        .map(|m| solution.regime(m.class))
-        .collect();
-    let mut svg = String::new();
-    {
-        let area = SVGBackend::with_string(&mut svg, (600, 300)).into_drawing_area();
-        draw_reshaping_map(&area, &map, &regimes, &theme).unwrap();
-        area.present().unwrap();
-    }
+    let svg = cifar10_reshaping_svg((600, 300), &theme);
     let legend = legend_box(&svg);
     let curve = polyline_points(&svg, theme.text);
     assert!(curve.len() > 100);

@@ -12,7 +12,7 @@
 use super::error::{validate_gamma, FocalError, MAX_CLASSES};
 use super::focal::ln_gradient;
 use super::numerics::{compensated_sum, LogitPoint};
-use super::problem::ALPHA_RANGE;
+use super::problem::validate_alpha;
 
 /// How far from 1 a row may sum and still be renormalised (and said so).
 pub const SUM_TOLERANCE: f64 = 1e-6;
@@ -61,19 +61,7 @@ pub fn invert(q: &[f64], gamma: f64, alpha: Option<&[f64]>) -> Result<Inversion,
     let gamma = validate_gamma(gamma)?;
     let sum = checked_sum(q)?;
     if let Some(alpha) = alpha {
-        if alpha.len() != q.len() {
-            return Err(FocalError::AlphaLength {
-                given: alpha.len(),
-                expected: q.len(),
-            });
-        }
-        if let Some((index, &value)) = alpha
-            .iter()
-            .enumerate()
-            .find(|(_, a)| !(a.is_finite() && (ALPHA_RANGE.0..=ALPHA_RANGE.1).contains(*a)))
-        {
-            return Err(FocalError::InvalidAlpha { index, value });
-        }
+        validate_alpha(alpha, q.len())?;
     }
     // Beyond rounding: a few ulps per term.
     let renormalised = (sum - 1.0).abs() > 4.0 * f64::EPSILON * q.len() as f64;

@@ -40,6 +40,24 @@ struct ProblemData {
 #[derive(Debug, Clone)]
 pub struct FocalProblem(Arc<ProblemData>);
 
+/// Checks α weights: one per class, each in [`ALPHA_RANGE`].
+pub(crate) fn validate_alpha(alpha: &[f64], classes: usize) -> Result<(), FocalError> {
+    if alpha.len() != classes {
+        return Err(FocalError::AlphaLength {
+            given: alpha.len(),
+            expected: classes,
+        });
+    }
+    match alpha
+        .iter()
+        .enumerate()
+        .find(|(_, a)| !(a.is_finite() && (ALPHA_RANGE.0..=ALPHA_RANGE.1).contains(*a)))
+    {
+        Some((index, &value)) => Err(FocalError::InvalidAlpha { index, value }),
+        None => Ok(()),
+    }
+}
+
 /// Probabilities `mass_i / Σ mass` with logits, the largest one's complement
 /// summed from the other masses so that a probability like `1 − 10⁻¹²` keeps an
 /// accurate `1 − p`. Masses must be finite and ≥ 0 with a positive maximum.
@@ -106,19 +124,7 @@ impl FocalProblem {
             return Err(FocalError::AllZero);
         }
         if let Some(alpha) = alpha {
-            if alpha.len() != counts.len() {
-                return Err(FocalError::AlphaLength {
-                    given: alpha.len(),
-                    expected: counts.len(),
-                });
-            }
-            if let Some((index, &value)) = alpha
-                .iter()
-                .enumerate()
-                .find(|(_, a)| !(a.is_finite() && (ALPHA_RANGE.0..=ALPHA_RANGE.1).contains(*a)))
-            {
-                return Err(FocalError::InvalidAlpha { index, value });
-            }
+            validate_alpha(alpha, counts.len())?;
         }
         let data = normalise(counts);
         let alpha = alpha.filter(|a| a.iter().any(|&x| x != a[0]));
