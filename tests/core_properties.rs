@@ -30,6 +30,52 @@ fn logit(q: f64) -> LogitPoint {
     LogitPoint::at(q.ln() - (-q).ln_1p())
 }
 
+/// The kind of an error and the class it names, for comparing with the rules.
+fn error_kind(error: &FocalError) -> Option<(&'static str, Option<usize>)> {
+    Some(match error {
+        FocalError::NoClasses => ("no classes", None),
+        FocalError::InvalidCount { index, .. } => ("count", Some(*index)),
+        FocalError::AllZero => ("all zero", None),
+        FocalError::AlphaLength { .. } => ("alpha length", None),
+        FocalError::InvalidAlpha { index, .. } => ("alpha", Some(*index)),
+        FocalError::InvalidGamma { .. } => ("gamma", None),
+        _ => ("other", None),
+    })
+}
+
+/// The error the documented rules give for an input, checked in their order
+/// (classes, counts, α, then γ), or `None` when the input is valid.
+fn expected_error(
+    counts: &[f64],
+    gamma: f64,
+    alpha: Option<&[f64]>,
+) -> Option<(&'static str, Option<usize>)> {
+    if counts.is_empty() {
+        return Some(("no classes", None));
+    }
+    if let Some(index) = counts.iter().position(|c| !(c.is_finite() && *c >= 0.0)) {
+        return Some(("count", Some(index)));
+    }
+    if counts.iter().all(|&c| c == 0.0) {
+        return Some(("all zero", None));
+    }
+    if let Some(alpha) = alpha {
+        if alpha.len() != counts.len() {
+            return Some(("alpha length", None));
+        }
+        if let Some(index) = alpha
+            .iter()
+            .position(|a| !(a.is_finite() && (1e-12..=1e12).contains(a)))
+        {
+            return Some(("alpha", Some(index)));
+        }
+    }
+    if !(gamma.is_finite() && (0.0..=100.0).contains(&gamma)) {
+        return Some(("gamma", None));
+    }
+    None
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -145,12 +191,19 @@ proptest! {
     ) {
         match solve(&counts, gamma, alpha.as_deref()) {
             Ok(solution) => {
+                prop_assert_eq!(expected_error(&counts, gamma, alpha.as_deref()), None);
                 for i in 0..counts.len() {
                     prop_assert!(solution.q(i).is_finite());
                 }
                 prop_assert!(solution.fe_min().is_finite() && solution.kl_p_q().is_finite());
             }
-            Err(error) => prop_assert!(!error.to_string().is_empty()),
+            Err(error) => {
+                prop_assert_eq!(error_kind(&error), expected_error(&counts, gamma, alpha.as_deref()), "{}", error);
+            }
+        }
+        // And every input the rules accept is solved.
+        if expected_error(&counts, gamma, alpha.as_deref()).is_none() {
+            prop_assert!(solve(&counts, gamma, alpha.as_deref()).is_ok());
         }
     }
 
