@@ -5,9 +5,11 @@
 use focal_entropy_explorer::state::classes::{
     classes_as_text, classes_from_text, parse_class_list,
 };
-use focal_entropy_explorer::state::config::ClassRow;
+use focal_entropy_explorer::state::config::{ClassRow, Units};
 use focal_entropy_explorer::state::messages::{message_query, SET_MESSAGE};
-use focal_entropy_explorer::state::url::{decode, decode_onto, encode, parameter_names};
+use focal_entropy_explorer::state::url::{
+    decode, decode_onto, encode, parameter_names, ShareState,
+};
 use proptest::prelude::*;
 
 /// Labels people and links produce: unicode, commas, quotes, `#`, numbers,
@@ -142,5 +144,68 @@ proptest! {
         prop_assert!(state.alpha.as_ref().is_none_or(|a| a.len() == classes));
         prop_assert!(state.track.is_none_or(|t| t < classes));
         prop_assert_eq!(decode(&encode(&state)).0, state);
+    }
+}
+
+/// Arbitrary valid states: classes (a list with any labels, or a generator),
+/// γ ≤ γ max, α fitting the classes, the tracked class among them, any view
+/// options and hidden panels.
+fn valid_state() -> impl Strategy<Value = ShareState> {
+    use focal_entropy_explorer::state::generator::Generator;
+    use focal_entropy_explorer::state::url::{ClassSource, Panel};
+    let list = prop::collection::vec((label(), 0.5f64..1e6), 1..8).prop_map(|rows| {
+        ClassSource::List(rows.into_iter().map(|(l, c)| ClassRow::new(l, c)).collect())
+    });
+    let generated =
+        (2usize..300, 1.0f64..1e4, 1.0f64..1e4, 0.1f64..3.0).prop_map(|(k, nmax, ratio, s)| {
+            ClassSource::Generated(if ratio > 5000.0 {
+                Generator::Zipf { k, nmax, s }
+            } else {
+                Generator::Exponential { k, nmax, ratio }
+            })
+        });
+    let panels = prop::sample::subsequence(Panel::ALL.to_vec(), 0..4);
+    (
+        prop_oneof![list, generated],
+        0.0f64..100.0,
+        1.0f64..100.0,
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        panels,
+        any::<u64>(),
+    )
+        .prop_map(
+            |(classes, gamma, gamma_max, log_scale, bits, embed, hidden, seed)| {
+                let count = classes.classes().len();
+                let alpha = (seed % 3 == 0).then(|| {
+                    (0..count)
+                        .map(|i| 1.0 + ((seed >> 8) % 7) as f64 + i as f64 * 0.5)
+                        .collect()
+                });
+                let track = (seed % 5 == 0).then(|| (seed as usize >> 4) % count);
+                ShareState {
+                    classes,
+                    gamma,
+                    alpha,
+                    gamma_max: gamma_max.max(gamma.ceil()).min(100.0),
+                    log_scale,
+                    units: if bits { Units::Bits } else { Units::Nats },
+                    track,
+                    embed,
+                    hidden,
+                }
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn every_valid_state_survives_its_link(state in valid_state()) {
+        let (decoded, notices) = decode(&encode(&state));
+        prop_assert!(notices.is_empty(), "{:?}", notices);
+        prop_assert_eq!(decoded, state);
     }
 }

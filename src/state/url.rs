@@ -11,7 +11,7 @@ use super::config::{
     MAX_PAGE_CLASSES,
 };
 use super::format::shortest;
-use super::generator::Generator;
+use super::generator::{Generator, PROFILES};
 use crate::core::{FocalProblem, MAX_GAMMA};
 
 /// The link format version written as `v=1`.
@@ -134,16 +134,159 @@ impl Default for ShareState {
 /// Query parameters by name (the first occurrence wins).
 type Params = HashMap<String, String>;
 
-/// One declared piece of the link: how it is written and read back.
+/// How one field's value is written into the link and read back: the typed
+/// codecs every field is declared with.
+enum Codec {
+    /// The classes: `counts` and `labels`, or a generator (`dist` and the
+    /// parameters its profile declares).
+    Classes,
+    /// A number from `low` to `high`; `what` names it in notices.
+    Number {
+        what: &'static str,
+        low: f64,
+        high: f64,
+        get: fn(&ShareState) -> f64,
+        set: fn(&mut ShareState, f64),
+    },
+    /// A flag, written as 1 (or 0 where the default is 1).
+    Flag {
+        get: fn(&ShareState) -> bool,
+        set: fn(&mut ShareState, bool),
+    },
+    /// One of a few names.
+    Choice {
+        names: &'static [&'static str],
+        get: fn(&ShareState) -> usize,
+        set: fn(&mut ShareState, usize),
+    },
+    /// A list of numbers, checked against the rest of the state.
+    NumberList {
+        get: fn(&ShareState) -> Option<&[f64]>,
+        set: fn(&mut ShareState, Vec<f64>),
+        check: fn(&ShareState, &[f64]) -> Result<(), String>,
+    },
+    /// A class, written 1-based; `what` names it in notices.
+    ClassIndex {
+        what: &'static str,
+        get: fn(&ShareState) -> Option<usize>,
+        set: fn(&mut ShareState, usize),
+    },
+    /// A set of panels, by name.
+    Panels {
+        get: fn(&ShareState) -> &[Panel],
+        set: fn(&mut ShareState, Vec<Panel>),
+    },
+}
+
+/// One declared field of the link: its query parameter (its name in
+/// notices) and its codec. Encoding, decoding and host messages all read
+/// the declarations in [`FIELDS`].
 struct Field {
-    /// The field's name in notices.
-    name: &'static str,
+    param: &'static str,
+    codec: Codec,
+}
+
+/// The parameters of the classes field besides the generators' own.
+const CLASS_PARAMS: [&str; 3] = ["counts", "labels", "dist"];
+
+impl Field {
     /// The query parameters it reads and writes (host messages may set them too).
-    params: &'static [&'static str],
-    /// The parameters to write; empty when the value is the default.
-    write: fn(&ShareState) -> Vec<(&'static str, String)>,
+    fn params(&self) -> Vec<&'static str> {
+        match self.codec {
+            Codec::Classes => {
+                let mut params = CLASS_PARAMS.to_vec();
+                for parameter in PROFILES.iter().flat_map(|p| p.parameters) {
+                    if !params.contains(&parameter.name) {
+                        params.push(parameter.name);
+                    }
+                }
+                params
+            }
+            _ => vec![self.param],
+        }
+    }
+
+    /// The parameters to write; none when the value is the default.
+    fn write(&self, state: &ShareState, default: &ShareState) -> Vec<(&'static str, String)> {
+        let param = self.param;
+        let value = match &self.codec {
+            Codec::Classes => return write_classes(state),
+            Codec::Number { get, .. } => (get(state) != get(default)).then(|| shortest(get(state))),
+            Codec::Flag { get, .. } => {
+                (get(state) != get(default)).then(|| if get(state) { "1" } else { "0" }.into())
+            }
+            Codec::Choice { names, get, .. } => {
+                (get(state) != get(default)).then(|| names[get(state)].to_string())
+            }
+            Codec::NumberList { get, .. } => get(state).map(|list| numbers(list.iter().copied())),
+            Codec::ClassIndex { get, .. } => get(state).map(|index| (index + 1).to_string()),
+            Codec::Panels { get, .. } => {
+                let panels = get(state);
+                (!panels.is_empty()).then(|| {
+                    panels
+                        .iter()
+                        .map(|p| p.name())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
+            }
+        };
+        value.map(|value| vec![(param, value)]).unwrap_or_default()
+    }
+
     /// Reads the field from the parameters into the state; `Ok` when absent.
-    read: fn(&Params, &mut ShareState) -> Result<(), String>,
+    fn read(&self, params: &Params, state: &mut ShareState) -> Result<(), String> {
+        if let Codec::Classes = self.codec {
+            return read_classes(params, state);
+        }
+        let Some(text) = params.get(self.param) else {
+            return Ok(());
+        };
+        match &self.codec {
+            Codec::Classes => {}
+            Codec::Number {
+                what,
+                low,
+                high,
+                set,
+                ..
+            } => set(state, parse_in_range(text, *low, *high, what)?),
+            Codec::Flag { set, .. } => match text.as_str() {
+                "1" | "true" => set(state, true),
+                "0" | "false" => set(state, false),
+                other => return Err(format!("“{}” is not 0 or 1", short(other))),
+            },
+            Codec::Choice { names, set, .. } => {
+                let index = names
+                    .iter()
+                    .position(|n| n == text)
+                    .ok_or_else(|| format!("“{}” is not {}", short(text), names.join(" or ")))?;
+                set(state, index);
+            }
+            Codec::NumberList { set, check, .. } => {
+                let list = parse_number_list(text)?;
+                check(state, &list)?;
+                set(state, list);
+            }
+            Codec::ClassIndex { what, set, .. } => {
+                let classes = state.classes.classes().len();
+                let class = parse_in_range(text, 1.0, classes as f64, what)?;
+                set(state, class.round() as usize - 1);
+            }
+            Codec::Panels { set, .. } => {
+                let mut panels = Vec::new();
+                for name in text.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+                    let panel = Panel::from_name(name)
+                        .ok_or_else(|| format!("unknown panel “{}”", short(name)))?;
+                    if !panels.contains(&panel) {
+                        panels.push(panel);
+                    }
+                }
+                set(state, panels);
+            }
+        }
+        Ok(())
+    }
 }
 
 fn numbers(values: impl Iterator<Item = f64>) -> String {
@@ -259,228 +402,92 @@ fn read_classes(params: &Params, state: &mut ShareState) -> Result<(), String> {
     Ok(())
 }
 
-fn write_alpha(state: &ShareState) -> Vec<(&'static str, String)> {
-    state
-        .alpha
-        .as_ref()
-        .map_or(Vec::new(), |a| vec![("alpha", numbers(a.iter().copied()))])
-}
-
-fn read_alpha(params: &Params, state: &mut ShareState) -> Result<(), String> {
-    let Some(text) = params.get("alpha") else {
-        return Ok(());
-    };
-    let alpha = parse_number_list(text)?;
+/// α fits the classes (one weight each, in range), as the core checks it.
+fn alpha_fits(state: &ShareState, alpha: &[f64]) -> Result<(), String> {
     let counts: Vec<f64> = state.classes.classes().iter().map(|c| c.count).collect();
-    FocalProblem::new(&counts, Some(&alpha)).map_err(|e| e.to_string())?;
-    state.alpha = Some(alpha);
-    Ok(())
+    FocalProblem::new(&counts, Some(alpha))
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
-fn write_gamma(state: &ShareState) -> Vec<(&'static str, String)> {
-    if state.gamma == DEFAULT_GAMMA {
-        Vec::new()
-    } else {
-        vec![("gamma", shortest(state.gamma))]
-    }
-}
-
-fn read_gamma(params: &Params, state: &mut ShareState) -> Result<(), String> {
-    if let Some(text) = params.get("gamma") {
-        state.gamma = parse_in_range(text, 0.0, MAX_GAMMA, "γ")?;
-        state.gamma_max = state.gamma_max.max(state.gamma.ceil());
-    }
-    Ok(())
-}
-
-fn write_gamma_max(state: &ShareState) -> Vec<(&'static str, String)> {
-    if state.gamma_max == DEFAULT_GAMMA_MAX {
-        Vec::new()
-    } else {
-        vec![("gmax", shortest(state.gamma_max))]
-    }
-}
-
-fn read_gamma_max(params: &Params, state: &mut ShareState) -> Result<(), String> {
-    if let Some(text) = params.get("gmax") {
-        state.gamma_max = parse_in_range(text, 1.0, MAX_GAMMA, "γ max")?.max(state.gamma.ceil());
-    }
-    Ok(())
-}
-
-fn write_log(state: &ShareState) -> Vec<(&'static str, String)> {
-    if state.log_scale {
-        vec![("log", "1".into())]
-    } else {
-        Vec::new()
-    }
-}
-
-fn read_flag(params: &Params, name: &str) -> Result<Option<bool>, String> {
-    match params.get(name).map(String::as_str) {
-        None => Ok(None),
-        Some("1" | "true") => Ok(Some(true)),
-        Some("0" | "false") => Ok(Some(false)),
-        Some(other) => Err(format!("“{}” is not 0 or 1", short(other))),
-    }
-}
-
-fn read_log(params: &Params, state: &mut ShareState) -> Result<(), String> {
-    if let Some(value) = read_flag(params, "log")? {
-        state.log_scale = value;
-    }
-    Ok(())
-}
-
-fn write_units(state: &ShareState) -> Vec<(&'static str, String)> {
-    if state.units == Units::Nats {
-        Vec::new()
-    } else {
-        vec![("units", state.units.name().into())]
-    }
-}
-
-fn read_units(params: &Params, state: &mut ShareState) -> Result<(), String> {
-    match params.get("units").map(String::as_str) {
-        None => Ok(()),
-        Some("nats") => {
-            state.units = Units::Nats;
-            Ok(())
-        }
-        Some("bits") => {
-            state.units = Units::Bits;
-            Ok(())
-        }
-        Some(other) => Err(format!("“{}” is not nats or bits", short(other))),
-    }
-}
-
-fn write_track(state: &ShareState) -> Vec<(&'static str, String)> {
-    state
-        .track
-        .map_or(Vec::new(), |t| vec![("track", (t + 1).to_string())])
-}
-
-fn read_track(params: &Params, state: &mut ShareState) -> Result<(), String> {
-    if let Some(text) = params.get("track") {
-        let classes = state.classes.classes().len();
-        let class = parse_in_range(text, 1.0, classes as f64, "the tracked class")?;
-        state.track = Some(class.round() as usize - 1);
-    }
-    Ok(())
-}
-
-fn write_embed(state: &ShareState) -> Vec<(&'static str, String)> {
-    if state.embed {
-        vec![("embed", "1".into())]
-    } else {
-        Vec::new()
-    }
-}
-
-fn read_embed(params: &Params, state: &mut ShareState) -> Result<(), String> {
-    if let Some(value) = read_flag(params, "embed")? {
-        state.embed = value;
-    }
-    Ok(())
-}
-
-fn write_hide(state: &ShareState) -> Vec<(&'static str, String)> {
-    if state.hidden.is_empty() {
-        Vec::new()
-    } else {
-        vec![(
-            "hide",
-            state
-                .hidden
-                .iter()
-                .map(|p| p.name())
-                .collect::<Vec<_>>()
-                .join(","),
-        )]
-    }
-}
-
-fn read_hide(params: &Params, state: &mut ShareState) -> Result<(), String> {
-    let Some(text) = params.get("hide") else {
-        return Ok(());
-    };
-    let mut hidden = Vec::new();
-    for name in text.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-        let panel =
-            Panel::from_name(name).ok_or_else(|| format!("unknown panel “{}”", short(name)))?;
-        if !hidden.contains(&panel) {
-            hidden.push(panel);
-        }
-    }
-    state.hidden = hidden;
-    Ok(())
-}
-
-/// The link's fields, in the order they are written. Classes come first: the
-/// fields after them (α, the tracked class) are checked against them.
+/// The link's fields, in the order they are written and read. Classes come
+/// first: the fields after them (α, the tracked class) are checked against
+/// them. A new field is its member of [`ShareState`] and one line here.
 const FIELDS: [Field; 9] = [
     Field {
-        name: "counts",
-        params: &[
-            "counts", "labels", "dist", "k", "nmax", "ratio", "s", "minority",
-        ],
-        write: write_classes,
-        read: read_classes,
+        param: "counts",
+        codec: Codec::Classes,
     },
     Field {
-        name: "gamma",
-        params: &["gamma"],
-        write: write_gamma,
-        read: read_gamma,
+        param: "gamma",
+        codec: Codec::Number {
+            what: "γ",
+            low: 0.0,
+            high: MAX_GAMMA,
+            get: |s| s.gamma,
+            set: |s, v| s.gamma = v,
+        },
     },
     Field {
-        name: "alpha",
-        params: &["alpha"],
-        write: write_alpha,
-        read: read_alpha,
+        param: "alpha",
+        codec: Codec::NumberList {
+            get: |s| s.alpha.as_deref(),
+            set: |s, v| s.alpha = Some(v),
+            check: alpha_fits,
+        },
     },
     Field {
-        name: "gmax",
-        params: &["gmax"],
-        write: write_gamma_max,
-        read: read_gamma_max,
+        param: "gmax",
+        codec: Codec::Number {
+            what: "γ max",
+            low: 1.0,
+            high: MAX_GAMMA,
+            get: |s| s.gamma_max,
+            set: |s, v| s.gamma_max = v,
+        },
     },
     Field {
-        name: "log",
-        params: &["log"],
-        write: write_log,
-        read: read_log,
+        param: "log",
+        codec: Codec::Flag {
+            get: |s| s.log_scale,
+            set: |s, v| s.log_scale = v,
+        },
     },
     Field {
-        name: "units",
-        params: &["units"],
-        write: write_units,
-        read: read_units,
+        param: "units",
+        codec: Codec::Choice {
+            names: &["nats", "bits"],
+            get: |s| usize::from(s.units == Units::Bits),
+            set: |s, i| s.units = if i == 1 { Units::Bits } else { Units::Nats },
+        },
     },
     Field {
-        name: "track",
-        params: &["track"],
-        write: write_track,
-        read: read_track,
+        param: "track",
+        codec: Codec::ClassIndex {
+            what: "the tracked class",
+            get: |s| s.track,
+            set: |s, i| s.track = Some(i),
+        },
     },
     Field {
-        name: "embed",
-        params: &["embed"],
-        write: write_embed,
-        read: read_embed,
+        param: "embed",
+        codec: Codec::Flag {
+            get: |s| s.embed,
+            set: |s, v| s.embed = v,
+        },
     },
     Field {
-        name: "hide",
-        params: &["hide"],
-        write: write_hide,
-        read: read_hide,
+        param: "hide",
+        codec: Codec::Panels {
+            get: |s| &s.hidden,
+            set: |s, v| s.hidden = v,
+        },
     },
 ];
 
 /// Every query parameter of the link, as the fields declare them.
 pub fn parameter_names() -> impl Iterator<Item = &'static str> {
-    FIELDS.iter().flat_map(|field| field.params.iter().copied())
+    FIELDS.iter().flat_map(Field::params)
 }
 
 impl ShareState {
@@ -512,7 +519,11 @@ impl ShareState {
 /// The query string of a state, without the leading `?`: `v=1` and every
 /// non-default field, or empty for the default state.
 pub fn encode(state: &ShareState) -> String {
-    let pairs: Vec<(&str, String)> = FIELDS.iter().flat_map(|f| (f.write)(state)).collect();
+    let default = ShareState::default();
+    let pairs: Vec<(&str, String)> = FIELDS
+        .iter()
+        .flat_map(|f| f.write(state, &default))
+        .collect();
     if pairs.is_empty() {
         return String::new();
     }
@@ -560,9 +571,9 @@ pub fn decode_onto(base: ShareState, query: &str) -> (ShareState, Vec<String>) {
     }
     for field in &FIELDS {
         let before = state.clone();
-        if let Err(reason) = (field.read)(&params, &mut state) {
+        if let Err(reason) = field.read(&params, &mut state) {
             state = before;
-            notices.push(format!("{}: {reason}; the default is used.", field.name));
+            notices.push(format!("{}: {reason}; the default is used.", field.param));
         }
     }
     notices.extend(state.keep_invariants());
