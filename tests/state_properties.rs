@@ -5,11 +5,10 @@
 use focal_entropy_explorer::state::classes::{
     classes_as_text, classes_from_text, parse_class_list,
 };
+use focal_entropy_explorer::state::config::Config;
 use focal_entropy_explorer::state::config::{ClassRow, Units};
 use focal_entropy_explorer::state::messages::{message_query, SET_MESSAGE};
-use focal_entropy_explorer::state::url::{
-    decode, decode_onto, encode, parameter_names, ShareState,
-};
+use focal_entropy_explorer::state::url::{decode, decode_onto, encode, parameter_names};
 use proptest::prelude::*;
 
 /// Labels people and links produce: unicode, commas, quotes, `#`, numbers,
@@ -150,9 +149,9 @@ proptest! {
 /// Arbitrary valid states: classes (a list with any labels, or a generator),
 /// γ ≤ γ max, α fitting the classes, the tracked class among them, any view
 /// options and hidden panels.
-fn valid_state() -> impl Strategy<Value = ShareState> {
+fn valid_state() -> impl Strategy<Value = Config> {
+    use focal_entropy_explorer::state::config::{ClassSource, Panel};
     use focal_entropy_explorer::state::generator::Generator;
-    use focal_entropy_explorer::state::url::{ClassSource, Panel};
     let list = prop::collection::vec((label(), 0.5f64..1e6), 1..8).prop_map(|rows| {
         ClassSource::List(rows.into_iter().map(|(l, c)| ClassRow::new(l, c)).collect())
     });
@@ -184,7 +183,7 @@ fn valid_state() -> impl Strategy<Value = ShareState> {
                         .collect()
                 });
                 let track = (seed % 5 == 0).then(|| (seed as usize >> 4) % count);
-                ShareState {
+                Config {
                     classes,
                     gamma,
                     alpha,

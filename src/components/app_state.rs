@@ -5,35 +5,38 @@ use leptos::prelude::*;
 
 use super::Debouncer;
 use crate::core::{track_class, FocalProblem, Solution, Sweep, TrackedClass};
-use crate::state::config::{ClassRow, Units};
+use crate::state::config::{ClassRow, ClassSource, Config, Panel, Units};
 use crate::state::derived::{problem_for, solve_at, sweep_for};
 use crate::state::findings::{AlongGamma, AtGamma};
 use crate::state::generator::Generator;
-use crate::state::url::{ClassSource, Panel, ShareState};
 
-/// Signals of everything a person edits, and memos of what follows from them.
+/// The page's configuration (one model, [`Config`]), read-only views of its
+/// fields, and memos of what follows from it. Components read the views and
+/// change the model through the methods below, which keep it consistent.
 #[derive(Clone, Copy)]
 pub struct AppState {
-    /// The classes (label, count).
-    pub classes: RwSignal<Vec<ClassRow>>,
+    /// The configuration: the one model of the page (and of its link).
+    pub config: RwSignal<Config>,
+    /// The classes (label, count), generated when a generator describes them.
+    pub classes: Memo<Vec<ClassRow>>,
     /// The focal parameter γ.
-    pub gamma: RwSignal<f64>,
+    pub gamma: Memo<f64>,
     /// Upper end of the γ slider and of the sweep.
-    pub gamma_max: RwSignal<f64>,
+    pub gamma_max: Memo<f64>,
     /// Log-scale y axis on the distribution plot.
-    pub log_scale: RwSignal<bool>,
+    pub log_scale: Memo<bool>,
     /// Entropy unit.
-    pub units: RwSignal<Units>,
-    /// α weights (used when there is one per class).
-    pub alpha: RwSignal<Option<Vec<f64>>>,
+    pub units: Memo<Units>,
+    /// α weights (one per class, or none).
+    pub alpha: Memo<Option<Vec<f64>>>,
     /// The generator the classes come from, until they are edited by hand.
-    pub generator: RwSignal<Option<Generator>>,
+    pub generator: Memo<Option<Generator>>,
     /// The tracked class, `None` for the rarest.
-    pub track: RwSignal<Option<usize>>,
+    pub track: Memo<Option<usize>>,
     /// Embed mode: plots and the γ control only.
-    pub embed: RwSignal<bool>,
+    pub embed: Memo<bool>,
     /// Panels hidden by the link.
-    pub hidden: RwSignal<Vec<Panel>>,
+    pub hidden: Memo<Vec<Panel>>,
     /// Notices about link or message values that were replaced by defaults.
     pub notices: RwSignal<Vec<String>>,
     /// Why the current classes cannot be solved, if they cannot.
@@ -76,16 +79,22 @@ fn always_changed<T>(_: Option<&T>, _: Option<&T>) -> bool {
 }
 
 impl AppState {
-    /// Creates the state a link describes, with the link's notices.
-    pub fn from_share(share: ShareState, notices: Vec<String>) -> Self {
-        let generator = match &share.classes {
-            ClassSource::Generated(generator) => Some(*generator),
-            ClassSource::List(_) => None,
-        };
-        let classes = RwSignal::new(share.classes.classes());
-        let gamma = RwSignal::new(share.gamma);
-        let gamma_max = RwSignal::new(share.gamma_max);
-        let alpha = RwSignal::new(share.alpha.clone());
+    /// Creates the state of a configuration (from a link), with the link's notices.
+    pub fn new(initial: Config, notices: Vec<String>) -> Self {
+        let config = RwSignal::new(initial);
+        // Each view changes only when its field does (memos compare values).
+        let source = Memo::new(move |_| config.with(|c| c.classes.clone()));
+        let classes = Memo::new(move |_| source.with(ClassSource::classes));
+        let generator = Memo::new(move |_| {
+            source.with(|s| match s {
+                ClassSource::Generated(generator) => Some(*generator),
+                ClassSource::List(_) => None,
+            })
+        });
+        let gamma = Memo::new(move |_| config.with(|c| c.gamma));
+        let gamma_max = Memo::new(move |_| config.with(|c| c.gamma_max));
+        let alpha = Memo::new(move |_| config.with(|c| c.alpha.clone()));
+        let track = Memo::new(move |_| config.with(|c| c.track));
         let validated = Memo::new_with_compare(
             move |_| {
                 let alpha = alpha.get();
@@ -144,7 +153,6 @@ impl AppState {
             },
             always_changed,
         );
-        let track = RwSignal::new(share.track);
         let tracked = Memo::new(move |_| {
             let chosen = track.get();
             let class = problem.with(|p| {
@@ -166,16 +174,17 @@ impl AppState {
             always_changed,
         );
         AppState {
+            config,
             classes,
             gamma,
             gamma_max,
-            log_scale: RwSignal::new(share.log_scale),
-            units: RwSignal::new(share.units),
+            log_scale: Memo::new(move |_| config.with(|c| c.log_scale)),
+            units: Memo::new(move |_| config.with(|c| c.units)),
             alpha,
-            generator: RwSignal::new(generator),
+            generator,
             track,
-            embed: RwSignal::new(share.embed),
-            hidden: RwSignal::new(share.hidden),
+            embed: Memo::new(move |_| config.with(|c| c.embed)),
+            hidden: Memo::new(move |_| config.with(|c| c.hidden.clone())),
             notices: RwSignal::new(notices),
             input_error,
             problem,
@@ -190,82 +199,40 @@ impl AppState {
 }
 
 impl AppState {
-    /// The configuration as a link state (reading every signal, so tracked).
-    pub fn share_state(&self) -> ShareState {
-        let classes = match self.generator.get() {
-            Some(generator) => ClassSource::Generated(generator),
-            None => ClassSource::List(self.classes.get()),
-        };
-        let class_count = self.classes.with(Vec::len);
-        ShareState {
-            classes,
-            gamma: self.gamma.get(),
-            alpha: self.alpha.get(),
-            gamma_max: self.gamma_max.get(),
-            log_scale: self.log_scale.get(),
-            units: self.units.get(),
-            track: self.track.get().filter(|&t| t < class_count),
-            embed: self.embed.get(),
-            hidden: self.hidden.get(),
-        }
+    /// Changes the configuration; whatever the change leaves inconsistent
+    /// (α or a tracked class that no longer fit the classes, γ above γ max)
+    /// is put right by the model, silently: the person made the change.
+    pub fn update(&self, change: impl FnOnce(&mut Config)) {
+        self.config.update(|config| {
+            change(config);
+            config.keep_invariants();
+        });
     }
 
-    /// The configuration as a link state, without tracking.
-    pub fn share_state_untracked(&self) -> ShareState {
-        untrack(|| self.share_state())
-    }
-
-    /// Applies a link state to the signals (used for host-page messages).
-    pub fn apply(&self, share: ShareState) {
-        match share.classes {
-            ClassSource::Generated(generator) => self.set_generator(generator),
-            ClassSource::List(rows) => {
-                if self.classes.with_untracked(|c| *c != rows) {
-                    self.edit_classes(rows);
-                }
-            }
-        }
-        self.gamma_max.set(share.gamma_max);
-        self.gamma.set(share.gamma);
-        self.alpha.set(share.alpha);
-        self.log_scale.set(share.log_scale);
-        self.units.set(share.units);
-        self.track.set(share.track);
+    /// Sets γ, raising γ max to it when needed.
+    pub fn set_gamma(&self, gamma: f64) {
+        self.update(|c| c.set_gamma(gamma));
     }
 
     /// Replaces the classes by a hand-edited list (the generator no longer applies).
     pub fn edit_classes(&self, rows: Vec<ClassRow>) {
-        self.generator.set(None);
-        self.classes.set(rows);
-        self.drop_misfit_alpha();
+        self.update(|c| {
+            c.set_classes(ClassSource::List(rows));
+        });
     }
 
     /// Edits the classes in place by hand (the generator no longer applies).
     pub fn update_classes(&self, edit: impl FnOnce(&mut Vec<ClassRow>)) {
-        self.generator.set(None);
-        self.classes.update(edit);
-        self.drop_misfit_alpha();
+        let mut rows = self.classes.get_untracked();
+        edit(&mut rows);
+        self.edit_classes(rows);
     }
 
     /// Generates the classes from a profile.
     pub fn set_generator(&self, generator: Generator) {
-        if let Ok(rows) = generator.classes() {
-            self.classes.set(rows);
-            self.generator.set(Some(generator));
-            self.drop_misfit_alpha();
-        }
-    }
-
-    /// Drops the α weights once they no longer give one weight per class
-    /// (every change of the classes goes through the methods above).
-    fn drop_misfit_alpha(&self) {
-        let count = self.classes.with_untracked(Vec::len);
-        if self
-            .alpha
-            .with_untracked(|a| a.as_ref().is_some_and(|a| a.len() != count))
-        {
-            self.alpha.set(None);
-        }
+        self.update(|c| {
+            c.set_classes(ClassSource::Generated(generator));
+        });
     }
 
     /// Whether a panel is shown: not hidden by `hide=`, and in embed mode only

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::app_state::use_app_state;
 use super::links::{link_for, CopyButton};
-use crate::state::url::{Panel, ShareState};
+use crate::state::config::{Config, Panel};
 
 /// Panels offered in the embed dialog, with their names there.
 const EMBED_PANELS: [(Panel, &str); 6] = [
@@ -17,7 +17,7 @@ const EMBED_PANELS: [(Panel, &str); 6] = [
 ];
 
 /// The `<iframe>` snippet of a state showing the chosen panels.
-pub fn iframe_snippet(share: &ShareState, shown: &[Panel], class_count: usize) -> String {
+pub fn iframe_snippet(share: &Config, shown: &[Panel], class_count: usize) -> String {
     let chosen_extra = shown
         .iter()
         .any(|p| matches!(p, Panel::Summary | Panel::Table));
@@ -25,7 +25,7 @@ pub fn iframe_snippet(share: &ShareState, shown: &[Panel], class_count: usize) -
         .into_iter()
         .filter(|p| !shown.contains(p))
         .collect();
-    let embedded = ShareState {
+    let embedded = Config {
         embed: !chosen_extra,
         hidden,
         ..share.clone()
@@ -69,7 +69,7 @@ pub fn EmbedDialog() -> impl IntoView {
     let open = RwSignal::new(false);
     let shown = RwSignal::new(vec![Panel::Distribution, Panel::Entropy]);
     let snippet = Memo::new(move |_| {
-        let share = state.share_state();
+        let share = state.config.get();
         iframe_snippet(&share, &shown.get(), state.classes.with(Vec::len))
     });
     let toggle_panel = move |panel: Panel, on: bool| {

@@ -47,8 +47,8 @@ pub fn connect_host(state: AppState) {
             let Some(query) = message_query(&event.data()) else {
                 return;
             };
-            let (share, notices) = decode_onto(state.share_state_untracked(), &query);
-            state.apply(share);
+            let (config, notices) = decode_onto(state.config.get_untracked(), &query);
+            state.config.set(config);
             if !notices.is_empty() {
                 state.notices.set(notices);
             }
@@ -66,7 +66,7 @@ pub fn connect_host(state: AppState) {
         return;
     }
     Effect::new(move |_| {
-        let share = state.share_state();
+        let share = state.config.get();
         let report = state.solution.with(|s| {
             s.as_ref().map(|s| {
                 let numbers = |values: &[f64]| {

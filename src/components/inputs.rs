@@ -191,13 +191,13 @@ pub fn AlphaEditor() -> impl IntoView {
         } else {
             alpha_from_text(&value, state.classes.with_untracked(Vec::len)).map(Some)
         };
-        edited.input(value, parsed, |alpha| state.alpha.set(alpha));
+        edited.input(value, parsed, |alpha| state.update(|c| c.alpha = alpha));
     };
     let balance = move |power: f64| {
         let alpha = state
             .classes
             .with_untracked(|c| inverse_frequency_alpha(c, power));
-        state.alpha.set(Some(alpha));
+        state.update(|c| c.alpha = Some(alpha));
     };
     view! {
         <label for="alpha-input" class="field-label">"α weights (one per class)"</label>
@@ -215,7 +215,7 @@ pub fn AlphaEditor() -> impl IntoView {
         <div class="share-row">
             <button class="secondary" data-testid="alpha-inverse" on:click=move |_| balance(1.0)>"Inverse frequency"</button>
             <button class="secondary" data-testid="alpha-sqrt" on:click=move |_| balance(0.5)>"√ inverse frequency"</button>
-            <button class="secondary" data-testid="alpha-clear" on:click=move |_| state.alpha.set(None)
+            <button class="secondary" data-testid="alpha-clear" on:click=move |_| state.update(|c| c.alpha = None)
                 disabled=move || state.alpha.with(Option::is_none)>"No weights"</button>
         </div>
         <p id="alpha-help" class="hint">"With α, the target is α·p normalised: inverse frequency makes it uniform, so Q* is uniform at every γ."</p>
@@ -231,12 +231,7 @@ pub fn GammaControl() -> impl IntoView {
     let state = use_app_state();
     let typed = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
-    let set_gamma = move |value: f64| {
-        if value > state.gamma_max.get_untracked() {
-            state.gamma_max.set(value.ceil().min(MAX_GAMMA));
-        }
-        state.gamma.set(value);
-    };
+    let set_gamma = move |value: f64| state.set_gamma(value);
     let on_slider = move |event| {
         if let Ok(value) = parse_gamma(&event_target_value(&event)) {
             typed.set(None);
@@ -301,10 +296,7 @@ pub fn ViewOptions() -> impl IntoView {
     let on_gamma_max = move |event| {
         if let Ok(value) = parse_gamma(&event_target_value(&event)) {
             if value >= 1.0 {
-                state.gamma_max.set(value);
-                if state.gamma.get_untracked() > value {
-                    state.gamma.set(value);
-                }
+                state.update(|c| c.set_gamma_max(value));
             }
         }
     };
@@ -312,9 +304,12 @@ pub fn ViewOptions() -> impl IntoView {
         <div class="view-options">
             <label><input type="checkbox" data-testid="log-scale"
                 prop:checked=move || state.log_scale.get()
-                on:change=move |e| state.log_scale.set(event_target_checked(&e)) />" log-scale y axis"</label>
+                on:change=move |e| state.update(|c| c.log_scale = event_target_checked(&e)) />" log-scale y axis"</label>
             <label>"Units "
-                <select data-testid="units" on:change=move |e| state.units.set(if event_target_value(&e) == "bits" { Units::Bits } else { Units::Nats })
+                <select data-testid="units" on:change=move |e| {
+                    let units = if event_target_value(&e) == "bits" { Units::Bits } else { Units::Nats };
+                    state.update(|c| c.units = units);
+                }
                     prop:value=move || state.units.get().name()>
                     <option value="nats">"nats"</option>
                     <option value="bits">"bits"</option>
@@ -346,7 +341,8 @@ pub fn GeneratorPanel() -> impl IntoView {
     };
     let choose = move |name: String| {
         if !PROFILES.iter().any(|p| p.name == name) {
-            state.generator.set(None);
+            // "Explicit list": the same classes, now editable by hand.
+            state.edit_classes(state.classes.get_untracked());
             return;
         }
         let k = state

@@ -6,7 +6,8 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::app_state::{use_app_state, AppState};
 use super::Debouncer;
-use crate::state::url::{encode, ShareState};
+use crate::state::config::Config;
+use crate::state::url::encode;
 
 /// Pause after the last change before the URL is rewritten, in milliseconds
 /// (browsers throttle `history.replaceState` calls made on every slider step).
@@ -21,7 +22,7 @@ fn page_base() -> String {
 }
 
 /// The link of a state: the page's address and the state's query.
-pub fn link_for(share: &ShareState) -> String {
+pub fn link_for(share: &Config) -> String {
     let query = encode(share);
     if query.is_empty() {
         page_base()
@@ -35,7 +36,7 @@ pub fn link_for(share: &ShareState) -> String {
 pub fn sync_url(state: AppState) {
     let changes = Debouncer::new(URL_DELAY_MS);
     Effect::new(move |previous: Option<()>| {
-        let query = encode(&state.share_state());
+        let query = state.config.with(encode);
         if previous.is_none() {
             return;
         }
@@ -129,7 +130,7 @@ pub fn CopyButton(
 #[component]
 pub fn CopyLink() -> impl IntoView {
     let state = use_app_state();
-    let text = Callback::new(move |_| link_for(&state.share_state_untracked()));
+    let text = Callback::new(move |_| state.config.with_untracked(link_for));
     view! { <CopyButton test_id="copy-link" label="Copy link" text=text /> }
 }
 
@@ -138,10 +139,10 @@ pub fn CopyLink() -> impl IntoView {
 pub fn OpenFull() -> impl IntoView {
     let state = use_app_state();
     let href = move || {
-        let share = ShareState {
+        let share = Config {
             embed: false,
             hidden: Vec::new(),
-            ..state.share_state()
+            ..state.config.get()
         };
         link_for(&share)
     };

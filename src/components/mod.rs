@@ -15,7 +15,8 @@ pub mod teaching;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::state::url::{decode, Panel};
+use crate::state::config::Panel;
+use crate::state::url::decode;
 use app_state::{use_app_state, AppState};
 use embed::EmbedDialog;
 use exports::ExportBar;
@@ -105,7 +106,7 @@ fn state_from_location() -> AppState {
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
     let (share, notices) = decode(&query);
-    AppState::from_share(share, notices)
+    AppState::new(share, notices)
 }
 
 /// The whole page.

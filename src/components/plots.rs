@@ -106,7 +106,7 @@ fn GammaCanvas<F: GammaFigure>(
         );
     let on_pointer = Callback::new(move |x: f64| {
         if let Some((_, axis)) = layout.get_value() {
-            state.gamma.set((axis.gamma_at(x) * 100.0).round() / 100.0);
+            state.set_gamma((axis.gamma_at(x) * 100.0).round() / 100.0);
         }
     });
     view! {
@@ -319,7 +319,10 @@ pub fn TrackedPlot() -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    let choose = move |value: String| state.track.set(value.parse::<usize>().ok());
+    let choose = move |value: String| {
+        let track = value.parse::<usize>().ok();
+        state.update(|c| c.track = track);
+    };
     let selected = move |class: usize| state.track.get() == Some(class);
     let label = Signal::derive(move || {
         state.tracked.with(|t| match t {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::app_state::use_app_state;
 use super::plots::ReshapingPlot;
-use crate::core::MAX_GAMMA;
+use crate::state::config::ClassSource;
 use crate::state::narrative::{
     banner, captions, order_sentence, ranges_sentence, rare_mass_sentence,
 };
@@ -20,12 +20,15 @@ pub fn PresetSelect() -> impl IntoView {
         let Some(preset) = presets().into_iter().find(|p| p.key == key) else {
             return;
         };
-        match preset.classes {
-            PresetClasses::List(rows) => state.edit_classes(rows),
-            PresetClasses::Generated(generator) => state.set_generator(generator),
-        }
-        state.alpha.set(None);
-        state.track.set(None);
+        let classes = match preset.classes {
+            PresetClasses::List(rows) => ClassSource::List(rows),
+            PresetClasses::Generated(generator) => ClassSource::Generated(generator),
+        };
+        state.update(|c| {
+            c.set_classes(classes);
+            c.alpha = None;
+            c.track = None;
+        });
     };
     view! {
         <label class="field-label" for="preset-select">"Example"</label>
@@ -63,12 +66,8 @@ pub fn Findings() -> impl IntoView {
             })
         })
     });
-    let jump = move |gamma: f64| {
-        if gamma > state.gamma_max.get_untracked() {
-            state.gamma_max.set(gamma.ceil().min(MAX_GAMMA));
-        }
-        state.gamma.set(gamma);
-    };
+    // Beyond γ max the model raises γ max with it.
+    let jump = move |gamma: f64| state.set_gamma(gamma);
     let ranges = move || {
         let labels = state.labels.get();
         state.findings_along.with(|along| {
@@ -151,10 +150,10 @@ pub fn PlayButton() -> impl IntoView {
             let gamma_max = state.gamma_max.get_untracked();
             let next = state.gamma.get_untracked() + gamma_max * elapsed / 8000.0;
             if next >= gamma_max {
-                state.gamma.set(gamma_max);
+                state.set_gamma(gamma_max);
                 playing.set(false);
             } else {
-                state.gamma.set((next * 1000.0).round() / 1000.0);
+                state.set_gamma((next * 1000.0).round() / 1000.0);
                 step(state, playing, last_frame);
             }
         });
@@ -165,7 +164,7 @@ pub fn PlayButton() -> impl IntoView {
             return;
         }
         if state.gamma.get_untracked() >= state.gamma_max.get_untracked() {
-            state.gamma.set(0.0);
+            state.set_gamma(0.0);
         }
         last_frame.set_value(None);
         playing.set(true);

@@ -1,5 +1,6 @@
 //! The configuration a person edits: classes, γ and view options, with defaults.
 
+use super::generator::Generator;
 use crate::core::MAX_GAMMA;
 
 /// One row of the class editor.
@@ -85,9 +86,213 @@ pub fn parse_gamma(text: &str) -> Result<f64, String> {
     }
 }
 
+/// A panel that `hide=` can hide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Panel {
+    /// The class editor and paste box.
+    Counts,
+    /// The per-class table.
+    Table,
+    /// The summary numbers.
+    Summary,
+    /// The reshaped-distribution plot.
+    Distribution,
+    /// The entropy-versus-γ plot.
+    Entropy,
+    /// The title, explanations, captions and reshaping map.
+    Text,
+    /// The tracked-class plot (q*/p of one class along γ).
+    Tracked,
+    /// The imbalance × γ heat map.
+    Map,
+}
+
+impl Panel {
+    /// Every panel, in page order.
+    pub const ALL: [Panel; 8] = [
+        Panel::Text,
+        Panel::Counts,
+        Panel::Distribution,
+        Panel::Entropy,
+        Panel::Tracked,
+        Panel::Map,
+        Panel::Summary,
+        Panel::Table,
+    ];
+
+    /// The panel's name in `hide=`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Panel::Counts => "counts",
+            Panel::Table => "table",
+            Panel::Summary => "summary",
+            Panel::Distribution => "distribution",
+            Panel::Entropy => "entropy",
+            Panel::Text => "text",
+            Panel::Tracked => "tracked",
+            Panel::Map => "map",
+        }
+    }
+
+    /// The panel of a `hide=` name.
+    pub fn from_name(name: &str) -> Option<Panel> {
+        Panel::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
+/// Where the classes come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClassSource {
+    /// An explicit list.
+    List(Vec<ClassRow>),
+    /// A generator (short links for many classes).
+    Generated(Generator),
+}
+
+impl ClassSource {
+    /// The classes this source describes (an invalid generator gives none).
+    pub fn classes(&self) -> Vec<ClassRow> {
+        match self {
+            ClassSource::List(rows) => rows.clone(),
+            ClassSource::Generated(generator) => generator.classes().unwrap_or_default(),
+        }
+    }
+}
+
+/// The configuration a person edits, and everything a link carries: the one
+/// model of the page. Components read it and change it through its methods,
+/// which keep it consistent; links and host messages encode and decode it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The classes.
+    pub classes: ClassSource,
+    /// γ.
+    pub gamma: f64,
+    /// α weights, one per class.
+    pub alpha: Option<Vec<f64>>,
+    /// Upper end of the γ slider and sweep.
+    pub gamma_max: f64,
+    /// Log-scale distribution plot.
+    pub log_scale: bool,
+    /// Entropy unit.
+    pub units: Units,
+    /// The tracked class (zero-based), `None` for the rarest.
+    pub track: Option<usize>,
+    /// Embed mode: plots and the γ control only.
+    pub embed: bool,
+    /// Panels hidden on top of embed mode.
+    pub hidden: Vec<Panel>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            classes: ClassSource::List(default_classes()),
+            gamma: DEFAULT_GAMMA,
+            alpha: None,
+            gamma_max: DEFAULT_GAMMA_MAX,
+            log_scale: false,
+            units: Units::Nats,
+            track: None,
+            embed: false,
+            hidden: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Sets γ (clamped to 0…100), raising γ max to it when needed.
+    pub fn set_gamma(&mut self, gamma: f64) {
+        if gamma.is_finite() {
+            self.gamma = gamma.clamp(0.0, MAX_GAMMA);
+            self.gamma_max = self.gamma_max.max(self.gamma.ceil()).min(MAX_GAMMA);
+        }
+    }
+
+    /// Sets γ max (clamped to 1…100), lowering γ to it when needed.
+    pub fn set_gamma_max(&mut self, gamma_max: f64) {
+        if gamma_max.is_finite() {
+            self.gamma_max = gamma_max.clamp(1.0, MAX_GAMMA);
+            self.gamma = self.gamma.min(self.gamma_max);
+        }
+    }
+
+    /// Replaces the classes; α weights and a tracked class that no longer
+    /// fit are dropped (the returned notices say so).
+    pub fn set_classes(&mut self, classes: ClassSource) -> Vec<String> {
+        self.classes = classes;
+        self.keep_invariants()
+    }
+
+    /// Restores the invariants that a change of one field can break, with a
+    /// notice for each value dropped: α weights fit the classes (one each),
+    /// γ ≤ γ max, and the tracked class exists.
+    pub fn keep_invariants(&mut self) -> Vec<String> {
+        let mut notices = Vec::new();
+        let classes = self.classes.classes().len();
+        if let Some(alpha) = self.alpha.as_ref().filter(|a| a.len() != classes) {
+            notices.push(format!(
+                "alpha: {} α weights do not fit {classes} classes; they were dropped.",
+                alpha.len()
+            ));
+            self.alpha = None;
+        }
+        if self.track.is_some_and(|t| t >= classes) {
+            notices.push(format!(
+                "track: there is no class {} among {classes}; the rarest is tracked.",
+                self.track.map_or(0, |t| t + 1)
+            ));
+            self.track = None;
+        }
+        self.gamma_max = self.gamma_max.max(self.gamma.ceil()).min(MAX_GAMMA);
+        notices
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_model_keeps_gamma_within_gamma_max() {
+        let mut config = Config::default();
+        config.set_gamma(37.2);
+        assert_eq!((config.gamma, config.gamma_max), (37.2, 38.0));
+        config.set_gamma_max(10.0);
+        assert_eq!((config.gamma, config.gamma_max), (10.0, 10.0));
+        config.set_gamma(f64::NAN);
+        config.set_gamma_max(500.0);
+        assert_eq!((config.gamma, config.gamma_max), (10.0, 100.0));
+        config.set_gamma(-3.0);
+        assert_eq!(config.gamma, 0.0);
+    }
+
+    #[test]
+    fn new_classes_drop_alpha_and_a_tracked_class_that_no_longer_fit() {
+        let mut config = Config {
+            alpha: Some(vec![1.0, 2.0]),
+            track: Some(1),
+            ..Config::default()
+        };
+        let three = ClassSource::List(vec![
+            ClassRow::new("a", 1.0),
+            ClassRow::new("b", 2.0),
+            ClassRow::new("c", 3.0),
+        ]);
+        let notices = config.set_classes(three);
+        assert_eq!(config.alpha, None);
+        assert_eq!(config.track, Some(1));
+        assert_eq!(
+            notices,
+            ["alpha: 2 α weights do not fit 3 classes; they were dropped."]
+        );
+        let one = ClassSource::List(vec![ClassRow::new("a", 1.0)]);
+        assert_eq!(
+            config.set_classes(one),
+            ["track: there is no class 2 among 1; the rarest is tracked."]
+        );
+        assert_eq!(config.track, None);
+    }
 
     #[test]
     fn gamma_text_is_validated() {

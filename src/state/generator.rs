@@ -388,7 +388,7 @@ mod tests {
         let (state, _) = crate::state::url::decode("dist=zipf&k=1000");
         assert_eq!(
             state.classes,
-            crate::state::url::ClassSource::Generated(Generator::Zipf {
+            crate::state::config::ClassSource::Generated(Generator::Zipf {
                 k: 1000,
                 nmax: 1000.0,
                 s: 1.1

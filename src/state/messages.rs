@@ -100,7 +100,8 @@ pub fn message_query(message: &impl MessageValue) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::url::{decode, decode_onto, ClassSource};
+    use crate::state::config::ClassSource;
+    use crate::state::url::{decode, decode_onto};
     use serde_json::json;
 
     #[test]

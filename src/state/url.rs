@@ -7,8 +7,7 @@ use std::collections::HashMap;
 
 use super::classes::parse_number_list;
 use super::config::{
-    default_classes, default_label, ClassRow, Units, DEFAULT_GAMMA, DEFAULT_GAMMA_MAX,
-    MAX_PAGE_CLASSES,
+    default_classes, default_label, ClassRow, ClassSource, Config, Panel, Units, MAX_PAGE_CLASSES,
 };
 use super::format::shortest;
 use super::generator::{Generator, PROFILES};
@@ -19,117 +18,6 @@ pub const FORMAT_VERSION: &str = "1";
 
 /// Longest query decoded; a longer one is ignored with a notice.
 pub const MAX_QUERY_BYTES: usize = 2_000_000;
-
-/// A panel that `hide=` can hide.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Panel {
-    /// The class editor and paste box.
-    Counts,
-    /// The per-class table.
-    Table,
-    /// The summary numbers.
-    Summary,
-    /// The reshaped-distribution plot.
-    Distribution,
-    /// The entropy-versus-γ plot.
-    Entropy,
-    /// The title, explanations, captions and reshaping map.
-    Text,
-    /// The tracked-class plot (q*/p of one class along γ).
-    Tracked,
-    /// The imbalance × γ heat map.
-    Map,
-}
-
-impl Panel {
-    /// Every panel, in page order.
-    pub const ALL: [Panel; 8] = [
-        Panel::Text,
-        Panel::Counts,
-        Panel::Distribution,
-        Panel::Entropy,
-        Panel::Tracked,
-        Panel::Map,
-        Panel::Summary,
-        Panel::Table,
-    ];
-
-    /// The panel's name in `hide=`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Panel::Counts => "counts",
-            Panel::Table => "table",
-            Panel::Summary => "summary",
-            Panel::Distribution => "distribution",
-            Panel::Entropy => "entropy",
-            Panel::Text => "text",
-            Panel::Tracked => "tracked",
-            Panel::Map => "map",
-        }
-    }
-
-    fn from_name(name: &str) -> Option<Panel> {
-        Panel::ALL.into_iter().find(|p| p.name() == name)
-    }
-}
-
-/// Where the classes come from.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ClassSource {
-    /// An explicit list.
-    List(Vec<ClassRow>),
-    /// A generator (short links for many classes).
-    Generated(Generator),
-}
-
-impl ClassSource {
-    /// The classes this source describes (an invalid generator gives none).
-    pub fn classes(&self) -> Vec<ClassRow> {
-        match self {
-            ClassSource::List(rows) => rows.clone(),
-            ClassSource::Generated(generator) => generator.classes().unwrap_or_default(),
-        }
-    }
-}
-
-/// Everything a link carries.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ShareState {
-    /// The classes.
-    pub classes: ClassSource,
-    /// γ.
-    pub gamma: f64,
-    /// α weights, one per class.
-    pub alpha: Option<Vec<f64>>,
-    /// Upper end of the γ slider and sweep.
-    pub gamma_max: f64,
-    /// Log-scale distribution plot.
-    pub log_scale: bool,
-    /// Entropy unit.
-    pub units: Units,
-    /// The tracked class (zero-based), `None` for the rarest.
-    pub track: Option<usize>,
-    /// Embed mode: plots and the γ control only.
-    pub embed: bool,
-    /// Panels hidden on top of embed mode.
-    pub hidden: Vec<Panel>,
-}
-
-impl Default for ShareState {
-    fn default() -> Self {
-        ShareState {
-            classes: ClassSource::List(default_classes()),
-            gamma: DEFAULT_GAMMA,
-            alpha: None,
-            gamma_max: DEFAULT_GAMMA_MAX,
-            log_scale: false,
-            units: Units::Nats,
-            track: None,
-            embed: false,
-            hidden: Vec::new(),
-        }
-    }
-}
 
 /// Query parameters by name (the first occurrence wins).
 type Params = HashMap<String, String>;
@@ -145,36 +33,36 @@ enum Codec {
         what: &'static str,
         low: f64,
         high: f64,
-        get: fn(&ShareState) -> f64,
-        set: fn(&mut ShareState, f64),
+        get: fn(&Config) -> f64,
+        set: fn(&mut Config, f64),
     },
     /// A flag, written as 1 (or 0 where the default is 1).
     Flag {
-        get: fn(&ShareState) -> bool,
-        set: fn(&mut ShareState, bool),
+        get: fn(&Config) -> bool,
+        set: fn(&mut Config, bool),
     },
     /// One of a few names.
     Choice {
         names: &'static [&'static str],
-        get: fn(&ShareState) -> usize,
-        set: fn(&mut ShareState, usize),
+        get: fn(&Config) -> usize,
+        set: fn(&mut Config, usize),
     },
     /// A list of numbers, checked against the rest of the state.
     NumberList {
-        get: fn(&ShareState) -> Option<&[f64]>,
-        set: fn(&mut ShareState, Vec<f64>),
-        check: fn(&ShareState, &[f64]) -> Result<(), String>,
+        get: fn(&Config) -> Option<&[f64]>,
+        set: fn(&mut Config, Vec<f64>),
+        check: fn(&Config, &[f64]) -> Result<(), String>,
     },
     /// A class, written 1-based; `what` names it in notices.
     ClassIndex {
         what: &'static str,
-        get: fn(&ShareState) -> Option<usize>,
-        set: fn(&mut ShareState, usize),
+        get: fn(&Config) -> Option<usize>,
+        set: fn(&mut Config, usize),
     },
     /// A set of panels, by name.
     Panels {
-        get: fn(&ShareState) -> &[Panel],
-        set: fn(&mut ShareState, Vec<Panel>),
+        get: fn(&Config) -> &[Panel],
+        set: fn(&mut Config, Vec<Panel>),
     },
 }
 
@@ -207,7 +95,7 @@ impl Field {
     }
 
     /// The parameters to write; none when the value is the default.
-    fn write(&self, state: &ShareState, default: &ShareState) -> Vec<(&'static str, String)> {
+    fn write(&self, state: &Config, default: &Config) -> Vec<(&'static str, String)> {
         let param = self.param;
         let value = match &self.codec {
             Codec::Classes => return write_classes(state),
@@ -235,7 +123,7 @@ impl Field {
     }
 
     /// Reads the field from the parameters into the state; `Ok` when absent.
-    fn read(&self, params: &Params, state: &mut ShareState) -> Result<(), String> {
+    fn read(&self, params: &Params, state: &mut Config) -> Result<(), String> {
         if let Codec::Classes = self.codec {
             return read_classes(params, state);
         }
@@ -327,7 +215,7 @@ fn unescape_label(label: &str) -> String {
         .replace("%25", "%")
 }
 
-fn write_classes(state: &ShareState) -> Vec<(&'static str, String)> {
+fn write_classes(state: &Config) -> Vec<(&'static str, String)> {
     match &state.classes {
         ClassSource::Generated(generator) => {
             let parameters = generator.profile().parameters.iter().map(|parameter| {
@@ -366,7 +254,7 @@ fn read_generator(params: &Params) -> Result<Option<Generator>, String> {
         .transpose()
 }
 
-fn read_classes(params: &Params, state: &mut ShareState) -> Result<(), String> {
+fn read_classes(params: &Params, state: &mut Config) -> Result<(), String> {
     if let Some(counts) = params.get("counts") {
         let counts = parse_number_list(counts)?;
         if counts.len() > MAX_PAGE_CLASSES {
@@ -403,7 +291,7 @@ fn read_classes(params: &Params, state: &mut ShareState) -> Result<(), String> {
 }
 
 /// α fits the classes (one weight each, in range), as the core checks it.
-fn alpha_fits(state: &ShareState, alpha: &[f64]) -> Result<(), String> {
+fn alpha_fits(state: &Config, alpha: &[f64]) -> Result<(), String> {
     let counts: Vec<f64> = state.classes.classes().iter().map(|c| c.count).collect();
     FocalProblem::new(&counts, Some(alpha))
         .map(|_| ())
@@ -412,7 +300,7 @@ fn alpha_fits(state: &ShareState, alpha: &[f64]) -> Result<(), String> {
 
 /// The link's fields, in the order they are written and read. Classes come
 /// first: the fields after them (α, the tracked class) are checked against
-/// them. A new field is its member of [`ShareState`] and one line here.
+/// them. A new field is its member of [`Config`] and one line here.
 const FIELDS: [Field; 9] = [
     Field {
         param: "counts",
@@ -490,36 +378,10 @@ pub fn parameter_names() -> impl Iterator<Item = &'static str> {
     FIELDS.iter().flat_map(Field::params)
 }
 
-impl ShareState {
-    /// Restores the invariants that a change of one field can break, with a
-    /// notice for each value dropped: α weights fit the classes (one each),
-    /// γ ≤ γ max, and the tracked class exists.
-    pub fn keep_invariants(&mut self) -> Vec<String> {
-        let mut notices = Vec::new();
-        let classes = self.classes.classes().len();
-        if let Some(alpha) = self.alpha.as_ref().filter(|a| a.len() != classes) {
-            notices.push(format!(
-                "alpha: {} α weights do not fit {classes} classes; they were dropped.",
-                alpha.len()
-            ));
-            self.alpha = None;
-        }
-        if self.track.is_some_and(|t| t >= classes) {
-            notices.push(format!(
-                "track: there is no class {} among {classes}; the rarest is tracked.",
-                self.track.map_or(0, |t| t + 1)
-            ));
-            self.track = None;
-        }
-        self.gamma_max = self.gamma_max.max(self.gamma.ceil()).min(MAX_GAMMA);
-        notices
-    }
-}
-
 /// The query string of a state, without the leading `?`: `v=1` and every
 /// non-default field, or empty for the default state.
-pub fn encode(state: &ShareState) -> String {
-    let default = ShareState::default();
+pub fn encode(state: &Config) -> String {
+    let default = Config::default();
     let pairs: Vec<(&str, String)> = FIELDS
         .iter()
         .flat_map(|f| f.write(state, &default))
@@ -537,14 +399,14 @@ pub fn encode(state: &ShareState) -> String {
 
 /// Reads a query string (with or without the leading `?`). Returns the state
 /// and one plain-language notice per value that was invalid and replaced by its default.
-pub fn decode(query: &str) -> (ShareState, Vec<String>) {
-    decode_onto(ShareState::default(), query)
+pub fn decode(query: &str) -> (Config, Vec<String>) {
+    decode_onto(Config::default(), query)
 }
 
 /// Like [`decode`], but parameters that are absent (or invalid) keep their
 /// value in `base` instead of the default: how a host page's message updates
 /// the current state.
-pub fn decode_onto(base: ShareState, query: &str) -> (ShareState, Vec<String>) {
+pub fn decode_onto(base: Config, query: &str) -> (Config, Vec<String>) {
     let mut state = base;
     let mut notices = Vec::new();
     let query = query.strip_prefix('?').unwrap_or(query);
@@ -584,7 +446,7 @@ pub fn decode_onto(base: ShareState, query: &str) -> (ShareState, Vec<String>) {
 mod tests {
     use super::*;
 
-    fn round_trip(state: &ShareState) -> ShareState {
+    fn round_trip(state: &Config) -> Config {
         let (decoded, notices) = decode(&encode(state));
         assert!(notices.is_empty(), "{notices:?}");
         decoded
@@ -592,15 +454,15 @@ mod tests {
 
     #[test]
     fn default_state_is_an_empty_query() {
-        assert_eq!(encode(&ShareState::default()), "");
-        assert_eq!(decode(""), (ShareState::default(), vec![]));
+        assert_eq!(encode(&Config::default()), "");
+        assert_eq!(decode(""), (Config::default(), vec![]));
     }
 
     #[test]
     fn only_non_default_values_are_written() {
-        let state = ShareState {
+        let state = Config {
             gamma: 5.0,
-            ..ShareState::default()
+            ..Config::default()
         };
         assert_eq!(encode(&state), "v=1&gamma=5");
         assert_eq!(round_trip(&state), state);
@@ -608,7 +470,7 @@ mod tests {
 
     #[test]
     fn every_field_round_trips() {
-        let state = ShareState {
+        let state = Config {
             classes: ClassSource::List(vec![
                 ClassRow::new("cows, brown", 99.0),
                 ClassRow::new("100% tiger", 1.0),
@@ -634,13 +496,13 @@ mod tests {
 
     #[test]
     fn generators_make_short_links() {
-        let state = ShareState {
+        let state = Config {
             classes: ClassSource::Generated(Generator::Exponential {
                 k: 100,
                 nmax: 500.0,
                 ratio: 100.0,
             }),
-            ..ShareState::default()
+            ..Config::default()
         };
         assert_eq!(encode(&state), "v=1&dist=exp&k=100&nmax=500&ratio=100");
         assert_eq!(round_trip(&state), state);
@@ -669,7 +531,7 @@ mod tests {
         let (state, notices) = decode(
             "v=1&gamma=NaN&counts=1,-2&units=furlongs&log=maybe&hide=table,cockpit&track=99&zzz=1",
         );
-        assert_eq!(state, ShareState::default());
+        assert_eq!(state, Config::default());
         assert_eq!(notices.len(), 6, "{notices:?}");
         assert!(
             notices[0].starts_with("counts: the count of class 2 is -2"),
@@ -688,7 +550,7 @@ mod tests {
     fn hostile_links_never_panic() {
         let huge_list = vec!["1"; MAX_PAGE_CLASSES + 5].join(",");
         let (state, notices) = decode(&format!("counts={huge_list}"));
-        assert_eq!(state.classes, ShareState::default().classes);
+        assert_eq!(state.classes, Config::default().classes);
         assert_eq!(notices.len(), 1);
         let long = "a".repeat(100_000);
         let (_, notices) = decode(&format!("labels={long}&gamma={long}&dist={long}"));
@@ -711,15 +573,15 @@ mod tests {
         }
         let (state, notices) = decode("counts=1,2&labels=a,b,c");
         assert_eq!(notices.len(), 1);
-        assert_eq!(state.classes, ShareState::default().classes);
+        assert_eq!(state.classes, Config::default().classes);
     }
 
     #[test]
     fn decoding_onto_a_state_changes_only_what_is_given() {
-        let base = ShareState {
+        let base = Config {
             gamma: 7.0,
             log_scale: true,
-            ..ShareState::default()
+            ..Config::default()
         };
         let (state, notices) = decode_onto(base.clone(), "counts=3,1&gamma=oops");
         assert_eq!(notices.len(), 1);

@@ -161,7 +161,9 @@ async function gammaChangeTimes(page, steps) {
     for (let i = 0; i < steps; i += 1) {
       const before = doneCount();
       const started = performance.now();
-      input.value = String(1 + (i % 40) * 0.25);
+      // Always a new γ: setting the current one changes nothing, so redraws nothing.
+      const next = 1 + (i % 40) * 0.25;
+      input.value = String(Number(input.value) === next ? next + 0.125 : next);
       input.dispatchEvent(new Event('input', { bubbles: true }));
       for (;;) {
         if (doneCount().every((count, k) => count > before[k])) break;
