@@ -442,7 +442,52 @@ fn read_classes(source: &CountsSource) -> Result<Vec<ClassEntry>, CliError> {
         CountsSource::File(path) => std::fs::read_to_string(path)
             .map_err(|error| CliError::File(format!("cannot read {path}: {error}")))?,
     };
+    if text.trim_start().starts_with(['[', '{']) {
+        return classes_from_json(&text);
+    }
     parse_class_list(&text).map_err(CliError::Parse)
+}
+
+/// Classes from a JSON counts file: an array of counts, or an object mapping
+/// each label to its count (in the file's order).
+fn classes_from_json(text: &str) -> Result<Vec<ClassEntry>, CliError> {
+    let failed = |message: String| CliError::File(format!("counts file: {message}"));
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|error| {
+        failed(format!(
+            "not valid JSON (line {}, column {})",
+            error.line(),
+            error.column()
+        ))
+    })?;
+    let count = |label: &str, value: &serde_json::Value| {
+        value
+            .as_f64()
+            .ok_or_else(|| failed(format!("the count of “{label}” is {value}, not a number")))
+    };
+    match value {
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| {
+                Ok(ClassEntry {
+                    label: None,
+                    count: count(&format!("class {}", index + 1), item)?,
+                })
+            })
+            .collect(),
+        serde_json::Value::Object(entries) => entries
+            .iter()
+            .map(|(label, item)| {
+                Ok(ClassEntry {
+                    label: Some(label.clone()),
+                    count: count(label, item)?,
+                })
+            })
+            .collect(),
+        _ => Err(failed(
+            "a JSON counts file is an array of counts or an object of label: count".into(),
+        )),
+    }
 }
 
 /// Solves as the options say and writes the result to `out` as it goes: one
@@ -691,6 +736,45 @@ mod tests {
             "{table}"
         );
         assert!(table.contains("away from the rare classes"), "{table}");
+    }
+
+    #[test]
+    fn json_counts_files_keep_their_order_and_labels() {
+        let directory = std::env::temp_dir();
+        let write = |name: &str, text: &str| {
+            let path = directory.join(format!("focal-{}-{name}", std::process::id()));
+            std::fs::write(&path, text).unwrap();
+            path.to_string_lossy().into_owned()
+        };
+        let object = write("object.json", r#"{"tiger": 1, "cows": 99, "ants": 0}"#);
+        let classes = read_classes(&CountsSource::File(object.clone())).unwrap();
+        let labels: Vec<Option<&str>> = classes.iter().map(|c| c.label.as_deref()).collect();
+        assert_eq!(labels, [Some("tiger"), Some("cows"), Some("ants")]);
+        assert_eq!(classes[1].count, 99.0);
+        let array = write("array.json", " [5000, 2997, 50]");
+        let counts: Vec<f64> = read_classes(&CountsSource::File(array.clone()))
+            .unwrap()
+            .iter()
+            .map(|c| c.count)
+            .collect();
+        assert_eq!(counts, [5000.0, 2997.0, 50.0]);
+        let bad = write("bad.json", "{\"a\": \"many\"}");
+        assert_eq!(
+            read_classes(&CountsSource::File(bad.clone()))
+                .unwrap_err()
+                .to_string(),
+            "counts file: the count of “a” is \"many\", not a number"
+        );
+        let broken = write("broken.json", "[1, 2,\n 3");
+        assert_eq!(
+            read_classes(&CountsSource::File(broken.clone()))
+                .unwrap_err()
+                .to_string(),
+            "counts file: not valid JSON (line 2, column 2)"
+        );
+        for path in [object, array, bad, broken] {
+            std::fs::remove_file(path).unwrap();
+        }
     }
 
     #[test]

@@ -63,6 +63,28 @@ fn split_line(line: &str) -> (Option<&str>, Vec<&str>) {
     (None, counts)
 }
 
+/// Column names a counts file may start with (case does not matter).
+const COUNT_HEADERS: [&str; 12] = [
+    "count",
+    "counts",
+    "n",
+    "number",
+    "frequency",
+    "freq",
+    "samples",
+    "images",
+    "instances",
+    "examples",
+    "support",
+    "size",
+];
+
+/// Whether a line's count fields are a header: one field that names the
+/// count column (`label,count`, `class,n`, or `count` alone).
+fn is_header(counts: &[&str]) -> bool {
+    matches!(counts, [name] if COUNT_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name.trim())))
+}
+
 /// Reads a quoted label at the start of `text` (which begins with `"`), RFC
 /// 4180 style: `""` stands for one quote, and commas, `#`, digits and line
 /// breaks are plain text inside. Returns the label and the text after the
@@ -83,7 +105,8 @@ fn quoted_label(text: &str) -> Option<(String, &str)> {
     None
 }
 
-/// Parses a class list. Blank lines and lines starting with `#` are skipped.
+/// Parses a class list. Blank lines and lines starting with `#` are skipped,
+/// and so is a header line before the first class (`label,count`, `count`).
 /// A line is either `label,count` (the first field not a number, or a quoted
 /// label such as `"mid, one",5`) or one or more counts separated by commas,
 /// semicolons, tabs or spaces.
@@ -130,6 +153,10 @@ pub fn parse_class_list(text: &str) -> Result<Vec<ClassEntry>, ParseError> {
             None if line.is_empty() || line.starts_with('#') => continue,
             None => {
                 let (label, counts) = split_line(line);
+                if classes.is_empty() && is_header(&counts) {
+                    // `label,count` or `count` before the first class.
+                    continue;
+                }
                 counts
                     .into_iter()
                     .map(|count| (label.map(str::to_string), count))
@@ -278,6 +305,24 @@ mod tests {
             "\"mid, one\",5\n\"2024\",3\n\"#tag\",1\n\"say \"\"hi\"\"\",2\n\" padded \",0.5\n\"\",7\n\"two\nlines\",0.0000001"
         );
         assert_eq!(classes_from_text(&text).unwrap(), classes);
+    }
+
+    #[test]
+    fn a_header_line_is_skipped_before_the_first_class_only() {
+        assert_eq!(counts("label,count\ncows,99\ntiger,1"), vec![99.0, 1.0]);
+        assert_eq!(counts("# exported\nCount\n5000\n50"), vec![5000.0, 50.0]);
+        assert_eq!(counts("class, n\n\"a, b\",3"), vec![3.0]);
+        // After the first class it is a mistake, and so is any other word.
+        assert_eq!(
+            parse_class_list("cows,99\nlabel,count")
+                .unwrap_err()
+                .to_string(),
+            "line 2: “count” is not a number"
+        );
+        assert_eq!(
+            parse_class_list("cows,many").unwrap_err().to_string(),
+            "line 1: “many” is not a number"
+        );
     }
 
     #[test]
