@@ -5,6 +5,7 @@
 use focal_entropy_explorer::core::{gamma_grid, solve, FocalProblem};
 use focal_entropy_explorer::plots::distribution::draw_solution;
 use focal_entropy_explorer::plots::entropy::{draw_entropy, draw_entropy_cursor, EntropyCurves};
+use focal_entropy_explorer::plots::gamma_frame::GammaAxis;
 use focal_entropy_explorer::plots::Theme;
 use focal_entropy_explorer::state::config::Units;
 use focal_entropy_explorer::state::derived::entropy_series;
@@ -126,12 +127,12 @@ fn many_classes_become_a_rank_plot() {
     );
 }
 
-#[test]
-fn entropy_plot_marks_the_current_gamma_where_the_axis_says() {
+/// The entropy plot of 99 cows : 1 tiger over γ from 0 to 20 drawn to SVG,
+/// with the cursor at `cursor` when given; and its γ axis.
+fn cows_entropy_svg(theme: &Theme, cursor: Option<f64>) -> (String, GammaAxis) {
     let problem = FocalProblem::new(&[99.0, 1.0], None).unwrap();
     let sweep = problem.sweep(&gamma_grid(20.0, 64).unwrap()).unwrap();
     let (gammas, shannon, focal) = entropy_series(&sweep, Units::Nats);
-    let current = problem.solve(5.0).unwrap();
     let curves = EntropyCurves {
         gammas: &gammas,
         shannon_q: &shannon,
@@ -141,22 +142,32 @@ fn entropy_plot_marks_the_current_gamma_where_the_axis_says() {
         unit: "nats",
         below: &[],
     };
-    let theme = Theme::light(1.0);
     let mut svg = String::new();
     let axis = {
         let area = SVGBackend::with_string(&mut svg, (600, 300)).into_drawing_area();
-        let (frame, axis) = draw_entropy(&area, &curves, &theme).unwrap();
-        draw_entropy_cursor(
-            &area,
-            &frame,
-            (5.0, current.shannon_q(), current.fe_min()),
-            2f64.ln(),
-            &theme,
-        )
-        .unwrap();
+        let (frame, axis) = draw_entropy(&area, &curves, theme).unwrap();
+        if let Some(gamma) = cursor {
+            let at = problem.solve(gamma).unwrap();
+            draw_entropy_cursor(
+                &area,
+                &frame,
+                (gamma, at.shannon_q(), at.fe_min()),
+                2f64.ln(),
+                theme,
+            )
+            .unwrap();
+        }
         area.present().unwrap();
         axis
     };
+    (svg, axis)
+}
+
+#[test]
+fn entropy_plot_marks_the_current_gamma_where_the_axis_says() {
+    let theme = Theme::light(1.0);
+    let current = solve(&[99.0, 1.0], 5.0, None).unwrap();
+    let (svg, axis) = cows_entropy_svg(&theme, Some(5.0));
     assert!(axis.left < axis.right && axis.right <= 600);
     assert_eq!(axis.gamma_at(f64::from(axis.left)), 0.0);
     assert_eq!(axis.gamma_at(f64::from(axis.right)), 20.0);
@@ -418,24 +429,7 @@ fn legends_sit_where_they_cover_no_curve() {
         "legend {legend:?} covers h(p) at {covered:?}"
     );
     // The entropy plot of 99 : 1: FE falls from the upper left to the lower right.
-    let problem = FocalProblem::new(&[99.0, 1.0], None).unwrap();
-    let sweep = problem.sweep(&gamma_grid(20.0, 64).unwrap()).unwrap();
-    let (gammas, shannon, focal) = entropy_series(&sweep, Units::Nats);
-    let curves = EntropyCurves {
-        gammas: &gammas,
-        shannon_q: &shannon,
-        fe_min: &focal,
-        shannon_p: problem.shannon_p(),
-        uniform: 2f64.ln(),
-        unit: "nats",
-        below: &[],
-    };
-    let mut svg = String::new();
-    {
-        let area = SVGBackend::with_string(&mut svg, (600, 300)).into_drawing_area();
-        draw_entropy(&area, &curves, &theme).unwrap();
-        area.present().unwrap();
-    }
+    let (svg, _) = cows_entropy_svg(&theme, None);
     let legend = legend_box(&svg);
     for color in [theme.suppressed, theme.accent] {
         let points = polyline_points(&svg, color);

@@ -157,6 +157,23 @@ impl ClassSource {
             ClassSource::Generated(generator) => generator.classes().unwrap_or_default(),
         }
     }
+
+    /// How many classes [`ClassSource::classes`] gives, without building them
+    /// (checked on every change of the model, so on every slider step).
+    pub fn len(&self) -> usize {
+        match self {
+            ClassSource::List(rows) => rows.len(),
+            ClassSource::Generated(generator) if generator.validate().is_ok() => {
+                generator.class_count()
+            }
+            ClassSource::Generated(_) => 0,
+        }
+    }
+
+    /// Whether it gives no class (an invalid generator).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// The configuration a person edits, and everything a link carries: the one
@@ -229,7 +246,7 @@ impl Config {
     /// γ ≤ γ max, and the tracked class exists.
     pub fn keep_invariants(&mut self) -> Vec<String> {
         let mut notices = Vec::new();
-        let classes = self.classes.classes().len();
+        let classes = self.classes.len();
         if let Some(alpha) = self.alpha.as_ref().filter(|a| a.len() != classes) {
             notices.push(format!(
                 "alpha: {} α weights do not fit {classes} classes; they were dropped.",

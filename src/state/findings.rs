@@ -11,6 +11,7 @@ use crate::core::{
     gamma_grid, negative_ranges, FocalError, FocalProblem, Regime, Solution, Sweep, MAX_GAMMA,
 };
 
+use super::readout::ranks;
 use super::teaching::order_preserved;
 
 /// A set of classes that moved the same way, with the size of the move.
@@ -150,17 +151,13 @@ pub struct AtGamma {
 /// Frequency ranks of the classes by `p` (1 = most frequent; ties share the
 /// best rank; 0 for absent classes).
 fn frequency_ranks(problem: &FocalProblem) -> Vec<usize> {
-    let mut present: Vec<(usize, f64)> = (0..problem.class_count())
-        .map(|c| (c, problem.p(c)))
-        .filter(|&(_, p)| p > 0.0)
-        .collect();
-    present.sort_unstable_by(|a, b| b.1.total_cmp(&a.1));
-    let mut rank = vec![0; problem.class_count()];
-    for (position, &(class, p)) in present.iter().enumerate() {
-        rank[class] = match position.checked_sub(1).map(|before| present[before]) {
-            Some((previous, previous_p)) if previous_p == p => rank[previous],
-            _ => position + 1,
-        };
+    // Absent classes (p = 0) sort last, so the present ones rank as in the table.
+    let p: Vec<f64> = (0..problem.class_count()).map(|c| problem.p(c)).collect();
+    let mut rank = ranks(&p);
+    for (class, rank) in rank.iter_mut().enumerate() {
+        if p[class] == 0.0 {
+            *rank = 0;
+        }
     }
     rank
 }

@@ -146,22 +146,29 @@ pub const PROFILES: [Profile; 3] = [
 
 /// Reads one parameter's text: a number in its range, whole where it must be.
 fn read_parameter(parameter: &Parameter, text: &str) -> Result<f64, String> {
-    let name = parameter.name;
     let value: f64 = text.trim().parse().map_err(|_| {
         let shown: String = text.trim().chars().take(20).collect();
-        format!("{name}: “{shown}” is not a number")
+        format!("{}: “{shown}” is not a number", parameter.name)
     })?;
+    check_parameter(parameter, value)
+}
+
+/// Checks one parameter's value against its declared range (and wholeness).
+fn check_parameter(parameter: &Parameter, value: f64) -> Result<f64, String> {
     let (low, high) = (parameter.low, parameter.high);
-    let kind = if parameter.whole {
-        "a whole number"
-    } else {
-        "a number"
-    };
     let whole_enough = !parameter.whole || value.fract() == 0.0;
     if value.is_finite() && (low..=high).contains(&value) && whole_enough {
         Ok(value)
     } else {
-        Err(format!("{name} must be {kind} from {low} to {high}"))
+        let kind = if parameter.whole {
+            "a whole number"
+        } else {
+            "a number"
+        };
+        Err(format!(
+            "{} must be {kind} from {low} to {high}",
+            parameter.name
+        ))
     }
 }
 
@@ -280,7 +287,7 @@ impl Generator {
     pub fn validate(&self) -> Result<(), String> {
         for parameter in self.profile().parameters {
             let value = self.get(parameter.name).unwrap_or(f64::NAN);
-            read_parameter(parameter, &shortest(value))?;
+            check_parameter(parameter, value)?;
         }
         match *self {
             Generator::Step { minority, k, .. } if minority > k => {

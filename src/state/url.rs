@@ -157,7 +157,7 @@ impl Field {
                 set(state, list);
             }
             Codec::ClassIndex { what, set, .. } => {
-                let classes = state.classes.classes().len();
+                let classes = state.classes.len();
                 let class = parse_in_range(text, 1.0, classes as f64, what)?;
                 set(state, class.round() as usize - 1);
             }
