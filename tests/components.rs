@@ -204,3 +204,81 @@ async fn canvases_are_drawn() {
         );
     }
 }
+
+/// The web build reads numbers with the browser's `Number()` after checking
+/// Rust's grammar (`state::number`): it must accept exactly what Rust's parser
+/// accepts and give the same `f64`, bit for bit.
+#[wasm_bindgen_test]
+fn numbers_read_in_the_browser_equal_rusts_parser() {
+    use focal_entropy_explorer::state::number::parse_decimal;
+    let mut samples: Vec<String> = [
+        "0",
+        "-0",
+        "+5",
+        "1.",
+        ".5",
+        "1.5e3",
+        "1E-3",
+        "2e+10",
+        "007",
+        "1e400",
+        "-1e-400",
+        "0.1",
+        "9007199254740993",
+        "2.2250738585072011e-308",
+        "4.9406564584124654e-324",
+        "1.7976931348623157e308",
+        "1.7976931348623159e308",
+        "inf",
+        "-Infinity",
+        "INF",
+        "NaN",
+        "",
+        ".",
+        "e5",
+        "1e",
+        "1e+",
+        "--1",
+        "1..2",
+        "0x10",
+        "1_000",
+        " 1",
+        "1 ",
+        "+",
+        "Infinity1",
+        "0.30000000000000004",
+        "123456789012345678901234567890e-10",
+    ]
+    .map(String::from)
+    .to_vec();
+    // Hard cases for rounding: many digits near halfway points, and random ones.
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    for _ in 0..3000 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let digits = 1 + (seed % 25) as usize;
+        let mantissa: String = (0..digits)
+            .map(|i| char::from(b'0' + ((seed >> (i % 60)) % 10) as u8))
+            .collect();
+        let point = (seed >> 20) as usize % (digits + 1);
+        let exponent = ((seed >> 30) % 700) as i64 - 350;
+        samples.push(format!(
+            "{}.{}e{exponent}",
+            &mantissa[..point],
+            &mantissa[point..]
+        ));
+        samples.push(format!("{}", f64::from_bits(seed)));
+    }
+    for sample in &samples {
+        let ours = parse_decimal(sample);
+        let rust = sample.parse::<f64>().ok();
+        assert_eq!(ours.is_some(), rust.is_some(), "{sample:?}");
+        if let (Some(a), Some(b)) = (ours, rust) {
+            assert!(
+                a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()),
+                "{sample:?}: {a} vs {b}"
+            );
+        }
+    }
+}

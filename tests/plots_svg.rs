@@ -440,3 +440,125 @@ fn legends_sit_where_they_cover_no_curve() {
         );
     }
 }
+
+#[test]
+fn inverse_map_draws_the_curve_the_diagonal_and_every_output() {
+    use focal_entropy_explorer::plots::inverse::draw_inverse_map;
+    use focal_entropy_explorer::state::outputs::{invert_text, two_class_map};
+    let inverted = invert_text("0.8,0.15,0.05\n0.5,0.3,0.2", 2.0, None).unwrap();
+    let points: Vec<(f64, f64)> = inverted
+        .rows
+        .iter()
+        .flat_map(|(q, i)| q.iter().copied().zip(i.p.iter().copied()))
+        .collect();
+    let curve = two_class_map(2.0, 100);
+    let theme = Theme::light(1.0);
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (600, 360)).into_drawing_area();
+        draw_inverse_map(&area, 2.0, &curve, &points, &theme).unwrap();
+        area.present().unwrap();
+    }
+    // Six outputs as points (circles in the accent colour), plus none in the legend.
+    let fill = format!("fill=\"{}\"", rgb(theme.accent));
+    let circles = svg
+        .lines()
+        .filter(|l| l.contains("<circle") && l.contains(&fill))
+        .count();
+    assert_eq!(circles, 6);
+    for text in [
+        "model output q",
+        "posterior p",
+        "p = q (cross-entropy)",
+        "two classes, γ = 2",
+        "your outputs",
+    ] {
+        assert!(has_text(&svg, text), "missing {text}");
+    }
+}
+
+/// The SVG of a drawing made directly on the SVG backend, and the SVG of the
+/// same drawing recorded and replayed onto it (as the page draws).
+macro_rules! direct_and_replayed {
+    ($size:expr, |$area:ident| $draw:expr) => {{
+        use focal_entropy_explorer::plots::recording::Recording;
+        let mut direct = String::new();
+        {
+            let $area = SVGBackend::with_string(&mut direct, $size).into_drawing_area();
+            $draw;
+            $area.present().unwrap();
+        }
+        let recording = Recording::new($size);
+        {
+            let $area = recording.area();
+            $draw;
+        }
+        assert!(recording.len() > 20, "{} calls recorded", recording.len());
+        let mut replayed = String::new();
+        {
+            let mut backend = SVGBackend::with_string(&mut replayed, $size);
+            recording.replay(&mut backend).unwrap();
+            backend.present().unwrap();
+        }
+        (direct, replayed)
+    }};
+}
+
+#[test]
+fn a_recorded_plot_replays_to_the_plot_drawn_directly() {
+    use focal_entropy_explorer::core::reshaping_map;
+    use focal_entropy_explorer::plots::inverse::draw_inverse_map;
+    use focal_entropy_explorer::plots::reshaping::draw_reshaping_map;
+    use focal_entropy_explorer::state::outputs::two_class_map;
+    let theme = Theme::dark(2.0);
+    let counts: Vec<f64> = (0..12).map(|i| 1000f64.powf(-(i as f64) / 11.0)).collect();
+    let solution = solve(&counts, 2.0, None).unwrap();
+    let labels: Vec<String> = (0..12).map(|i| format!("<c{i}>")).collect();
+    for log_scale in [false, true] {
+        let (direct, replayed) = direct_and_replayed!((900, 420), |area| draw_solution(
+            &area, &solution, &labels, log_scale, &theme
+        )
+        .unwrap());
+        assert_eq!(direct, replayed);
+        assert!(direct.contains("&lt;c11&gt;"));
+    }
+    // Dashed lines, shaded ranges, a rotated axis title and the cursor.
+    let problem = FocalProblem::new(&counts, None).unwrap();
+    let sweep = problem.sweep(&gamma_grid(20.0, 64).unwrap()).unwrap();
+    let (gammas, shannon_q, fe_min) = entropy_series(&sweep, Units::Bits);
+    let curves = EntropyCurves {
+        gammas: &gammas,
+        shannon_q: &shannon_q,
+        fe_min: &fe_min,
+        shannon_p: problem.shannon_p() / std::f64::consts::LN_2,
+        uniform: 12f64.log2(),
+        unit: "bits",
+        below: &[(0.0, 3.5)],
+    };
+    let (direct, replayed) = direct_and_replayed!((700, 300), |area| {
+        let (frame, _) = draw_entropy(&area, &curves, &theme).unwrap();
+        draw_entropy_cursor(&area, &frame, (2.0, 2.5, 1.0), 12f64.log2(), &theme).unwrap();
+    });
+    assert_eq!(direct, replayed);
+    assert!(direct.contains("rotate("), "the y-axis title is rotated");
+    // Filled areas and markers; circles.
+    let map = reshaping_map(&solution, 240);
+    let regimes: Vec<_> = map
+        .markers
+        .iter()
+        .map(|m| solution.regime(m.class))
+        .collect();
+    let (direct, replayed) = direct_and_replayed!((640, 300), |area| draw_reshaping_map(
+        &area, &map, &regimes, &theme
+    )
+    .unwrap());
+    assert_eq!(direct, replayed);
+    let curve = two_class_map(2.0, 50);
+    let points = [(0.8, 0.9), (0.2, 0.1)];
+    let (direct, replayed) = direct_and_replayed!((500, 300), |area| draw_inverse_map(
+        &area, 2.0, &curve, &points, &theme
+    )
+    .unwrap());
+    assert_eq!(direct, replayed);
+    assert!(direct.contains("<circle"));
+}

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::core::{FocalError, FocalProblem, Solution, MAX_GAMMA};
-use crate::state::classes::{parse_class_list, ClassEntry, ParseError};
+use crate::state::classes::{entries_from_json, is_json, parse_class_list, ClassEntry, ParseError};
 use crate::state::config::Units;
 use crate::state::findings::AtGamma;
 use crate::state::format::format_significant;
@@ -442,7 +442,7 @@ fn read_classes(source: &CountsSource) -> Result<Vec<ClassEntry>, CliError> {
         CountsSource::File(path) => std::fs::read_to_string(path)
             .map_err(|error| CliError::File(format!("cannot read {path}: {error}")))?,
     };
-    if text.trim_start().starts_with(['[', '{']) {
+    if is_json(&text) {
         return classes_from_json(&text);
     }
     parse_class_list(&text).map_err(CliError::Parse)
@@ -459,35 +459,7 @@ fn classes_from_json(text: &str) -> Result<Vec<ClassEntry>, CliError> {
             error.column()
         ))
     })?;
-    let count = |label: &str, value: &serde_json::Value| {
-        value
-            .as_f64()
-            .ok_or_else(|| failed(format!("the count of “{label}” is {value}, not a number")))
-    };
-    match value {
-        serde_json::Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .map(|(index, item)| {
-                Ok(ClassEntry {
-                    label: None,
-                    count: count(&format!("class {}", index + 1), item)?,
-                })
-            })
-            .collect(),
-        serde_json::Value::Object(entries) => entries
-            .iter()
-            .map(|(label, item)| {
-                Ok(ClassEntry {
-                    label: Some(label.clone()),
-                    count: count(label, item)?,
-                })
-            })
-            .collect(),
-        _ => Err(failed(
-            "a JSON counts file is an array of counts or an object of label: count".into(),
-        )),
-    }
+    entries_from_json(&value).map_err(failed)
 }
 
 /// Solves as the options say and writes the result to `out` as it goes: one

@@ -74,7 +74,7 @@ fn valid_input_changed(old: Option<&Option<ValidInput>>, new: Option<&Option<Val
 }
 
 /// Memos whose values have no cheap equality always count as changed.
-fn always_changed<T>(_: Option<&T>, _: Option<&T>) -> bool {
+pub(super) fn always_changed<T>(_: Option<&T>, _: Option<&T>) -> bool {
     true
 }
 
@@ -241,7 +241,7 @@ impl AppState {
         let embedded_away = self.embed.get()
             && matches!(
                 panel,
-                Panel::Counts | Panel::Table | Panel::Summary | Panel::Text
+                Panel::Counts | Panel::Table | Panel::Summary | Panel::Text | Panel::Invert
             );
         !embedded_away && !self.hidden.with(|h| h.contains(&panel))
     }

@@ -4,16 +4,14 @@
 
 use leptos::html;
 use leptos::prelude::*;
-use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters_backend::DrawingErrorKind;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 
 use super::exports::{ExportRequests, ImageFormat};
+use crate::plots::recording::{Recording, RecordingArea};
 use crate::plots::Theme;
-
-/// The drawing area type of the page's canvases.
-pub type CanvasArea = DrawingArea<CanvasBackend, Shift>;
 
 /// The device-pixel ratio of the window (1 when unknown).
 pub fn device_pixel_ratio() -> f64 {
@@ -83,29 +81,35 @@ pub fn draw_error<E: std::error::Error + Send + Sync>(error: DrawingAreaErrorKin
     format!("This plot could not be drawn: {why}.")
 }
 
-/// A drawing function of a canvas layer.
-pub type LayerFn = std::rc::Rc<dyn Fn(&CanvasArea, &Theme) -> LayerResult>;
+/// A recorded plot replayed onto a backend, or why a drawing call failed.
+fn replay_onto<DB: DrawingBackend>(recording: &Recording, target: &mut DB) -> LayerResult {
+    let why = |error: DrawingErrorKind<DB::ErrorType>| match error {
+        DrawingErrorKind::DrawingError(_) => "the browser refused a drawing call",
+        DrawingErrorKind::FontError(_) => "a font could not be used",
+    };
+    recording
+        .replay(target)
+        .and_then(|()| target.present())
+        .map_err(|error| format!("This plot could not be drawn: {}.", why(error)))
+}
 
-/// The drawing area of an SVG export.
-pub type SvgArea<'a> = DrawingArea<SVGBackend<'a>, Shift>;
-
-/// Draws a whole plot (every layer) into an SVG export.
-pub type SvgFn = std::rc::Rc<dyn Fn(&SvgArea<'_>, &Theme) -> LayerResult>;
+/// A drawing function of a canvas layer (or of a whole plot, for SVG export).
+/// It draws into a recording that is then replayed onto the canvas or into
+/// the SVG file, so that each plot's drawing code is compiled once.
+pub type LayerFn = std::rc::Rc<dyn Fn(&RecordingArea, &Theme) -> LayerResult>;
 
 /// The SVG file of a plot `css_width` × `css_height` CSS pixels large, in the
 /// current colour scheme, drawn by `draw` without tracking signals.
-fn svg_document(draw: &SvgFn, css_width: f64, css_height: f64) -> Result<String, String> {
+fn svg_document(draw: &LayerFn, css_width: f64, css_height: f64) -> Result<String, String> {
     let theme = Theme {
         scale: 1.0,
         ..current_theme()
     };
+    let size = (css_width.round() as u32, css_height.round() as u32);
+    let recording = Recording::new(size);
+    untrack(|| draw(&recording.area(), &theme))?;
     let mut svg = String::new();
-    {
-        let size = (css_width.round() as u32, css_height.round() as u32);
-        let area = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        untrack(|| draw(&area, &theme))?;
-        area.present().map_err(draw_error)?;
-    }
+    replay_onto(&recording, &mut SVGBackend::with_string(&mut svg, size))?;
     Ok(svg)
 }
 
@@ -131,14 +135,14 @@ fn size_canvas(
 /// Runs a layer's drawing function on a canvas.
 fn draw_layer(
     canvas: &web_sys::HtmlCanvasElement,
-    draw: &dyn Fn(&CanvasArea, &Theme) -> LayerResult,
+    draw: &dyn Fn(&RecordingArea, &Theme) -> LayerResult,
     theme: &Theme,
 ) -> LayerResult {
-    let backend = CanvasBackend::with_canvas_object(canvas.clone())
+    let mut backend = CanvasBackend::with_canvas_object(canvas.clone())
         .ok_or("This plot could not be drawn: the browser gave no 2D canvas.")?;
-    let area = backend.into_drawing_area();
-    draw(&area, theme)?;
-    area.present().map_err(draw_error)
+    let recording = Recording::new(backend.get_size());
+    draw(&recording.area(), theme)?;
+    replay_onto(&recording, &mut backend)
 }
 
 /// A plot canvas in two layers. `draw` paints the base layer into an off-screen
@@ -162,9 +166,9 @@ pub fn PlotCanvas(
     /// Called with the device-pixel x of a press or drag on the canvas.
     #[prop(optional)]
     on_pointer: Option<Callback<f64>>,
-    /// Draws the plot for an SVG export (requested through [`ExportRequests`]).
+    /// Draws the whole plot for an SVG export (requested through [`ExportRequests`]).
     #[prop(optional)]
-    svg: Option<SvgFn>,
+    svg: Option<LayerFn>,
 ) -> impl IntoView {
     // Why the plot could not be drawn or exported, shown under it.
     let error = RwSignal::new(None::<String>);

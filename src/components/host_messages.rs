@@ -4,41 +4,14 @@
 //! parent on every change.
 
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 use super::app_state::AppState;
 use crate::state::findings::{AlongGamma, AtGamma, ClassShift, Lift, Movement};
-use crate::state::messages::{message_query, MessageValue, STATE_MESSAGE};
+use crate::state::messages::{message_query, STATE_MESSAGE};
 use crate::state::url::{decode_onto, encode};
 
 /// A host page's message as the state layer's decoder reads it.
-impl MessageValue for JsValue {
-    fn member(&self, key: &str) -> Option<Self> {
-        if !self.is_object() || self.is_array() {
-            return None;
-        }
-        js_sys::Reflect::get(self, &key.into())
-            .ok()
-            .filter(|v| !v.is_undefined() && !v.is_null())
-    }
-
-    fn number(&self) -> Option<f64> {
-        self.as_f64()
-    }
-
-    fn text(&self) -> Option<String> {
-        self.as_string()
-    }
-
-    fn flag(&self) -> Option<bool> {
-        self.as_bool()
-    }
-
-    fn items(&self) -> Option<Vec<Self>> {
-        self.dyn_ref::<js_sys::Array>().map(|a| a.iter().collect())
-    }
-}
-
 /// The host-page API: `focal-entropy:set` messages change the state, and a
 /// `focal-entropy:state` message goes to the parent page on every change.
 pub fn connect_host(state: AppState) {

@@ -10,6 +10,7 @@ use crate::state::classes::{
 use crate::state::config::{default_label, parse_gamma, ClassRow, Units};
 use crate::state::format::shortest;
 use crate::state::generator::{Generator, PROFILES};
+use crate::state::number::parse_decimal;
 
 /// Most rows shown as editable fields; larger lists are edited in the paste box.
 pub const MAX_EDITABLE_ROWS: usize = 60;
@@ -27,7 +28,7 @@ pub fn ClassEditor() -> impl IntoView {
         })
     };
     let set_count = move |index: usize, text: String| {
-        let value = text.trim().parse::<f64>().unwrap_or(f64::NAN);
+        let value = parse_decimal(text.trim()).unwrap_or(f64::NAN);
         state.update_classes(|rows| {
             if let Some(row) = rows.get_mut(index) {
                 row.count = value;

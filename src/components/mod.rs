@@ -3,10 +3,13 @@
 
 pub mod app_state;
 pub mod canvas;
+pub mod counts_file;
 pub mod embed;
 pub mod exports;
 pub mod host_messages;
 pub mod inputs;
+pub mod inverse;
+pub mod js_json;
 pub mod links;
 pub mod plots;
 pub mod readout;
@@ -18,9 +21,11 @@ use wasm_bindgen::JsCast;
 use crate::state::config::Panel;
 use crate::state::url::decode;
 use app_state::{use_app_state, AppState};
+use counts_file::CountsFile;
 use embed::EmbedDialog;
 use exports::ExportBar;
 use inputs::{AlphaEditor, ClassEditor, GammaControl, GeneratorPanel, PasteBox, ViewOptions};
+use inverse::InversePanel;
 use links::{CopyLink, Notices, OpenFull};
 use plots::{DistributionPlot, EntropyPlot, MapPlot, TrackedPlot};
 use readout::{ClassTable, SummaryPanel};
@@ -151,6 +156,7 @@ pub fn App() -> impl IntoView {
                     <GeneratorPanel />
                     <ClassEditor />
                     <PasteBox />
+                    <CountsFile />
                     <AlphaEditor />
                     <Show when=move || state.input_error.with(Option::is_some)>
                         <p class="error" role="alert" data-testid="error-message">
@@ -174,6 +180,7 @@ pub fn App() -> impl IntoView {
             <PanelSection panel=Panel::Map title="Imbalance × γ"><MapPlot /></PanelSection>
             <PanelSection panel=Panel::Summary title="Summary"><SummaryPanel /></PanelSection>
             <PanelSection panel=Panel::Table title="Per class" wide=true><ClassTable /><ExportBar /></PanelSection>
+            <PanelSection panel=Panel::Invert title="From model outputs back to probabilities" wide=true><InversePanel /></PanelSection>
         </main>
     }
 }

@@ -9,21 +9,20 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::app_state::{use_app_state, AppState};
-use super::canvas::{
-    draw_error, now_ms, record_timing, CanvasArea, LayerFn, LayerResult, PlotCanvas, SvgArea, SvgFn,
-};
+use super::canvas::{draw_error, now_ms, record_timing, LayerFn, LayerResult, PlotCanvas};
 use crate::core::{reshaping_map, ImbalanceMap, Regime};
 use crate::plots::distribution::draw_solution;
 use crate::plots::entropy::{draw_entropy, draw_entropy_cursor, EntropyCurves};
 use crate::plots::gamma_frame::{draw_gamma_cursor, GammaAxis, GammaFrame};
 use crate::plots::imbalance::{draw_imbalance_map, draw_map_cursor};
+use crate::plots::recording::RecordingArea;
 use crate::plots::reshaping::draw_reshaping_map;
 use crate::plots::tracked::draw_tracked;
 use crate::plots::Theme;
 use crate::state::derived::entropy_series;
 
 /// A plot drawn from the page state in one layer, on any plotters backend.
-trait Figure: Copy + 'static {
+pub trait Figure: Copy + 'static {
     /// Draws the whole plot (nothing while there is no data).
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, theme: &Theme)
         -> LayerResult;
@@ -50,7 +49,7 @@ trait GammaFigure: Copy + 'static {
 
 /// A one-layer figure on a canvas, exportable as SVG.
 #[component]
-fn FigureCanvas<F: Figure>(
+pub(super) fn FigureCanvas<F: Figure>(
     /// Stable test id of the canvas.
     test_id: &'static str,
     /// Accessible description.
@@ -60,13 +59,20 @@ fn FigureCanvas<F: Figure>(
     /// The figure.
     figure: F,
 ) -> impl IntoView {
-    let draw: LayerFn = Rc::new(move |area: &CanvasArea, theme: &Theme| figure.draw(area, theme));
-    let svg: SvgFn = Rc::new(move |area: &SvgArea<'_>, theme: &Theme| figure.draw(area, theme));
+    let draw: LayerFn =
+        Rc::new(move |area: &RecordingArea, theme: &Theme| figure.draw(area, theme));
+    let svg = Rc::clone(&draw);
     view! {
         <PlotCanvas test_id=test_id label=label aspect=aspect
             draw=draw svg=svg />
     }
 }
+
+/// Draws the base layer of a γ figure; returns its frame and γ axis once drawn.
+type BaseFn = Rc<dyn Fn(&RecordingArea, &Theme) -> Result<Option<(GammaFrame, GammaAxis)>, String>>;
+
+/// Draws the γ cursor over a base layer drawn with the given frame.
+type CursorFn = Rc<dyn Fn(&RecordingArea, &GammaFrame, &Theme) -> LayerResult>;
 
 /// A two-layer γ figure on a canvas: click or drag sets γ; exportable as SVG.
 #[component]
@@ -80,27 +86,49 @@ fn GammaCanvas<F: GammaFigure>(
     /// The figure.
     figure: F,
 ) -> impl IntoView {
+    // Each figure's layers are compiled once, behind these two closures; the
+    // canvas logic below is shared by every γ figure.
+    let base: BaseFn = Rc::new(move |area, theme| figure.draw_base(area, theme));
+    let cursor: CursorFn =
+        Rc::new(move |area, frame, theme| figure.draw_cursor(area, frame, theme));
+    gamma_canvas(test_id, label, aspect, base, cursor)
+}
+
+/// The canvas of a γ figure drawn by `base` and `cursor` (see [`GammaCanvas`]).
+fn gamma_canvas(
+    test_id: &'static str,
+    label: Signal<String>,
+    aspect: f64,
+    base: BaseFn,
+    cursor: CursorFn,
+) -> impl IntoView {
     let state = use_app_state();
     let layout = StoredValue::new(None::<(GammaFrame, GammaAxis)>);
     let frame_version = RwSignal::new(0u64);
-    let draw: LayerFn = Rc::new(move |area: &CanvasArea, theme: &Theme| {
-        if let Some(drawn) = figure.draw_base(area, theme)? {
-            layout.set_value(Some(drawn));
-            frame_version.update(|v| *v += 1);
-        }
-        Ok(())
-    });
-    let overlay: LayerFn = Rc::new(move |area: &CanvasArea, theme: &Theme| {
-        frame_version.track();
-        match layout.get_value() {
-            Some((frame, _)) => figure.draw_cursor(area, &frame, theme),
-            None => Ok(()),
-        }
-    });
-    let svg: SvgFn =
+    let draw: LayerFn = {
+        let base = Rc::clone(&base);
+        Rc::new(move |area: &RecordingArea, theme: &Theme| {
+            if let Some(drawn) = base(area, theme)? {
+                layout.set_value(Some(drawn));
+                frame_version.update(|v| *v += 1);
+            }
+            Ok(())
+        })
+    };
+    let overlay: LayerFn = {
+        let cursor = Rc::clone(&cursor);
+        Rc::new(move |area: &RecordingArea, theme: &Theme| {
+            frame_version.track();
+            match layout.get_value() {
+                Some((frame, _)) => cursor(area, &frame, theme),
+                None => Ok(()),
+            }
+        })
+    };
+    let svg: LayerFn =
         Rc::new(
-            move |area: &SvgArea<'_>, theme: &Theme| match figure.draw_base(area, theme)? {
-                Some((frame, _)) => figure.draw_cursor(area, &frame, theme),
+            move |area: &RecordingArea, theme: &Theme| match base(area, theme)? {
+                Some((frame, _)) => cursor(area, &frame, theme),
                 None => Ok(()),
             },
         );

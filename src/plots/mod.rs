@@ -7,6 +7,8 @@ pub mod distribution;
 pub mod entropy;
 pub mod gamma_frame;
 pub mod imbalance;
+pub mod inverse;
+pub mod recording;
 pub mod reshaping;
 pub mod tracked;
 

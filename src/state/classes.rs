@@ -3,8 +3,10 @@
 
 use std::fmt;
 
-use super::config::{default_label, ClassRow};
+use super::config::{default_label, ClassRow, MAX_PAGE_CLASSES};
 use super::format::shortest;
+use super::json::JsonValue;
+use super::number::parse_decimal;
 
 /// One class as entered: an optional label and its count.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +45,7 @@ fn parse_number(text: &str) -> Option<f64> {
     if trimmed.is_empty() {
         return None;
     }
-    trimmed.parse::<f64>().ok()
+    parse_decimal(trimmed)
 }
 
 /// Splits an unquoted line into a `label,count` pair when it has a field
@@ -254,7 +256,11 @@ pub fn classes_as_text(classes: &[ClassRow]) -> String {
 
 /// Classes from pasted text; unlabelled counts are named "class N".
 pub fn classes_from_text(text: &str) -> Result<Vec<ClassRow>, String> {
-    let entries = parse_class_list(text).map_err(|e| e.to_string())?;
+    classes_from_entries(parse_class_list(text).map_err(|e| e.to_string())?)
+}
+
+/// Classes as the page holds them: unlabelled counts are named "class N".
+fn classes_from_entries(entries: Vec<ClassEntry>) -> Result<Vec<ClassRow>, String> {
     if entries.is_empty() {
         return Err("enter at least one class count".into());
     }
@@ -265,9 +271,164 @@ pub fn classes_from_text(text: &str) -> Result<Vec<ClassRow>, String> {
         .collect())
 }
 
+/// Whether a counts file is JSON (it starts with `[` or `{`).
+pub fn is_json(text: &str) -> bool {
+    text.trim_start().starts_with(['[', '{'])
+}
+
+/// The classes of a parsed JSON counts file: an array of counts (named
+/// "class N"), or an object mapping each label to its count. A value that is
+/// not a number is named by its label.
+pub fn entries_from_json<V: JsonValue>(value: &V) -> Result<Vec<ClassEntry>, String> {
+    let count = |label: &str, item: &V| {
+        item.number().ok_or_else(|| {
+            format!(
+                "the count of “{label}” is {}, not a number",
+                item.json_text()
+            )
+        })
+    };
+    if let Some(items) = value.items() {
+        items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| {
+                Ok(ClassEntry {
+                    label: None,
+                    count: count(&default_label(index), item)?,
+                })
+            })
+            .collect()
+    } else if let Some(entries) = value.entries() {
+        entries
+            .into_iter()
+            .map(|(label, item)| {
+                let count = count(&label, &item)?;
+                Ok(ClassEntry {
+                    label: Some(label),
+                    count,
+                })
+            })
+            .collect()
+    } else {
+        Err("a JSON counts file is an array of counts or an object of label: count".into())
+    }
+}
+
+/// Why a counts file with `how_many` lines or classes (`what`) has more
+/// classes than the page shows.
+fn too_many_for_the_page(how_many: usize, what: &str) -> String {
+    format!(
+        "the file has {how_many} {what}; this page shows up to {MAX_PAGE_CLASSES} classes (the focal command-line tool takes up to a million)"
+    )
+}
+
+/// The classes of a counts file loaded into the page: JSON (parsed by
+/// `parse_json`) when it starts with `[` or `{`, otherwise the paste box's
+/// format (`count` or `label,count` lines, an optional header, quoted labels).
+/// A file with more classes than the page shows is refused before its rows
+/// are read, so that a million-line file costs one pass over its lines.
+pub fn page_classes_from_file<V: JsonValue>(
+    text: &str,
+    parse_json: impl FnOnce(&str) -> Result<V, String>,
+) -> Result<Vec<ClassRow>, String> {
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(format!(
+            "the file is larger than {} MB",
+            MAX_TEXT_BYTES / 1_000_000
+        ));
+    }
+    let entries = if is_json(text) {
+        entries_from_json(&parse_json(text)?)?
+    } else {
+        // A header line and one class per line at most (a label spanning
+        // lines only makes fewer classes).
+        let lines = text.lines().filter(|l| !l.trim().is_empty()).count();
+        if lines > MAX_PAGE_CLASSES + 1 {
+            return Err(too_many_for_the_page(lines, "lines"));
+        }
+        parse_class_list(text).map_err(|e| e.to_string())?
+    };
+    if entries.len() > MAX_PAGE_CLASSES {
+        return Err(too_many_for_the_page(entries.len(), "classes"));
+    }
+    classes_from_entries(entries)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// JSON as the command-line tool parses it.
+    fn json(text: &str) -> Result<serde_json::Value, String> {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn counts_files_are_read_as_csv_or_json() {
+        let from_csv =
+            page_classes_from_file("label,count\n\"mid, one\",5\ncat,2\n", json).unwrap();
+        assert_eq!(
+            from_csv,
+            [ClassRow::new("mid, one", 5.0), ClassRow::new("cat", 2.0)]
+        );
+        let from_array = page_classes_from_file(" [5000, 50.5, 0]", json).unwrap();
+        assert_eq!(
+            from_array,
+            [
+                ClassRow::new("class 1", 5000.0),
+                ClassRow::new("class 2", 50.5),
+                ClassRow::new("class 3", 0.0)
+            ]
+        );
+        let from_object = page_classes_from_file(r#"{"tiger": 1, "cow": 99}"#, json).unwrap();
+        assert_eq!(
+            from_object,
+            [ClassRow::new("tiger", 1.0), ClassRow::new("cow", 99.0)]
+        );
+    }
+
+    #[test]
+    fn counts_file_errors_name_the_line_or_the_label() {
+        assert_eq!(
+            page_classes_from_file("cat,2\ndog,two\n", json).unwrap_err(),
+            "line 2: “two” is not a number"
+        );
+        assert_eq!(
+            page_classes_from_file(r#"{"cat": 2, "dog": "many"}"#, json).unwrap_err(),
+            "the count of “dog” is \"many\", not a number"
+        );
+        assert_eq!(
+            page_classes_from_file("[1, null]", json).unwrap_err(),
+            "the count of “class 2” is null, not a number"
+        );
+        assert_eq!(
+            page_classes_from_file("[1, 2", json).unwrap_err(),
+            "EOF while parsing a list at line 1 column 5"
+        );
+        assert_eq!(
+            page_classes_from_file("{}", json).unwrap_err(),
+            "enter at least one class count"
+        );
+    }
+
+    #[test]
+    fn a_file_with_more_classes_than_the_page_shows_is_refused_by_its_line_count() {
+        let lines = vec!["1"; MAX_PAGE_CLASSES + 2].join("\n");
+        assert_eq!(
+            page_classes_from_file(&lines, json).unwrap_err(),
+            format!("the file has {} lines; this page shows up to {MAX_PAGE_CLASSES} classes (the focal command-line tool takes up to a million)", MAX_PAGE_CLASSES + 2)
+        );
+        let one_line = vec!["1"; MAX_PAGE_CLASSES + 1].join(",");
+        assert!(page_classes_from_file(&one_line, json)
+            .unwrap_err()
+            .starts_with(&format!("the file has {} classes;", MAX_PAGE_CLASSES + 1)));
+        let at_the_limit = format!("count\n{}", vec!["1"; MAX_PAGE_CLASSES].join("\n"));
+        assert_eq!(
+            page_classes_from_file(&at_the_limit, json).unwrap().len(),
+            MAX_PAGE_CLASSES
+        );
+    }
 
     #[test]
     fn text_round_trips_through_the_paste_box_format() {

@@ -1,6 +1,7 @@
 //! The configuration a person edits: classes, γ and view options, with defaults.
 
 use super::generator::Generator;
+use super::number::parse_decimal;
 use crate::core::MAX_GAMMA;
 
 /// One row of the class editor.
@@ -75,10 +76,8 @@ pub fn default_label(index: usize) -> String {
 
 /// Parses the γ typed in the number box: a finite number in [0, 100].
 pub fn parse_gamma(text: &str) -> Result<f64, String> {
-    let value: f64 = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("“{}” is not a number", text.trim()))?;
+    let value =
+        parse_decimal(text.trim()).ok_or_else(|| format!("“{}” is not a number", text.trim()))?;
     if value.is_finite() && (0.0..=MAX_GAMMA).contains(&value) {
         Ok(value)
     } else {
@@ -105,11 +104,13 @@ pub enum Panel {
     Tracked,
     /// The imbalance × γ heat map.
     Map,
+    /// From model outputs back to probabilities.
+    Invert,
 }
 
 impl Panel {
     /// Every panel, in page order.
-    pub const ALL: [Panel; 8] = [
+    pub const ALL: [Panel; 9] = [
         Panel::Text,
         Panel::Counts,
         Panel::Distribution,
@@ -118,6 +119,7 @@ impl Panel {
         Panel::Map,
         Panel::Summary,
         Panel::Table,
+        Panel::Invert,
     ];
 
     /// The panel's name in `hide=`.
@@ -131,6 +133,7 @@ impl Panel {
             Panel::Text => "text",
             Panel::Tracked => "tracked",
             Panel::Map => "map",
+            Panel::Invert => "invert",
         }
     }
 

@@ -3,6 +3,7 @@
 
 use super::config::{default_label, ClassRow, MAX_PAGE_CLASSES};
 use super::format::shortest;
+use super::number::parse_decimal;
 
 /// A parametric class-count profile. Counts are rounded and at least 1.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -146,7 +147,7 @@ pub const PROFILES: [Profile; 3] = [
 
 /// Reads one parameter's text: a number in its range, whole where it must be.
 fn read_parameter(parameter: &Parameter, text: &str) -> Result<f64, String> {
-    let value: f64 = text.trim().parse().map_err(|_| {
+    let value = parse_decimal(text.trim()).ok_or_else(|| {
         let shown: String = text.trim().chars().take(20).collect();
         format!("{}: “{shown}” is not a number", parameter.name)
     })?;

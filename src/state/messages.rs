@@ -4,6 +4,7 @@
 //! value gets the same notice in both.
 
 use super::format::shortest;
+use super::json::JsonValue;
 use super::url::{escape_label, parameter_names};
 
 /// The type of a message from the host page that sets state.
@@ -15,50 +16,11 @@ pub const STATE_MESSAGE: &str = "focal-entropy:state";
 /// Message keys that differ from their link parameter.
 const ALIASES: [(&str, &str); 1] = [("gammaMax", "gmax")];
 
-/// A value of a host message as the decoder reads it: JSON natively (tests,
-/// tools), the JavaScript value itself in the page, so that the web build
-/// needs no JSON parser.
-pub trait MessageValue: Sized {
-    /// The member `key` of an object; `None` when absent, null or undefined,
-    /// or when this is not an object.
-    fn member(&self, key: &str) -> Option<Self>;
-    /// The number, if this is one.
-    fn number(&self) -> Option<f64>;
-    /// The text, if this is a string.
-    fn text(&self) -> Option<String>;
-    /// The flag, if this is a boolean.
-    fn flag(&self) -> Option<bool>;
-    /// The items, if this is an array.
-    fn items(&self) -> Option<Vec<Self>>;
-}
-
-impl MessageValue for serde_json::Value {
-    fn member(&self, key: &str) -> Option<Self> {
-        self.as_object()?.get(key).filter(|v| !v.is_null()).cloned()
-    }
-
-    fn number(&self) -> Option<f64> {
-        self.as_f64()
-    }
-
-    fn text(&self) -> Option<String> {
-        self.as_str().map(str::to_string)
-    }
-
-    fn flag(&self) -> Option<bool> {
-        self.as_bool()
-    }
-
-    fn items(&self) -> Option<Vec<Self>> {
-        self.as_array().cloned()
-    }
-}
-
 /// One message value as link text: numbers as shortest decimals, flags as
 /// 1 or 0, lists joined by commas (labels with their commas escaped as in a
 /// link). Anything else becomes text that the link decoder rejects with a
 /// notice.
-fn link_text(parameter: &str, value: &impl MessageValue) -> String {
+fn link_text(parameter: &str, value: &impl JsonValue) -> String {
     if let Some(number) = value.number() {
         shortest(number)
     } else if let Some(flag) = value.flag() {
@@ -83,7 +45,7 @@ fn link_text(parameter: &str, value: &impl MessageValue) -> String {
 /// message is not a `focal-entropy:set` object (other messages are ignored).
 /// Keys are the link's parameters (plus `gammaMax` for `gmax`); unknown keys
 /// are ignored, as in a link.
-pub fn message_query(message: &impl MessageValue) -> Option<String> {
+pub fn message_query(message: &impl JsonValue) -> Option<String> {
     if message.member("type")?.text()? != SET_MESSAGE {
         return None;
     }

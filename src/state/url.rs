@@ -11,6 +11,7 @@ use super::config::{
 };
 use super::format::shortest;
 use super::generator::{Generator, PROFILES};
+use super::number::parse_decimal;
 use crate::core::{FocalProblem, MAX_GAMMA};
 
 /// The link format version written as `v=1`.
@@ -182,10 +183,8 @@ fn numbers(values: impl Iterator<Item = f64>) -> String {
 }
 
 fn parse_in_range(text: &str, low: f64, high: f64, what: &str) -> Result<f64, String> {
-    let value: f64 = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("“{}” is not a number", short(text)))?;
+    let value =
+        parse_decimal(text.trim()).ok_or_else(|| format!("“{}” is not a number", short(text)))?;
     if value.is_finite() && (low..=high).contains(&value) {
         Ok(value)
     } else {

@@ -89,3 +89,11 @@ export async function pasteCounts(page, text) {
 export async function askForTimings(page) {
   await page.addInitScript(() => { window.__focalTimings = {}; });
 }
+
+/** The core's posteriors for rows of model outputs, from `focal invert --json`. */
+export function coreInvert(rows, gamma) {
+  const out = execFileSync(FOCAL, ['invert', '--gamma', String(gamma), '--probs-file', '-', '--json'], {
+    input: rows.map((r) => r.join(',')).join('\n'),
+  });
+  return out.toString().trim().split('\n').map((line) => JSON.parse(line).p);
+}

@@ -95,9 +95,9 @@ test('the embed dialog writes an iframe snippet for the chosen panels', async ({
   await page.goto('./?counts=9,1&gamma=3');
   await page.getByTestId('embed-button').click();
   const snippet = page.getByTestId('embed-snippet');
-  await expect(snippet).toHaveValue(/^<iframe src="http:\/\/127\.0\.0\.1:8123\/\?v=1&amp;counts=9%2C1&amp;gamma=3&amp;embed=1&amp;hide=text%2Ccounts%2Ctracked%2Cmap%2Csummary%2Ctable" title="Focal-Entropy Explorer: focal loss at γ = 3 on 2 classes" width="100%" height="910" loading="lazy"/);
+  await expect(snippet).toHaveValue(/^<iframe src="http:\/\/127\.0\.0\.1:8123\/\?v=1&amp;counts=9%2C1&amp;gamma=3&amp;embed=1&amp;hide=text%2Ccounts%2Ctracked%2Cmap%2Csummary%2Ctable%2Cinvert" title="Focal-Entropy Explorer: focal loss at γ = 3 on 2 classes" width="100%" height="910" loading="lazy"/);
   await page.getByLabel('Per-class table').check();
-  await expect(snippet).toHaveValue(/hide=text%2Ccounts%2Ctracked%2Cmap%2Csummary"/);
+  await expect(snippet).toHaveValue(/hide=text%2Ccounts%2Ctracked%2Cmap%2Csummary%2Cinvert"/);
 });
 
 test('embedded in another origin: hidden panels, no horizontal scroll at 320 px, message round trip', async ({ page }) => {

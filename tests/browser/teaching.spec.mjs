@@ -150,6 +150,8 @@ test('keyboard: the γ slider and the sort buttons work without a mouse', async 
 });
 
 const PLOTS = ['distribution', 'entropy', 'map', 'reshaping', 'tracked'];
+/** The export file names of every plot on the page, sorted: the five above and the model-outputs map. */
+const PLOT_FILES = (extension) => ['focal-entropy-invert-plot', ...PLOTS.map((p) => `focal-entropy-plot-${p}`)].map((name) => `${name}.${extension}`).sort();
 
 test('exports: the table and the sweep as full-precision CSV, the plots as PNG', async ({ page }) => {
   await page.goto('./?counts=99,1&labels=cows,tiger&gamma=2');
@@ -177,8 +179,8 @@ test('exports: the table and the sweep as full-precision CSV, the plots as PNG',
   const downloads = [];
   page.on('download', (d) => downloads.push(d.suggestedFilename()));
   await page.getByTestId('export-png').click();
-  await expect.poll(() => downloads.length).toBe(5);
-  expect(downloads.sort()).toEqual(PLOTS.map((p) => `focal-entropy-plot-${p}.png`));
+  await expect.poll(() => downloads.length).toBe(6);
+  expect(downloads.sort()).toEqual(PLOT_FILES('png'));
 });
 
 // A page of its own: Chromium holds back a burst of more than ten automatic downloads.
@@ -193,7 +195,7 @@ test('exports: every plot as SVG, drawn by the same functions on plotters\' SVG 
     }
   });
   await page.getByTestId('export-svg').click();
-  await expect.poll(() => Object.keys(svgs).sort()).toEqual(PLOTS.map((p) => `focal-entropy-plot-${p}.svg`));
+  await expect.poll(() => Object.keys(svgs).sort()).toEqual(PLOT_FILES('svg'));
   for (const svg of Object.values(svgs)) expect(svg.startsWith('<svg')).toBe(true);
   const entropy = svgs['focal-entropy-plot-entropy.svg'];
   const uniformity = (core.shannon_q / Math.log(2)).toFixed(3);
@@ -396,3 +398,33 @@ test('on a phone, a page opened from a link shows the plots before the editors',
   expect(plainEditor.y).toBeLessThan(plain.y);
   await context.close();
 });
+
+// Screenshots at the four widths people use (saved with the test results, and
+// looked at for the closing note), with what must hold at each.
+for (const [width, height, columns] of [[360, 740, 1], [768, 1000, 1], [1280, 800, 2], [1920, 1080, 2]]) {
+  test(`screenshot at ${width}×${height}: no sideways scroll, γ bar on top, ${columns} plot column(s)`, async ({ browser }, testInfo) => {
+    const context = await browser.newContext({ viewport: { width, height } });
+    const page = await context.newPage();
+    await page.goto('./?dist=exp&k=10&nmax=5000&ratio=100&gamma=1');
+    await canvasIsDrawn(page, 'plot-tracked');
+    await page.getByTestId('invert-use-qstar').click();
+    await expect(page.getByTestId('invert-table').locator('tbody tr')).toHaveCount(10);
+    const layout = await page.evaluate(() => {
+      const box = (id) => document.querySelector(`[data-testid="${id}"]`).getBoundingClientRect();
+      return {
+        overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        bar: box('gamma-bar').top,
+        distribution: box('plot-distribution'),
+        entropy: box('plot-entropy'),
+      };
+    });
+    expect(layout.overflow).toBeLessThanOrEqual(0);
+    expect(layout.bar).toBeLessThan(80);
+    // Two columns: distribution and entropy side by side; one: stacked.
+    const sideBySide = Math.abs(layout.distribution.top - layout.entropy.top) < 5 && layout.entropy.left > layout.distribution.right;
+    expect(sideBySide).toBe(columns === 2);
+    const path = testInfo.outputPath(`page-${width}.png`);
+    await page.screenshot({ path, fullPage: true });
+    await context.close();
+  });
+}

@@ -1,0 +1,100 @@
+// Counts files: the picker (`setInputFiles`) and drag-and-drop on the classes panel.
+import { writeFileSync } from 'node:fs';
+import { test, expect } from '@playwright/test';
+import { askForTimings, coreSolve, significant, tableRows, watchPage } from './helpers.mjs';
+
+/** A file for `setInputFiles`. */
+function file(name, text, mimeType = 'text/csv') {
+  return { name, mimeType, buffer: Buffer.from(text) };
+}
+
+/** Labels and counts of the class table. */
+async function classes(page) {
+  return (await tableRows(page)).map((row) => [row[0], row[1]]);
+}
+
+test('a CSV counts file with a header and quoted labels becomes the classes', async ({ page }) => {
+  const problems = watchPage(page);
+  await page.goto('./?gamma=2');
+  await page.getByTestId('counts-file').setInputFiles(file('cifar.csv', 'label,count\n"truck, big",5000\ncat,50\n# a comment\n"say ""hi""",5\n'));
+  await expect(page.getByTestId('counts-file-status')).toHaveText('Loaded cifar.csv: 3 classes.');
+  await expect.poll(() => classes(page)).toEqual([['truck, big', '5000'], ['cat', '50'], ['say "hi"', '5']]);
+  // The same values as the core, and the paste box shows the file's classes.
+  const core = coreSolve([5000, 50, 5], 2);
+  const rows = await tableRows(page);
+  rows.forEach((row, i) => expect(row[3]).toBe(significant(core.q[i])));
+  await expect(page.getByTestId('counts-input')).toHaveValue('"truck, big",5000\ncat,50\n"say ""hi""",5');
+  // A link carries them.
+  await expect.poll(() => page.url()).toContain('counts=5000%2C50%2C5');
+  expect(problems).toEqual([]);
+});
+
+test('JSON counts files: an object of label: count, and an array of counts', async ({ page }) => {
+  const problems = watchPage(page);
+  await page.goto('./');
+  await page.getByTestId('counts-file').setInputFiles(file('counts.json', '{"cow": 99, "tiger": 1, "eagle": 0.5}', 'application/json'));
+  await expect.poll(() => classes(page)).toEqual([['cow', '99'], ['tiger', '1'], ['eagle', '0.5']]);
+  await expect(page.getByTestId('counts-file-status')).toHaveText('Loaded counts.json: 3 classes.');
+  await page.getByTestId('counts-file').setInputFiles(file('bincount.json', '[500, 50, 5, 0]', 'application/json'));
+  await expect.poll(() => classes(page)).toEqual([['class 1', '500'], ['class 2', '50'], ['class 3', '5'], ['class 4', '0']]);
+  expect(problems).toEqual([]);
+});
+
+test('errors name the file and the line (or the label), and keep the classes', async ({ page }) => {
+  await page.goto('./?counts=9,1');
+  const error = page.getByTestId('counts-file-error');
+  await page.getByTestId('counts-file').setInputFiles(file('bad.csv', 'label,count\ncat,2\ndog,two\n'));
+  await expect(error).toHaveText('bad.csv: line 3: “two” is not a number');
+  await page.getByTestId('counts-file').setInputFiles(file('bad.json', '{"cat": 2, "dog": "many"}', 'application/json'));
+  await expect(error).toHaveText('bad.json: the count of “dog” is "many", not a number');
+  await page.getByTestId('counts-file').setInputFiles(file('broken.json', '[1, 2,\n 3', 'application/json'));
+  await expect(error).toContainText('broken.json: not valid JSON: ');
+  expect(await classes(page)).toEqual([['class 1', '9'], ['class 2', '1']]);
+  // A good file clears the error.
+  await page.getByTestId('counts-file').setInputFiles(file('good.csv', '3\n1\n'));
+  await expect(error).toHaveCount(0);
+  await expect(page.getByTestId('counts-file-status')).toHaveText('Loaded good.csv: 2 classes.');
+});
+
+test('a file dropped on the classes panel is loaded', async ({ page }) => {
+  await page.goto('./');
+  const zone = page.getByTestId('counts-drop');
+  await zone.evaluate((element) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['label,count\nwolf,7\nsheep,70\n'], 'dropped.csv', { type: 'text/csv' }));
+    element.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    element.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  });
+  await expect.poll(() => classes(page)).toEqual([['wolf', '7'], ['sheep', '70']]);
+  await expect(page.getByTestId('counts-file-status')).toHaveText('Loaded dropped.csv: 2 classes.');
+  await expect(zone).not.toHaveClass(/dragging/);
+});
+
+test('a million-line counts file is read without freezing the page', async ({ page }, testInfo) => {
+  await askForTimings(page);
+  await page.goto('./?counts=9,1');
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+    }).observe({ type: 'longtask', buffered: false });
+  });
+  const lines = Array.from({ length: 1_000_000 }, (_, i) => `class ${i},${1 + (i % 997)}`).join('\n');
+  // From disk, as a person picks it (a buffer would be copied in by the test harness's script).
+  const path = testInfo.outputPath('million.csv');
+  writeFileSync(path, `label,count\n${lines}\n`);
+  const started = await page.evaluate(() => performance.now());
+  await page.getByTestId('counts-file').setInputFiles(path);
+  await expect(page.getByTestId('counts-file-error')).toHaveText(
+    'million.csv: the file has 1000001 lines; this page shows up to 20000 classes (the focal command-line tool takes up to a million)',
+  );
+  const finished = await page.evaluate(() => performance.now());
+  // The page answers at once: γ still moves and the classes are unchanged.
+  await page.getByTestId('gamma-input').fill('3');
+  await expect(page.getByTestId('gamma-slider')).toHaveValue('3');
+  expect(await classes(page)).toEqual([['class 1', '9'], ['class 2', '1']]);
+  const longest = await page.evaluate(() => Math.max(0, ...window.__longTasks));
+  const [reading] = await page.evaluate(() => window.__focalTimings['counts-file']);
+  console.log(`million-line counts file (${(lines.length / 1e6).toFixed(1)} MB): refused ${(finished - started).toFixed(0)} ms after the pick, reading ${reading.toFixed(1)} ms; longest main-thread task ${longest.toFixed(0)} ms`);
+  expect(longest).toBeLessThan(500);
+});
