@@ -127,9 +127,13 @@ fn many_classes_become_a_rank_plot() {
     );
 }
 
-/// The entropy plot of 99 cows : 1 tiger over γ from 0 to 20 drawn to SVG,
-/// with the cursor at `cursor` when given; and its γ axis.
-fn cows_entropy_svg(theme: &Theme, cursor: Option<f64>) -> (String, GammaAxis) {
+/// Draws the entropy plot of 99 cows : 1 tiger over γ from 0 to 20, with the
+/// cursor at `cursor` when given; returns its γ axis.
+fn draw_cows_entropy<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    theme: &Theme,
+    cursor: Option<f64>,
+) -> GammaAxis {
     let problem = FocalProblem::new(&[99.0, 1.0], None).unwrap();
     let sweep = problem.sweep(&gamma_grid(20.0, 64).unwrap()).unwrap();
     let (gammas, shannon, focal) = entropy_series(&sweep, Units::Nats);
@@ -142,21 +146,28 @@ fn cows_entropy_svg(theme: &Theme, cursor: Option<f64>) -> (String, GammaAxis) {
         unit: "nats",
         below: &[],
     };
+    let (frame, axis) = draw_entropy(area, &curves, theme).unwrap();
+    if let Some(gamma) = cursor {
+        let at = problem.solve(gamma).unwrap();
+        draw_entropy_cursor(
+            area,
+            &frame,
+            (gamma, at.shannon_q(), at.fe_min()),
+            2f64.ln(),
+            theme,
+        )
+        .unwrap();
+    }
+    axis
+}
+
+/// The entropy plot of 99 cows : 1 tiger drawn to SVG (see [`draw_cows_entropy`]),
+/// and its γ axis.
+fn cows_entropy_svg(theme: &Theme, cursor: Option<f64>) -> (String, GammaAxis) {
     let mut svg = String::new();
     let axis = {
         let area = SVGBackend::with_string(&mut svg, (600, 300)).into_drawing_area();
-        let (frame, axis) = draw_entropy(&area, &curves, theme).unwrap();
-        if let Some(gamma) = cursor {
-            let at = problem.solve(gamma).unwrap();
-            draw_entropy_cursor(
-                &area,
-                &frame,
-                (gamma, at.shannon_q(), at.fe_min()),
-                2f64.ln(),
-                theme,
-            )
-            .unwrap();
-        }
+        let axis = draw_cows_entropy(&area, theme, cursor);
         area.present().unwrap();
         axis
     };
@@ -522,23 +533,12 @@ fn a_recorded_plot_replays_to_the_plot_drawn_directly() {
         assert_eq!(direct, replayed);
         assert!(direct.contains("&lt;c11&gt;"));
     }
-    // Dashed lines, shaded ranges, a rotated axis title and the cursor.
-    let problem = FocalProblem::new(&counts, None).unwrap();
-    let sweep = problem.sweep(&gamma_grid(20.0, 64).unwrap()).unwrap();
-    let (gammas, shannon_q, fe_min) = entropy_series(&sweep, Units::Bits);
-    let curves = EntropyCurves {
-        gammas: &gammas,
-        shannon_q: &shannon_q,
-        fe_min: &fe_min,
-        shannon_p: problem.shannon_p() / std::f64::consts::LN_2,
-        uniform: 12f64.log2(),
-        unit: "bits",
-        below: &[(0.0, 3.5)],
-    };
-    let (direct, replayed) = direct_and_replayed!((700, 300), |area| {
-        let (frame, _) = draw_entropy(&area, &curves, &theme).unwrap();
-        draw_entropy_cursor(&area, &frame, (2.0, 2.5, 1.0), 12f64.log2(), &theme).unwrap();
-    });
+    // Dashed lines, a rotated axis title and the cursor.
+    let (direct, replayed) = direct_and_replayed!((700, 300), |area| draw_cows_entropy(
+        &area,
+        &theme,
+        Some(2.0)
+    ));
     assert_eq!(direct, replayed);
     assert!(direct.contains("rotate("), "the y-axis title is rotated");
     // Filled areas and markers; circles.
