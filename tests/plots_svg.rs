@@ -246,8 +246,11 @@ fn entropy_plot_shades_where_the_entropy_falls() {
     assert!(has_text(&svg, "H(Q*) below H(P)"));
 }
 
-/// The reshaping map of a CIFAR-10-like tail (ratio 100) at γ = 1, drawn to SVG.
-fn cifar10_reshaping_svg(size: (u32, u32), theme: &Theme) -> String {
+/// Draws the reshaping map of a CIFAR-10-like tail (ratio 100) at γ = 1.
+fn draw_cifar10_reshaping<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    theme: &Theme,
+) {
     use focal_entropy_explorer::core::reshaping_map;
     use focal_entropy_explorer::plots::reshaping::draw_reshaping_map;
     let counts: Vec<f64> = (0..10).map(|i| 100f64.powf(-(i as f64) / 9.0)).collect();
@@ -258,10 +261,15 @@ fn cifar10_reshaping_svg(size: (u32, u32), theme: &Theme) -> String {
         .iter()
         .map(|m| solution.regime(m.class))
         .collect();
+    draw_reshaping_map(area, &map, &regimes, theme).unwrap();
+}
+
+/// The reshaping map of [`draw_cifar10_reshaping`] drawn to SVG.
+fn cifar10_reshaping_svg(size: (u32, u32), theme: &Theme) -> String {
     let mut svg = String::new();
     {
         let area = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        draw_reshaping_map(&area, &map, &regimes, theme).unwrap();
+        draw_cifar10_reshaping(&area, theme);
         area.present().unwrap();
     }
     svg
@@ -517,9 +525,7 @@ macro_rules! direct_and_replayed {
 
 #[test]
 fn a_recorded_plot_replays_to_the_plot_drawn_directly() {
-    use focal_entropy_explorer::core::reshaping_map;
     use focal_entropy_explorer::plots::inverse::draw_inverse_map;
-    use focal_entropy_explorer::plots::reshaping::draw_reshaping_map;
     use focal_entropy_explorer::state::outputs::two_class_map;
     let theme = Theme::dark(2.0);
     let counts: Vec<f64> = (0..12).map(|i| 1000f64.powf(-(i as f64) / 11.0)).collect();
@@ -542,16 +548,8 @@ fn a_recorded_plot_replays_to_the_plot_drawn_directly() {
     assert_eq!(direct, replayed);
     assert!(direct.contains("rotate("), "the y-axis title is rotated");
     // Filled areas and markers; circles.
-    let map = reshaping_map(&solution, 240);
-    let regimes: Vec<_> = map
-        .markers
-        .iter()
-        .map(|m| solution.regime(m.class))
-        .collect();
-    let (direct, replayed) = direct_and_replayed!((640, 300), |area| draw_reshaping_map(
-        &area, &map, &regimes, &theme
-    )
-    .unwrap());
+    let (direct, replayed) =
+        direct_and_replayed!((640, 300), |area| draw_cifar10_reshaping(&area, &theme));
     assert_eq!(direct, replayed);
     let curve = two_class_map(2.0, 50);
     let points = [(0.8, 0.9), (0.2, 0.1)];
