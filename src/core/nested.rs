@@ -104,7 +104,7 @@ pub(super) fn solve_nested(
             };
             *current = solve_group(gamma, group, lambda, predicted);
             let mass = group.multiplicity * group.w.q;
-            excess.add(mass * current.ln_q_over_w.exp_m1());
+            excess.add(mass * current.q_over_w_minus_one);
             let sensitivity =
                 group.multiplicity * current.point.q * current.point.one_minus_q / current.slope;
             if sensitivity.is_finite() {

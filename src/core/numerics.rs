@@ -133,14 +133,17 @@ impl LogitPoint {
     }
 }
 
-/// `ln(q/p)` for two probabilities given by logits `t_q = t_p + offset`:
-/// `ln σ(t_q) − ln σ(t_p) = ln(1 + (1 − q)·(e^offset − 1))`, exact to a few ulps
-/// relative to the offset even when the offset is tiny (γ close to 0).
-pub fn log_ratio(offset: f64, at_q: &LogitPoint, neg_ln_p: f64) -> f64 {
+/// `ln(q/p)` and `q/p − 1` for two probabilities given by logits
+/// `t_q = t_p + offset`: `q/p − 1 = (1 − q)·(e^offset − 1)`, exact to a few
+/// ulps relative to the offset even when the offset is tiny (γ close to 0);
+/// both come from one `expm1`, which the solver's constraint reuses.
+pub fn log_ratio(offset: f64, at_q: &LogitPoint, neg_ln_p: f64) -> (f64, f64) {
     if offset.abs() < 30.0 {
-        (at_q.one_minus_q * offset.exp_m1()).ln_1p()
+        let ratio_minus_one = at_q.one_minus_q * offset.exp_m1();
+        (ratio_minus_one.ln_1p(), ratio_minus_one)
     } else {
-        neg_ln_p - at_q.neg_ln_q
+        let ln_ratio = neg_ln_p - at_q.neg_ln_q;
+        (ln_ratio, ln_ratio.exp_m1())
     }
 }
 
@@ -240,6 +243,13 @@ mod tests {
         let neg_ln_p = LogitPoint::at(t_p).neg_ln_q;
         // d/dt ln σ(t) = 1 − σ(t)
         let expected = offset * (1.0 - LogitPoint::at(t_p).q);
-        assert!((log_ratio(offset, &at_q, neg_ln_p) / expected - 1.0).abs() < 1e-9);
+        let (ln_ratio, ratio_minus_one) = log_ratio(offset, &at_q, neg_ln_p);
+        assert!((ln_ratio / expected - 1.0).abs() < 1e-9);
+        assert!((ratio_minus_one / expected - 1.0).abs() < 1e-9);
+        // Far apart: the logs of both probabilities.
+        let far = LogitPoint::at(t_p + 40.0);
+        let (ln_far, minus_one_far) = log_ratio(40.0, &far, neg_ln_p);
+        assert!((ln_far - (neg_ln_p - far.neg_ln_q)).abs() < 1e-15);
+        assert!((minus_one_far / (far.q / LogitPoint::at(t_p).q - 1.0) - 1.0).abs() < 1e-12);
     }
 }

@@ -49,6 +49,8 @@ pub(crate) struct GroupSolution {
     pub point: LogitPoint,
     /// `ln(q / w)`.
     pub ln_q_over_w: f64,
+    /// `q/w − 1`, exact for small offsets (the constraint sums it).
+    pub q_over_w_minus_one: f64,
 }
 
 /// The solver's position, kept so that a nearby problem (the next γ of a sweep)

@@ -25,7 +25,7 @@ pub(super) fn evaluate(gamma: f64, group: &Group, offset: f64) -> (GroupSolution
     } else {
         LogitPoint::at(group.w.logit + offset)
     };
-    let ln_q_over_w = log_ratio(offset, &point, group.w.neg_ln_q);
+    let (ln_q_over_w, q_over_w_minus_one) = log_ratio(offset, &point, group.w.neg_ln_q);
     let value = ln_reshaping_map(gamma, &point) - ln_q_over_w;
     let slope = ln_gradient_slope(gamma, &point);
     (
@@ -34,6 +34,7 @@ pub(super) fn evaluate(gamma: f64, group: &Group, offset: f64) -> (GroupSolution
             slope,
             point,
             ln_q_over_w,
+            q_over_w_minus_one,
         },
         value,
     )
@@ -66,6 +67,7 @@ impl FocalProblem {
                 slope: f64::NEG_INFINITY,
                 point,
                 ln_q_over_w: 0.0,
+                q_over_w_minus_one: 0.0,
             };
             // μ = w·G(1): G(1) = 1 for cross-entropy (γ = 0), 0 for every γ > 0.
             let lambda = if gamma == 0.0 { 0.0 } else { f64::NEG_INFINITY };
@@ -134,7 +136,7 @@ fn joint_newton(
         for (group, &offset) in groups.iter().zip(&offsets) {
             let (solution, value) = evaluate(gamma, group, offset);
             let residual = value - lambda;
-            excess.add(group.multiplicity * group.w.q * solution.ln_q_over_w.exp_m1());
+            excess.add(group.multiplicity * group.w.q * solution.q_over_w_minus_one);
             let spread =
                 group.multiplicity * solution.point.q * solution.point.one_minus_q / solution.slope;
             if !(spread.is_finite() && residual.is_finite()) {
