@@ -12,6 +12,7 @@ use wasm_bindgen::JsCast;
 use super::exports::{ExportRequests, ImageFormat};
 use crate::plots::recording::{Recording, RecordingArea};
 use crate::plots::Theme;
+use crate::state::format::shortest;
 
 /// The device-pixel ratio of the window (1 when unknown).
 pub fn device_pixel_ratio() -> f64 {
@@ -66,9 +67,18 @@ pub fn record_timing(name: &str, milliseconds: f64) {
     list.push(&milliseconds.into());
 }
 
-/// What drawing a layer reports: `Err` with a plain-language reason when
-/// plotters could not draw (shown under the plot, never dropped).
-pub type LayerResult = Result<(), String>;
+/// What drawing a layer reports: the γ of the state it shows (`None` when
+/// nothing in it depends on γ), which the canvas carries as `data-gamma` so
+/// that what is on screen can be observed; or `Err` with a plain-language
+/// reason when plotters could not draw (shown under the plot, never dropped).
+pub type LayerResult = Result<Option<f64>, String>;
+
+/// Marks `canvas` with the γ its drawing shows (`data-gamma`).
+fn mark_gamma(canvas: &web_sys::HtmlCanvasElement, drawn: &LayerResult) {
+    if let Ok(Some(gamma)) = drawn {
+        let _ = canvas.set_attribute("data-gamma", &shortest(*gamma));
+    }
+}
 
 /// A plotters drawing error as the message shown under the plot, told by its
 /// kind (formatting each backend's own error type would cost download size).
@@ -82,7 +92,7 @@ pub fn draw_error<E: std::error::Error + Send + Sync>(error: DrawingAreaErrorKin
 }
 
 /// A recorded plot replayed onto a backend, or why a drawing call failed.
-fn replay_onto<DB: DrawingBackend>(recording: &Recording, target: &mut DB) -> LayerResult {
+fn replay_onto<DB: DrawingBackend>(recording: &Recording, target: &mut DB) -> Result<(), String> {
     let why = |error: DrawingErrorKind<DB::ErrorType>| match error {
         DrawingErrorKind::DrawingError(_) => "the browser refused a drawing call",
         DrawingErrorKind::FontError(_) => "a font could not be used",
@@ -141,8 +151,9 @@ fn draw_layer(
     let mut backend = CanvasBackend::with_canvas_object(canvas.clone())
         .ok_or("This plot could not be drawn: the browser gave no 2D canvas.")?;
     let recording = Recording::new(backend.get_size());
-    draw(&recording.area(), theme)?;
-    replay_onto(&recording, &mut backend)
+    let shown = draw(&recording.area(), theme)?;
+    replay_onto(&recording, &mut backend)?;
+    Ok(shown)
 }
 
 /// A plot canvas in two layers. `draw` paints the base layer into an off-screen
@@ -226,6 +237,9 @@ pub fn PlotCanvas(
             None => &canvas,
         };
         let outcome = draw_layer(target, draw.as_ref(), &theme);
+        if !layered {
+            mark_gamma(&canvas, &outcome);
+        }
         error.set(outcome.err());
         let finished = now_ms();
         record_timing(&format!("{test_id}:base"), finished - started);
@@ -263,7 +277,9 @@ pub fn PlotCanvas(
             );
             let _ = context.draw_image_with_html_canvas_element(base, 0.0, 0.0);
         }
-        if let Err(reason) = draw_layer(&canvas, overlay.as_ref(), &current_theme()) {
+        let outcome = draw_layer(&canvas, overlay.as_ref(), &current_theme());
+        mark_gamma(&canvas, &outcome);
+        if let Err(reason) = outcome {
             error.set(Some(reason));
         }
         let finished = now_ms();

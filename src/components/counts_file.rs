@@ -66,7 +66,7 @@ fn first_file(files: Option<web_sys::FileList>) -> Option<web_sys::File> {
 #[component]
 pub fn CountsFile() -> impl IntoView {
     let state = use_app_state();
-    let outcome = RwSignal::new(None::<Result<String, String>>);
+    let outcome = RwSignal::<Outcome>::new(None);
     let dragging = RwSignal::new(false);
     let on_pick = move |event: web_sys::Event| {
         let input = event

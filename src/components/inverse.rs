@@ -60,7 +60,9 @@ impl Figure for InverseFigure {
             })
         });
         let curve = two_class_map(gamma, CURVE_POINTS);
-        draw_inverse_map(area, gamma, &curve, &points, theme).map_err(draw_error)
+        draw_inverse_map(area, gamma, &curve, &points, theme)
+            .map(|()| Some(gamma))
+            .map_err(draw_error)
     }
 }
 

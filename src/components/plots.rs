@@ -112,7 +112,8 @@ fn gamma_canvas(
                 layout.set_value(Some(drawn));
                 frame_version.update(|v| *v += 1);
             }
-            Ok(())
+            // The base layer is the same at every γ; the cursor shows γ.
+            Ok(None)
         })
     };
     let overlay: LayerFn = {
@@ -121,7 +122,7 @@ fn gamma_canvas(
             frame_version.track();
             match layout.get_value() {
                 Some((frame, _)) => cursor(area, &frame, theme),
-                None => Ok(()),
+                None => Ok(None),
             }
         })
     };
@@ -129,7 +130,7 @@ fn gamma_canvas(
         Rc::new(
             move |area: &RecordingArea, theme: &Theme| match base(area, theme)? {
                 Some((frame, _)) => cursor(area, &frame, theme),
-                None => Ok(()),
+                None => Ok(None),
             },
         );
     let on_pointer = Callback::new(move |x: f64| {
@@ -158,9 +159,11 @@ impl Figure for DistributionFigure {
         let labels = state.labels.get();
         state.solution.with(|solution| match solution {
             Some(solution) if labels.len() == solution.problem().class_count() => {
-                draw_solution(area, solution, &labels, log_scale, theme).map_err(draw_error)
+                draw_solution(area, solution, &labels, log_scale, theme)
+                    .map(|()| Some(solution.gamma()))
+                    .map_err(draw_error)
             }
-            _ => Ok(()),
+            _ => Ok(None),
         })
     }
 }
@@ -231,10 +234,12 @@ impl GammaFigure for EntropyFigure {
         let factor = self.0.units.get().from_nats();
         let gamma = self.0.gamma.get();
         self.0.solution.with(|s| {
-            let Some(s) = s else { return Ok(()) };
+            let Some(s) = s else { return Ok(None) };
             let uniform = (s.problem().positive_class_count() as f64).ln() * factor;
             let current = (gamma, s.shannon_q() * factor, s.fe_min() * factor);
-            draw_entropy_cursor(area, frame, current, uniform, theme).map_err(draw_error)
+            draw_entropy_cursor(area, frame, current, uniform, theme)
+                .map(|()| Some(gamma))
+                .map_err(draw_error)
         })
     }
 }
@@ -267,7 +272,7 @@ impl Figure for ReshapingFigure {
     ) -> LayerResult {
         self.0.solution.with(|solution| {
             let Some(solution) = solution else {
-                return Ok(());
+                return Ok(None);
             };
             let map = reshaping_map(solution, 240);
             let regimes: Vec<Regime> = map
@@ -275,7 +280,9 @@ impl Figure for ReshapingFigure {
                 .iter()
                 .map(|m| solution.regime(m.class))
                 .collect();
-            draw_reshaping_map(area, &map, &regimes, theme).map_err(draw_error)
+            draw_reshaping_map(area, &map, &regimes, theme)
+                .map(|()| Some(solution.gamma()))
+                .map_err(draw_error)
         })
     }
 }
@@ -328,6 +335,7 @@ impl GammaFigure for TrackedFigure {
             .solution
             .with(|s| s.as_ref().zip(class).and_then(|(s, c)| s.ratio(c)));
         draw_gamma_cursor(area, frame, gamma, &[ratio.unwrap_or(f64::NAN)], theme)
+            .map(|()| Some(gamma))
             .map_err(draw_error)
     }
 }
@@ -413,8 +421,10 @@ impl GammaFigure for MapFigure {
     ) -> LayerResult {
         let gamma = self.state.gamma.get();
         match self.ratio.get() {
-            Some(ratio) => draw_map_cursor(area, frame, gamma, ratio, theme).map_err(draw_error),
-            None => Ok(()),
+            Some(ratio) => draw_map_cursor(area, frame, gamma, ratio, theme)
+                .map(|()| Some(gamma))
+                .map_err(draw_error),
+            None => Ok(None),
         }
     }
 }

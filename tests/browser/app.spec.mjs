@@ -47,6 +47,12 @@ test('typing counts and moving γ recompute the table and redraw both plots', as
     expect(row[3]).toBe(significant(core.q[i]));
     expect(row[5]).toBe(core.regime[i]);
   });
+  // Every plot says which γ it shows, and all show the new one.
+  const shownGammas = () => page.$$eval('canvas[data-testid]', (canvases) =>
+    Object.fromEntries(canvases.map((c) => [c.dataset.testid, c.dataset.gamma])));
+  await expect.poll(shownGammas).toEqual({
+    'plot-distribution': '5', 'plot-entropy': '5', 'plot-reshaping': '5', 'plot-tracked': '5', 'plot-map': '5', 'invert-plot': '5',
+  });
   expect(await canvasImage(page, 'plot-distribution')).not.toBe(before.distribution);
   expect(await canvasImage(page, 'plot-entropy')).not.toBe(before.entropy);
   // The slider moves γ too.
