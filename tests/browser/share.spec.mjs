@@ -132,7 +132,11 @@ test('embedded in another origin: hidden panels, no horizontal scroll at 320 px,
   last.q.forEach((q, i) => expect(Math.abs(q / core.q[i] - 1)).toBeLessThan(1e-12));
   expect(Math.abs(last.mu / core.mu - 1)).toBeLessThan(1e-12);
   // The findings travel with the state, as the command-line tool computes them.
-  expect(last.findings.at.rare_mass).toEqual(core.findings.rare_mass);
+  // Exact except in the last bits: wasm's libm and the native one may round differently.
+  const { mass_q: massQ, ...rare } = last.findings.at.rare_mass;
+  const { mass_q: coreMassQ, ...coreRare } = core.findings.rare_mass;
+  expect(rare).toEqual(coreRare);
+  expect(Math.abs(massQ / coreMassQ - 1)).toBeLessThan(1e-14);
   const { uniform, ...entropy } = last.findings.at.entropy;
   const { uniform: coreUniform, ...coreEntropy } = core.findings.entropy;
   expect(entropy).toEqual(coreEntropy);
