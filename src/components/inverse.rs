@@ -7,39 +7,31 @@ use leptos::prelude::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::app_state::{always_changed, use_app_state, AppState};
+use super::app_state::{always_changed, use_app_state};
 use super::canvas::{draw_error, LayerResult};
 use super::exports::download;
 use super::plots::{Figure, FigureCanvas};
+use super::Debouncer;
 use crate::core::invert;
 use crate::plots::inverse::draw_inverse_map;
 use crate::plots::Theme;
 use crate::state::format::format_significant;
-use crate::state::outputs::{invert_text, rows_as_text, two_class_map, InvertedRows};
+use crate::state::outputs::{read_output_rows, rows_as_text, two_class_map, InvertedRows};
 
 /// Rows of the table shown (one per example and class).
 const TABLE_LINES: usize = 300;
 
+/// How long γ must rest before the panel follows it, in milliseconds.
+const PANEL_DELAY_MS: u64 = 150;
+
 /// Points of the two-class curve.
 const CURVE_POINTS: usize = 200;
-
-/// The pasted outputs inverted at the current γ (with the α weights when
-/// there is one per column), or why they cannot be.
-fn inverted(state: AppState, text: &str) -> Result<InvertedRows, String> {
-    let gamma = state.gamma.get();
-    let alpha = state.alpha.get();
-    let columns = text
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .map_or(0, |l| l.split(',').count());
-    let alpha = alpha.filter(|a| a.len() == columns);
-    invert_text(text, gamma, alpha.as_deref())
-}
 
 /// The map q ↦ p with the pasted outputs on it.
 #[derive(Clone, Copy)]
 struct InverseFigure {
-    state: AppState,
+    /// The γ the panel shows (it follows the page's γ once γ rests).
+    gamma: RwSignal<f64>,
     result: Memo<Result<InvertedRows, String>>,
 }
 
@@ -49,7 +41,7 @@ impl Figure for InverseFigure {
         area: &DrawingArea<DB, Shift>,
         theme: &Theme,
     ) -> LayerResult {
-        let gamma = self.state.gamma.get();
+        let gamma = self.gamma.get();
         let points: Vec<(f64, f64)> = self.result.with(|result| {
             result.as_ref().map_or(Vec::new(), |inverted| {
                 inverted
@@ -71,8 +63,31 @@ impl Figure for InverseFigure {
 pub fn InversePanel() -> impl IntoView {
     let state = use_app_state();
     let text = RwSignal::new(String::new());
-    // Every edit or γ gives new rows; comparing old and new would only cost.
-    let result = Memo::new_with_compare(move |_| text.with(|t| inverted(state, t)), always_changed);
+    // The panel follows γ once it rests for PANEL_DELAY_MS, so that moving γ
+    // stays quick with thousands of pasted rows (each γ inverts them all and
+    // redraws up to MAX_OUTPUT_POINTS points).
+    let gamma = RwSignal::new(state.gamma.get_untracked());
+    let settle = Debouncer::new(PANEL_DELAY_MS);
+    Effect::new(move |_| {
+        let now = state.gamma.get();
+        settle.schedule(move || gamma.set(now));
+    });
+    // The rows are read once per edit and inverted again at each γ (or α,
+    // used when there is one weight per column); every edit or γ gives new
+    // rows, so comparing old and new would only cost.
+    let read = Memo::new_with_compare(move |_| text.with(|t| read_output_rows(t)), always_changed);
+    let result = Memo::new_with_compare(
+        move |_| {
+            let gamma = gamma.get();
+            let alpha = state.alpha.get();
+            read.with(|read| {
+                let rows = read.as_ref().map_err(Clone::clone)?;
+                let alpha = alpha.filter(|a| a.len() == rows.names.len());
+                rows.invert(gamma, alpha.as_deref())
+            })
+        },
+        always_changed,
+    );
     let use_q_star = move |_| {
         let rows = state
             .solution
@@ -83,9 +98,9 @@ pub fn InversePanel() -> impl IntoView {
     };
     // P recovered from Q* of the current classes, against P itself.
     let round_trip = move || {
-        let gamma = state.gamma.get();
         state.solution.with(|s| {
             let s = s.as_ref()?;
+            let gamma = s.gamma();
             let back = invert(&s.q_all(), gamma, s.problem().alpha()).ok()?;
             let worst = back
                 .p
@@ -126,7 +141,7 @@ pub fn InversePanel() -> impl IntoView {
     let label = Signal::derive(move || {
         format!(
             "Map from a model's output q to the posterior p for two classes at γ = {:.2}, with the diagonal p = q and the pasted outputs as points.",
-            state.gamma.get()
+            gamma.get()
         )
     });
     view! {
@@ -150,7 +165,7 @@ pub fn InversePanel() -> impl IntoView {
                 {move || result.with(|r| r.as_ref().err().cloned().unwrap_or_default())}
             </p>
         </Show>
-        <FigureCanvas test_id="invert-plot" label=label aspect=0.6 figure=InverseFigure { state, result } />
+        <FigureCanvas test_id="invert-plot" label=label aspect=0.6 figure=InverseFigure { gamma, result } />
         <p class="hint" data-testid="invert-summary">{summary}</p>
         <div class="table-scroll">
             <table class="class-table" data-testid="invert-table">

@@ -131,9 +131,19 @@ impl InvertedRows {
     }
 }
 
-/// Reads pasted rows of outputs and inverts each at γ with optional α (one
-/// weight per column). Blank lines are skipped; errors name the line.
-pub fn invert_text(text: &str, gamma: f64, alpha: Option<&[f64]>) -> Result<InvertedRows, String> {
+/// Pasted rows of model outputs, read (and checked to be numbers, one per
+/// class) but not yet inverted: read once per edit, inverted again at each γ.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputRows {
+    /// Class names from a header line, or "class 1", "class 2", ….
+    pub names: Vec<String>,
+    /// Each row's line number (1-based, for messages) and its outputs.
+    rows: Vec<(usize, Vec<f64>)>,
+}
+
+/// Reads pasted rows of outputs: an optional header line of class names, then
+/// one row per line. Blank lines are skipped; errors name the line.
+pub fn read_output_rows(text: &str) -> Result<OutputRows, String> {
     let mut lines = text
         .lines()
         .enumerate()
@@ -151,22 +161,46 @@ pub fn invert_text(text: &str, gamma: f64, alpha: Option<&[f64]>) -> Result<Inve
         (1..=columns).map(|i| format!("class {i}")).collect()
     };
     let mut rows = Vec::new();
-    let mut row = Vec::with_capacity(columns);
     for (number, line) in lines {
         if rows.len() == MAX_PAGE_ROWS {
             return Err(format!(
                 "more than {MAX_PAGE_ROWS} rows; the focal command-line tool inverts any number"
             ));
         }
-        let failed = |message: String| format!("line {number}: {message}");
-        read_row(line, columns, &mut row).map_err(failed)?;
-        let inversion = invert(&row, gamma, alpha).map_err(|e| failed(e.to_string()))?;
-        rows.push((row.clone(), inversion));
+        let mut row = Vec::with_capacity(columns);
+        read_row(line, columns, &mut row).map_err(|message| format!("line {number}: {message}"))?;
+        rows.push((number, row));
     }
     if rows.is_empty() {
         return Err("paste at least one row of model outputs".into());
     }
-    Ok(InvertedRows { names, rows })
+    Ok(OutputRows { names, rows })
+}
+
+impl OutputRows {
+    /// Inverts every row at γ with optional α (one weight per column); an
+    /// error names the line of the first row that is not a distribution.
+    pub fn invert(&self, gamma: f64, alpha: Option<&[f64]>) -> Result<InvertedRows, String> {
+        let rows = self
+            .rows
+            .iter()
+            .map(|(number, row)| {
+                invert(row, gamma, alpha)
+                    .map(|inversion| (row.clone(), inversion))
+                    .map_err(|e| format!("line {number}: {e}"))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(InvertedRows {
+            names: self.names.clone(),
+            rows,
+        })
+    }
+}
+
+/// Reads pasted rows of outputs and inverts each at γ with optional α (one
+/// weight per column): [`read_output_rows`], then [`OutputRows::invert`].
+pub fn invert_text(text: &str, gamma: f64, alpha: Option<&[f64]>) -> Result<InvertedRows, String> {
+    read_output_rows(text)?.invert(gamma, alpha)
 }
 
 /// Rows of outputs as text, one per line (the shortest decimals that read

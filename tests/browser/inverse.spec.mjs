@@ -50,3 +50,38 @@ test('bad rows are named by line, and Q* of the current classes goes back to the
   const worst = Number(text.match(/to ([0-9.e-]+) \(largest/)[1]);
   expect(worst).toBeLessThan(1e-12);
 });
+
+test('with 10 000 pasted rows γ still moves at once, and the panel follows when γ rests', async ({ page }) => {
+  await page.goto('./?gamma=2');
+  const figures = await page.evaluate(async () => {
+    const rows = Array.from({ length: 10000 }, (_, i) => {
+      const weights = Array.from({ length: 10 }, (_, j) => 1 + ((i * 7 + j * 13) % 17));
+      const total = weights.reduce((a, b) => a + b, 0);
+      return weights.map((w) => w / total).join(',');
+    }).join('\n');
+    const box = document.querySelector('[data-testid="invert-input"]');
+    let started = performance.now();
+    box.value = rows;
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const paste = performance.now() - started;
+    const input = document.querySelector('[data-testid="gamma-input"]');
+    const moves = [];
+    for (let i = 0; i < 7; i += 1) {
+      started = performance.now();
+      input.value = String(2.25 + 0.25 * i);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      moves.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    moves.sort((a, b) => a - b);
+    return { paste, move: moves[3] };
+  });
+  console.log(`10 000 rows × 10 classes: paste → table ${figures.paste.toFixed(0)} ms; γ change median ${figures.move.toFixed(1)} ms`);
+  expect(figures.move).toBeLessThan(50);
+  await expect(page.getByTestId('invert-summary')).toContainText('10000 rows of 10 classes.');
+  // γ rests at 3.75: the panel's plot and table follow.
+  await expect(page.getByTestId('invert-plot')).toHaveAttribute('data-gamma', '3.75');
+  await expect(page.getByTestId('plot-distribution')).toHaveAttribute('data-gamma', '3.75');
+});
