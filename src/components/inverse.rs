@@ -165,17 +165,22 @@ pub fn InversePanel() -> impl IntoView {
                 {move || result.with(|r| r.as_ref().err().cloned().unwrap_or_default())}
             </p>
         </Show>
-        <FigureCanvas test_id="invert-plot" label=label aspect=0.6 figure=InverseFigure { gamma, result } />
-        <p class="hint" data-testid="invert-summary">{summary}</p>
-        <div class="table-scroll">
-            <table class="class-table" data-testid="invert-table">
-                <thead>
-                    <tr><th scope="col">"Example"</th><th scope="col">"Class"</th><th scope="col">"output q"</th><th scope="col">"posterior p"</th></tr>
-                </thead>
-                // Built as escaped HTML text: one attribute instead of a typed
-                // element tree per row keeps the download small.
-                <tbody inner_html=table></tbody>
-            </table>
+        // Marked as updating (dimmed, aria-busy) while γ has moved and the
+        // panel has not followed yet.
+        <div class="follows-gamma" data-testid="invert-results"
+            aria-busy=move || (gamma.get() != state.gamma.get()).to_string()>
+            <FigureCanvas test_id="invert-plot" label=label aspect=0.6 figure=InverseFigure { gamma, result } />
+            <p class="hint" data-testid="invert-summary">{summary}</p>
+            <div class="table-scroll">
+                <table class="class-table" data-testid="invert-table">
+                    <thead>
+                        <tr><th scope="col">"Example"</th><th scope="col">"Class"</th><th scope="col">"output q"</th><th scope="col">"posterior p"</th></tr>
+                    </thead>
+                    // Built as escaped HTML text: one attribute instead of a typed
+                    // element tree per row keeps the download small.
+                    <tbody inner_html=table></tbody>
+                </table>
+            </div>
         </div>
     }
 }

@@ -76,12 +76,16 @@ test('with 10 000 pasted rows γ still moves at once, and the panel follows when
       await new Promise((resolve) => setTimeout(resolve, 30));
     }
     moves.sort((a, b) => a - b);
-    return { paste, move: moves[3] };
+    const busy = document.querySelector('[data-testid="invert-results"]').getAttribute('aria-busy');
+    return { paste, move: moves[3], busy };
   });
   console.log(`10 000 rows × 10 classes: paste → table ${figures.paste.toFixed(0)} ms; γ change median ${figures.move.toFixed(1)} ms`);
+  expect(figures.busy).toBe('true');
   expect(figures.move).toBeLessThan(50);
   await expect(page.getByTestId('invert-summary')).toContainText('10000 rows of 10 classes.');
-  // γ rests at 3.75: the panel's plot and table follow.
+  // While γ moves the panel is marked as updating; when γ rests at 3.75 it follows.
+  await page.getByTestId('gamma-input').fill('3.75');
   await expect(page.getByTestId('invert-plot')).toHaveAttribute('data-gamma', '3.75');
+  await expect(page.getByTestId('invert-results')).toHaveAttribute('aria-busy', 'false');
   await expect(page.getByTestId('plot-distribution')).toHaveAttribute('data-gamma', '3.75');
 });
