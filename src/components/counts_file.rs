@@ -47,7 +47,9 @@ fn load(state: AppState, file: web_sys::File, outcome: RwSignal<Outcome>) {
         let read = page_classes_from_file(&text, parse_json);
         outcome.set(Some(match read {
             Ok(classes) => {
-                let message = format!("Loaded {name}: {} classes.", classes.len());
+                let count = classes.len();
+                let noun = if count == 1 { "class" } else { "classes" };
+                let message = format!("Loaded {name}: {count} {noun}.");
                 state.edit_classes(classes);
                 Ok(message)
             }

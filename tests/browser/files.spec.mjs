@@ -54,6 +54,8 @@ test('errors name the file and the line (or the label), and keep the classes', a
   await page.getByTestId('counts-file').setInputFiles(file('good.csv', '3\n1\n'));
   await expect(error).toHaveCount(0);
   await expect(page.getByTestId('counts-file-status')).toHaveText('Loaded good.csv: 2 classes.');
+  await page.getByTestId('counts-file').setInputFiles(file('one.json', '{"only": 3}', 'application/json'));
+  await expect(page.getByTestId('counts-file-status')).toHaveText('Loaded one.json: 1 class.');
 });
 
 test('a file dropped on the classes panel is loaded', async ({ page }) => {
