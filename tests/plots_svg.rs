@@ -465,11 +465,7 @@ fn inverse_map_draws_the_curve_the_diagonal_and_every_output() {
     use focal_entropy_explorer::plots::inverse::draw_inverse_map;
     use focal_entropy_explorer::state::outputs::{invert_text, two_class_map};
     let inverted = invert_text("0.8,0.15,0.05\n0.5,0.3,0.2", 2.0, None).unwrap();
-    let points: Vec<(f64, f64)> = inverted
-        .rows
-        .iter()
-        .flat_map(|(q, i)| q.iter().copied().zip(i.p.iter().copied()))
-        .collect();
+    let points: Vec<(f64, f64)> = inverted.outputs().map(|(_, _, q, p)| (q, p)).collect();
     let curve = two_class_map(2.0, 100);
     let theme = Theme::light(1.0);
     let mut svg = String::new();

@@ -44,11 +44,7 @@ impl Figure for InverseFigure {
         let gamma = self.gamma.get();
         let points: Vec<(f64, f64)> = self.result.with(|result| {
             result.as_ref().map_or(Vec::new(), |inverted| {
-                inverted
-                    .rows
-                    .iter()
-                    .flat_map(|(q, inversion)| q.iter().copied().zip(inversion.p.iter().copied()))
-                    .collect()
+                inverted.outputs().map(|(_, _, q, p)| (q, p)).collect()
             })
         });
         let curve = two_class_map(gamma, CURVE_POINTS);

@@ -1,7 +1,8 @@
-//! Table rows as HTML text. The page's tables set their rows as one string:
-//! one DOM update per change instead of a reactive view per cell, which keeps
-//! a γ change cheap and the download small. Every cell is escaped, so text
-//! from people (labels, pasted headers) is never read as HTML.
+//! Table rows as HTML text, for the model-outputs table: it sets its rows as
+//! one string (one attribute is smaller in the download than a typed view
+//! per cell, and its rows change only when the pasted text or the panel's γ
+//! does). Every cell is escaped, so text from people (pasted headers) is
+//! never read as HTML.
 
 /// Text made safe to place in HTML: `&`, `<`, `>`, `"` and `'` escaped.
 pub fn escape_html(text: &str) -> String {
@@ -19,21 +20,13 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
-/// Appends one `<tr>` to `html`: `row_class` on the row (if any), and each
-/// cell's text escaped, with its class (if any).
+/// Appends one `<tr>` to `html`: each cell's text escaped, with its class
+/// (if any).
 pub fn push_row<'a>(
     html: &mut String,
-    row_class: Option<&str>,
     cells: impl IntoIterator<Item = (Option<&'static str>, &'a str)>,
 ) {
-    match row_class {
-        Some(class) => {
-            html.push_str("<tr class=\"");
-            html.push_str(&escape_html(class));
-            html.push_str("\">");
-        }
-        None => html.push_str("<tr>"),
-    }
+    html.push_str("<tr>");
     for (class, text) in cells {
         match class {
             Some(class) => {
@@ -58,13 +51,12 @@ mod tests {
         let mut html = String::new();
         push_row(
             &mut html,
-            Some("regime-amplified"),
             [(None, "<b>cat</b> & 'dog'"), (Some("num"), "0.5")],
         );
-        push_row(&mut html, None, [(None, "\"x\"")]);
+        push_row(&mut html, [(None, "\"x\"")]);
         assert_eq!(
             html,
-            "<tr class=\"regime-amplified\"><td>&lt;b&gt;cat&lt;/b&gt; &amp; &#39;dog&#39;</td><td class=\"num\">0.5</td></tr>\
+            "<tr><td>&lt;b&gt;cat&lt;/b&gt; &amp; &#39;dog&#39;</td><td class=\"num\">0.5</td></tr>\
              <tr><td>&quot;x&quot;</td></tr>"
         );
     }

@@ -91,16 +91,11 @@ impl InvertedRows {
         }
         out
     }
-}
 
-impl InvertedRows {
-    /// The first `most` (example, class) lines of the table as HTML rows:
-    /// example number, class name (escaped: names come from pasted text),
-    /// output q and posterior p with `digits` significant digits.
-    pub fn table_html(&self, most: usize, digits: usize) -> String {
-        let mut html = String::new();
-        let lines = self
-            .rows
+    /// Every output with its posterior, row by row: `(example, class, q, p)`,
+    /// the example numbered from 1 and the class from 0.
+    pub fn outputs(&self) -> impl Iterator<Item = (usize, usize, f64, f64)> + '_ {
+        self.rows
             .iter()
             .enumerate()
             .flat_map(|(row, (q, inversion))| {
@@ -108,8 +103,15 @@ impl InvertedRows {
                     .zip(&inversion.p)
                     .enumerate()
                     .map(move |(class, (q, p))| (row + 1, class, *q, *p))
-            });
-        for (row, class, q, p) in lines.take(most) {
+            })
+    }
+
+    /// The first `most` (example, class) lines of the table as HTML rows:
+    /// example number, class name (escaped: names come from pasted text),
+    /// output q and posterior p with `digits` significant digits.
+    pub fn table_html(&self, most: usize, digits: usize) -> String {
+        let mut html = String::new();
+        for (row, class, q, p) in self.outputs().take(most) {
             let name = self.names.get(class).map_or("", String::as_str);
             let (row, q, p) = (
                 row.to_string(),
@@ -118,7 +120,6 @@ impl InvertedRows {
             );
             push_row(
                 &mut html,
-                None,
                 [
                     (Some("num"), row.as_str()),
                     (None, name),
