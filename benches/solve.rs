@@ -42,7 +42,7 @@ fn benches(c: &mut Criterion) {
 
     let mut maps = c.benchmark_group("imbalance map 32x48");
     maps.sample_size(10);
-    for classes in [10, 100] {
+    for classes in [10, 100, 1000] {
         maps.bench_function(format!("K={classes}"), |b| {
             b.iter(|| {
                 ImbalanceMap::new(black_box(classes), 20.0, 32, 48)

@@ -11,6 +11,7 @@ pub mod inputs;
 pub mod inverse;
 pub mod js_json;
 pub mod links;
+pub mod map_workers;
 pub mod plots;
 pub mod readout;
 pub mod teaching;

@@ -10,6 +10,7 @@ use plotters::prelude::*;
 
 use super::app_state::{use_app_state, AppState};
 use super::canvas::{draw_error, now_ms, record_timing, LayerFn, LayerResult, PlotCanvas};
+use super::map_workers::{MapWorkEvent, MapWorkers};
 use crate::core::{reshaping_map, ImbalanceMap, Regime};
 use crate::plots::distribution::draw_solution;
 use crate::plots::entropy::{draw_entropy, draw_entropy_cursor, EntropyCurves};
@@ -430,7 +431,7 @@ impl GammaFigure for MapFigure {
 }
 
 /// Cells of the map (ratios × γ values) for a number of classes: coarser
-/// above 2000 classes, where one solve takes tens of milliseconds.
+/// above 2000 classes, where one solve takes milliseconds.
 fn map_size(classes: usize) -> (usize, usize) {
     if classes > 2000 {
         (16, 24)
@@ -439,9 +440,6 @@ fn map_size(classes: usize) -> (usize, usize) {
     }
 }
 
-/// Milliseconds of map computation per animation frame, so that the page keeps
-/// drawing and answering input while the map fills in.
-const MAP_FRAME_BUDGET_MS: f64 = 6.0;
 /// Least time between two redraws of a map that is still filling in, in ms.
 const MAP_REDRAW_MS: f64 = 200.0;
 
@@ -467,65 +465,61 @@ impl MapStatus {
     }
 }
 
-/// One computation of the map: which one it is and when it started.
+/// The map being filled in by the workers: the figure it shows in, its status,
+/// and when it started and was last redrawn (ms since navigation).
 #[derive(Clone, Copy)]
-struct MapJob {
+struct MapProgress {
     figure: MapFigure,
     status: RwSignal<MapStatus>,
-    /// The current computation; a job whose number differs stops.
-    generation: StoredValue<u64>,
-    /// This job's number.
-    mine: u64,
-    /// When it started, in ms since navigation.
-    started: f64,
-    /// When the partial map was last redrawn.
+    started: StoredValue<f64>,
     redrawn: StoredValue<f64>,
 }
 
-/// Computes the map a few milliseconds per animation frame until it is done
-/// or a newer computation replaces it; redraws the partial map now and then.
-fn fill_map(job: MapJob) {
-    request_animation_frame(move || {
-        if job.generation.get_value() != job.mine {
-            return;
-        }
-        let frame_start = now_ms();
-        let mut outcome = Ok(true);
-        job.figure.map.update_value(|map| {
-            if let Some(map) = map {
-                while matches!(outcome, Ok(true)) && now_ms() - frame_start < MAP_FRAME_BUDGET_MS {
-                    outcome = map.step();
-                }
+impl MapProgress {
+    /// Puts in a row that a worker computed, redrawing now and then and at the
+    /// end; records the main thread's share of the work ("map-row", ms).
+    fn receive(&self, event: MapWorkEvent) {
+        let received = now_ms();
+        self.put_in(event);
+        record_timing("map-row", now_ms() - received);
+    }
+
+    fn put_in(&self, event: MapWorkEvent) {
+        let row = match event {
+            MapWorkEvent::Row(row) => row,
+            MapWorkEvent::Failed(reason) => {
+                self.status.set(MapStatus::Failed(reason));
+                return;
             }
+        };
+        let stored = self.figure.map.try_update_value(|map| {
+            map.as_mut().map_or(Ok((0, 0)), |map| {
+                map.set_row(row.row, &row.values).map(|()| map.progress())
+            })
         });
-        let finished = now_ms();
-        record_timing("map-frame", finished - frame_start);
-        let (done, total) = job
-            .figure
-            .map
-            .with_value(|m| m.as_ref().map_or((0, 0), ImbalanceMap::progress));
-        match outcome {
-            Err(error) => job.status.set(MapStatus::Failed(error.to_string())),
-            Ok(true) => {
-                job.status.set(MapStatus::Computing(done, total));
-                if finished - job.redrawn.get_value() >= MAP_REDRAW_MS {
-                    job.redrawn.set_value(finished);
-                    job.figure.version.update(|v| *v += 1);
+        let now = now_ms();
+        match stored {
+            Some(Err(error)) => self.status.set(MapStatus::Failed(error.to_string())),
+            Some(Ok((done, total))) if done == total => {
+                self.status
+                    .set(MapStatus::Done(total, now - self.started.get_value()));
+                self.figure.version.update(|v| *v += 1);
+                record_timing("map-complete", now - self.started.get_value());
+            }
+            Some(Ok((done, total))) => {
+                self.status.set(MapStatus::Computing(done, total));
+                if now - self.redrawn.get_value() >= MAP_REDRAW_MS {
+                    self.redrawn.set_value(now);
+                    self.figure.version.update(|v| *v += 1);
                 }
-                fill_map(job);
             }
-            Ok(false) => {
-                job.status
-                    .set(MapStatus::Done(total, finished - job.started));
-                job.figure.version.update(|v| *v += 1);
-                record_timing("map-complete", finished - job.started);
-            }
+            None => {}
         }
-    });
+    }
 }
 
 /// "Imbalance × γ": the rarest class's q*/p for the exponential long tail with
-/// the current number of classes, computed over animation frames with progress.
+/// the current number of classes, computed by Web Workers with progress.
 #[component]
 pub fn MapPlot() -> impl IntoView {
     let state = use_app_state();
@@ -539,35 +533,35 @@ pub fn MapPlot() -> impl IntoView {
         map: StoredValue::new(None),
         version: RwSignal::new(0),
     };
-    let status = RwSignal::new(MapStatus::Computing(0, 0));
-    let generation = StoredValue::new(0u64);
-    let redrawn = StoredValue::new(0.0);
+    let progress = MapProgress {
+        figure,
+        status: RwSignal::new(MapStatus::Computing(0, 0)),
+        started: StoredValue::new(0.0),
+        redrawn: StoredValue::new(0.0),
+    };
+    let status = progress.status;
+    let workers = MapWorkers::new(move |event| progress.receive(event));
+    let job = StoredValue::new(0u32);
     let classes = Memo::new(move |_| {
         state
             .problem
             .with(|p| p.as_ref().map_or(0, |p| p.positive_class_count()))
     });
+    let pool = workers.clone();
     Effect::new(move |_| {
         let classes = classes.get();
         let gamma_max = state.gamma_max.get();
-        let mine = generation.get_value() + 1;
-        generation.set_value(mine);
         let (ratio_points, gamma_points) = map_size(classes);
         match ImbalanceMap::new(classes, gamma_max, ratio_points, gamma_points) {
             Ok(map) => {
+                let started = now_ms();
+                progress.started.set_value(started);
+                progress.redrawn.set_value(started);
                 status.set(MapStatus::Computing(0, map.progress().1));
+                job.update_value(|j| *j = j.wrapping_add(1));
+                pool.start(&map, job.get_value());
                 figure.map.set_value(Some(map));
                 figure.version.update(|v| *v += 1);
-                let started = now_ms();
-                redrawn.set_value(started);
-                fill_map(MapJob {
-                    figure,
-                    status,
-                    generation,
-                    mine,
-                    started,
-                    redrawn,
-                });
             }
             Err(error) => {
                 figure.map.set_value(None);
@@ -575,7 +569,9 @@ pub fn MapPlot() -> impl IntoView {
             }
         }
     });
-    on_cleanup(move || generation.set_value(u64::MAX));
+    // The pool lives on this thread, as everything on the page does.
+    let workers = send_wrapper::SendWrapper::new(workers);
+    on_cleanup(move || workers.stop());
     let progress_text = move || match status.get() {
         MapStatus::Computing(done, total) => {
             format!("Computing… {}%", done * 100 / total.max(1))

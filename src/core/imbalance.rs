@@ -1,10 +1,11 @@
 //! The imbalance × γ map: how the rarest class of an exponential long tail
-//! fares over a range of head-to-tail ratios and γ. Computed one cell at a
-//! time, so that a page can spread the work over animation frames.
+//! fares over a range of head-to-tail ratios and γ. Computed one row (one
+//! ratio, every γ) at a time, rows in any order, so that the page can hand rows
+//! to Web Workers and fill the map in as they come back.
 
 use super::error::{validate_gamma, FocalError};
 use super::problem::FocalProblem;
-use super::solution::Solution;
+use super::solution::{extrapolate, WarmStart};
 
 /// Smallest head-to-tail ratio of the map.
 pub const MAP_RATIO_LOW: f64 = 10.0;
@@ -29,11 +30,10 @@ pub struct ImbalanceMap {
     gamma_max: f64,
     ratios: Vec<f64>,
     gammas: Vec<f64>,
-    /// Row-major by ratio: `ln_ratios[r * gammas.len() + g]`.
+    /// Row-major by ratio: `ln_ratios[r * gammas.len() + g]` (NaN until its row is in).
     ln_ratios: Vec<f64>,
-    /// The last solution of the current row (its problem included), the warm
-    /// start of the next cell.
-    previous: Option<Solution>,
+    /// Which rows are in.
+    rows_done: Vec<bool>,
 }
 
 impl ImbalanceMap {
@@ -73,8 +73,8 @@ impl ImbalanceMap {
             gamma_max,
             ratios,
             gammas,
-            ln_ratios: Vec::with_capacity(ratio_points * gamma_points),
-            previous: None,
+            ln_ratios: vec![f64::NAN; ratio_points * gamma_points],
+            rows_done: vec![false; ratio_points],
         })
     }
 
@@ -100,19 +100,24 @@ impl ImbalanceMap {
 
     /// Cells computed so far and in all.
     pub fn progress(&self) -> (usize, usize) {
-        (self.ln_ratios.len(), self.ratios.len() * self.gammas.len())
+        let rows = self.rows_done.iter().filter(|&&done| done).count();
+        (rows * self.gammas.len(), self.ln_ratios.len())
     }
 
     /// Whether every cell is computed.
     pub fn is_complete(&self) -> bool {
-        let (done, total) = self.progress();
-        done == total
+        self.rows_done.iter().all(|&done| done)
+    }
+
+    /// Whether row `ratio_index` is in.
+    pub fn has_row(&self, ratio_index: usize) -> bool {
+        self.rows_done.get(ratio_index).copied().unwrap_or(false)
     }
 
     /// `ln(q*/p)` of the rarest class at row `ratio_index`, column
     /// `gamma_index`, if that cell is computed.
     pub fn ln_ratio(&self, ratio_index: usize, gamma_index: usize) -> Option<f64> {
-        if gamma_index >= self.gammas.len() {
+        if gamma_index >= self.gammas.len() || !self.has_row(ratio_index) {
             return None;
         }
         self.ln_ratios
@@ -120,31 +125,56 @@ impl ImbalanceMap {
             .copied()
     }
 
-    /// Computes the next cell (one solve, warm-started from its left
-    /// neighbour); returns whether cells remain.
-    pub fn step(&mut self) -> Result<bool, FocalError> {
-        let (done, total) = self.progress();
-        if done == total {
-            return Ok(false);
+    /// Computes row `ratio_index`: `ln(q*/p)` of the rarest class at every γ
+    /// of the map, each solve starting from the previous two extrapolated
+    /// along γ. Only the solver's position is kept per cell, not the readouts
+    /// of a full [`Solution`](super::Solution): the map needs one class.
+    pub fn compute_row(&self, ratio_index: usize) -> Result<Vec<f64>, FocalError> {
+        let ratio = *self
+            .ratios
+            .get(ratio_index)
+            .ok_or(FocalError::InvalidGrid {
+                reason: "the imbalance map has no such row",
+            })?;
+        let problem = FocalProblem::new(&exponential_tail(self.classes, ratio), None)?;
+        let rarest = problem
+            .group_index(self.classes - 1)
+            .ok_or(FocalError::InvalidGrid {
+                reason: "the rarest class of the imbalance map underflows",
+            })?;
+        let mut values = Vec::with_capacity(self.gammas.len());
+        let mut latest: Option<(f64, WarmStart)> = None;
+        let mut earlier: Option<(f64, WarmStart)> = None;
+        for &gamma in &self.gammas {
+            let extrapolated = match (&latest, &earlier) {
+                (Some((g1, now)), Some((g0, before))) => Some(extrapolate(
+                    (*g1, now.lambda, &now.groups),
+                    (*g0, before.lambda, &before.groups),
+                    gamma,
+                )),
+                _ => None,
+            };
+            let start = extrapolated.as_ref().or(latest.as_ref().map(|(_, p)| p));
+            let position = problem.locate(gamma, start)?;
+            // No α in the map, so ln(q/p) = ln(q/w).
+            values.push(position.groups[rarest].ln_q_over_w);
+            earlier = latest.replace((gamma, position));
         }
+        Ok(values)
+    }
+
+    /// Puts in row `ratio_index`, as computed by [`ImbalanceMap::compute_row`]
+    /// (here or in a worker).
+    pub fn set_row(&mut self, ratio_index: usize, values: &[f64]) -> Result<(), FocalError> {
         let columns = self.gammas.len();
-        let (ratio_index, gamma_index) = (done / columns, done % columns);
-        let gamma = self.gammas[gamma_index];
-        let solution = match self.previous.take() {
-            Some(previous) if gamma_index > 0 => previous.problem().solve_near(gamma, &previous)?,
-            _ => {
-                let problem = FocalProblem::new(
-                    &exponential_tail(self.classes, self.ratios[ratio_index]),
-                    None,
-                )?;
-                problem.solve(gamma)?
-            }
-        };
-        let rarest = self.classes - 1;
-        self.ln_ratios
-            .push(solution.ln_ratio(rarest).unwrap_or(0.0));
-        self.previous = Some(solution);
-        Ok(done + 1 < total)
+        if ratio_index >= self.ratios.len() || values.len() != columns {
+            return Err(FocalError::InvalidGrid {
+                reason: "a row of the imbalance map does not fit it",
+            });
+        }
+        self.ln_ratios[ratio_index * columns..(ratio_index + 1) * columns].copy_from_slice(values);
+        self.rows_done[ratio_index] = true;
+        Ok(())
     }
 
     /// The q*/p = 1 contour through the computed cells by marching squares:
@@ -153,10 +183,12 @@ impl ImbalanceMap {
     /// down, right of it lifted (or the reverse, as the map shows).
     pub fn break_even_contour(&self) -> Vec<[(f64, f64); 2]> {
         let columns = self.gammas.len();
-        let rows = self.ln_ratios.len() / columns;
         let point = |r: usize, g: usize| (self.gammas[g], self.ratios[r].log10());
         let mut segments = Vec::new();
-        for r in 0..rows.saturating_sub(1) {
+        for r in 0..self.ratios.len().saturating_sub(1) {
+            if !(self.rows_done[r] && self.rows_done[r + 1]) {
+                continue;
+            }
             for g in 0..columns - 1 {
                 // Corners counter-clockwise from lower left.
                 let corners = [(r, g), (r, g + 1), (r + 1, g + 1), (r + 1, g)];
@@ -182,9 +214,14 @@ impl ImbalanceMap {
         segments
     }
 
-    /// Computes every remaining cell.
+    /// Computes every remaining row here, one after another.
     pub fn complete(mut self) -> Result<Self, FocalError> {
-        while self.step()? {}
+        for row in 0..self.ratios.len() {
+            if !self.rows_done[row] {
+                let values = self.compute_row(row)?;
+                self.set_row(row, &values)?;
+            }
+        }
         Ok(self)
     }
 }
@@ -207,9 +244,16 @@ mod tests {
     #[test]
     fn cells_match_independent_solves() {
         let mut map = ImbalanceMap::new(10, 8.0, 4, 6).unwrap();
-        assert!(map.step().unwrap());
-        assert_eq!(map.progress(), (1, 24));
+        // Rows come in any order (as from workers).
+        let third = map.compute_row(2).unwrap();
+        map.set_row(2, &third).unwrap();
+        assert_eq!(map.progress(), (6, 24));
+        assert!(map.has_row(2) && !map.has_row(0));
         assert_eq!(map.ln_ratio(0, 1), None);
+        assert_eq!(map.ln_ratio(2, 1), Some(third[1]));
+        assert!(map.set_row(4, &third).is_err());
+        assert!(map.set_row(1, &third[1..]).is_err());
+        assert!(map.compute_row(4).is_err());
         let map = map.complete().unwrap();
         assert!(map.is_complete());
         for (r, &ratio) in map.ratios().iter().enumerate() {

@@ -61,6 +61,41 @@ pub(crate) struct WarmStart {
     pub groups: Vec<GroupSolution>,
 }
 
+/// A start for γ extrapolated linearly along γ from the solver's positions at
+/// two other γ values, each given as `(γ, λ, groups)`; a coordinate whose
+/// extrapolation is not finite keeps its latest value.
+pub(crate) fn extrapolate(
+    (latest_gamma, latest_lambda, latest): (f64, f64, &[GroupSolution]),
+    (earlier_gamma, earlier_lambda, earlier): (f64, f64, &[GroupSolution]),
+    gamma: f64,
+) -> WarmStart {
+    let span = latest_gamma - earlier_gamma;
+    let fraction = if span != 0.0 {
+        (gamma - latest_gamma) / span
+    } else {
+        0.0
+    };
+    let extrapolate = |now: f64, before: f64| {
+        let guess = now + (now - before) * fraction;
+        if guess.is_finite() {
+            guess
+        } else {
+            now
+        }
+    };
+    WarmStart {
+        lambda: extrapolate(latest_lambda, earlier_lambda),
+        groups: latest
+            .iter()
+            .zip(earlier)
+            .map(|(now, before)| GroupSolution {
+                offset: extrapolate(now.offset, before.offset),
+                ..*now
+            })
+            .collect(),
+    }
+}
+
 /// Q* and everything derived from it for one γ.
 #[derive(Debug, Clone)]
 pub struct Solution {
@@ -140,32 +175,11 @@ impl Solution {
 
     /// A start for γ extrapolated linearly from this solution and an earlier one.
     pub(crate) fn extrapolated_start(&self, earlier: &Solution, gamma: f64) -> WarmStart {
-        let span = self.gamma - earlier.gamma;
-        let fraction = if span != 0.0 {
-            (gamma - self.gamma) / span
-        } else {
-            0.0
-        };
-        let extrapolate = |now: f64, before: f64| {
-            let guess = now + (now - before) * fraction;
-            if guess.is_finite() {
-                guess
-            } else {
-                now
-            }
-        };
-        WarmStart {
-            lambda: extrapolate(self.lambda, earlier.lambda),
-            groups: self
-                .groups
-                .iter()
-                .zip(&earlier.groups)
-                .map(|(now, before)| GroupSolution {
-                    offset: extrapolate(now.offset, before.offset),
-                    ..*now
-                })
-                .collect(),
-        }
+        extrapolate(
+            (self.gamma, self.lambda, &self.groups),
+            (earlier.gamma, earlier.lambda, &earlier.groups),
+            gamma,
+        )
     }
 
     /// The problem this solves.

@@ -57,26 +57,43 @@ impl FocalProblem {
         gamma: f64,
         warm: Option<&WarmStart>,
     ) -> Result<Solution, FocalError> {
+        let position = self.locate(gamma, warm)?;
+        Ok(Solution::assemble(
+            self.clone(),
+            gamma,
+            position.lambda,
+            position.groups,
+        ))
+    }
+
+    /// Q* at γ without its readouts: λ and every group's solution, which is
+    /// all a caller following one class along γ needs (the imbalance map).
+    pub(crate) fn locate(
+        &self,
+        gamma: f64,
+        warm: Option<&WarmStart>,
+    ) -> Result<WarmStart, FocalError> {
         let gamma = validate_gamma(gamma)?;
         let groups = self.groups();
         let positive: f64 = groups.iter().map(|g| g.multiplicity).sum();
-        let (lambda, solved) = if positive == 1.0 {
-            let point = LogitPoint::endpoint(1.0);
+        if positive == 1.0 {
             let only = GroupSolution {
                 offset: 0.0,
                 slope: f64::NEG_INFINITY,
-                point,
+                point: LogitPoint::endpoint(1.0),
                 ln_q_over_w: 0.0,
                 q_over_w_minus_one: 0.0,
             };
             // μ = w·G(1): G(1) = 1 for cross-entropy (γ = 0), 0 for every γ > 0.
             let lambda = if gamma == 0.0 { 0.0 } else { f64::NEG_INFINITY };
-            (lambda, vec![only])
-        } else {
-            let warm = warm.filter(|w| w.groups.len() == groups.len() && w.lambda.is_finite());
-            solve_lambda(gamma, groups, positive, warm)
-        };
-        Ok(Solution::assemble(self.clone(), gamma, lambda, solved))
+            return Ok(WarmStart {
+                lambda,
+                groups: vec![only],
+            });
+        }
+        let warm = warm.filter(|w| w.groups.len() == groups.len() && w.lambda.is_finite());
+        let (lambda, groups) = solve_lambda(gamma, groups, positive, warm);
+        Ok(WarmStart { lambda, groups })
     }
 }
 

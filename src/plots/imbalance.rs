@@ -52,7 +52,7 @@ pub fn draw_imbalance_map<DB: DrawingBackend>(
     let (rows, columns) = (map.ratios().len(), map.gammas().len());
     let cells: Vec<(usize, usize, f64)> = (0..rows)
         .flat_map(|r| (0..columns).map(move |g| (r, g)))
-        .map_while(|(r, g)| map.ln_ratio(r, g).map(|v| (r, g, v)))
+        .filter_map(|(r, g)| map.ln_ratio(r, g).map(|v| (r, g, v)))
         .collect();
     let side_limit = |sign: f64| {
         cells

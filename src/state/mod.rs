@@ -10,6 +10,7 @@ pub mod format;
 pub mod generator;
 pub mod html;
 pub mod json;
+pub mod map_rows;
 pub mod messages;
 pub mod narrative;
 pub mod number;

@@ -184,10 +184,15 @@ async function gammaChangeTimes(page, steps) {
 
 test('performance budgets (printed and recorded in the README)', async ({ page }) => {
   const figures = {};
-  // Bundle size: release wasm + js + css, gzipped.
+  // Bundle size: release wasm + js + css, gzipped; the map's worker (fetched
+  // when the map starts) apart.
   const files = readdirSync(DIST).filter((f) => /\.(wasm|js|css)$/.test(f));
-  const gzipped = files.reduce((sum, f) => sum + gzipSync(readFileSync(DIST + f), { level: 9 }).length, 0);
+  const gzippedSize = (names) => names.reduce((sum, f) => sum + gzipSync(readFileSync(DIST + f), { level: 9 }).length, 0);
+  const isWorker = (f) => f.startsWith('focal-map-worker');
+  const gzipped = gzippedSize(files.filter((f) => !isWorker(f)));
   figures.bundleGzipKB = +(gzipped / 1024).toFixed(1);
+  figures.workerBundleGzipKB = +(gzippedSize(files.filter(isWorker)) / 1024).toFixed(1);
+  expect(files.filter(isWorker).sort()).toEqual(['focal-map-worker.js', 'focal-map-worker_bg.wasm']);
   expect(gzipped).toBeLessThanOrEqual(300 * 1024);
 
   // First plot drawn after navigation.

@@ -3,7 +3,7 @@
 // rare-class verdict), the order check and the γ animation.
 import { test, expect } from '@playwright/test';
 import {
-  askForTimings, canvasImage, canvasIsDrawn, coreSolve, median, setGamma, significant, tableRows, watchPage,
+  askForTimings, canvasImage, canvasIsDrawn, coreSolve, median, pasteCounts, setGamma, significant, tableRows, watchPage,
 } from './helpers.mjs';
 
 test('captions and the order check describe the current numbers', async ({ page }) => {
@@ -261,14 +261,31 @@ test('α weights: typed, inverse frequency (uniform Q*), square root, cleared; r
   expect(problems).toEqual([]);
 });
 
-test('the imbalance map fills in over animation frames while the page stays responsive', async ({ page }) => {
+/** Main-thread tasks over 50 ms from now on (the Long Tasks API reports no shorter ones). */
+async function watchLongTasks(page) {
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    window.__longTaskObserver?.disconnect();
+    window.__longTaskObserver = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+    });
+    window.__longTaskObserver.observe({ type: 'longtask' });
+  });
+}
+
+test('the imbalance map is computed by Web Workers while the page stays responsive', async ({ page }) => {
   const problems = watchPage(page);
-  // 1000 classes: 1536 exact solves of 1000 distinct classes, seconds of work.
+  const workerRequests = [];
+  page.on('request', (request) => {
+    if (/focal-map-worker/.test(request.url())) workerRequests.push(request.url());
+  });
+  // 1000 classes: 1536 exact solves of 1000 distinct classes.
   await askForTimings(page);
   await page.goto('./?dist=exp&k=1000&nmax=5000&ratio=100&gamma=1');
+  await watchLongTasks(page);
   const progress = page.getByTestId('map-progress');
   await expect(progress).toHaveAttribute('data-complete', 'false');
-  // While it computes, γ changes are answered within a few frames.
+  // While it computes, γ changes are answered at once: the map is not on the main thread.
   const response = await page.evaluate(async () => {
     const input = document.querySelector('[data-testid="gamma-input"]');
     const done = () => window.__focalTimings?.['plot-distribution:done'] ?? [];
@@ -288,21 +305,85 @@ test('the imbalance map fills in over animation frames while the page stays resp
   expect(median(response.times)).toBeLessThan(25);
   await expect(progress).toHaveAttribute('data-complete', 'true', { timeout: 60_000 });
   expect(await progress.getAttribute('value')).toBe(await progress.getAttribute('max'));
+  const firstMapMs = await page.evaluate(() => window.__focalTimings['map-complete'].at(-1));
+  // Once the workers run, a new map (999 classes) is timed on its own.
+  // The main thread's own work after the paste (999 new classes: every plot,
+  // then the γ-sweep once edits pause) is timed elsewhere; watched from its end.
+  const counts = Array.from({ length: 999 }, (_, i) => 5000 * 100 ** (-i / 998));
+  const sweeps = () => page.evaluate(() => window.__focalTimings['plot-entropy:done'].length);
+  const sweepsBefore = await sweeps();
+  await pasteCounts(page, counts.join('\n'));
+  await expect(page.getByTestId('plot-map')).toHaveAttribute('aria-label', /exponential long tail of 999 classes/);
+  await expect.poll(sweeps).toBeGreaterThanOrEqual(sweepsBefore + 2);
+  await watchLongTasks(page);
+  await expect(progress).toHaveAttribute('data-complete', 'true', { timeout: 60_000 });
   const work = await page.evaluate(() => ({
-    frames: window.__focalTimings['map-frame'],
+    rows: window.__focalTimings['map-row'],
     total: window.__focalTimings['map-complete'].at(-1),
+    longTasks: window.__longTasks,
   }));
-  // Each frame's share of the work stays short (budget 6 ms plus one solve).
-  expect(median(work.frames)).toBeLessThan(16);
-  expect(Math.max(...work.frames)).toBeLessThan(50);
-  console.log(`MAP ${JSON.stringify({ cells: Number(await progress.getAttribute('max')), totalMs: Math.round(work.total), frames: work.frames.length, maxFrameMs: +Math.max(...work.frames).toFixed(1), gammaChangeWhileComputingMedianMs: +median(response.times).toFixed(1) })}`);
+  // The main thread only puts rows in (and redraws now and then).
+  expect(Math.max(...work.rows)).toBeLessThan(16);
+  expect(work.longTasks).toEqual([]);
+  // Target 0.6 s on two cores; the suite fails only past twice that.
+  expect(work.total).toBeLessThan(1200);
+  console.log(`MAP ${JSON.stringify({ cells: Number(await progress.getAttribute('max')), workers: await page.evaluate(() => navigator.hardwareConcurrency), firstMapMs: Math.round(firstMapMs), mapMs: Math.round(work.total), rows: work.rows.length, maxRowMainThreadMs: +Math.max(...work.rows).toFixed(2), gammaChangeWhileComputingMedianMs: +median(response.times).toFixed(1) })}`);
   await canvasIsDrawn(page, 'plot-map', 20000);
   await expect(page.getByText(/1536 cells, \d+\.\d s/)).toBeVisible();
-  // A new number of classes starts a new map.
+  // A new number of classes while a map computes: the old rows are dropped and the new map completes.
+  await pasteCounts(page, counts.slice(0, 500).join('\n'));
+  await expect(progress).toHaveAttribute('data-complete', 'false');
   await page.getByTestId('preset-select').selectOption('cows');
   await expect(progress).toHaveAttribute('data-complete', 'true', { timeout: 60_000 });
   await expect(page.getByTestId('plot-map')).toHaveAttribute('aria-label', /exponential long tail of 2 classes/);
+  await expect(page.getByText(/1536 cells, \d+\.\d s/)).toBeVisible();
+  // The workers were started once, each script and WebAssembly fetched once per worker.
+  const workers = await page.evaluate(() => navigator.hardwareConcurrency);
+  expect(workerRequests.length).toBe(2 * Math.min(workers, 8));
   expect(problems).toEqual([]);
+});
+
+test('rows computed by a map worker equal the native core', async ({ page }) => {
+  const problems = watchPage(page);
+  await page.goto('./?hide=map');
+  // Ten classes, γ up to 20, 5 × 8 cells: rows 0 and 4 straight from a worker.
+  const rows = await page.evaluate(async () => {
+    const base = document.baseURI;
+    const script = `importScripts(${JSON.stringify(new URL('focal-map-worker.js', base).href)});`
+      + `wasm_bindgen({module_or_path:${JSON.stringify(new URL('focal-map-worker_bg.wasm', base).href)}});`;
+    const worker = new Worker(URL.createObjectURL(new Blob([script], { type: 'text/javascript' })));
+    const replies = [];
+    await new Promise((resolve) => {
+      worker.onmessage = (event) => {
+        if (event.data.length === 0) {
+          worker.postMessage(new Float64Array([3, 10, 20, 5, 8, 0]));
+          worker.postMessage(new Float64Array([3, 10, 20, 5, 8, 4]));
+          worker.postMessage(new Float64Array([4, 1, 20, 5, 8, 0]));
+        } else {
+          replies.push([...event.data]);
+          if (replies.length === 3) resolve();
+        }
+      };
+    });
+    worker.terminate();
+    return replies;
+  });
+  expect(rows.map((r) => r.slice(0, 2))).toEqual([[3, 0], [3, 4], [4, 0]]);
+  // One class is no map: the worker answers with an empty row.
+  expect(rows[2]).toHaveLength(2);
+  for (const [, row, ...values] of rows.slice(0, 2)) {
+    expect(values).toHaveLength(8);
+    const ratio = 10 ** (1 + 5 * (row + 0.5) / 5);
+    const counts = Array.from({ length: 10 }, (_, i) => ratio ** (-i / 9));
+    values.forEach((value, column) => {
+      const core = coreSolve(counts, 20 * (column + 0.5) / 8);
+      expect(Math.abs(value - Math.log(core.q[9] / core.p[9]))).toBeLessThan(1e-12);
+    });
+  }
+  // The cells the core's own tests pin: q*/p = 0.946509 at (0, 0) and 29.0919 at (4, 7).
+  expect(Math.exp(rows[0][2])).toBeCloseTo(0.946509, 6);
+  expect(Math.exp(rows[1][9])).toBeCloseTo(29.0919, 4);
+  expect(problems.filter((p) => !p.includes('map row 0'))).toEqual([]);
 });
 
 test('keyboard: presets, α buttons, play and the tracked-class chooser are reachable and work', async ({ page }) => {

@@ -1,0 +1,236 @@
+//! A pool of Web Workers that compute the imbalance map off the main thread,
+//! one worker per core (`navigator.hardwareConcurrency`). The page hands out
+//! one row at a time to each idle worker, so the cores share the work however
+//! long each row takes, and the main thread only puts rows in. Starting a new
+//! map cancels the old one: its queued rows are dropped at once, and the row
+//! a worker may still be computing (one per worker) is discarded when it comes
+//! back. Workers are started once and kept, so after the page has loaded they
+//! make no further network request.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::{Rc, Weak};
+
+use js_sys::Float64Array;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, BlobPropertyBag, ErrorEvent, MessageEvent, Url, Worker};
+
+use crate::core::ImbalanceMap;
+use crate::state::map_rows::{MapRow, MapRowRequest};
+
+/// The worker's script and WebAssembly, which Trunk writes beside the page
+/// (`data-type="worker"` in index.html), relative to it so that the app works
+/// from any path.
+const WORKER_FILES: (&str, &str) = ("focal-map-worker.js", "focal-map-worker_bg.wasm");
+
+/// Most workers, whatever the machine reports.
+const MAX_WORKERS: usize = 8;
+
+/// What the pool reports to the page.
+pub enum MapWorkEvent {
+    /// A row of the current map.
+    Row(MapRow),
+    /// The current map cannot be finished, and why.
+    Failed(String),
+}
+
+/// One worker and what it is doing.
+struct Slot {
+    worker: Worker,
+    /// Whether its WebAssembly is running (it said so).
+    ready: bool,
+    /// Whether it is computing a row.
+    busy: bool,
+    /// Its message handler, kept alive as long as it lives.
+    _on_message: Closure<dyn Fn(MessageEvent)>,
+    /// Its error handler, likewise.
+    _on_error: Closure<dyn Fn(ErrorEvent)>,
+}
+
+/// The workers and the work waiting for them.
+struct Pool {
+    slots: Vec<Slot>,
+    /// Rows of the current job not yet handed out.
+    queue: VecDeque<MapRowRequest>,
+    /// The current job; rows of any other are dropped.
+    job: u32,
+    listener: Rc<dyn Fn(MapWorkEvent)>,
+}
+
+/// The page's map workers (cheap to clone; all clones share the pool).
+#[derive(Clone)]
+pub struct MapWorkers(Rc<RefCell<Pool>>);
+
+impl MapWorkers {
+    /// A pool that reports rows and failures to `listener`; workers start with the first map.
+    pub fn new(listener: impl Fn(MapWorkEvent) + 'static) -> Self {
+        MapWorkers(Rc::new(RefCell::new(Pool {
+            slots: Vec::new(),
+            queue: VecDeque::new(),
+            job: 0,
+            listener: Rc::new(listener),
+        })))
+    }
+
+    /// Computes every row of `map` not yet in it as job `job`, cancelling
+    /// whatever the pool was doing.
+    pub fn start(&self, map: &ImbalanceMap, job: u32) {
+        let rows = map.ratios().len();
+        let wanted = worker_count().min(rows);
+        let failure = {
+            let mut pool = self.0.borrow_mut();
+            pool.job = job;
+            pool.queue = (0..rows)
+                .filter(|&row| !map.has_row(row))
+                .map(|row| MapRowRequest::for_row(job, map, row))
+                .collect();
+            drop(pool);
+            let mut failure = None;
+            while self.0.borrow().slots.len() < wanted && failure.is_none() {
+                let index = self.0.borrow().slots.len();
+                match spawn(Rc::downgrade(&self.0), index) {
+                    Ok(slot) => self.0.borrow_mut().slots.push(slot),
+                    Err(error) => failure = Some(error),
+                }
+            }
+            failure
+        };
+        match failure {
+            Some(reason) => self.report(MapWorkEvent::Failed(reason)),
+            None => self.dispatch(),
+        }
+    }
+
+    /// Stops every worker (when the map leaves the page).
+    pub fn stop(&self) {
+        let mut pool = self.0.borrow_mut();
+        pool.queue.clear();
+        for slot in pool.slots.drain(..) {
+            slot.worker.terminate();
+        }
+    }
+
+    /// Hands queued rows to ready, idle workers.
+    fn dispatch(&self) {
+        let mut failure = None;
+        {
+            let mut pool = self.0.borrow_mut();
+            let pool = &mut *pool;
+            for slot in pool.slots.iter_mut().filter(|s| s.ready && !s.busy) {
+                let Some(request) = pool.queue.pop_front() else {
+                    break;
+                };
+                let message = Float64Array::from(request.encode().as_slice());
+                match slot.worker.post_message(&message) {
+                    Ok(()) => slot.busy = true,
+                    Err(_) => {
+                        failure = Some("the page could not send work to a map worker".to_string())
+                    }
+                }
+            }
+        }
+        if let Some(reason) = failure {
+            self.report(MapWorkEvent::Failed(reason));
+        }
+    }
+
+    /// Tells the page, with no borrow of the pool held (the page may start a new map).
+    fn report(&self, event: MapWorkEvent) {
+        let listener = Rc::clone(&self.0.borrow().listener);
+        listener(event);
+    }
+
+    /// A message from the worker in `index`: "ready" (empty) or a row.
+    fn receive(&self, index: usize, message: Vec<f64>) {
+        let event = {
+            let mut pool = self.0.borrow_mut();
+            let job = pool.job;
+            let Some(slot) = pool.slots.get_mut(index) else {
+                return;
+            };
+            if message.is_empty() {
+                slot.ready = true;
+                None
+            } else {
+                slot.busy = false;
+                match MapRow::decode(&message) {
+                    Ok(row) if row.job != job => None,
+                    Ok(row) if row.values.is_empty() => Some(MapWorkEvent::Failed(format!(
+                        "a worker could not compute row {} (the browser console says why)",
+                        row.row + 1
+                    ))),
+                    Ok(row) => Some(MapWorkEvent::Row(row)),
+                    Err(error) => Some(MapWorkEvent::Failed(error.to_string())),
+                }
+            }
+        };
+        self.dispatch();
+        if let Some(event) = event {
+            self.report(event);
+        }
+    }
+}
+
+/// Workers to run: one per core the browser reports, at least one.
+fn worker_count() -> usize {
+    let cores = web_sys::window().map_or(1.0, |w| w.navigator().hardware_concurrency());
+    (cores as usize).clamp(1, MAX_WORKERS)
+}
+
+/// The worker's start-up script: loads its glue script and WebAssembly from
+/// beside the page. A worker started from a `blob:` script resolves nothing
+/// relative to the page, so both addresses are made absolute here.
+fn worker_script() -> Option<String> {
+    let base = web_sys::window()?.document()?.base_uri().ok()??;
+    let absolute = |file: &str| Url::new_with_base(file, &base).ok().map(|url| url.href());
+    let (script, wasm) = (absolute(WORKER_FILES.0)?, absolute(WORKER_FILES.1)?);
+    Some(format!(
+        "importScripts({script:?});wasm_bindgen({{module_or_path:{wasm:?}}});"
+    ))
+}
+
+/// Starts a worker for slot `index` whose messages go to the pool.
+fn spawn(pool: Weak<RefCell<Pool>>, index: usize) -> Result<Slot, String> {
+    let cannot = || "this browser could not start a worker for the map".to_string();
+    let script = worker_script().ok_or_else(cannot)?;
+    let options = BlobPropertyBag::new();
+    options.set_type("text/javascript");
+    let blob =
+        Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&script.into()), &options)
+            .map_err(|_| cannot())?;
+    let url = Url::create_object_url_with_blob(&blob).map_err(|_| cannot())?;
+    let worker = Worker::new(&url).map_err(|_| cannot());
+    // The worker has read its script by the time it runs; the address can go.
+    let _ = Url::revoke_object_url(&url);
+    let worker = worker?;
+    let messages = pool.clone();
+    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+        let message = event
+            .data()
+            .dyn_into::<Float64Array>()
+            .map(|array| array.to_vec())
+            .unwrap_or_else(|_| vec![f64::NAN]);
+        if let Some(pool) = messages.upgrade() {
+            MapWorkers(pool).receive(index, message);
+        }
+    });
+    let on_error = Closure::<dyn Fn(ErrorEvent)>::new(move |event: ErrorEvent| {
+        event.prevent_default();
+        if let Some(pool) = pool.upgrade() {
+            MapWorkers(pool).report(MapWorkEvent::Failed(format!(
+                "a map worker stopped ({})",
+                event.message()
+            )));
+        }
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    Ok(Slot {
+        worker,
+        ready: false,
+        busy: false,
+        _on_message: on_message,
+        _on_error: on_error,
+    })
+}
