@@ -185,8 +185,10 @@ fn worker_script() -> Option<String> {
     let base = web_sys::window()?.document()?.base_uri().ok()??;
     let absolute = |file: &str| Url::new_with_base(file, &base).ok().map(|url| url.href());
     let (script, wasm) = (absolute(WORKER_FILES.0)?, absolute(WORKER_FILES.1)?);
+    // A URL's serialisation percent-encodes quotes and has no backslashes or
+    // line breaks, so it can be quoted as it is.
     Some(format!(
-        "importScripts({script:?});wasm_bindgen({{module_or_path:{wasm:?}}});"
+        "importScripts(\"{script}\");wasm_bindgen({{module_or_path:\"{wasm}\"}});"
     ))
 }
 

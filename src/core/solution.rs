@@ -53,6 +53,23 @@ pub(crate) struct GroupSolution {
     pub q_over_w_minus_one: f64,
 }
 
+impl GroupSolution {
+    /// This solution moved by a tiny offset step (|step| ≲ 1e-8), to first
+    /// order, which is exact there (see [`LogitPoint::nudged`]); the slope,
+    /// used only to aim the next steps, is kept.
+    pub(crate) fn nudged(&self, step: f64) -> Self {
+        // d ln(q/w)/d offset = 1 − q
+        let growth = self.point.one_minus_q * step;
+        GroupSolution {
+            offset: self.offset + step,
+            slope: self.slope,
+            point: self.point.nudged(step),
+            ln_q_over_w: self.ln_q_over_w + growth,
+            q_over_w_minus_one: self.q_over_w_minus_one + (1.0 + self.q_over_w_minus_one) * growth,
+        }
+    }
+}
+
 /// The solver's position, kept so that a nearby problem (the next γ of a sweep)
 /// starts from it.
 #[derive(Debug, Clone)]

@@ -143,11 +143,10 @@ fn joint_newton(
     mut offsets: Vec<f64>,
 ) -> Option<(f64, Vec<GroupSolution>)> {
     let mut solved: Vec<GroupSolution> = Vec::with_capacity(groups.len());
-    let mut residuals: Vec<f64> = Vec::with_capacity(groups.len());
-    let mut finishing = false;
+    let mut steps: Vec<f64> = Vec::with_capacity(groups.len());
     for _ in 0..MAX_JOINT_ITERATIONS {
         solved.clear();
-        residuals.clear();
+        steps.clear();
         let mut excess = CompensatedSum::default();
         let (mut weighted_residuals, mut sensitivity) = (0.0, 0.0);
         for (group, &offset) in groups.iter().zip(&offsets) {
@@ -162,18 +161,15 @@ fn joint_newton(
             weighted_residuals += spread * residual;
             sensitivity += spread;
             solved.push(solution);
-            residuals.push(residual);
-        }
-        if finishing {
-            return Some((lambda, solved));
+            steps.push(residual);
         }
         let step_lambda = (weighted_residuals - excess.value()) / sensitivity;
         if !step_lambda.is_finite() {
             return None;
         }
         let mut settled = step_lambda.abs() <= 1e-10 * (lambda.abs() + gamma.min(1.0));
-        for ((offset, solution), residual) in offsets.iter_mut().zip(&solved).zip(&residuals) {
-            let step = (step_lambda - residual) / solution.slope;
+        for ((offset, solution), step) in offsets.iter_mut().zip(&solved).zip(&mut steps) {
+            *step = (step_lambda - *step) / solution.slope;
             if !step.is_finite() {
                 return None;
             }
@@ -183,9 +179,15 @@ fn joint_newton(
             settled &= step.abs() <= 1e-9 * offset.abs();
         }
         lambda += step_lambda;
-        // Quadratic convergence: after steps this small one more evaluation
-        // pass at the new point gives the answer to a few ulps.
-        finishing = settled;
+        if settled {
+            // Quadratic convergence: after steps this small the new point is the
+            // root to far below an ulp, and first order moves every quantity
+            // there exactly, without another evaluation pass.
+            for (solution, &step) in solved.iter_mut().zip(&steps) {
+                *solution = solution.nudged(step);
+            }
+            return Some((lambda, solved));
+        }
     }
     None
 }
