@@ -7,7 +7,7 @@ use super::focal::ln_gradient;
 use super::numerics::{CompensatedSum, LogitPoint};
 use super::problem::Group;
 use super::solution::{GroupSolution, WarmStart};
-use super::solver::{evaluate, mean_ln_reshaping_map};
+use super::solver::{evaluate, mean_ln_reshaping_map, Precision};
 
 const MAX_OUTER_ITERATIONS: usize = 200;
 const MAX_INNER_ITERATIONS: usize = 200;
@@ -18,7 +18,7 @@ const MAX_INNER_ITERATIONS: usize = 200;
 fn solve_group(gamma: f64, group: &Group, lambda: f64, start: f64) -> GroupSolution {
     let (mut low, mut high) = (f64::NEG_INFINITY, f64::INFINITY);
     let mut offset = if start.is_finite() { start } else { 0.0 };
-    let (mut solution, mut value) = evaluate(gamma, group, offset);
+    let (mut solution, mut value) = evaluate(gamma, group, offset, Precision::Exact);
     for _ in 0..MAX_INNER_ITERATIONS {
         let residual = value - lambda;
         if residual == 0.0 {
@@ -50,7 +50,7 @@ fn solve_group(gamma: f64, group: &Group, lambda: f64, start: f64) -> GroupSolut
             next = 0.5 * (low + high);
         }
         offset = next;
-        (solution, value) = evaluate(gamma, group, offset);
+        (solution, value) = evaluate(gamma, group, offset, Precision::Exact);
         if newton && step.abs() <= 1e-9 * offset.abs() {
             // Newton converges quadratically: after a step this small the error is
             // far below one ulp, so this evaluation is the answer.
@@ -85,7 +85,7 @@ pub(super) fn solve_nested(
         None => {
             let initial = groups
                 .iter()
-                .map(|g| evaluate(gamma, g, 0.0).0)
+                .map(|g| evaluate(gamma, g, 0.0, Precision::Exact).0)
                 .collect::<Vec<_>>();
             (mean_ln_reshaping_map(gamma, groups), initial, None)
         }

@@ -16,16 +16,38 @@ use super::numerics::{log_ratio, CompensatedSum, LogitPoint};
 use super::problem::{FocalProblem, Group};
 use super::solution::{GroupSolution, Solution, WarmStart};
 
+/// How an evaluation computes `ln(q/w)` and `q/w − 1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Precision {
+    /// From the offset by one `expm1` and one `ln_1p`: a few ulps relative to
+    /// them however small the offset is. The steps that finish a solve.
+    Exact,
+    /// As differences of what the point holds already: a few ulps of `ln q`
+    /// absolute, ample to aim the first steps, two transcendentals cheaper.
+    Rough,
+}
+
 /// Evaluates the inner equation at offset `d`: returns the group solution and
 /// `ln h(q) − ln(q/w)`, which equals λ at the root.
-pub(super) fn evaluate(gamma: f64, group: &Group, offset: f64) -> (GroupSolution, f64) {
+pub(super) fn evaluate(
+    gamma: f64,
+    group: &Group,
+    offset: f64,
+    precision: Precision,
+) -> (GroupSolution, f64) {
     // At offset 0, q = w exactly (γ = 0 returns P itself, bit for bit).
     let point = if offset == 0.0 {
         group.w
     } else {
         LogitPoint::at(group.w.logit + offset)
     };
-    let (ln_q_over_w, q_over_w_minus_one) = log_ratio(offset, &point, group.w.neg_ln_q);
+    let (ln_q_over_w, q_over_w_minus_one) = match precision {
+        Precision::Exact => log_ratio(offset, &point, group.w.neg_ln_q),
+        Precision::Rough => (
+            group.w.neg_ln_q - point.neg_ln_q,
+            (point.q - group.w.q) / group.w.q,
+        ),
+    };
     let value = ln_reshaping_map(gamma, &point) - ln_q_over_w;
     let slope = ln_gradient_slope(gamma, &point);
     (
@@ -101,6 +123,10 @@ impl FocalProblem {
 /// method takes over (it converges in 3–8 from the usual starts).
 const MAX_JOINT_ITERATIONS: usize = 40;
 
+/// Most rough passes of the joint Newton method before exact ones take over,
+/// whatever the steps (the usual solve needs two or three).
+const MAX_ROUGH_ITERATIONS: usize = 8;
+
 /// Finds λ = ln μ with `Σ m·w·(e^{ln(q/w)} − 1) = 0` and returns every group's
 /// solution: by the joint Newton method when it converges, otherwise by the
 /// safeguarded nested method, which always does.
@@ -144,13 +170,16 @@ fn joint_newton(
 ) -> Option<(f64, Vec<GroupSolution>)> {
     let mut solved: Vec<GroupSolution> = Vec::with_capacity(groups.len());
     let mut steps: Vec<f64> = Vec::with_capacity(groups.len());
-    for _ in 0..MAX_JOINT_ITERATIONS {
+    // Rough evaluations until the next step should settle, then exact ones.
+    let mut precision = Precision::Rough;
+    let mut previous_step: Option<f64> = None;
+    for iteration in 0..MAX_JOINT_ITERATIONS {
         solved.clear();
         steps.clear();
         let mut excess = CompensatedSum::default();
         let (mut weighted_residuals, mut sensitivity) = (0.0, 0.0);
         for (group, &offset) in groups.iter().zip(&offsets) {
-            let (solution, value) = evaluate(gamma, group, offset);
+            let (solution, value) = evaluate(gamma, group, offset, precision);
             let residual = value - lambda;
             excess.add(group.multiplicity * group.w.q * solution.q_over_w_minus_one);
             let spread =
@@ -167,7 +196,11 @@ fn joint_newton(
         if !step_lambda.is_finite() {
             return None;
         }
-        let mut settled = step_lambda.abs() <= 1e-10 * (lambda.abs() + gamma.min(1.0));
+        let scale = lambda.abs() + gamma.min(1.0);
+        let mut settled = step_lambda.abs() <= 1e-10 * scale;
+        // The largest step relative to where it goes (offsets below 1e-6 count
+        // as 1e-6: rough evaluations cannot pin them relatively).
+        let mut largest_step = 0.1 * step_lambda.abs() / scale;
         for ((offset, solution), step) in offsets.iter_mut().zip(&solved).zip(&mut steps) {
             *step = (step_lambda - *step) / solution.slope;
             if !step.is_finite() {
@@ -177,8 +210,22 @@ fn joint_newton(
             let limit = 1.0 + offset.abs();
             *offset += step.clamp(-limit, limit);
             settled &= step.abs() <= 1e-9 * offset.abs();
+            largest_step = largest_step.max(step.abs() / offset.abs().max(1e-6));
         }
         lambda += step_lambda;
+        if precision == Precision::Rough {
+            // Newton's steps shrink quadratically, s' ≈ C·s² with C read off
+            // the last two: go exact when the next step should settle.
+            let next = match previous_step {
+                Some(previous) if previous > 0.0 => largest_step.powi(3) / (previous * previous),
+                _ => largest_step * largest_step,
+            };
+            if next <= 1e-9 || settled || iteration + 1 >= MAX_ROUGH_ITERATIONS {
+                precision = Precision::Exact;
+            }
+            previous_step = Some(largest_step);
+            continue;
+        }
         if settled {
             // Quadratic convergence: after steps this small the new point is the
             // root to far below an ulp, and first order moves every quantity
