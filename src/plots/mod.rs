@@ -128,9 +128,12 @@ impl Theme {
 
     /// Font of the given CSS size in the theme's text colour.
     pub fn font(&self, css_size: f64) -> TextStyle<'static> {
-        ("sans-serif", css_size * self.scale)
-            .into_font()
-            .color(&self.text)
+        FontDesc::new(
+            FontFamily::SansSerif,
+            css_size * self.scale,
+            FontStyle::Normal,
+        )
+        .color(&self.text)
     }
 }
 

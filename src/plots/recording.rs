@@ -258,12 +258,17 @@ impl Recording {
                     target.fill_polygon(points.iter().copied(), stroke)?
                 }
                 Operation::Text(text, font, at) => {
-                    let desc = FontDesc::new(
-                        FontFamily::from(font.family.as_str()),
-                        font.size,
-                        font.style,
-                    )
-                    .transform(font.transform.clone());
+                    // The names `FontFamily::as_str` gives, matched exactly
+                    // (`FontFamily::from` would lower-case them first, which
+                    // brings Unicode's case tables into the download).
+                    let family = match font.family.as_str() {
+                        "serif" => FontFamily::Serif,
+                        "sans-serif" => FontFamily::SansSerif,
+                        "monospace" => FontFamily::Monospace,
+                        name => FontFamily::Name(name),
+                    };
+                    let desc = FontDesc::new(family, font.size, font.style)
+                        .transform(font.transform.clone());
                     let style = TextStyle {
                         font: desc,
                         color: font.color,
