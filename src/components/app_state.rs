@@ -3,10 +3,11 @@
 
 use leptos::prelude::*;
 
+use super::canvas::{now_ms, record_timing};
 use super::Debouncer;
-use crate::core::{track_class, FocalProblem, Solution, Sweep, TrackedClass};
+use crate::core::{track_class, FocalProblem, PartialSweep, Solution, Sweep, TrackedClass};
 use crate::state::config::{ClassRow, ClassSource, Config, Panel, Units};
-use crate::state::derived::{problem_for, solve_at, sweep_for};
+use crate::state::derived::{problem_for, solve_at, start_sweep};
 use crate::state::findings::{AlongGamma, AtGamma};
 use crate::state::generator::Generator;
 
@@ -45,8 +46,12 @@ pub struct AppState {
     pub problem: Memo<Option<FocalProblem>>,
     /// The labels of the last valid problem's classes.
     pub labels: Memo<Vec<String>>,
-    /// The γ-sweep of the last valid problem.
+    /// The γ-sweep of the last valid problem once computed: it follows edits
+    /// after a pause, computed a few milliseconds per animation frame.
     pub sweep: Memo<Option<Sweep>>,
+    /// Whether the sweep is of the current problem and γ range (false while
+    /// a newer one is computed: the plots drawn from it are then marked).
+    pub sweep_current: Memo<bool>,
     /// The solution at the current γ.
     pub solution: Memo<Option<Solution>>,
     /// The tracked class (chosen, or the rarest) along the sweep.
@@ -59,6 +64,47 @@ pub struct AppState {
 
 /// Pause in editing after which the γ-sweep is recomputed, in milliseconds.
 const SWEEP_DELAY_MS: u64 = 150;
+
+/// Milliseconds of sweep computation per animation frame, so that the page
+/// keeps drawing and answering γ while a sweep of many classes is computed.
+const SWEEP_FRAME_BUDGET_MS: f64 = 8.0;
+
+/// Where finished sweeps go: the sweep to show next and a count that tells
+/// the sweep memo to take it.
+#[derive(Clone, Copy)]
+struct FinishedSweep {
+    sweep: StoredValue<Option<Sweep>>,
+    count: RwSignal<u64>,
+}
+
+/// Computes `partial` a few milliseconds per animation frame and then hands it
+/// to the page, unless a newer sweep (`latest` no longer `job`) replaced it.
+fn compute_sweep(
+    mut partial: PartialSweep,
+    finished: FinishedSweep,
+    (latest, job): (StoredValue<u64>, u64),
+    started: f64,
+) {
+    request_animation_frame(move || {
+        if latest.get_value() != job {
+            return;
+        }
+        let frame_start = now_ms();
+        let mut more = Ok(true);
+        while matches!(more, Ok(true)) && now_ms() - frame_start < SWEEP_FRAME_BUDGET_MS {
+            more = partial.advance();
+        }
+        record_timing("sweep-frame", now_ms() - frame_start);
+        if matches!(more, Ok(true)) {
+            return compute_sweep(partial, finished, (latest, job), started);
+        }
+        record_timing("sweep-complete", now_ms() - started);
+        finished
+            .sweep
+            .set_value(more.ok().map(|_| partial.into_sweep()));
+        finished.count.update(|count| *count += 1);
+    });
+}
 
 /// A validated problem with its class labels.
 type ValidInput = (FocalProblem, Vec<String>);
@@ -124,25 +170,52 @@ impl AppState {
             valid.with(|v| v.as_ref().map(|(_, l)| l.clone()).unwrap_or_default())
         });
         // The sweep (256 solves) waits until edits pause, so that typing stays
-        // responsive with many classes.
-        let sweep_due = RwSignal::new(0u64);
+        // responsive with many classes, and is then spread over frames.
+        let finished = FinishedSweep {
+            sweep: StoredValue::new(None),
+            count: RwSignal::new(0),
+        };
         let edits = Debouncer::new(SWEEP_DELAY_MS);
+        let latest_sweep = StoredValue::new(0u64);
         Effect::new(move |previous: Option<()>| {
-            problem.track();
-            gamma_max.track();
+            let gamma_max = gamma_max.get();
+            let Some(partial) =
+                problem.with(|p| p.as_ref().and_then(|p| start_sweep(p, gamma_max).ok()))
+            else {
+                return;
+            };
+            let job = latest_sweep.get_value() + 1;
+            latest_sweep.set_value(job);
+            let start = move || compute_sweep(partial, finished, (latest_sweep, job), now_ms());
             if previous.is_some() {
-                // (The memo computes the first sweep itself when first read.)
-                edits.schedule(move || sweep_due.update(|due| *due += 1));
+                edits.schedule(start);
+            } else {
+                start();
             }
         });
+        // Takes each finished sweep from where it was left (before the first,
+        // there is none).
         let sweep = Memo::new_with_compare(
             move |_| {
-                sweep_due.track();
-                let gamma_max = gamma_max.get_untracked();
-                problem.with_untracked(|p| p.as_ref().and_then(|p| sweep_for(p, gamma_max).ok()))
+                finished.count.track();
+                finished.sweep.try_update_value(Option::take).flatten()
             },
             always_changed,
         );
+        let sweep_current = Memo::new(move |_| {
+            let gamma_max = gamma_max.get();
+            sweep.with(|s| {
+                problem.with(|p| match (s, p) {
+                    (Some(s), Some(p)) => {
+                        s.gamma_max() == gamma_max
+                            && s.solutions()
+                                .first()
+                                .is_some_and(|f| f.problem().same_as(p))
+                    }
+                    _ => false,
+                })
+            })
+        });
         let solution = Memo::new_with_compare(
             move |_| {
                 let gamma = gamma.get();
@@ -190,6 +263,7 @@ impl AppState {
             problem,
             labels,
             sweep,
+            sweep_current,
             solution,
             tracked,
             findings_at,

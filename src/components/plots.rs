@@ -245,6 +245,19 @@ impl GammaFigure for EntropyFigure {
     }
 }
 
+/// A plot drawn from the γ-sweep: dimmed and `aria-busy` while the sweep it
+/// shows is of other classes or another γ range and a new one is computed.
+#[component]
+fn FollowsSweep(children: Children) -> impl IntoView {
+    let state = use_app_state();
+    view! {
+        <div class="follows-sweep" data-testid="follows-sweep"
+            aria-busy=move || (!state.sweep_current.get()).to_string()>
+            {children()}
+        </div>
+    }
+}
+
 /// "Entropy versus γ": curves in the base layer, the γ cursor in the overlay;
 /// click or drag to set γ.
 #[component]
@@ -257,7 +270,9 @@ pub fn EntropyPlot() -> impl IntoView {
         )
     });
     view! {
-        <GammaCanvas test_id="plot-entropy" label=label aspect=0.42 figure=EntropyFigure(state) />
+        <FollowsSweep>
+            <GammaCanvas test_id="plot-entropy" label=label aspect=0.42 figure=EntropyFigure(state) />
+        </FollowsSweep>
     }
 }
 
@@ -385,7 +400,9 @@ pub fn TrackedPlot() -> impl IntoView {
                 <option value=class.to_string() selected=move || selected(class)>{name}</option>
             }).collect_view()}
         </select>
-        <GammaCanvas test_id="plot-tracked" label=label aspect=0.42 figure=TrackedFigure(state) />
+        <FollowsSweep>
+            <GammaCanvas test_id="plot-tracked" label=label aspect=0.42 figure=TrackedFigure(state) />
+        </FollowsSweep>
     }
 }
 

@@ -55,6 +55,25 @@ impl FocalProblem {
     /// Solves at every γ of an increasing grid, each solve starting from the
     /// previous one extrapolated linearly along γ.
     pub fn sweep(&self, gammas: &[f64]) -> Result<Sweep, FocalError> {
+        let mut sweep = PartialSweep::new(self, gammas.to_vec())?;
+        while sweep.advance()? {}
+        Ok(sweep.into_sweep())
+    }
+}
+
+/// A sweep computed one γ at a time, so that a page can spread it over
+/// animation frames and drop it when it is no longer wanted.
+#[derive(Debug, Clone)]
+pub struct PartialSweep {
+    problem: FocalProblem,
+    gammas: Vec<f64>,
+    solutions: Vec<Solution>,
+}
+
+impl PartialSweep {
+    /// A sweep of `problem` over an increasing grid of 1 to
+    /// [`MAX_GRID_POINTS`] γ values, nothing solved yet.
+    pub fn new(problem: &FocalProblem, gammas: Vec<f64>) -> Result<Self, FocalError> {
         if gammas.is_empty() || gammas.len() > MAX_GRID_POINTS {
             return Err(FocalError::InvalidGrid {
                 reason: "a γ grid needs from 1 to 100001 points",
@@ -68,19 +87,45 @@ impl FocalProblem {
                 reason: "γ values must increase",
             });
         }
-        let mut solutions: Vec<Solution> = Vec::with_capacity(gammas.len());
-        for &gamma in gammas {
-            let solution = match solutions.as_slice() {
-                [] => self.solve(gamma)?,
-                [only] => self.solve_near(gamma, only)?,
-                [.., before, last] => {
-                    let warm = last.extrapolated_start(before, gamma);
-                    self.solve_from(gamma, Some(&warm))?
-                }
-            };
-            solutions.push(solution);
+        Ok(PartialSweep {
+            problem: problem.clone(),
+            solutions: Vec::with_capacity(gammas.len()),
+            gammas,
+        })
+    }
+
+    /// Solves the next γ (from the previous two solutions extrapolated along
+    /// γ); returns whether γ values remain.
+    pub fn advance(&mut self) -> Result<bool, FocalError> {
+        let Some(&gamma) = self.gammas.get(self.solutions.len()) else {
+            return Ok(false);
+        };
+        let start = match self.solutions.as_slice() {
+            [] => None,
+            [only] => Some(only.warm_start()),
+            [.., before, last] => Some(last.extrapolated_start(before, gamma)),
+        };
+        let solution = self.problem.solve_from(gamma, start.as_ref())?;
+        self.solutions.push(solution);
+        Ok(self.solutions.len() < self.gammas.len())
+    }
+
+    /// The problem being swept.
+    pub fn problem(&self) -> &FocalProblem {
+        &self.problem
+    }
+
+    /// γ values solved so far and in all.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.solutions.len(), self.gammas.len())
+    }
+
+    /// The sweep over the γ values solved so far (all of them once
+    /// [`PartialSweep::advance`] has returned `false`).
+    pub fn into_sweep(self) -> Sweep {
+        Sweep {
+            solutions: self.solutions,
         }
-        Ok(Sweep { solutions })
     }
 }
 
@@ -268,5 +313,38 @@ pub fn reshaping_map(solution: &Solution, points: usize) -> ReshapingMap {
         curve,
         mu: solution.mu(),
         markers,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sweep_taken_step_by_step_is_the_whole_sweep() {
+        let problem = FocalProblem::new(&[50.0, 20.0, 5.0, 1.0], None).unwrap();
+        let grid = gamma_grid(10.0, 9).unwrap();
+        let whole = problem.sweep(&grid).unwrap();
+        let mut partial = PartialSweep::new(&problem, grid.clone()).unwrap();
+        assert_eq!(partial.progress(), (0, 9));
+        assert!(partial.problem().same_as(&problem));
+        for done in 1..9 {
+            assert!(partial.advance().unwrap());
+            assert_eq!(partial.progress(), (done, 9));
+        }
+        assert!(!partial.advance().unwrap());
+        assert!(!partial.advance().unwrap());
+        let stepped = partial.into_sweep();
+        assert_eq!(stepped.gammas(), grid);
+        for (a, b) in stepped.solutions().iter().zip(whole.solutions()) {
+            assert_eq!(a.q(3).to_bits(), b.q(3).to_bits());
+            assert_eq!(a.mu().to_bits(), b.mu().to_bits());
+        }
+        // Stopped early, it holds what was solved.
+        let mut early = PartialSweep::new(&problem, grid).unwrap();
+        early.advance().unwrap();
+        assert_eq!(early.into_sweep().solutions().len(), 1);
+        assert!(PartialSweep::new(&problem, vec![1.0, 1.0]).is_err());
+        assert!(PartialSweep::new(&problem, Vec::new()).is_err());
     }
 }

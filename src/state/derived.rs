@@ -1,7 +1,7 @@
 //! Results derived from the configuration: the validated problem, the γ-sweep
 //! behind the entropy plot and the solution at the current γ.
 
-use crate::core::{gamma_grid, FocalProblem, Solution, Sweep};
+use crate::core::{gamma_grid, FocalProblem, PartialSweep, Solution, Sweep};
 
 use super::config::{ClassRow, Units, MAX_PAGE_CLASSES, SWEEP_POINTS};
 
@@ -17,10 +17,11 @@ pub fn problem_for(classes: &[ClassRow], alpha: Option<&[f64]>) -> Result<FocalP
     FocalProblem::new(&counts, alpha).map_err(|e| e.to_string())
 }
 
-/// The sweep over `SWEEP_POINTS` evenly spaced γ from 0 to `gamma_max`.
-pub fn sweep_for(problem: &FocalProblem, gamma_max: f64) -> Result<Sweep, String> {
+/// The sweep over `SWEEP_POINTS` evenly spaced γ from 0 to `gamma_max`, to be
+/// computed one γ at a time.
+pub fn start_sweep(problem: &FocalProblem, gamma_max: f64) -> Result<PartialSweep, String> {
     let grid = gamma_grid(gamma_max, SWEEP_POINTS).map_err(|e| e.to_string())?;
-    problem.sweep(&grid).map_err(|e| e.to_string())
+    PartialSweep::new(problem, grid).map_err(|e| e.to_string())
 }
 
 /// The solution at γ, warm-started from the nearest point of the sweep when the
@@ -61,10 +62,17 @@ mod tests {
     use super::*;
     use crate::state::config::default_classes;
 
+    /// The page's sweep, computed to the end.
+    fn sweep_for(problem: &FocalProblem, gamma_max: f64) -> Sweep {
+        let mut partial = start_sweep(problem, gamma_max).unwrap();
+        while partial.advance().unwrap() {}
+        partial.into_sweep()
+    }
+
     #[test]
     fn warm_started_solution_equals_a_fresh_one() {
         let problem = problem_for(&default_classes(), None).unwrap();
-        let sweep = sweep_for(&problem, 20.0).unwrap();
+        let sweep = sweep_for(&problem, 20.0);
         assert_eq!(sweep.solutions().len(), SWEEP_POINTS);
         let warm = solve_at(&problem, Some(&sweep), 3.3).unwrap();
         let fresh = problem.solve(3.3).unwrap();
@@ -91,7 +99,7 @@ mod tests {
     #[test]
     fn series_are_in_the_chosen_unit() {
         let problem = problem_for(&default_classes(), None).unwrap();
-        let sweep = sweep_for(&problem, 10.0).unwrap();
+        let sweep = sweep_for(&problem, 10.0);
         let (gammas, shannon_bits, _) = entropy_series(&sweep, Units::Bits);
         assert_eq!(gammas[0], 0.0);
         assert!((shannon_bits[0] - problem.shannon_p() / 2f64.ln()).abs() < 1e-15);
