@@ -14,15 +14,15 @@ use std::rc::{Rc, Weak};
 use js_sys::Float64Array;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, BlobPropertyBag, ErrorEvent, MessageEvent, Url, Worker};
+use web_sys::{ErrorEvent, Event, MessageEvent, Worker};
 
 use crate::core::ImbalanceMap;
 use crate::state::map_rows::{MapRow, MapRowRequest};
 
-/// The worker's script and WebAssembly, which Trunk writes beside the page
-/// (`data-type="worker"` in index.html), relative to it so that the app works
-/// from any path.
-const WORKER_FILES: (&str, &str) = ("focal-map-worker.js", "focal-map-worker_bg.wasm");
+/// The script that starts a worker, which Trunk copies beside the page
+/// (index.html); relative to the page, so that the app works from any path,
+/// and of its origin, so that a `script-src 'self'` policy allows it.
+const WORKER_SCRIPT: &str = "./focal-map-worker-start.js";
 
 /// Most workers, whatever the machine reports.
 const MAX_WORKERS: usize = 8;
@@ -45,7 +45,7 @@ struct Slot {
     /// Its message handler, kept alive as long as it lives.
     _on_message: Closure<dyn Fn(MessageEvent)>,
     /// Its error handler, likewise.
-    _on_error: Closure<dyn Fn(ErrorEvent)>,
+    _on_error: Closure<dyn Fn(Event)>,
 }
 
 /// The workers and the work waiting for them.
@@ -178,34 +178,10 @@ fn worker_count() -> usize {
     (cores as usize).clamp(1, MAX_WORKERS)
 }
 
-/// The worker's start-up script: loads its glue script and WebAssembly from
-/// beside the page. A worker started from a `blob:` script resolves nothing
-/// relative to the page, so both addresses are made absolute here.
-fn worker_script() -> Option<String> {
-    let base = web_sys::window()?.document()?.base_uri().ok()??;
-    let absolute = |file: &str| Url::new_with_base(file, &base).ok().map(|url| url.href());
-    let (script, wasm) = (absolute(WORKER_FILES.0)?, absolute(WORKER_FILES.1)?);
-    // A URL's serialisation percent-encodes quotes and has no backslashes or
-    // line breaks, so it can be quoted as it is.
-    Some(format!(
-        "importScripts(\"{script}\");wasm_bindgen({{module_or_path:\"{wasm}\"}});"
-    ))
-}
-
 /// Starts a worker for slot `index` whose messages go to the pool.
 fn spawn(pool: Weak<RefCell<Pool>>, index: usize) -> Result<Slot, String> {
-    let cannot = || "this browser could not start a worker for the map".to_string();
-    let script = worker_script().ok_or_else(cannot)?;
-    let options = BlobPropertyBag::new();
-    options.set_type("text/javascript");
-    let blob =
-        Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&script.into()), &options)
-            .map_err(|_| cannot())?;
-    let url = Url::create_object_url_with_blob(&blob).map_err(|_| cannot())?;
-    let worker = Worker::new(&url).map_err(|_| cannot());
-    // The worker has read its script by the time it runs; the address can go.
-    let _ = Url::revoke_object_url(&url);
-    let worker = worker?;
+    let worker = Worker::new(WORKER_SCRIPT)
+        .map_err(|_| "this browser could not start a worker for the map".to_string())?;
     let messages = pool.clone();
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
         let message = event
@@ -217,13 +193,16 @@ fn spawn(pool: Weak<RefCell<Pool>>, index: usize) -> Result<Slot, String> {
             MapWorkers(pool).receive(index, message);
         }
     });
-    let on_error = Closure::<dyn Fn(ErrorEvent)>::new(move |event: ErrorEvent| {
+    // A script that cannot load fires a plain `Event`, an error inside the
+    // worker an `ErrorEvent` with a message.
+    let on_error = Closure::<dyn Fn(Event)>::new(move |event: Event| {
         event.prevent_default();
+        let reason = match event.dyn_ref::<ErrorEvent>() {
+            Some(error) => format!("a map worker stopped ({})", error.message()),
+            None => "the map worker could not be loaded".to_string(),
+        };
         if let Some(pool) = pool.upgrade() {
-            MapWorkers(pool).report(MapWorkEvent::Failed(format!(
-                "a map worker stopped ({})",
-                event.message()
-            )));
+            MapWorkers(pool).report(MapWorkEvent::Failed(reason));
         }
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

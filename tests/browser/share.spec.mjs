@@ -160,6 +160,8 @@ test('dist/ works from a sub-path and under the recommended Content-Security-Pol
     await page.goto(`./${base}?counts=3,1&gamma=1`);
     await expect(page.getByTestId('class-table').locator('tbody tr')).toHaveCount(2);
     await canvasIsDrawn(page, 'plot-distribution');
+    // The map's workers start from there too.
+    await expect(page.getByTestId('map-progress')).toHaveAttribute('data-complete', 'true');
     await page.getByTestId('gamma-input').fill('2.5');
     await expect.poll(() => page.url()).toBe(`${APP}${base}?v=1&counts=3%2C1&gamma=2.5`);
   }

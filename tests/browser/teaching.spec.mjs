@@ -337,9 +337,9 @@ test('the imbalance map is computed by Web Workers while the page stays responsi
   await expect(progress).toHaveAttribute('data-complete', 'true', { timeout: 60_000 });
   await expect(page.getByTestId('plot-map')).toHaveAttribute('aria-label', /exponential long tail of 2 classes/);
   await expect(page.getByText(/1536 cells, \d+\.\d s/)).toBeVisible();
-  // The workers were started once, each script and WebAssembly fetched once per worker.
+  // The workers were started once: their three files fetched once per worker.
   const workers = await page.evaluate(() => navigator.hardwareConcurrency);
-  expect(workerRequests.length).toBe(2 * Math.min(workers, 8));
+  expect(workerRequests.length).toBe(3 * Math.min(workers, 8));
   expect(problems).toEqual([]);
 });
 
@@ -348,10 +348,7 @@ test('rows computed by a map worker equal the native core', async ({ page }) => 
   await page.goto('./?hide=map');
   // Ten classes, γ up to 20, 5 × 8 cells: rows 0 and 4 straight from a worker.
   const rows = await page.evaluate(async () => {
-    const base = document.baseURI;
-    const script = `importScripts(${JSON.stringify(new URL('focal-map-worker.js', base).href)});`
-      + `wasm_bindgen({module_or_path:${JSON.stringify(new URL('focal-map-worker_bg.wasm', base).href)}});`;
-    const worker = new Worker(URL.createObjectURL(new Blob([script], { type: 'text/javascript' })));
+    const worker = new Worker('./focal-map-worker-start.js');
     const replies = [];
     await new Promise((resolve) => {
       worker.onmessage = (event) => {
