@@ -6,6 +6,7 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
+    use focal_entropy_explorer::components::map_workers::numbers_in;
     use focal_entropy_explorer::state::map_rows::MapRowRequest;
     use js_sys::Float64Array;
     use wasm_bindgen::closure::Closure;
@@ -15,11 +16,7 @@ fn main() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let replies = scope.clone();
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-        let message = event
-            .data()
-            .dyn_into::<Float64Array>()
-            .map(|array| array.to_vec())
-            .unwrap_or_default();
+        let message = numbers_in(&event).unwrap_or_default();
         // A request that does not decode gets a one-number reply, which the
         // page reads as a broken message and reports.
         let reply = match MapRowRequest::decode(&message) {

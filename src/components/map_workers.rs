@@ -172,6 +172,16 @@ impl MapWorkers {
     }
 }
 
+/// The numbers a map message carries (a `Float64Array`, both ways), or `None`
+/// for anything else.
+pub fn numbers_in(event: &MessageEvent) -> Option<Vec<f64>> {
+    event
+        .data()
+        .dyn_into::<Float64Array>()
+        .ok()
+        .map(|array| array.to_vec())
+}
+
 /// Workers to run: one per core the browser reports, at least one.
 fn worker_count() -> usize {
     let cores = web_sys::window().map_or(1.0, |w| w.navigator().hardware_concurrency());
@@ -184,11 +194,8 @@ fn spawn(pool: Weak<RefCell<Pool>>, index: usize) -> Result<Slot, String> {
         .map_err(|_| "this browser could not start a worker for the map".to_string())?;
     let messages = pool.clone();
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-        let message = event
-            .data()
-            .dyn_into::<Float64Array>()
-            .map(|array| array.to_vec())
-            .unwrap_or_else(|_| vec![f64::NAN]);
+        // Anything but numbers is a broken message (one NaN is too short for a row).
+        let message = numbers_in(&event).unwrap_or_else(|| vec![f64::NAN]);
         if let Some(pool) = messages.upgrade() {
             MapWorkers(pool).receive(index, message);
         }

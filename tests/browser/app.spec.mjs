@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import {
   askForTimings, canvasImage, canvasIsDrawn, coreSolve, median, pasteCounts, setGamma, significant, tableRows,
-  watchPage,
+  watchLongTasks, watchPage,
 } from './helpers.mjs';
 
 const DIST = new URL('../../dist/', import.meta.url).pathname;
@@ -211,15 +211,8 @@ test('performance budgets (printed and recorded in the README)', async ({ page }
     await expect(page.getByTestId('class-table').locator('tbody tr')).toHaveCount(Math.min(k, 200));
     // Timed once the imbalance map (computed in the background) is complete.
     await expect(page.getByTestId('map-progress')).toHaveAttribute('data-complete', 'true', { timeout: 60_000 });
-    // Main-thread tasks over 50 ms (the Long Tasks API reports no shorter ones) while γ moves.
-    await page.evaluate(() => {
-      window.__longTasks = [];
-      window.__longTaskObserver?.disconnect();
-      window.__longTaskObserver = new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
-      });
-      window.__longTaskObserver.observe({ type: 'longtask' });
-    });
+    // Main-thread tasks over 50 ms while γ moves.
+    await watchLongTasks(page);
     const times = await gammaChangeTimes(page, 41);
     figures[`gammaChangeMedianMs_K${k}`] = +median(times.slice(1)).toFixed(2);
     // Each γ change is one task (the input event and the effects it runs), so its time bounds the task.
@@ -240,13 +233,8 @@ test('a new γ-sweep is computed over frames, its plots marked as updating until
   for (const plot of await marked.all()) await expect(plot).toHaveAttribute('aria-busy', 'false');
   const sweeps = () => page.evaluate(() => (window.__focalTimings['sweep-complete'] ?? []).length);
   expect(await sweeps()).toBe(1);
-  await page.evaluate(() => {
-    window.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.__longTasks.push([entry.startTime, entry.duration]);
-    }).observe({ type: 'longtask' });
-    window.__focalTimings['sweep-frame'] = [];
-  });
+  await watchLongTasks(page);
+  await page.evaluate(() => { window.__focalTimings['sweep-frame'] = []; });
   // 1000 other classes: both sweep plots are marked at once, and cleared when the new sweep is in.
   const counts = Array.from({ length: 1000 }, (_, i) => Math.round(9000 * 300 ** (-i / 999)) + (i % 7));
   await pasteCounts(page, counts.join('\n'));

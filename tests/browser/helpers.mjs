@@ -97,3 +97,16 @@ export function coreInvert(rows, gamma) {
   });
   return out.toString().trim().split('\n').map((line) => JSON.parse(line).p);
 }
+
+/** Records main-thread tasks over 50 ms from now on in `window.__longTasks` as
+ * [start, duration] pairs in ms (the Long Tasks API reports no shorter ones). */
+export async function watchLongTasks(page) {
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    window.__longTaskObserver?.disconnect();
+    window.__longTaskObserver = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__longTasks.push([entry.startTime, entry.duration]);
+    });
+    window.__longTaskObserver.observe({ type: 'longtask' });
+  });
+}

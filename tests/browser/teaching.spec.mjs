@@ -3,7 +3,7 @@
 // rare-class verdict), the order check and the γ animation.
 import { test, expect } from '@playwright/test';
 import {
-  askForTimings, canvasImage, canvasIsDrawn, coreSolve, median, pasteCounts, setGamma, significant, tableRows, watchPage,
+  askForTimings, canvasImage, canvasIsDrawn, coreSolve, median, pasteCounts, setGamma, significant, tableRows, watchLongTasks, watchPage,
 } from './helpers.mjs';
 
 test('captions and the order check describe the current numbers', async ({ page }) => {
@@ -260,18 +260,6 @@ test('α weights: typed, inverse frequency (uniform Q*), square root, cleared; r
   await expect(page).not.toHaveURL(/alpha=/);
   expect(problems).toEqual([]);
 });
-
-/** Main-thread tasks over 50 ms from now on (the Long Tasks API reports no shorter ones). */
-async function watchLongTasks(page) {
-  await page.evaluate(() => {
-    window.__longTasks = [];
-    window.__longTaskObserver?.disconnect();
-    window.__longTaskObserver = new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
-    });
-    window.__longTaskObserver.observe({ type: 'longtask' });
-  });
-}
 
 test('the imbalance map is computed by Web Workers while the page stays responsive', async ({ page }) => {
   const problems = watchPage(page);
