@@ -3,10 +3,13 @@
 use leptos::prelude::*;
 
 use super::app_state::use_app_state;
-use crate::state::readout::{row_cells, sort_rows, table_rows, SortColumn, Summary};
+use crate::state::readout::{
+    row_cells, rows_in_view, sort_rows, table_rows, SortColumn, Summary, TABLE_ROW_HEIGHT_PX,
+};
 
-/// Rows rendered before "show all" is pressed.
-pub const TABLE_PAGE_ROWS: usize = 200;
+/// Height of the table's scroll box before it is first scrolled, in CSS
+/// pixels (its `max-height` in style/main.css).
+const TABLE_VIEW_PX: f64 = 512.0;
 
 /// μ, focal-entropies, entropies and KL at the current γ.
 #[component]
@@ -40,12 +43,17 @@ const COLUMNS: [(&str, SortColumn); 8] = [
     ("rank q*", SortColumn::RankQ),
 ];
 
-/// The per-class table, sortable by any column (click a header twice to reverse).
+/// The per-class table, sortable by any column (click a header twice to
+/// reverse). Every class is laid out, in rows of a fixed height, but only the
+/// rows in view (and a few around them) are rendered, so that scrolling
+/// through tens of thousands of classes stays smooth; the table says how many
+/// rows it has (`aria-rowcount`) and where each rendered row is (`aria-rowindex`).
 #[component]
 pub fn ClassTable() -> impl IntoView {
     let state = use_app_state();
     let sort = RwSignal::new((SortColumn::Class, false));
-    let show_all = RwSignal::new(false);
+    // Scroll position and height of the table's box, in CSS pixels.
+    let view = RwSignal::new((0.0, TABLE_VIEW_PX));
     let rows = Memo::new(move |_| {
         let labels = state.labels.get();
         let (column, descending) = sort.get();
@@ -85,30 +93,42 @@ pub fn ClassTable() -> impl IntoView {
             "ascending"
         }
     };
-    let visible_count = move || {
-        let total = rows.with(Vec::len);
-        if show_all.get() {
-            total
-        } else {
-            total.min(TABLE_PAGE_ROWS)
-        }
-    };
-    // Rebuilding the shown rows is cheaper than updating hundreds of cells
-    // through one reactive effect each (measured in the browser suite).
+    let total = move || rows.with(Vec::len);
+    let range = Memo::new(move |_| {
+        let (top, height) = view.get();
+        rows_in_view(top, height, total())
+    });
+    // Space for the rows above and below those rendered, in CSS pixels.
+    let space = move |rows: usize| format!("{}px", rows as f64 * TABLE_ROW_HEIGHT_PX);
+    let space_above = move || space(range.get().start);
+    let space_below = move || space(total() - range.get().end);
+    // Rebuilding the shown rows is cheaper than updating their cells through
+    // one reactive effect each (measured in the browser suite).
     let shown = move || {
-        let count = visible_count();
+        let range = range.get();
         rows.with(|rows| {
-            rows.iter()
-                .take(count)
-                .map(|row| (row.regime, row_cells(row)))
+            rows.get(range.clone())
+                .unwrap_or_default()
+                .iter()
+                .zip(range)
+                .map(|(row, index)| (index, row.regime, row_cells(row)))
                 .collect::<Vec<_>>()
         })
     };
+    let on_scroll = move |event: leptos::ev::Event| {
+        let target = event_target::<web_sys::Element>(&event);
+        view.set((
+            f64::from(target.scroll_top()),
+            f64::from(target.client_height()),
+        ));
+    };
     view! {
-        <div class="table-scroll">
-            <table class="class-table" data-testid="class-table">
+        <div class="table-scroll" on:scroll=on_scroll>
+            <div style:padding-top=space_above style:padding-bottom=space_below>
+            <table class="class-table" data-testid="class-table"
+                aria-rowcount=move || (total() + 1).to_string()>
                 <thead>
-                    <tr>
+                    <tr aria-rowindex="1">
                         {COLUMNS.map(|(name, column)| view! {
                             <th scope="col" aria-sort=move || aria_sort(column)>
                                 <button class="sort" on:click=move |_| toggle(column)>{name}</button>
@@ -117,8 +137,8 @@ pub fn ClassTable() -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    {move || shown().into_iter().map(|(regime, [label, count, p, q, ratio, name, rank_p, rank_q])| view! {
-                        <tr class=format!("regime-{}", regime.name())>
+                    {move || shown().into_iter().map(|(index, regime, [label, count, p, q, ratio, name, rank_p, rank_q])| view! {
+                        <tr class=format!("regime-{}", regime.name()) aria-rowindex=(index + 2).to_string()>
                             <td>{label}</td>
                             <td class="num">{count}</td>
                             <td class="num">{p}</td>
@@ -131,12 +151,13 @@ pub fn ClassTable() -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
         </div>
-        <Show when=move || { rows.with(Vec::len) > TABLE_PAGE_ROWS && !show_all.get() }>
-            <p class="hint">
-                {move || format!("Showing {TABLE_PAGE_ROWS} of {} classes. ", rows.with(Vec::len))}
-                <button class="secondary" on:click=move |_| show_all.set(true)>"Show all"</button>
-            </p>
-        </Show>
+        <p class="hint" data-testid="table-size">
+            {move || match total() {
+                1 => "1 class.".to_string(),
+                classes => format!("{classes} classes."),
+            }}
+        </p>
     }
 }

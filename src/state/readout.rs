@@ -150,6 +150,26 @@ pub fn sort_rows(rows: &mut Vec<TableRow>, column: SortColumn, descending: bool)
     rows.extend(order.into_iter().filter_map(|index| unsorted[index].take()));
 }
 
+/// Height of one row of the per-class table, in CSS pixels (fixed in
+/// style/main.css), which lets the page lay out every row but render only
+/// those in view.
+pub const TABLE_ROW_HEIGHT_PX: f64 = 30.0;
+
+/// Rows rendered above and below those in view, so that scrolling never shows a gap.
+pub const TABLE_OVERSCAN_ROWS: usize = 20;
+
+/// The rows of a table of `total` rows to render when its scroll box, `view`
+/// CSS pixels high, is scrolled `scroll_top` pixels down: a half-open range
+/// with [`TABLE_OVERSCAN_ROWS`] on each side of those in view.
+pub fn rows_in_view(scroll_top: f64, view: f64, total: usize) -> std::ops::Range<usize> {
+    let row = |pixels: f64| (pixels.max(0.0) / TABLE_ROW_HEIGHT_PX) as usize;
+    let first = row(scroll_top)
+        .saturating_sub(TABLE_OVERSCAN_ROWS)
+        .min(total);
+    let last = (row(scroll_top + view) + 1 + TABLE_OVERSCAN_ROWS).min(total);
+    first..last.max(first)
+}
+
 /// The summary numbers, with entropies in the chosen unit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
@@ -258,6 +278,22 @@ mod tests {
         sort_rows(&mut rows, SortColumn::Class, false);
         assert_eq!(order(&rows), [0, 1, 2, 3, 4]);
         assert_eq!(lower_case("ΟΔΟΣ Ärger"), "οδος ärger");
+    }
+
+    #[test]
+    fn the_rows_in_view_have_overscan_on_each_side_and_stay_in_the_table() {
+        // 512 px of 30 px rows: rows 0–17 in view, 20 more below.
+        assert_eq!(rows_in_view(0.0, 512.0, 20_000), 0..38);
+        // Scrolled to row 1000: rows 980 to 1038.
+        assert_eq!(rows_in_view(30_000.0, 512.0, 20_000), 980..1038);
+        // At the bottom, and past it (elastic scrolling), the last rows.
+        assert_eq!(rows_in_view(599_488.0, 512.0, 20_000), 19_962..20_000);
+        assert_eq!(rows_in_view(1e9, 512.0, 20_000), 20_000..20_000);
+        // A short table is rendered whole; odd inputs give an empty or whole range.
+        assert_eq!(rows_in_view(0.0, 512.0, 10), 0..10);
+        assert_eq!(rows_in_view(-50.0, 512.0, 10), 0..10);
+        assert_eq!(rows_in_view(f64::NAN, f64::NAN, 10), 0..10);
+        assert_eq!(rows_in_view(0.0, 512.0, 0), 0..0);
     }
 
     #[test]

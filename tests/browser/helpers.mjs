@@ -1,13 +1,23 @@
 // Shared helpers of the browser suite.
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from '@playwright/test';
 
 const FOCAL = new URL('../../target/release/focal', import.meta.url).pathname;
 
-/** The core's answer, from the `focal` command-line tool (the same Rust code, natively). */
+/** The core's answer, from the `focal` command-line tool (the same Rust code,
+ * natively); many counts go through a file, as a command line has a limit. */
 export function coreSolve(counts, gamma, alpha) {
   const weights = alpha ? ['--alpha', alpha.join(',')] : [];
-  const out = execFileSync(FOCAL, ['--counts', counts.join(','), '--gamma', String(gamma), ...weights, '--json']);
+  let classes = ['--counts', counts.join(',')];
+  if (counts.length > 1000) {
+    const file = join(mkdtempSync(join(tmpdir(), 'focal-')), 'counts.csv');
+    writeFileSync(file, counts.join('\n'));
+    classes = ['--counts-file', file];
+  }
+  const out = execFileSync(FOCAL, [...classes, '--gamma', String(gamma), ...weights, '--json'], { maxBuffer: 1 << 30 });
   return JSON.parse(out.toString());
 }
 
