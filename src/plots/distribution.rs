@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::axes::{draw_axes, draw_legend, nice_ticks, AxisSpec, Chart2d, LegendMark};
-use super::{draw_regime_marker, format_probability, pixel_in, Theme};
+use super::{draw_regime_marker, format_probability, pixel_in, thin_line, Theme};
 use crate::core::{Regime, Solution};
 
 /// Above this many classes bars become unreadable and a rank plot is drawn.
@@ -275,12 +275,14 @@ fn draw_ranks<'a, DB: DrawingBackend + 'a>(
 ) -> Result<Legend, DrawingAreaErrorKind<DB::ErrorType>> {
     let mut order: Vec<usize> = (0..bars.p.len()).collect();
     order.sort_by(|&a, &b| bars.p[b].total_cmp(&bars.p[a]));
+    let thin = line_thinner(chart);
     let line = |values: &[f64]| -> Vec<(f64, f64)> {
-        order
+        let points: Vec<(f64, f64)> = order
             .iter()
             .enumerate()
             .map(|(rank, &i)| (rank as f64 + 1.0, axis.y(values[i])))
-            .collect()
+            .collect();
+        thin(&points)
     };
     let width = theme.line_width();
     chart.draw_series(LineSeries::new(
@@ -313,6 +315,16 @@ fn draw_ranks<'a, DB: DrawingBackend + 'a>(
     Ok(legend)
 }
 
+/// Thins a rank plot's line (points by increasing rank) to what the chart's
+/// pixel columns can show ([`thin_line`]).
+fn line_thinner<'a, DB: DrawingBackend + 'a>(
+    chart: &Chart2d<'a, DB>,
+) -> impl Fn(&[(f64, f64)]) -> Vec<(f64, f64)> {
+    let columns = chart.plotting_area().dim_in_pixel().0 as usize;
+    let range = chart.x_range();
+    move |points| thin_line(points, (range.start, range.end), columns.max(1))
+}
+
 /// The Q* line of a large rank plot, one polyline per run of classes in the
 /// same regime, each in its regime's colour.
 fn draw_regime_runs<'a, DB: DrawingBackend + 'a>(
@@ -323,6 +335,7 @@ fn draw_regime_runs<'a, DB: DrawingBackend + 'a>(
     theme: &Theme,
 ) -> Result<Legend, DrawingAreaErrorKind<DB::ErrorType>> {
     let width = theme.px(2.5).max(1) as u32;
+    let thin = line_thinner(chart);
     let mut legend: Legend = Vec::new();
     let mut start = 0;
     while start < order.len() {
@@ -335,7 +348,7 @@ fn draw_regime_runs<'a, DB: DrawingBackend + 'a>(
             .map(|rank| (rank as f64 + 1.0, axis.y(bars.q[order[rank]])))
             .collect();
         let color = theme.regime_color(regime);
-        chart.draw_series(LineSeries::new(points, color.stroke_width(width)))?;
+        chart.draw_series(LineSeries::new(thin(&points), color.stroke_width(width)))?;
         let name = REGIMES
             .iter()
             .find(|(r, _)| *r == regime)

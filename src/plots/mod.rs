@@ -188,6 +188,45 @@ pub fn pixel_in<DB: DrawingBackend, X: Ranged, Y: Ranged>(
     (x - base_x, y - base_y)
 }
 
+/// A line of many points (x increasing) thinned to what `columns` pixel
+/// columns across `[x_low, x_high]` can show: in each column its first,
+/// lowest, highest and last point, in x order. Drawn, it covers the same
+/// pixels as the whole line, with at most four points per column, so a
+/// million classes cost no more to draw than a few thousand.
+pub fn thin_line(
+    points: &[(f64, f64)],
+    (x_low, x_high): (f64, f64),
+    columns: usize,
+) -> Vec<(f64, f64)> {
+    let span = x_high - x_low;
+    if points.len() <= 4 * columns || span.is_nan() || span <= 0.0 {
+        return points.to_vec();
+    }
+    let column_of = |x: f64| ((x - x_low) / span * columns as f64).floor() as i64;
+    let mut thinned = Vec::with_capacity(4 * columns + 4);
+    let mut start = 0;
+    while start < points.len() {
+        let column = column_of(points[start].0);
+        let end = start
+            + points[start..]
+                .iter()
+                .position(|p| column_of(p.0) != column)
+                .unwrap_or(points.len() - start);
+        let run = &points[start..end];
+        let lowest = (0..run.len()).min_by(|&a, &b| run[a].1.total_cmp(&run[b].1));
+        let highest = (0..run.len()).max_by(|&a, &b| run[a].1.total_cmp(&run[b].1));
+        let mut kept: Vec<usize> = [Some(0), lowest, highest, Some(run.len() - 1)]
+            .into_iter()
+            .flatten()
+            .collect();
+        kept.sort_unstable();
+        kept.dedup();
+        thinned.extend(kept.into_iter().map(|i| run[i]));
+        start = end;
+    }
+    thinned
+}
+
 /// Axis-label text of a probability: plain decimals down to 0.001, powers of ten below.
 pub fn format_probability(value: f64) -> String {
     if value == 0.0 {
@@ -213,6 +252,39 @@ pub fn format_factor(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_thinned_line_keeps_every_columns_extremes_and_ends() {
+        // 100 000 points of a wiggly falling line over 500 pixel columns.
+        let points: Vec<(f64, f64)> = (0..100_000)
+            .map(|i| {
+                let x = i as f64 + 1.0;
+                (x, -(x.ln()) + 0.3 * (x * 0.37).sin())
+            })
+            .collect();
+        let range = (0.5, 100_000.5);
+        let thinned = thin_line(&points, range, 500);
+        assert!(thinned.len() <= 4 * 500, "{}", thinned.len());
+        assert_eq!(thinned.first(), points.first());
+        assert_eq!(thinned.last(), points.last());
+        assert!(thinned.windows(2).all(|w| w[0].0 < w[1].0));
+        let column = |x: f64| ((x - range.0) / (range.1 - range.0) * 500.0).floor() as usize;
+        let extremes = |line: &[(f64, f64)]| {
+            let mut by_column = vec![(f64::INFINITY, f64::NEG_INFINITY); 500];
+            for &(x, y) in line {
+                let c = &mut by_column[column(x)];
+                *c = (c.0.min(y), c.1.max(y));
+            }
+            by_column
+        };
+        assert_eq!(extremes(&thinned), extremes(&points));
+        // Few points, or a degenerate range: the line as it is.
+        assert_eq!(
+            thin_line(&points[..1000], range, 500),
+            points[..1000].to_vec()
+        );
+        assert_eq!(thin_line(&points, (1.0, 1.0), 500).len(), points.len());
+    }
 
     #[test]
     fn factors_keep_three_significant_digits() {
