@@ -617,6 +617,9 @@ pub fn MapPlot() -> impl IntoView {
             <progress data-testid="map-progress" data-complete=complete value=value max=max aria-label="Imbalance map progress"></progress>
             <span role="status">{progress_text}</span>
         </div>
-        <GammaCanvas test_id="plot-map" label=label aspect=0.5 figure=figure />
+        // Busy while rows are still coming in (the map fills in as they do).
+        <div data-testid="map-frame" aria-busy=move || matches!(status.get(), MapStatus::Computing(..)).to_string()>
+            <GammaCanvas test_id="plot-map" label=label aspect=0.5 figure=figure />
+        </div>
     }
 }

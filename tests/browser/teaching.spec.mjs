@@ -271,6 +271,7 @@ test('the imbalance map is computed by Web Workers while the page stays responsi
   await watchLongTasks(page);
   const progress = page.getByTestId('map-progress');
   await expect(progress).toHaveAttribute('data-complete', 'false');
+  await expect(page.getByTestId('map-frame')).toHaveAttribute('aria-busy', 'true');
   // While it computes, γ changes are answered at once: the map is not on the main thread.
   const response = await page.evaluate(async () => {
     const input = document.querySelector('[data-testid="gamma-input"]');
@@ -290,6 +291,7 @@ test('the imbalance map is computed by Web Workers while the page stays responsi
   expect(response.stillComputing).toBe(true);
   expect(median(response.times)).toBeLessThan(25);
   await expect(progress).toHaveAttribute('data-complete', 'true', { timeout: 60_000 });
+  await expect(page.getByTestId('map-frame')).toHaveAttribute('aria-busy', 'false');
   expect(await progress.getAttribute('value')).toBe(await progress.getAttribute('max'));
   const firstMapMs = await page.evaluate(() => window.__focalTimings['map-complete'].at(-1));
   // Once the workers run, a new map (999 classes) is timed on its own.
