@@ -55,6 +55,7 @@ struct Pool {
     queue: VecDeque<MapRowRequest>,
     /// The current job; rows of any other are dropped.
     job: u32,
+    /// Where rows and failures go (the page's map).
     listener: Rc<dyn Fn(MapWorkEvent)>,
 }
 
@@ -77,29 +78,28 @@ impl MapWorkers {
     /// whatever the pool was doing.
     pub fn start(&self, map: &ImbalanceMap, job: u32) {
         let rows = map.ratios().len();
-        let wanted = worker_count().min(rows);
-        let failure = {
+        {
             let mut pool = self.0.borrow_mut();
             pool.job = job;
             pool.queue = (0..rows)
                 .filter(|&row| !map.has_row(row))
                 .map(|row| MapRowRequest::for_row(job, map, row))
                 .collect();
-            drop(pool);
-            let mut failure = None;
-            while self.0.borrow().slots.len() < wanted && failure.is_none() {
-                let index = self.0.borrow().slots.len();
-                match spawn(Rc::downgrade(&self.0), index) {
-                    Ok(slot) => self.0.borrow_mut().slots.push(slot),
-                    Err(error) => failure = Some(error),
-                }
-            }
-            failure
-        };
-        match failure {
-            Some(reason) => self.report(MapWorkEvent::Failed(reason)),
-            None => self.dispatch(),
         }
+        match self.grow_to(worker_count().min(rows)) {
+            Ok(()) => self.dispatch(),
+            Err(reason) => self.report(MapWorkEvent::Failed(reason)),
+        }
+    }
+
+    /// Starts workers until there are `wanted` (they say when they are ready).
+    fn grow_to(&self, wanted: usize) -> Result<(), String> {
+        while self.0.borrow().slots.len() < wanted {
+            let index = self.0.borrow().slots.len();
+            let slot = spawn(Rc::downgrade(&self.0), index)?;
+            self.0.borrow_mut().slots.push(slot);
+        }
+        Ok(())
     }
 
     /// Stops every worker (when the map leaves the page).
