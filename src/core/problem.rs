@@ -198,6 +198,12 @@ impl FocalProblem {
         self.0.class_group.iter().filter(|g| g.is_some()).count()
     }
 
+    /// Number of distinct classes: groups of equal probability (and α
+    /// weight), each solved once; a solve's cost and memory follow it.
+    pub fn distinct_class_count(&self) -> usize {
+        self.0.groups.len()
+    }
+
     /// Data probability `p_i` of a class (0 for classes with count zero).
     pub fn p(&self, class: usize) -> f64 {
         self.group_of(class).map_or(0.0, |g| g.p.q)

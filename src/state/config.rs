@@ -57,8 +57,24 @@ pub const DEFAULT_GAMMA_MAX: f64 = 20.0;
 /// Default γ on first load.
 pub const DEFAULT_GAMMA: f64 = 2.0;
 
-/// Points of the γ-sweep behind the entropy plot.
+/// Points of the γ-sweep behind the entropy plot (for up to
+/// [`MAX_SWEEP_CELLS`] / 256 distinct classes; fewer above, see
+/// [`sweep_points`]).
 pub const SWEEP_POINTS: usize = 256;
+
+/// Most solved classes a sweep keeps, summed over its γ values (each about
+/// 80 bytes): above it the sweep takes fewer γ values, so that 20 000
+/// distinct classes keep about 100 MB instead of 400.
+pub const MAX_SWEEP_CELLS: usize = 1 << 20;
+
+/// Fewest γ values of a sweep, however many classes.
+pub const MIN_SWEEP_POINTS: usize = 64;
+
+/// γ values of the sweep of a problem with `distinct` distinct classes:
+/// [`SWEEP_POINTS`] up to 4096 of them, then fewer, down to [`MIN_SWEEP_POINTS`].
+pub fn sweep_points(distinct: usize) -> usize {
+    (MAX_SWEEP_CELLS / distinct.max(1)).clamp(MIN_SWEEP_POINTS, SWEEP_POINTS)
+}
 
 /// Largest number of classes the page edits (the core goes to a million; the
 /// page's table and plots stay responsive up to this).

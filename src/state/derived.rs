@@ -3,7 +3,7 @@
 
 use crate::core::{gamma_grid, FocalProblem, PartialSweep, Solution, Sweep};
 
-use super::config::{ClassRow, Units, MAX_PAGE_CLASSES, SWEEP_POINTS};
+use super::config::{sweep_points, ClassRow, Units, MAX_PAGE_CLASSES};
 
 /// Validates the classes for solving: the core's checks plus the page's class limit.
 pub fn problem_for(classes: &[ClassRow], alpha: Option<&[f64]>) -> Result<FocalProblem, String> {
@@ -17,10 +17,11 @@ pub fn problem_for(classes: &[ClassRow], alpha: Option<&[f64]>) -> Result<FocalP
     FocalProblem::new(&counts, alpha).map_err(|e| e.to_string())
 }
 
-/// The sweep over `SWEEP_POINTS` evenly spaced γ from 0 to `gamma_max`, to be
-/// computed one γ at a time.
+/// The sweep over evenly spaced γ from 0 to `gamma_max` ([`sweep_points`] of
+/// them for the problem's distinct classes), to be computed one γ at a time.
 pub fn start_sweep(problem: &FocalProblem, gamma_max: f64) -> Result<PartialSweep, String> {
-    let grid = gamma_grid(gamma_max, SWEEP_POINTS).map_err(|e| e.to_string())?;
+    let points = sweep_points(problem.distinct_class_count());
+    let grid = gamma_grid(gamma_max, points).map_err(|e| e.to_string())?;
     PartialSweep::new(problem, grid).map_err(|e| e.to_string())
 }
 
@@ -70,10 +71,35 @@ mod tests {
     }
 
     #[test]
+    fn many_distinct_classes_are_swept_at_fewer_gammas() {
+        use crate::state::config::{MIN_SWEEP_POINTS, SWEEP_POINTS};
+        assert_eq!(sweep_points(10), SWEEP_POINTS);
+        assert_eq!(sweep_points(4096), SWEEP_POINTS);
+        assert_eq!(sweep_points(8192), 128);
+        assert_eq!(sweep_points(20_000), MIN_SWEEP_POINTS);
+        assert_eq!(sweep_points(0), SWEEP_POINTS);
+        // Distinct classes count, not classes: 20 000 classes of 3 counts sweep 256 γ.
+        let rows = |count: &dyn Fn(usize) -> f64| -> Vec<ClassRow> {
+            (0..20_000).map(|i| ClassRow::new("c", count(i))).collect()
+        };
+        let tied = problem_for(&rows(&|i| (i % 3 + 1) as f64), None).unwrap();
+        assert_eq!(
+            start_sweep(&tied, 20.0).unwrap().progress(),
+            (0, SWEEP_POINTS)
+        );
+        let distinct = problem_for(&rows(&|i| 1.0 + i as f64), None).unwrap();
+        assert_eq!(distinct.distinct_class_count(), 20_000);
+        assert_eq!(
+            start_sweep(&distinct, 20.0).unwrap().progress(),
+            (0, MIN_SWEEP_POINTS)
+        );
+    }
+
+    #[test]
     fn warm_started_solution_equals_a_fresh_one() {
         let problem = problem_for(&default_classes(), None).unwrap();
         let sweep = sweep_for(&problem, 20.0);
-        assert_eq!(sweep.solutions().len(), SWEEP_POINTS);
+        assert_eq!(sweep.solutions().len(), crate::state::config::SWEEP_POINTS);
         let warm = solve_at(&problem, Some(&sweep), 3.3).unwrap();
         let fresh = problem.solve(3.3).unwrap();
         assert!((warm.q(1) / fresh.q(1) - 1.0).abs() < 1e-13);

