@@ -48,7 +48,7 @@ pub struct AppState {
     pub labels: Memo<Vec<String>>,
     /// The γ-sweep of the last valid problem once computed: it follows edits
     /// after a pause, computed a few milliseconds per animation frame.
-    pub sweep: Memo<Option<Sweep>>,
+    pub sweep: ReadSignal<Option<Sweep>>,
     /// Whether the sweep is of the current problem and γ range (false while
     /// a newer one is computed: the plots drawn from it are then marked).
     pub sweep_current: Memo<bool>,
@@ -69,19 +69,11 @@ const SWEEP_DELAY_MS: u64 = 150;
 /// keeps drawing and answering γ while a sweep of many classes is computed.
 const SWEEP_FRAME_BUDGET_MS: f64 = 8.0;
 
-/// Where finished sweeps go: the sweep to show next and a count that tells
-/// the sweep memo to take it.
-#[derive(Clone, Copy)]
-struct FinishedSweep {
-    sweep: StoredValue<Option<Sweep>>,
-    count: RwSignal<u64>,
-}
-
-/// Computes `partial` a few milliseconds per animation frame and then hands it
-/// to the page, unless a newer sweep (`latest` no longer `job`) replaced it.
+/// Computes `partial` a few milliseconds per animation frame and then shows it,
+/// unless a newer sweep (`latest` no longer `job`) has replaced it.
 fn compute_sweep(
     mut partial: PartialSweep,
-    finished: FinishedSweep,
+    sweep: WriteSignal<Option<Sweep>>,
     (latest, job): (StoredValue<u64>, u64),
     started: f64,
 ) {
@@ -96,13 +88,10 @@ fn compute_sweep(
         }
         record_timing("sweep-frame", now_ms() - frame_start);
         if matches!(more, Ok(true)) {
-            return compute_sweep(partial, finished, (latest, job), started);
+            return compute_sweep(partial, sweep, (latest, job), started);
         }
         record_timing("sweep-complete", now_ms() - started);
-        finished
-            .sweep
-            .set_value(more.ok().map(|_| partial.into_sweep()));
-        finished.count.update(|count| *count += 1);
+        sweep.set(more.ok().map(|_| partial.into_sweep()));
     });
 }
 
@@ -171,10 +160,7 @@ impl AppState {
         });
         // The sweep (256 solves) waits until edits pause, so that typing stays
         // responsive with many classes, and is then spread over frames.
-        let finished = FinishedSweep {
-            sweep: StoredValue::new(None),
-            count: RwSignal::new(0),
-        };
+        let (sweep, set_sweep) = signal(None::<Sweep>);
         let edits = Debouncer::new(SWEEP_DELAY_MS);
         let latest_sweep = StoredValue::new(0u64);
         Effect::new(move |previous: Option<()>| {
@@ -186,22 +172,13 @@ impl AppState {
             };
             let job = latest_sweep.get_value() + 1;
             latest_sweep.set_value(job);
-            let start = move || compute_sweep(partial, finished, (latest_sweep, job), now_ms());
+            let start = move || compute_sweep(partial, set_sweep, (latest_sweep, job), now_ms());
             if previous.is_some() {
                 edits.schedule(start);
             } else {
                 start();
             }
         });
-        // Takes each finished sweep from where it was left (before the first,
-        // there is none).
-        let sweep = Memo::new_with_compare(
-            move |_| {
-                finished.count.track();
-                finished.sweep.try_update_value(Option::take).flatten()
-            },
-            always_changed,
-        );
         let sweep_current = Memo::new(move |_| {
             let gamma_max = gamma_max.get();
             sweep.with(|s| {

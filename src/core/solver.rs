@@ -200,6 +200,7 @@ fn joint_newton(
         let mut settled = step_lambda.abs() <= 1e-10 * scale;
         // The largest step relative to where it goes (offsets below 1e-6 count
         // as 1e-6: rough evaluations cannot pin them relatively).
+        // (λ's step counts a tenth, as its settling bound is ten times tighter.)
         let mut largest_step = 0.1 * step_lambda.abs() / scale;
         for ((offset, solution), step) in offsets.iter_mut().zip(&solved).zip(&mut steps) {
             *step = (step_lambda - *step) / solution.slope;

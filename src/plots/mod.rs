@@ -213,15 +213,17 @@ pub fn thin_line(
                 .position(|p| column_of(p.0) != column)
                 .unwrap_or(points.len() - start);
         let run = &points[start..end];
-        let lowest = (0..run.len()).min_by(|&a, &b| run[a].1.total_cmp(&run[b].1));
-        let highest = (0..run.len()).max_by(|&a, &b| run[a].1.total_cmp(&run[b].1));
-        let mut kept: Vec<usize> = [Some(0), lowest, highest, Some(run.len() - 1)]
-            .into_iter()
-            .flatten()
-            .collect();
+        // (The run is never empty: it holds the point that started it.)
+        let by_y = |&a: &usize, &b: &usize| run[a].1.total_cmp(&run[b].1);
+        let lowest = (0..run.len()).min_by(by_y).unwrap_or(0);
+        let highest = (0..run.len()).max_by(by_y).unwrap_or(0);
+        let mut kept = [0, lowest, highest, run.len() - 1];
         kept.sort_unstable();
-        kept.dedup();
-        thinned.extend(kept.into_iter().map(|i| run[i]));
+        for (i, &index) in kept.iter().enumerate() {
+            if i == 0 || kept[i - 1] != index {
+                thinned.push(run[index]);
+            }
+        }
         start = end;
     }
     thinned
