@@ -238,13 +238,15 @@ fn reshaping_map_explains_every_regime() {
     // h(0+) = 1.
     assert!((map.curve[0].1 - 1.0).abs() < 1e-4);
     assert_eq!(map.markers.len(), 10);
-    for marker in &map.markers {
-        let amplified = marker.h > map.mu;
+    for (class, marker) in map.markers.iter().enumerate() {
+        // Distinct counts, increasing weight: the rarest class first.
+        assert_eq!(marker.classes, 1);
         assert_eq!(
-            amplified,
-            solution.regime(marker.class) == Regime::Amplified,
+            marker.regime,
+            solution.regime(9 - class),
             "class {}",
-            marker.class
+            9 - class
         );
+        assert_eq!(marker.h > map.mu, marker.regime == Regime::Amplified);
     }
 }

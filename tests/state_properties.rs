@@ -1,5 +1,6 @@
-//! Property tests of the state layer's text formats and decoders: class lists
-//! round-trip for any labels, and no input reaches a panic.
+//! Property tests of the state layer's text formats and decoders (class lists
+//! round-trip for any labels, and no input reaches a panic) and of the table's
+//! order and ranks taken over distinct classes.
 #![cfg(not(target_arch = "wasm32"))]
 
 use focal_entropy_explorer::state::classes::{
@@ -8,6 +9,7 @@ use focal_entropy_explorer::state::classes::{
 use focal_entropy_explorer::state::config::Config;
 use focal_entropy_explorer::state::config::{ClassRow, Units};
 use focal_entropy_explorer::state::messages::{message_query, SET_MESSAGE};
+use focal_entropy_explorer::state::readout::{table_order, table_row, SortColumn};
 use focal_entropy_explorer::state::url::{decode, decode_onto, encode, parameter_names};
 use proptest::prelude::*;
 
@@ -206,5 +208,75 @@ proptest! {
         let (decoded, notices) = decode(&encode(&state));
         prop_assert!(notices.is_empty(), "{:?}", notices);
         prop_assert_eq!(decoded, state);
+    }
+}
+
+/// The table's order, sorted class by class as a reference: keys per class,
+/// reversed when descending, ties in input order.
+fn reference_order(
+    solution: &focal_entropy_explorer::core::Solution,
+    column: SortColumn,
+    descending: bool,
+) -> Vec<usize> {
+    let problem = solution.problem();
+    let rank =
+        |values: &[f64], class: usize| 1 + values.iter().filter(|&&v| v > values[class]).count();
+    let (p, q) = (solution.p_all(), solution.q_all());
+    let key = |class: usize| -> f64 {
+        match column {
+            SortColumn::P => p[class],
+            SortColumn::Q => q[class],
+            SortColumn::Ratio => solution.ratio(class).unwrap_or(-1.0),
+            SortColumn::RankP => rank(&p, class) as f64,
+            SortColumn::RankQ => rank(&q, class) as f64,
+            SortColumn::Count => problem.counts()[class],
+            _ => class as f64,
+        }
+    };
+    let mut order: Vec<usize> = (0..problem.class_count()).collect();
+    order.sort_by(|&a, &b| {
+        let order = match column {
+            SortColumn::Regime => solution.regime(a).name().cmp(solution.regime(b).name()),
+            _ => key(a).total_cmp(&key(b)),
+        };
+        if descending {
+            order.reverse()
+        } else {
+            order
+        }
+    });
+    order
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Sorting over the distinct classes and ranking per group give what a
+    /// sort of every class gives, with ties, absent classes and α.
+    #[test]
+    fn the_table_order_and_ranks_match_a_sort_of_every_class(
+        counts in prop::collection::vec(prop_oneof![Just(0.0), Just(1.0), Just(5.0), 1.0f64..50.0], 1..40),
+        weighted in any::<bool>(),
+        gamma in 0.0f64..6.0,
+        descending in any::<bool>(),
+    ) {
+        prop_assume!(counts.iter().any(|&c| c > 0.0));
+        let alpha: Vec<f64> = (0..counts.len()).map(|i| [1.0, 3.0, 0.5][i % 3]).collect();
+        let solution = focal_entropy_explorer::core::solve(&counts, gamma, weighted.then_some(&alpha[..])).unwrap();
+        for column in [SortColumn::Class, SortColumn::Count, SortColumn::P, SortColumn::Q, SortColumn::Ratio,
+                       SortColumn::Regime, SortColumn::RankP, SortColumn::RankQ] {
+            prop_assert_eq!(
+                table_order(&solution, &[], column, descending),
+                reference_order(&solution, column, descending),
+                "{:?}", column
+            );
+        }
+        let q_ranks = solution.q_ranks();
+        let (p, q) = (solution.p_all(), solution.q_all());
+        for class in 0..counts.len() {
+            let row = table_row(&solution, &q_ranks, &[], class);
+            prop_assert_eq!(row.rank_p, 1 + p.iter().filter(|&&v| v > p[class]).count());
+            prop_assert_eq!(row.rank_q, 1 + q.iter().filter(|&&v| v > q[class]).count());
+        }
     }
 }

@@ -6,6 +6,7 @@ use super::app_state::use_app_state;
 use crate::core::MAX_GAMMA;
 use crate::state::classes::{
     alpha_as_text, alpha_from_text, classes_as_text, classes_from_text, inverse_frequency_alpha,
+    MAX_CLASSES_AS_TEXT,
 };
 use crate::state::config::{default_label, parse_gamma, ClassRow, Units};
 use crate::state::format::shortest;
@@ -146,8 +147,16 @@ impl EditedText {
 #[component]
 pub fn PasteBox() -> impl IntoView {
     let state = use_app_state();
+    let class_count = move || state.classes.with(Vec::len);
+    let shown_as_text = move || class_count() <= MAX_CLASSES_AS_TEXT;
     let edited = EditedText::new(Signal::derive(move || {
-        state.classes.with(|c| classes_as_text(c))
+        state.classes.with(|c| {
+            if c.len() <= MAX_CLASSES_AS_TEXT {
+                classes_as_text(c)
+            } else {
+                String::new()
+            }
+        })
     }));
     let on_input = move |event| {
         let value = event_target_value(&event);
@@ -168,6 +177,12 @@ pub fn PasteBox() -> impl IntoView {
             on:input=on_input
         ></textarea>
         <p id="counts-help" class="hint">"Accepts " <code>"99, 1"</code> ", one count per line, or " <code>"label,count"</code> " lines."</p>
+        <Show when=move || !shown_as_text()>
+            <p class="hint" data-testid="counts-not-shown">{move || format!(
+                "The {} classes are too many to show here as text (more than {MAX_CLASSES_AS_TEXT}); what you paste replaces them.",
+                class_count()
+            )}</p>
+        </Show>
         <Show when=move || edited.invalid()>
             <p class="error" role="alert" data-testid="paste-error">{move || edited.error.get().unwrap_or_default()}</p>
         </Show>

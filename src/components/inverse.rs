@@ -12,11 +12,12 @@ use super::canvas::{draw_error, LayerResult};
 use super::exports::download;
 use super::plots::{Figure, FigureCanvas};
 use super::Debouncer;
-use crate::core::invert;
 use crate::plots::inverse::draw_inverse_map;
 use crate::plots::Theme;
 use crate::state::format::format_significant;
-use crate::state::outputs::{read_output_rows, rows_as_text, two_class_map, InvertedRows};
+use crate::state::outputs::{
+    read_output_rows, round_trip_error, rows_as_text, two_class_map, InvertedRows,
+};
 
 /// Rows of the table shown (one per example and class).
 const TABLE_LINES: usize = 300;
@@ -97,14 +98,7 @@ pub fn InversePanel() -> impl IntoView {
         state.solution.with(|s| {
             let s = s.as_ref()?;
             let gamma = s.gamma();
-            let back = invert(&s.q_all(), gamma, s.problem().alpha()).ok()?;
-            let worst = back
-                .p
-                .iter()
-                .zip(s.p_all())
-                .filter(|(_, p)| *p > 0.0)
-                .map(|(b, p)| (b / p - 1.0).abs())
-                .fold(0.0, f64::max);
+            let worst = round_trip_error(s)?;
             Some(format!(
                 "Round trip: P → Q* at γ = {} → back to P agrees with your classes to {} (largest relative difference).",
                 (gamma * 100.0).round() / 100.0,

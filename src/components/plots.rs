@@ -11,7 +11,7 @@ use plotters::prelude::*;
 use super::app_state::{use_app_state, AppState};
 use super::canvas::{draw_error, now_ms, record_timing, LayerFn, LayerResult, PlotCanvas};
 use super::map_workers::{MapWorkEvent, MapWorkers};
-use crate::core::{reshaping_map, ImbalanceMap, Regime};
+use crate::core::{reshaping_map, ImbalanceMap};
 use crate::plots::distribution::draw_solution;
 use crate::plots::entropy::{draw_entropy, draw_entropy_cursor, EntropyCurves};
 use crate::plots::gamma_frame::{draw_gamma_cursor, GammaAxis, GammaFrame};
@@ -157,14 +157,15 @@ impl Figure for DistributionFigure {
     ) -> LayerResult {
         let state = self.0;
         let log_scale = state.log_scale.get();
-        let labels = state.labels.get();
-        state.solution.with(|solution| match solution {
-            Some(solution) if labels.len() == solution.problem().class_count() => {
-                draw_solution(area, solution, &labels, log_scale, theme)
-                    .map(|()| Some(solution.gamma()))
-                    .map_err(draw_error)
-            }
-            _ => Ok(None),
+        state.labels.with(|labels| {
+            state.solution.with(|solution| match solution {
+                Some(solution) if labels.len() == solution.problem().class_count() => {
+                    draw_solution(area, solution, labels, log_scale, theme)
+                        .map(|()| Some(solution.gamma()))
+                        .map_err(draw_error)
+                }
+                _ => Ok(None),
+            })
         })
     }
 }
@@ -291,12 +292,7 @@ impl Figure for ReshapingFigure {
                 return Ok(None);
             };
             let map = reshaping_map(solution, 240);
-            let regimes: Vec<Regime> = map
-                .markers
-                .iter()
-                .map(|m| solution.regime(m.class))
-                .collect();
-            draw_reshaping_map(area, &map, &regimes, theme)
+            draw_reshaping_map(area, &map, theme)
                 .map(|()| Some(solution.gamma()))
                 .map_err(draw_error)
         })
@@ -326,13 +322,15 @@ impl GammaFigure for TrackedFigure {
         area: &DrawingArea<DB, Shift>,
         theme: &Theme,
     ) -> Result<Option<(GammaFrame, GammaAxis)>, String> {
-        let labels = self.0.labels.get();
+        let label = self.0.tracked.with(|tracked| {
+            let class = tracked.as_ref()?.class;
+            Some(self.0.labels.with(|labels| labels.get(class).cloned()))
+        });
         self.0.tracked.with(|tracked| {
-            let Some(tracked) = tracked.as_ref() else {
+            let (Some(tracked), Some(label)) = (tracked.as_ref(), label) else {
                 return Ok(None);
             };
-            let label = labels.get(tracked.class).map_or("?", String::as_str);
-            draw_tracked(area, tracked, label, theme)
+            draw_tracked(area, tracked, label.as_deref().unwrap_or("?"), theme)
                 .map(Some)
                 .map_err(draw_error)
         })
@@ -364,11 +362,12 @@ const MAX_TRACK_OPTIONS: usize = 500;
 pub fn TrackedPlot() -> impl IntoView {
     let state = use_app_state();
     let rarest_label = move || {
-        let labels = state.labels.get();
-        state.problem.with(|p| {
-            p.as_ref()
-                .and_then(|p| labels.get(p.rarest_class()).cloned())
-                .unwrap_or_default()
+        state.labels.with(|labels| {
+            state.problem.with(|p| {
+                p.as_ref()
+                    .and_then(|p| labels.get(p.rarest_class()).cloned())
+                    .unwrap_or_default()
+            })
         })
     };
     let choose = move |value: String| {
@@ -396,7 +395,7 @@ pub fn TrackedPlot() -> impl IntoView {
             <option value="" selected=move || state.track.get().is_none()>
                 {move || format!("Rarest class ({})", rarest_label())}
             </option>
-            {move || state.labels.get().into_iter().take(MAX_TRACK_OPTIONS).enumerate().map(|(class, name)| view! {
+            {move || state.labels.with(|labels| labels.iter().take(MAX_TRACK_OPTIONS).cloned().collect::<Vec<_>>()).into_iter().enumerate().map(|(class, name)| view! {
                 <option value=class.to_string() selected=move || selected(class)>{name}</option>
             }).collect_view()}
         </select>

@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 
 use super::app_state::use_app_state;
+use crate::core::Solution;
 use crate::state::readout::{
-    row_cells, rows_in_view, sort_rows, table_rows, SortColumn, Summary, TABLE_ROW_HEIGHT_PX,
+    row_cells, rows_in_view, table_order, table_row, SortColumn, Summary, TABLE_ROW_HEIGHT_PX,
 };
 
 /// Height of the table's scroll box before it is first scrolled, in CSS
@@ -54,22 +55,27 @@ pub fn ClassTable() -> impl IntoView {
     let sort = RwSignal::new((SortColumn::Class, false));
     // Scroll position and height of the table's box, in CSS pixels.
     let view = RwSignal::new((0.0, TABLE_VIEW_PX));
-    let rows = Memo::new(move |_| {
-        let labels = state.labels.get();
+    // The classes in the order shown. An order that does not follow γ (by
+    // label, count, p or its rank) is kept while γ moves.
+    let order = Memo::new(move |_| {
         let (column, descending) = sort.get();
-        state
-            .solution
-            .with(|s| {
-                s.as_ref()
+        state.problem.track();
+        let order_of = |solution: &Option<Solution>| {
+            state.labels.with(|labels| {
+                solution
+                    .as_ref()
                     .filter(|s| s.problem().class_count() == labels.len())
-                    .map(|s| {
-                        let mut rows = table_rows(s, &labels);
-                        sort_rows(&mut rows, column, descending);
-                        rows
-                    })
+                    .map(|s| table_order(s, labels, column, descending))
             })
-            .unwrap_or_default()
+        };
+        if column.follows_gamma() {
+            state.solution.with(order_of)
+        } else {
+            state.solution.with_untracked(order_of)
+        }
+        .unwrap_or_default()
     });
+    let q_ranks = Memo::new(move |_| state.solution.with(|s| s.as_ref().map(Solution::q_ranks)));
     let toggle = move |column: SortColumn| {
         sort.update(|(current, descending)| {
             if *current == column {
@@ -93,7 +99,7 @@ pub fn ClassTable() -> impl IntoView {
             "ascending"
         }
     };
-    let total = move || rows.with(Vec::len);
+    let total = move || order.with(Vec::len);
     let range = Memo::new(move |_| {
         let (top, height) = view.get();
         rows_in_view(top, height, total())
@@ -106,13 +112,26 @@ pub fn ClassTable() -> impl IntoView {
     // one reactive effect each (measured in the browser suite).
     let shown = move || {
         let range = range.get();
-        rows.with(|rows| {
-            rows.get(range.clone())
-                .unwrap_or_default()
-                .iter()
-                .zip(range)
-                .map(|(row, index)| (index, row.regime, row_cells(row)))
-                .collect::<Vec<_>>()
+        let classes = order.with(|order| order.get(range.clone()).unwrap_or_default().to_vec());
+        state.solution.with(|solution| {
+            let Some(solution) = solution else {
+                return Vec::new();
+            };
+            q_ranks.with(|ranks| {
+                let Some(ranks) = ranks else {
+                    return Vec::new();
+                };
+                state.labels.with(|labels| {
+                    classes
+                        .iter()
+                        .zip(range)
+                        .map(|(&class, index)| {
+                            let row = table_row(solution, ranks, labels, class);
+                            (index, row.regime, row_cells(&row))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
         })
     };
     let on_scroll = move |event: leptos::ev::Event| {

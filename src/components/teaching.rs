@@ -46,36 +46,39 @@ pub fn PresetSelect() -> impl IntoView {
 pub fn Findings() -> impl IntoView {
     let state = use_app_state();
     let texts = move || {
-        let labels = state.labels.get();
         let units = state.units.get();
-        state.findings_along.with(|along| {
-            state.findings_at.with(|at| {
-                at.as_ref()
-                    .map(|at| captions(at, along.as_ref(), &labels, units))
-                    .unwrap_or_default()
+        state.labels.with(|labels| {
+            state.findings_along.with(|along| {
+                state.findings_at.with(|at| {
+                    at.as_ref()
+                        .map(|at| captions(at, along.as_ref(), labels, units))
+                        .unwrap_or_default()
+                })
             })
         })
     };
     // Read by the banner's visibility, text and button: built once per change.
     let banner = Memo::new(move |_| {
-        let labels = state.labels.get();
-        state.findings_along.with(|along| {
-            state.findings_at.with(|at| {
-                at.as_ref()
-                    .and_then(|at| banner(at, along.as_ref(), &labels))
+        state.labels.with(|labels| {
+            state.findings_along.with(|along| {
+                state.findings_at.with(|at| {
+                    at.as_ref()
+                        .and_then(|at| banner(at, along.as_ref(), labels))
+                })
             })
         })
     });
     // Beyond γ max the model raises γ max with it.
     let jump = move |gamma: f64| state.set_gamma(gamma);
     let ranges = move || {
-        let labels = state.labels.get();
-        state.findings_along.with(|along| {
-            along.as_ref().map(|along| {
-                (
-                    ranges_json(&along.over_suppression),
-                    ranges_sentence(along, &labels),
-                )
+        state.labels.with(|labels| {
+            state.findings_along.with(|along| {
+                along.as_ref().map(|along| {
+                    (
+                        ranges_json(&along.over_suppression),
+                        ranges_sentence(along, labels),
+                    )
+                })
             })
         })
     };

@@ -6,7 +6,7 @@ use super::error::{validate_gamma, FocalError};
 use super::focal::ln_reshaping_map;
 use super::numerics::LogitPoint;
 use super::problem::FocalProblem;
-use super::solution::Solution;
+use super::solution::{Regime, Solution};
 
 /// Largest number of points in a γ grid.
 pub const MAX_GRID_POINTS: usize = 100_001;
@@ -263,15 +263,18 @@ pub fn track_class(sweep: &Sweep, class: usize) -> Result<TrackedClass, FocalErr
     })
 }
 
-/// One class's marker on the reshaping-map plot.
+/// The marker of a distinct class (the classes of equal `p` and weight) on
+/// the reshaping-map plot.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MapMarker {
-    /// The class (zero-based).
-    pub class: usize,
-    /// Its data probability `p`.
+    /// How many classes it stands for.
+    pub classes: usize,
+    /// Their data probability `p`.
     pub p: f64,
-    /// `(α/Σαp)·h(p)`: the class is amplified exactly when this exceeds μ.
+    /// `(α/Σαp)·h(p)`: the classes are amplified exactly when this exceeds μ.
     pub h: f64,
+    /// Their regime.
+    pub regime: Regime,
 }
 
 /// The reshaping map `h(p) = p·G(p)` at the solution's γ, for plotting.
@@ -281,12 +284,12 @@ pub struct ReshapingMap {
     pub curve: Vec<(f64, f64)>,
     /// μ of the solution: classes whose marker lies above it are amplified.
     pub mu: f64,
-    /// Every present class's marker.
+    /// A marker per distinct class, by increasing weight.
     pub markers: Vec<MapMarker>,
 }
 
 /// Samples `h(p)` at `points` log-spaced probabilities from a decade below the
-/// rarest class (at most 10⁻⁶) up to 1 − 10⁻⁶, and places every class on it.
+/// rarest class (at most 10⁻⁶) up to 1 − 10⁻⁶, and places every distinct class on it.
 pub fn reshaping_map(solution: &Solution, points: usize) -> ReshapingMap {
     let gamma = solution.gamma();
     let problem = solution.problem();
@@ -302,11 +305,14 @@ pub fn reshaping_map(solution: &Solution, points: usize) -> ReshapingMap {
         })
         .collect();
     let markers = problem
-        .classes_with_groups()
-        .map(|(class, group)| MapMarker {
-            class,
+        .groups()
+        .iter()
+        .zip(solution.distinct_classes())
+        .map(|(group, distinct)| MapMarker {
+            classes: distinct.multiplicity,
             p: group.p.q,
             h: (ln_reshaping_map(gamma, &group.p) + group.ln_w_over_p).exp(),
+            regime: distinct.regime,
         })
         .collect();
     ReshapingMap {

@@ -40,6 +40,13 @@ pub enum FocalError {
         /// Number of classes.
         expected: usize,
     },
+    /// The multiplicities of a row's distinct entries are not one per entry.
+    MultiplicityLength {
+        /// Number of multiplicities given.
+        given: usize,
+        /// Number of distinct entries.
+        expected: usize,
+    },
     /// An α value is not a positive finite number.
     InvalidAlpha {
         /// Zero-based class index.
@@ -97,6 +104,10 @@ impl fmt::Display for FocalError {
             FocalError::AlphaLength { given, expected } => write!(
                 f,
                 "{given} α weights were given for {expected} classes; give one per class"
+            ),
+            FocalError::MultiplicityLength { given, expected } => write!(
+                f,
+                "{given} multiplicities were given for {expected} distinct values; give one per value"
             ),
             FocalError::InvalidAlpha { index, value } => write!(
                 f,

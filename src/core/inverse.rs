@@ -27,9 +27,10 @@ pub struct Inversion {
     pub renormalised: bool,
 }
 
-/// Checks one row of outputs: finite numbers in `[0, 1]` with a positive sum
+/// Checks one row of outputs, given as its distinct entries each held by
+/// `multiplicity` classes: finite numbers in `[0, 1]` with a positive sum
 /// within [`SUM_TOLERANCE`] of 1. Returns the sum.
-fn checked_sum(q: &[f64]) -> Result<f64, FocalError> {
+fn checked_sum(q: &[f64], multiplicity: &dyn Fn(usize) -> f64) -> Result<f64, FocalError> {
     if q.is_empty() {
         return Err(FocalError::NoClasses);
     }
@@ -43,7 +44,7 @@ fn checked_sum(q: &[f64]) -> Result<f64, FocalError> {
     {
         return Err(FocalError::InvalidProbability { index, value });
     }
-    let sum = compensated_sum(q.iter().copied());
+    let sum = compensated_sum(q.iter().enumerate().map(|(i, &v)| multiplicity(i) * v));
     if sum == 0.0 {
         return Err(FocalError::AllZero);
     }
@@ -58,32 +59,66 @@ fn checked_sum(q: &[f64]) -> Result<f64, FocalError> {
 /// with `q = 0` gets `p = 0`; a row that sums to 1 within [`SUM_TOLERANCE`]
 /// is renormalised first.
 pub fn invert(q: &[f64], gamma: f64, alpha: Option<&[f64]>) -> Result<Inversion, FocalError> {
-    let gamma = validate_gamma(gamma)?;
-    let sum = checked_sum(q)?;
     if let Some(alpha) = alpha {
         validate_alpha(alpha, q.len())?;
     }
+    invert_row(q, &|_| 1.0, gamma, alpha)
+}
+
+/// [`invert`] of a row given by its distinct entries: `q[i]` is held by
+/// `multiplicity[i]` classes, each with the weight `alpha[i]`; P is returned
+/// per distinct entry. A million tied classes are inverted at the cost of
+/// their distinct values.
+pub fn invert_distinct(
+    q: &[f64],
+    multiplicity: &[usize],
+    gamma: f64,
+    alpha: Option<&[f64]>,
+) -> Result<Inversion, FocalError> {
+    if let Some(alpha) = alpha {
+        validate_alpha(alpha, q.len())?;
+    }
+    if multiplicity.len() != q.len() {
+        return Err(FocalError::MultiplicityLength {
+            given: multiplicity.len(),
+            expected: q.len(),
+        });
+    }
+    invert_row(q, &|i| multiplicity[i] as f64, gamma, alpha)
+}
+
+/// [`invert_distinct`] after the weights are checked.
+fn invert_row(
+    q: &[f64],
+    multiplicity: &dyn Fn(usize) -> f64,
+    gamma: f64,
+    alpha: Option<&[f64]>,
+) -> Result<Inversion, FocalError> {
+    let gamma = validate_gamma(gamma)?;
+    let sum = checked_sum(q, multiplicity)?;
+    let classes: f64 = (0..q.len()).map(multiplicity).sum();
     // Beyond rounding: a few ulps per term.
-    let renormalised = (sum - 1.0).abs() > 4.0 * f64::EPSILON * q.len() as f64;
+    let renormalised = (sum - 1.0).abs() > 4.0 * f64::EPSILON * classes;
     let scale = if renormalised { sum } else { 1.0 };
-    // The head's complement from the rest of the row.
+    // The head's complement from the rest of the row (a share above ½ is
+    // held by one class).
     let head = q.iter().position(|&v| v / scale > 0.5);
     let head_complement = head.map(|h| {
         compensated_sum(
             q.iter()
                 .enumerate()
                 .filter(|&(c, _)| c != h)
-                .map(|(_, &v)| v),
+                .map(|(c, &v)| multiplicity(c) * v),
         ) / scale
     });
     // ln(1/(α·G(q))) for every present class; an only class takes everything.
-    let present = q.iter().filter(|&&v| v > 0.0).count();
+    let present: f64 = (0..q.len()).filter(|&i| q[i] > 0.0).map(multiplicity).sum();
     let ln_weights: Vec<Option<f64>> = q
         .iter()
         .enumerate()
         .map(|(class, &value)| {
             (value > 0.0).then(|| {
-                if present == 1 {
+                if present == 1.0 {
                     return 0.0;
                 }
                 let ln_alpha = alpha.map_or(0.0, |a| a[class].ln());
@@ -104,7 +139,12 @@ pub fn invert(q: &[f64], gamma: f64, alpha: Option<&[f64]>) -> Result<Inversion,
         .flatten()
         .copied()
         .fold(f64::NEG_INFINITY, f64::max);
-    let total = compensated_sum(ln_weights.iter().flatten().map(|w| (w - largest).exp()));
+    let total = compensated_sum(
+        ln_weights
+            .iter()
+            .enumerate()
+            .filter_map(|(i, w)| w.map(|w| multiplicity(i) * (w - largest).exp())),
+    );
     let p = ln_weights
         .iter()
         .map(|w| w.map_or(0.0, |w| (w - largest).exp() / total))

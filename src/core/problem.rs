@@ -2,7 +2,7 @@
 //! weights, and the classes grouped by equal probability (equal inputs have equal
 //! outputs, so each group is solved once).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::error::FocalError;
 use super::error::MAX_CLASSES;
@@ -34,6 +34,85 @@ struct ProblemData {
     /// Groups sorted by increasing target weight.
     groups: Vec<Group>,
     shannon_p: f64,
+    /// Frequency ranks, computed when first asked for.
+    frequency_ranks: OnceLock<ClassRanks>,
+}
+
+/// Ranks of the classes by a value shared by all classes of a group (1 = the
+/// largest; equal values share the best rank), kept per group, so that a
+/// million classes with a few thousand distinct counts are ranked by sorting
+/// a few thousand values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassRanks {
+    /// Rank of each group's classes.
+    by_group: Vec<usize>,
+    /// Rank of the absent classes (count zero).
+    absent: usize,
+}
+
+impl ClassRanks {
+    /// Ranks from one value per group of `problem` and the value of its
+    /// absent classes (0 for p or q*).
+    pub(crate) fn new(problem: &FocalProblem, group_values: &[f64], absent_value: f64) -> Self {
+        let groups = problem.groups();
+        let absent_count = problem.class_count() - problem.positive_class_count();
+        // Items: the groups, then the absent classes as one more item.
+        let value = |item: usize| group_values.get(item).copied().unwrap_or(absent_value);
+        let members = |item: usize| {
+            groups
+                .get(item)
+                .map_or(absent_count, |g| g.multiplicity as usize)
+        };
+        let mut order: Vec<usize> = (0..=groups.len())
+            .filter(|&item| members(item) > 0)
+            .collect();
+        order.sort_unstable_by(|&a, &b| value(b).total_cmp(&value(a)));
+        let mut rank_of_item = vec![0; groups.len() + 1];
+        let mut classes_before = 0;
+        let mut previous: Option<(f64, usize)> = None;
+        for item in order {
+            let rank = match previous {
+                Some((last, rank)) if last == value(item) => rank,
+                _ => classes_before + 1,
+            };
+            rank_of_item[item] = rank;
+            previous = Some((value(item), rank));
+            classes_before += members(item);
+        }
+        let absent = rank_of_item.pop().unwrap_or(0);
+        ClassRanks {
+            by_group: rank_of_item,
+            absent,
+        }
+    }
+
+    /// The rank of a class of `problem` (the problem these ranks were made for).
+    pub fn of(&self, problem: &FocalProblem, class: usize) -> usize {
+        problem
+            .group_index(class)
+            .map_or(self.absent, |g| self.of_group(g))
+    }
+
+    /// The rank of the classes of a group.
+    pub fn of_group(&self, group: usize) -> usize {
+        self.by_group.get(group).copied().unwrap_or(self.absent)
+    }
+
+    /// How many present classes of `problem` rank from `best` to `worst`.
+    pub fn present_classes_ranked(
+        &self,
+        problem: &FocalProblem,
+        best: usize,
+        worst: usize,
+    ) -> usize {
+        problem
+            .groups()
+            .iter()
+            .zip(&self.by_group)
+            .filter(|(_, &rank)| rank >= best && rank <= worst)
+            .map(|(group, _)| group.multiplicity as usize)
+            .sum()
+    }
 }
 
 /// A validated problem; cheap to clone (the data is shared).
@@ -169,6 +248,7 @@ impl FocalProblem {
             class_group,
             groups,
             shannon_p,
+            frequency_ranks: OnceLock::new(),
         })))
     }
 
@@ -237,37 +317,44 @@ impl FocalProblem {
 
     /// The rarest class with a positive count (the first one on ties).
     pub fn rarest_class(&self) -> usize {
-        let mut best: Option<(usize, f64)> = None;
-        for class in 0..self.class_count() {
-            if let Some(group) = self.group_of(class) {
-                if best.is_none_or(|(_, p)| group.p.q < p) {
-                    best = Some((class, group.p.q));
-                }
-            }
-        }
-        best.map_or(0, |(class, _)| class)
+        let rarest_group = self
+            .groups()
+            .iter()
+            .enumerate()
+            .min_by(|a, b| a.1.p.q.total_cmp(&b.1.p.q))
+            .map(|(index, _)| index);
+        // The first class of the rarest p (groups of equal p differ in α).
+        let rarest_p = rarest_group.map(|g| self.groups()[g].p.q);
+        (0..self.class_count())
+            .find(|&class| {
+                self.group_of(class)
+                    .is_some_and(|g| Some(g.p.q) == rarest_p)
+            })
+            .unwrap_or(0)
+    }
+
+    /// Frequency ranks of the classes by `p` (1 = the most frequent; equal
+    /// counts share the best rank; the absent classes rank last).
+    pub fn frequency_ranks(&self) -> &ClassRanks {
+        self.0.frequency_ranks.get_or_init(|| {
+            let p: Vec<f64> = self.groups().iter().map(|g| g.p.q).collect();
+            ClassRanks::new(self, &p, 0.0)
+        })
     }
 
     pub(crate) fn groups(&self) -> &[Group] {
         &self.0.groups
     }
 
-    pub(crate) fn group_index(&self, class: usize) -> Option<usize> {
+    /// The group (distinct class, see [`crate::core::Solution::distinct_classes`])
+    /// of a class; `None` for an absent class or an index past the end.
+    pub fn group_index(&self, class: usize) -> Option<usize> {
         self.0
             .class_group
             .get(class)
             .copied()
             .flatten()
             .map(|g| g as usize)
-    }
-
-    /// Every present class with its group, in input order.
-    pub(crate) fn classes_with_groups(&self) -> impl Iterator<Item = (usize, &Group)> + '_ {
-        self.0
-            .class_group
-            .iter()
-            .enumerate()
-            .filter_map(|(class, g)| g.map(|g| (class, &self.0.groups[g as usize])))
     }
 
     fn group_of(&self, class: usize) -> Option<&Group> {
@@ -287,6 +374,24 @@ mod tests {
         assert!((head.p.one_minus_q / 1e-12 - 1.0).abs() < 1e-12);
         assert_eq!(problem.p(2), 0.0);
         assert_eq!(problem.rarest_class(), 1);
+    }
+
+    #[test]
+    fn ranks_share_ties_and_put_absent_classes_last() {
+        let problem = FocalProblem::new(&[1.0, 5.0, 0.0, 5.0, 3.0], None).unwrap();
+        let ranks = problem.frequency_ranks();
+        let of = |problem: &FocalProblem, ranks: &ClassRanks| -> Vec<usize> {
+            (0..problem.class_count())
+                .map(|c| ranks.of(problem, c))
+                .collect()
+        };
+        assert_eq!(of(&problem, ranks), vec![4, 1, 5, 1, 3]);
+        assert_eq!(ranks.present_classes_ranked(&problem, 1, 3), 3);
+        assert_eq!(ranks.present_classes_ranked(&problem, 2, 3), 1);
+        // Equal p in different groups (told apart by α) share a rank.
+        let weighted = FocalProblem::new(&[2.0, 2.0, 1.0], Some(&[1.0, 3.0, 1.0])).unwrap();
+        assert_eq!(weighted.distinct_class_count(), 3);
+        assert_eq!(of(&weighted, weighted.frequency_ranks()), vec![1, 1, 3]);
     }
 
     #[test]

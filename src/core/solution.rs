@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::focal::focal_loss;
 use super::numerics::{exp_minus_one_minus_identity, CompensatedSum, LogitPoint};
-use super::problem::FocalProblem;
+use super::problem::{ClassRanks, FocalProblem};
 
 /// How focal loss moves one class's probability relative to the data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -111,6 +111,26 @@ pub(crate) fn extrapolate(
             })
             .collect(),
     }
+}
+
+/// Classes that share `p` and the target weight, hence `q*` and the regime:
+/// the unit in which large problems are summed, ranked and drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DistinctClass {
+    /// Index of the group (see [`FocalProblem::group_index`]).
+    pub group: usize,
+    /// How many classes share these values.
+    pub multiplicity: usize,
+    /// Data probability `p` of each.
+    pub p: f64,
+    /// Target weight `w` of each (`p` without α).
+    pub weight: f64,
+    /// Reshaped probability `q*` of each.
+    pub q: f64,
+    /// `ln(q*/p)`.
+    pub ln_ratio: f64,
+    /// Their regime.
+    pub regime: Regime,
 }
 
 /// Q* and everything derived from it for one γ.
@@ -279,6 +299,33 @@ impl Solution {
             .map_or(Regime::Absent, |g| self.group_regime[g])
     }
 
+    /// The distinct classes (groups of equal `p` and weight), by increasing
+    /// weight; absent classes are in none.
+    pub fn distinct_classes(&self) -> impl Iterator<Item = DistinctClass> + '_ {
+        self.problem
+            .groups()
+            .iter()
+            .zip(&self.groups)
+            .zip(&self.group_regime)
+            .enumerate()
+            .map(|(group, ((data, solved), &regime))| DistinctClass {
+                group,
+                multiplicity: data.multiplicity as usize,
+                p: data.p.q,
+                weight: data.w.q,
+                q: solved.point.q,
+                ln_ratio: solved.ln_q_over_w + data.ln_w_over_p,
+                regime,
+            })
+    }
+
+    /// Ranks of the classes by `q*` (1 = the largest; equal values share the
+    /// best rank; the absent classes, at 0, rank last).
+    pub fn q_ranks(&self) -> ClassRanks {
+        let q: Vec<f64> = self.groups.iter().map(|g| g.point.q).collect();
+        ClassRanks::new(&self.problem, &q, 0.0)
+    }
+
     /// `q*` of every class, in input order.
     pub fn q_all(&self) -> Vec<f64> {
         (0..self.problem.class_count()).map(|c| self.q(c)).collect()
@@ -294,6 +341,11 @@ impl Solution {
         (0..self.problem.class_count())
             .map(|c| self.regime(c))
             .collect()
+    }
+
+    /// Whether some class is over-suppressed (without listing them).
+    pub fn has_over_suppressed_class(&self) -> bool {
+        self.group_regime.contains(&Regime::OverSuppressed)
     }
 
     /// Classes rarer than some amplified class yet pushed down (over-suppressed).

@@ -15,17 +15,58 @@ pub const RANK_PLOT_THRESHOLD: usize = 40;
 /// line itself is coloured by regime (markers would overlap and cost time).
 pub const MAX_RANK_MARKERS: usize = 200;
 
-/// The per-class data of the plot, all slices of equal length.
-#[derive(Debug, Clone, Copy)]
-pub struct ClassBars<'a> {
-    /// Class labels.
-    pub labels: &'a [String],
-    /// Data distribution P.
-    pub p: &'a [f64],
-    /// Reshaped distribution Q*.
-    pub q: &'a [f64],
-    /// Regime of each class.
-    pub regimes: &'a [Regime],
+/// Classes next to each other on the x axis that share `p`, `q*` and the
+/// regime: one class per bar in the bar plot, and in the rank plot every class
+/// of a group of equal counts, so that a million tied classes are drawn as a
+/// few thousand runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClassRun {
+    /// How many classes.
+    pub classes: usize,
+    /// Data probability of each.
+    pub p: f64,
+    /// Reshaped probability of each.
+    pub q: f64,
+    /// Their regime.
+    pub regime: Regime,
+}
+
+/// The plot's runs of a solution: each class in input order for a bar plot
+/// (up to [`RANK_PLOT_THRESHOLD`] classes), or by decreasing `p` for a rank
+/// plot, the absent classes last.
+pub fn class_runs(solution: &Solution) -> Vec<ClassRun> {
+    let classes = solution.problem().class_count();
+    if classes <= RANK_PLOT_THRESHOLD {
+        return (0..classes)
+            .map(|class| ClassRun {
+                classes: 1,
+                p: solution.p(class),
+                q: solution.q(class),
+                regime: solution.regime(class),
+            })
+            .collect();
+    }
+    let mut runs: Vec<ClassRun> = solution
+        .distinct_classes()
+        .map(|d| ClassRun {
+            classes: d.multiplicity,
+            p: d.p,
+            q: d.q,
+            regime: d.regime,
+        })
+        .collect();
+    // Stable: equal p (told apart by α) keep increasing weight.
+    runs.sort_by(|a, b| b.p.total_cmp(&a.p));
+    let absent = classes - solution.problem().positive_class_count();
+    if absent > 0 {
+        runs.push(ClassRun {
+            classes: absent,
+            p: 0.0,
+            q: 0.0,
+            regime: Regime::Absent,
+        });
+    }
+    runs
 }
 
 /// The y axis: linear probability or its base-10 logarithm.
@@ -37,8 +78,8 @@ struct ProbabilityAxis {
 }
 
 impl ProbabilityAxis {
-    fn new(bars: &ClassBars, log_scale: bool) -> Self {
-        let positive = bars.p.iter().chain(bars.q).copied().filter(|&v| v > 0.0);
+    fn new(runs: &[ClassRun], log_scale: bool) -> Self {
+        let positive = runs.iter().flat_map(|r| [r.p, r.q]).filter(|&v| v > 0.0);
         let (smallest, largest) =
             positive.fold((1.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
         let largest = if largest > 0.0 { largest } else { 1.0 };
@@ -80,7 +121,8 @@ impl ProbabilityAxis {
     }
 }
 
-/// Draws the plot of a solution's classes: `labels` name them, in input order.
+/// Draws the plot of a solution's classes: `labels` name them, in input
+/// order. Labels longer than 10 characters are shortened with "…".
 pub fn draw_solution<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     solution: &Solution,
@@ -88,26 +130,10 @@ pub fn draw_solution<DB: DrawingBackend>(
     log_scale: bool,
     theme: &Theme,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let (p, q, regimes) = (solution.p_all(), solution.q_all(), solution.regimes());
-    let bars = ClassBars {
-        labels,
-        p: &p,
-        q: &q,
-        regimes: &regimes,
-    };
-    draw_distribution(area, &bars, log_scale, theme)
-}
-
-/// Draws the plot. Labels longer than 10 characters are shortened with "…".
-pub fn draw_distribution<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    bars: &ClassBars,
-    log_scale: bool,
-    theme: &Theme,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let runs = class_runs(solution);
+    let classes = solution.problem().class_count();
     area.fill(&theme.background)?;
-    let classes = bars.p.len();
-    let axis = ProbabilityAxis::new(bars, log_scale);
+    let axis = ProbabilityAxis::new(&runs, log_scale);
     let rank_plot = classes > RANK_PLOT_THRESHOLD;
     let x_max = if rank_plot {
         classes as f64 + 0.5
@@ -148,7 +174,7 @@ pub fn draw_distribution<DB: DrawingBackend>(
         if rank_plot {
             format!("{}", x.round())
         } else {
-            bars.labels
+            labels
                 .get(x.floor() as usize)
                 .map(|l| short(l))
                 .unwrap_or_default()
@@ -192,11 +218,12 @@ pub fn draw_distribution<DB: DrawingBackend>(
         theme,
     )?;
     let legend = if rank_plot {
-        draw_ranks(area, &mut chart, bars, &axis, theme)?
+        draw_ranks(area, &mut chart, &runs, &axis, theme)?
     } else {
-        draw_bars(area, &mut chart, bars, &axis, theme)?
+        draw_bars(area, &mut chart, &runs, &axis, theme)?
     };
-    // The bars' areas (sampled up their heights) are what the legend should not hide.
+    // The bars' areas (sampled up their heights, at each run's first and
+    // last class) are what the legend should not hide.
     let x_of = |i: usize| {
         if rank_plot {
             i as f64 + 1.0
@@ -204,10 +231,14 @@ pub fn draw_distribution<DB: DrawingBackend>(
             i as f64 + 0.5
         }
     };
-    let stride = classes.div_ceil(400).max(1);
-    let avoid: Vec<(f64, f64)> = (0..classes)
+    let stride = runs.len().div_ceil(200).max(1);
+    let avoid: Vec<(f64, f64)> = run_starts(&runs)
         .step_by(stride)
-        .flat_map(|i| [bars.p[i], bars.q[i]].map(|v| (i, axis.y(v))))
+        .flat_map(|(start, run)| {
+            [start, start + run.classes - 1]
+                .into_iter()
+                .flat_map(move |i| [run.p, run.q].map(|v| (i, axis.y(v))))
+        })
         .flat_map(|(i, top)| {
             (0..=4).map(move |f| (x_of(i), axis.low + (top - axis.low) * f as f64 / 4.0))
         })
@@ -226,39 +257,67 @@ const REGIMES: [(Regime, &str); 4] = [
 /// Legend entries of a plot.
 type Legend = Vec<(LegendMark, String)>;
 
+/// Each run with the zero-based position of its first class along the x axis.
+fn run_starts(runs: &[ClassRun]) -> impl Iterator<Item = (usize, &ClassRun)> + Clone {
+    runs.iter().scan(0, |start, run| {
+        let this = *start;
+        *start += run.classes;
+        Some((this, run))
+    })
+}
+
+/// The points of a rank plot's line through `value` of each run (ranks from
+/// 1): a run of tied classes is a level segment from its first rank to its last.
+fn rank_points<'r>(
+    runs: impl Iterator<Item = (usize, &'r ClassRun)>,
+    value: impl Fn(&ClassRun) -> f64,
+) -> Vec<(f64, f64)> {
+    let mut points = Vec::new();
+    for (start, run) in runs {
+        let y = value(run);
+        points.push((start as f64 + 1.0, y));
+        if run.classes > 1 {
+            points.push(((start + run.classes) as f64, y));
+        }
+    }
+    points
+}
+
 fn draw_bars<'a, DB: DrawingBackend + 'a>(
     area: &DrawingArea<DB, Shift>,
     chart: &mut Chart2d<'a, DB>,
-    bars: &ClassBars,
+    runs: &[ClassRun],
     axis: &ProbabilityAxis,
     theme: &Theme,
 ) -> Result<Legend, DrawingAreaErrorKind<DB::ErrorType>> {
     let bottom = axis.low;
-    chart.draw_series(bars.p.iter().enumerate().map(|(i, &p)| {
+    chart.draw_series(runs.iter().enumerate().map(|(i, run)| {
         let x = i as f64;
         Rectangle::new(
-            [(x + 0.08, bottom), (x + 0.48, axis.y(p))],
+            [(x + 0.08, bottom), (x + 0.48, axis.y(run.p))],
             theme.data.filled(),
         )
     }))?;
     let mut legend = vec![(LegendMark::Swatch(theme.data), "P (data)".to_string())];
     for (regime, name) in REGIMES {
-        let members: Vec<usize> = (0..bars.q.len())
-            .filter(|&i| bars.regimes[i] == regime)
+        let members: Vec<(usize, &ClassRun)> = runs
+            .iter()
+            .enumerate()
+            .filter(|(_, run)| run.regime == regime)
             .collect();
         if members.is_empty() {
             continue;
         }
         let color = theme.regime_color(regime);
-        chart.draw_series(members.iter().map(|&i| {
+        chart.draw_series(members.iter().map(|&(i, run)| {
             let x = i as f64;
             Rectangle::new(
-                [(x + 0.52, bottom), (x + 0.92, axis.y(bars.q[i]))],
+                [(x + 0.52, bottom), (x + 0.92, axis.y(run.q))],
                 color.filled(),
             )
         }))?;
-        for &i in &members {
-            let top = pixel_in(area, chart, &(i as f64 + 0.72, axis.y(bars.q[i])));
+        for &(i, run) in &members {
+            let top = pixel_in(area, chart, &(i as f64 + 0.72, axis.y(run.q)));
             draw_regime_marker(area, top, regime, theme)?;
         }
         legend.push((LegendMark::Marker(regime), name.to_string()));
@@ -269,42 +328,33 @@ fn draw_bars<'a, DB: DrawingBackend + 'a>(
 fn draw_ranks<'a, DB: DrawingBackend + 'a>(
     area: &DrawingArea<DB, Shift>,
     chart: &mut Chart2d<'a, DB>,
-    bars: &ClassBars,
+    runs: &[ClassRun],
     axis: &ProbabilityAxis,
     theme: &Theme,
 ) -> Result<Legend, DrawingAreaErrorKind<DB::ErrorType>> {
-    let mut order: Vec<usize> = (0..bars.p.len()).collect();
-    order.sort_by(|&a, &b| bars.p[b].total_cmp(&bars.p[a]));
     let thin = line_thinner(chart);
-    let line = |values: &[f64]| -> Vec<(f64, f64)> {
-        let points: Vec<(f64, f64)> = order
-            .iter()
-            .enumerate()
-            .map(|(rank, &i)| (rank as f64 + 1.0, axis.y(values[i])))
-            .collect();
-        thin(&points)
-    };
     let width = theme.line_width();
     chart.draw_series(LineSeries::new(
-        line(bars.p),
+        thin(&rank_points(run_starts(runs), |r| axis.y(r.p))),
         theme.data.stroke_width(width),
     ))?;
     let mut legend = vec![(LegendMark::Line(theme.data), "P (data)".to_string())];
-    if order.len() > MAX_RANK_MARKERS {
-        legend.extend(draw_regime_runs(chart, bars, &order, axis, theme)?);
+    let classes: usize = runs.iter().map(|r| r.classes).sum();
+    if classes > MAX_RANK_MARKERS {
+        legend.extend(draw_regime_runs(chart, runs, axis, theme)?);
         return Ok(legend);
     }
     chart.draw_series(LineSeries::new(
-        line(bars.q),
+        thin(&rank_points(run_starts(runs), |r| axis.y(r.q))),
         theme.text.stroke_width(width),
     ))?;
     legend.push((LegendMark::Line(theme.text), "Q*".to_string()));
     for (regime, name) in REGIMES {
         let mut present = false;
-        for (rank, &i) in order.iter().enumerate() {
-            if bars.regimes[i] == regime {
-                present = true;
-                let at = pixel_in(area, chart, &(rank as f64 + 1.0, axis.y(bars.q[i])));
+        for (start, run) in run_starts(runs).filter(|(_, run)| run.regime == regime) {
+            present = true;
+            for rank in start + 1..=start + run.classes {
+                let at = pixel_in(area, chart, &(rank as f64, axis.y(run.q)));
                 draw_regime_marker(area, at, regime, theme)?;
             }
         }
@@ -325,28 +375,29 @@ fn line_thinner<'a, DB: DrawingBackend + 'a>(
     move |points| thin_line(points, (range.start, range.end), columns.max(1))
 }
 
-/// The Q* line of a large rank plot, one polyline per run of classes in the
-/// same regime, each in its regime's colour.
+/// The Q* line of a large rank plot, one polyline per stretch of classes in
+/// the same regime, each in its regime's colour.
 fn draw_regime_runs<'a, DB: DrawingBackend + 'a>(
     chart: &mut Chart2d<'a, DB>,
-    bars: &ClassBars,
-    order: &[usize],
+    runs: &[ClassRun],
     axis: &ProbabilityAxis,
     theme: &Theme,
 ) -> Result<Legend, DrawingAreaErrorKind<DB::ErrorType>> {
     let width = theme.px(2.5).max(1) as u32;
     let thin = line_thinner(chart);
     let mut legend: Legend = Vec::new();
-    let mut start = 0;
-    while start < order.len() {
-        let regime = bars.regimes[order[start]];
-        let end = (start..order.len())
-            .find(|&rank| bars.regimes[order[rank]] != regime)
-            .unwrap_or(order.len());
-        // Include the next class's point so that consecutive runs join up.
-        let points: Vec<(f64, f64)> = (start..(end + 1).min(order.len()))
-            .map(|rank| (rank as f64 + 1.0, axis.y(bars.q[order[rank]])))
-            .collect();
+    let starts: Vec<(usize, &ClassRun)> = run_starts(runs).collect();
+    let mut first = 0;
+    while first < starts.len() {
+        let regime = starts[first].1.regime;
+        let end = (first..starts.len())
+            .find(|&i| starts[i].1.regime != regime)
+            .unwrap_or(starts.len());
+        let mut points = rank_points(starts[first..end].iter().copied(), |r| axis.y(r.q));
+        // Join up with the next stretch's first class.
+        if let Some(&(start, next)) = starts.get(end) {
+            points.push((start as f64 + 1.0, axis.y(next.q)));
+        }
         let color = theme.regime_color(regime);
         chart.draw_series(LineSeries::new(thin(&points), color.stroke_width(width)))?;
         let name = REGIMES
@@ -356,7 +407,7 @@ fn draw_regime_runs<'a, DB: DrawingBackend + 'a>(
         if !legend.iter().any(|(_, n)| n == name) {
             legend.push((LegendMark::Line(color), name.to_string()));
         }
-        start = end;
+        first = end;
     }
     Ok(legend)
 }

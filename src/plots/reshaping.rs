@@ -9,15 +9,14 @@ use super::axes::{draw_axes, draw_legend, nice_ticks, AxisSpec, LegendMark};
 use super::{draw_regime_marker, format_probability, pixel_in, Theme};
 use crate::core::{Regime, ReshapingMap};
 
-/// Most class markers drawn; with more classes every n-th (by input order) is
-/// drawn, as they would only overlap along the curve.
+/// Most class markers drawn; with more distinct classes every n-th (by
+/// increasing weight) is drawn, as they would only overlap along the curve.
 pub const MAX_MAP_MARKERS: usize = 200;
 
-/// Draws the map; `regimes[i]` is the regime of `map.markers[i]`.
+/// Draws the map.
 pub fn draw_reshaping_map<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     map: &ReshapingMap,
-    regimes: &[Regime],
     theme: &Theme,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     area.fill(&theme.background)?;
@@ -94,7 +93,8 @@ pub fn draw_reshaping_map<DB: DrawingBackend>(
     ))?;
     let mut shown: Vec<Regime> = Vec::new();
     let stride = map.markers.len().div_ceil(MAX_MAP_MARKERS).max(1);
-    for (marker, &regime) in map.markers.iter().zip(regimes).step_by(stride) {
+    for marker in map.markers.iter().step_by(stride) {
+        let regime = marker.regime;
         let at = pixel_in(area, &chart, &(x(marker.p).clamp(x_low, x_high), marker.h));
         draw_regime_marker(area, at, regime, theme)?;
         if !shown.contains(&regime) {

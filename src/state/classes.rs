@@ -244,6 +244,11 @@ pub fn inverse_frequency_alpha(classes: &[ClassRow], power: f64) -> Vec<f64> {
         .collect()
 }
 
+/// Most classes the paste box shows as text: above it the box is left empty,
+/// as a browser takes seconds to lay out megabytes of text; what is pasted
+/// still replaces the classes.
+pub const MAX_CLASSES_AS_TEXT: usize = 20_000;
+
 /// The classes as `label,count` lines, the paste box's format (labels quoted
 /// where needed, so that the text reads back to the same classes).
 pub fn classes_as_text(classes: &[ClassRow]) -> String {
@@ -318,9 +323,7 @@ pub fn entries_from_json<V: JsonValue>(value: &V) -> Result<Vec<ClassEntry>, Str
 /// Why a counts file with `how_many` lines or classes (`what`) has more
 /// classes than the page shows.
 fn too_many_for_the_page(how_many: usize, what: &str) -> String {
-    format!(
-        "the file has {how_many} {what}; this page shows up to {MAX_PAGE_CLASSES} classes (the focal command-line tool takes up to a million)"
-    )
+    format!("the file has {how_many} {what}; this page takes up to {MAX_PAGE_CLASSES} classes")
 }
 
 /// The classes of a counts file loaded into the page: JSON (parsed by
@@ -417,7 +420,10 @@ mod tests {
         let lines = vec!["1"; MAX_PAGE_CLASSES + 2].join("\n");
         assert_eq!(
             page_classes_from_file(&lines, json).unwrap_err(),
-            format!("the file has {} lines; this page shows up to {MAX_PAGE_CLASSES} classes (the focal command-line tool takes up to a million)", MAX_PAGE_CLASSES + 2)
+            format!(
+                "the file has {} lines; this page takes up to {MAX_PAGE_CLASSES} classes",
+                MAX_PAGE_CLASSES + 2
+            )
         );
         let one_line = vec!["1"; MAX_PAGE_CLASSES + 1].join(",");
         assert!(page_classes_from_file(&one_line, json)

@@ -2,7 +2,7 @@
 
 use super::generator::Generator;
 use super::number::parse_decimal;
-use crate::core::MAX_GAMMA;
+use crate::core::{MAX_CLASSES, MAX_GAMMA};
 
 /// One row of the class editor.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,9 +76,10 @@ pub fn sweep_points(distinct: usize) -> usize {
     (MAX_SWEEP_CELLS / distinct.max(1)).clamp(MIN_SWEEP_POINTS, SWEEP_POINTS)
 }
 
-/// Largest number of classes the page edits (the core goes to a million; the
-/// page's table and plots stay responsive up to this).
-pub const MAX_PAGE_CLASSES: usize = 20_000;
+/// Largest number of classes the page takes: as many as the core solves.
+/// Tables, plots and findings work over the distinct counts, so tied classes
+/// (the long tail of real count data) cost little.
+pub const MAX_PAGE_CLASSES: usize = MAX_CLASSES;
 
 /// The default classes: 99 cows and 1 tiger.
 pub fn default_classes() -> Vec<ClassRow> {

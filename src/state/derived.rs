@@ -3,16 +3,10 @@
 
 use crate::core::{gamma_grid, FocalProblem, PartialSweep, Solution, Sweep};
 
-use super::config::{sweep_points, ClassRow, Units, MAX_PAGE_CLASSES};
+use super::config::{sweep_points, ClassRow, Units};
 
-/// Validates the classes for solving: the core's checks plus the page's class limit.
+/// Validates the classes for solving (the core's checks, the class limit among them).
 pub fn problem_for(classes: &[ClassRow], alpha: Option<&[f64]>) -> Result<FocalProblem, String> {
-    if classes.len() > MAX_PAGE_CLASSES {
-        return Err(format!(
-            "{} classes is more than this page shows ({MAX_PAGE_CLASSES}); the focal command-line tool takes up to a million",
-            classes.len()
-        ));
-    }
     let counts: Vec<f64> = classes.iter().map(|c| c.count).collect();
     FocalProblem::new(&counts, alpha).map_err(|e| e.to_string())
 }
@@ -62,6 +56,7 @@ pub fn entropy_series(sweep: &Sweep, units: Units) -> (Vec<f64>, Vec<f64>, Vec<f
 mod tests {
     use super::*;
     use crate::state::config::default_classes;
+    use crate::state::config::MAX_PAGE_CLASSES;
 
     /// The page's sweep, computed to the end.
     fn sweep_for(problem: &FocalProblem, gamma_max: f64) -> Sweep {
@@ -117,9 +112,10 @@ mod tests {
             "the count of class 1 is -1; counts must be finite numbers ≥ 0"
         );
         let many = vec![ClassRow::new("x", 1.0); MAX_PAGE_CLASSES + 1];
-        assert!(problem_for(&many, None)
-            .unwrap_err()
-            .contains("command-line tool"));
+        assert_eq!(
+            problem_for(&many, None).unwrap_err(),
+            "1000001 classes is more than the supported maximum of 1000000"
+        );
     }
 
     #[test]

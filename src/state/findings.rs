@@ -8,10 +8,9 @@
 use serde::Serialize;
 
 use crate::core::{
-    gamma_grid, negative_ranges, FocalError, FocalProblem, Regime, Solution, Sweep, MAX_GAMMA,
+    gamma_grid, negative_ranges, DistinctClass, FocalError, Regime, Solution, Sweep, MAX_GAMMA,
 };
 
-use super::readout::ranks;
 use super::teaching::order_preserved;
 
 /// A set of classes that moved the same way, with the size of the move.
@@ -33,18 +32,9 @@ pub struct ClassShift {
     pub mass_p: f64,
     /// Their total probability under Q*.
     pub mass_q: f64,
-}
-
-impl ClassShift {
     /// Whether the ranks form one unbroken run (`ranks.0..=ranks.1` holds only them).
-    pub fn contiguous(&self, rank_of: &[usize]) -> bool {
-        let (best, worst) = self.ranks;
-        let members_in_span = rank_of
-            .iter()
-            .filter(|&&r| r != 0 && r >= best && r <= worst)
-            .count();
-        members_in_span == self.count
-    }
+    #[serde(skip)]
+    pub contiguous: bool,
 }
 
 /// Who gains and who loses at one γ.
@@ -143,51 +133,43 @@ pub struct AtGamma {
     pub weighted: bool,
     /// Whether Q* keeps the order of the target weights (always, by theory).
     pub order_preserved: bool,
-    /// Frequency rank of every class (1 = most frequent, 0 for absent classes).
-    #[serde(skip)]
-    pub rank_of: Vec<usize>,
 }
 
-/// Frequency ranks of the classes by `p` (1 = most frequent; ties share the
-/// best rank; 0 for absent classes).
-fn frequency_ranks(problem: &FocalProblem) -> Vec<usize> {
-    // Absent classes (p = 0) sort last, so the present ones rank as in the table.
-    let p: Vec<f64> = (0..problem.class_count()).map(|c| problem.p(c)).collect();
-    let mut rank = ranks(&p);
-    for (class, rank) in rank.iter_mut().enumerate() {
-        if p[class] == 0.0 {
-            *rank = 0;
-        }
-    }
-    rank
-}
-
-/// The shift of a set of classes, `None` when it is empty.
-fn shift_of(solution: &Solution, classes: Vec<usize>, rank_of: &[usize]) -> Option<ClassShift> {
-    if classes.is_empty() {
-        return None;
-    }
+/// The shift of the classes in a regime, `None` when there are none; sums
+/// and ranks are taken over the distinct classes, so they cost no more for a
+/// million tied classes than for a thousand.
+fn shift_of(solution: &Solution, distinct: &[DistinctClass], regime: Regime) -> Option<ClassShift> {
+    let problem = solution.problem();
+    let ranks = problem.frequency_ranks();
+    let members: Vec<&DistinctClass> = distinct.iter().filter(|d| d.regime == regime).collect();
+    let first = members.first()?;
+    let rank = |d: &DistinctClass| ranks.of_group(d.group);
     let mut shift = ClassShift {
-        count: classes.len(),
-        ranks: (usize::MAX, 0),
+        count: 0,
+        ranks: (rank(first), rank(first)),
         ratio_low: f64::INFINITY,
         ratio_high: 0.0,
         mass_p: 0.0,
         mass_q: 0.0,
+        contiguous: false,
         classes: Vec::new(),
     };
-    for &class in &classes {
-        let ratio = solution.ratio(class).unwrap_or(1.0);
-        shift.ranks = (
-            shift.ranks.0.min(rank_of[class]),
-            shift.ranks.1.max(rank_of[class]),
-        );
+    for d in &members {
+        let ratio = d.ln_ratio.exp();
+        let m = d.multiplicity as f64;
+        shift.count += d.multiplicity;
+        shift.ranks = (shift.ranks.0.min(rank(d)), shift.ranks.1.max(rank(d)));
         shift.ratio_low = shift.ratio_low.min(ratio);
         shift.ratio_high = shift.ratio_high.max(ratio);
-        shift.mass_p += solution.p(class);
-        shift.mass_q += solution.q(class);
+        shift.mass_p += m * d.p;
+        shift.mass_q += m * d.q;
     }
-    shift.classes = classes;
+    shift.contiguous =
+        ranks.present_classes_ranked(problem, shift.ranks.0, shift.ranks.1) == shift.count;
+    let in_regime: Vec<bool> = distinct.iter().map(|d| d.regime == regime).collect();
+    shift.classes = (0..problem.class_count())
+        .filter(|&class| problem.group_index(class).is_some_and(|g| in_regime[g]))
+        .collect();
     Some(shift)
 }
 
@@ -195,15 +177,9 @@ impl AtGamma {
     /// Reads the findings off a solution.
     pub fn new(solution: &Solution) -> Self {
         let problem = solution.problem();
-        let rank_of = frequency_ranks(problem);
         let class_count = problem.positive_class_count();
-        let regimes = solution.regimes();
-        let with_regime = |regime: Regime| -> Vec<usize> {
-            (0..regimes.len())
-                .filter(|&c| regimes[c] == regime)
-                .collect()
-        };
-        let shift = |regime| shift_of(solution, with_regime(regime), &rank_of);
+        let distinct: Vec<DistinctClass> = solution.distinct_classes().collect();
+        let shift = |regime| shift_of(solution, &distinct, regime);
         let gainers = shift(Regime::Amplified);
         let moved = gainers.as_ref().map_or(0.0, |g| g.mass_q - g.mass_p);
         let movement = Movement {
@@ -220,20 +196,19 @@ impl AtGamma {
             uniform,
         };
         let threshold = 1.0 / class_count as f64;
-        let rare: Vec<usize> = (0..problem.class_count())
-            .filter(|&c| {
-                let p = problem.p(c);
-                p > 0.0 && p < threshold
-            })
-            .collect();
-        let mass = |value: &dyn Fn(usize) -> f64| rare.iter().map(|&c| value(c)).sum::<f64>();
-        let (mass_p, mass_q) = (mass(&|c| solution.p(c)), mass(&|c| solution.q(c)));
+        let rare: Vec<&DistinctClass> = distinct.iter().filter(|d| d.p < threshold).collect();
+        let mass = |value: &dyn Fn(&DistinctClass) -> f64| {
+            rare.iter()
+                .map(|d| d.multiplicity as f64 * value(d))
+                .sum::<f64>()
+        };
+        let (mass_p, mass_q) = (mass(&|d| d.p), mass(&|d| d.q));
         let weighted = problem.alpha().is_some();
         let rare_mass = RareMass {
-            classes: rare.len(),
+            classes: rare.iter().map(|d| d.multiplicity).sum(),
             mass_p,
             mass_q,
-            mass_target: weighted.then(|| mass(&|c| problem.weight(c))),
+            mass_target: weighted.then(|| mass(&|d| d.weight)),
             direction: Direction::of(mass_p, mass_q),
         };
         AtGamma {
@@ -245,7 +220,6 @@ impl AtGamma {
             rare_mass,
             weighted,
             order_preserved: order_preserved(solution),
-            rank_of,
         }
     }
 }
@@ -318,7 +292,7 @@ impl AlongGamma {
             // ends where the rarest class crosses q*/p = 1 are its roots.
             negative_ranges(sweep, &|s| {
                 let magnitude = ln_ratio(s).abs().max(f64::MIN_POSITIVE);
-                if s.over_suppressed_classes().is_empty() {
+                if !s.has_over_suppressed_class() {
                     magnitude
                 } else {
                     -magnitude
@@ -377,6 +351,7 @@ fn lift_beyond(at_max: &Solution, class: usize) -> Result<Lift, FocalError> {
 mod tests {
     use super::*;
     use crate::core::solve;
+    use crate::core::FocalProblem;
     use crate::state::generator::Generator;
 
     fn counts_of(generator: Generator) -> Vec<f64> {
@@ -488,12 +463,6 @@ mod tests {
         assert!((rare.mass_p - 0.1).abs() < 1e-15);
         let target = rare.mass_target.unwrap();
         assert!((target - (90.0 + 90.0) / (90.0 + 90.0 + 90.0)).abs() < 1e-12);
-    }
-
-    #[test]
-    fn ranks_share_ties_and_skip_absent_classes() {
-        let problem = FocalProblem::new(&[1.0, 5.0, 0.0, 5.0, 3.0], None).unwrap();
-        assert_eq!(frequency_ranks(&problem), vec![4, 1, 0, 1, 3]);
     }
 
     #[test]

@@ -422,7 +422,7 @@ mod tests {
         assert_eq!(wider.get("nmax"), exp.get("nmax"));
         assert_eq!(
             exp.with("k", "2.5").unwrap_err(),
-            "k must be a whole number from 1 to 20000"
+            "k must be a whole number from 1 to 1000000"
         );
         assert_eq!(
             exp.with("nmax", "lots").unwrap_err(),

@@ -65,7 +65,7 @@ fn who(shift: &ClassShift, at: &AtGamma, labels: &[String]) -> String {
         format!("tied at frequency rank {best} of {of}")
     } else if best == worst {
         format!("frequency rank {best} of {of}")
-    } else if shift.contiguous(&at.rank_of) {
+    } else if shift.contiguous {
         format!("frequency ranks {best}–{worst} of {of}")
     } else {
         format!("frequency ranks between {best} and {worst} of {of}")

@@ -1,6 +1,6 @@
 //! What the page shows as numbers: the per-class table (sortable) and the summary.
 
-use crate::core::{Regime, Solution};
+use crate::core::{ClassRanks, DistinctClass, Regime, Solution};
 
 use super::config::Units;
 use super::format::format_significant;
@@ -52,43 +52,154 @@ pub enum SortColumn {
     RankQ,
 }
 
-/// Ranks (1 = most frequent) of each class by `values`, ties sharing the best rank.
-pub fn ranks(values: &[f64]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|&a, &b| values[b].total_cmp(&values[a]));
-    let mut rank = vec![0; values.len()];
-    for (position, &class) in order.iter().enumerate() {
-        rank[class] = if position > 0 && values[order[position - 1]] == values[class] {
-            rank[order[position - 1]]
-        } else {
-            position + 1
-        };
+impl SortColumn {
+    /// Whether the order by this column changes with γ (it does for the
+    /// columns read off Q*), so that other orders are kept while γ moves.
+    pub fn follows_gamma(self) -> bool {
+        matches!(
+            self,
+            SortColumn::Q | SortColumn::Ratio | SortColumn::Regime | SortColumn::RankQ
+        )
     }
-    rank
 }
 
-/// Builds the table rows of a solution in input order; `labels` name the
-/// solution's classes (missing labels are left empty).
-pub fn table_rows(solution: &Solution, labels: &[String]) -> Vec<TableRow> {
-    let rank_p = ranks(&solution.p_all());
-    let rank_q = ranks(&solution.q_all());
-    solution
-        .problem()
-        .counts()
+/// The row of one class; `q_ranks` are the solution's ([`Solution::q_ranks`])
+/// and `labels` name its classes (a missing label is left empty).
+pub fn table_row(
+    solution: &Solution,
+    q_ranks: &ClassRanks,
+    labels: &[String],
+    class: usize,
+) -> TableRow {
+    let problem = solution.problem();
+    TableRow {
+        class,
+        label: labels.get(class).cloned().unwrap_or_default(),
+        count: problem.counts().get(class).copied().unwrap_or(0.0),
+        p: solution.p(class),
+        q: solution.q(class),
+        ratio: solution.ratio(class),
+        regime: solution.regime(class),
+        rank_p: problem.frequency_ranks().of(problem, class),
+        rank_q: q_ranks.of(problem, class),
+    }
+}
+
+/// The classes (zero-based, input order) in the order the table shows them,
+/// sorted by a column, ascending or descending; ties keep input order.
+/// Labels compare without regard to case. Columns that are the same for every
+/// class of a group (p, q*, q*/p, regime, ranks) are sorted over the distinct
+/// classes and then spread out, so a million classes with a few thousand
+/// distinct counts cost a few thousand comparisons.
+pub fn table_order(
+    solution: &Solution,
+    labels: &[String],
+    column: SortColumn,
+    descending: bool,
+) -> Vec<usize> {
+    let problem = solution.problem();
+    let classes = problem.class_count();
+    let by_class = |key: &dyn Fn(usize, usize) -> std::cmp::Ordering| {
+        let mut order: Vec<usize> = (0..classes).collect();
+        order.sort_by(|&a, &b| {
+            let order = key(a, b);
+            if descending {
+                order.reverse()
+            } else {
+                order
+            }
+        });
+        order
+    };
+    match column {
+        SortColumn::Class => {
+            let mut order: Vec<usize> = (0..classes).collect();
+            if descending {
+                order.reverse();
+            }
+            order
+        }
+        SortColumn::Label => {
+            let lowered: Vec<String> = (0..classes)
+                .map(|c| labels.get(c).map_or_else(String::new, |l| lower_case(l)))
+                .collect();
+            by_class(&|a, b| lowered[a].cmp(&lowered[b]))
+        }
+        SortColumn::Count => {
+            let counts = problem.counts();
+            by_class(&|a, b| counts[a].total_cmp(&counts[b]))
+        }
+        _ => order_by_distinct_class(solution, column, descending),
+    }
+}
+
+/// [`table_order`] for a column whose value is shared by each group's classes.
+fn order_by_distinct_class(
+    solution: &Solution,
+    column: SortColumn,
+    descending: bool,
+) -> Vec<usize> {
+    let problem = solution.problem();
+    let distinct: Vec<DistinctClass> = solution.distinct_classes().collect();
+    let q_ranks = (column == SortColumn::RankQ).then(|| solution.q_ranks());
+    let rank_p = problem.frequency_ranks();
+    // Items: the groups, then the absent classes as one more item.
+    let absent = distinct.len();
+    let number = |item: usize| -> f64 {
+        match (column, distinct.get(item)) {
+            (SortColumn::RankP, _) => rank_p.of_group(item) as f64,
+            (SortColumn::RankQ, _) => q_ranks.as_ref().map_or(0.0, |r| r.of_group(item) as f64),
+            (SortColumn::P, Some(d)) => d.p,
+            (SortColumn::Q, Some(d)) => d.q,
+            (SortColumn::Ratio, Some(d)) => d.ln_ratio.exp(),
+            (SortColumn::Ratio, None) => -1.0,
+            _ => 0.0,
+        }
+    };
+    let regime = |item: usize| distinct.get(item).map_or(Regime::Absent, |d| d.regime);
+    let compare = |a: usize, b: usize| match column {
+        SortColumn::Regime => regime(a).name().cmp(regime(b).name()),
+        _ => number(a).total_cmp(&number(b)),
+    };
+    let mut items: Vec<usize> = (0..=absent).collect();
+    items.sort_by(|&a, &b| {
+        let order = compare(a, b);
+        if descending {
+            order.reverse()
+        } else {
+            order
+        }
+    });
+    // Items that compare equal share a bucket, so that their classes
+    // interleave in input order; buckets are then filled class by class.
+    let mut bucket_of_item = vec![0; absent + 1];
+    let mut bucket_sizes: Vec<usize> = Vec::new();
+    for (position, &item) in items.iter().enumerate() {
+        let same = position > 0 && compare(items[position - 1], item).is_eq();
+        if !same {
+            bucket_sizes.push(0);
+        }
+        bucket_of_item[item] = bucket_sizes.len() - 1;
+    }
+    let bucket = |class: usize| bucket_of_item[problem.group_index(class).unwrap_or(absent)];
+    for class in 0..problem.class_count() {
+        bucket_sizes[bucket(class)] += 1;
+    }
+    let mut next: Vec<usize> = bucket_sizes
         .iter()
-        .enumerate()
-        .map(|(class, &count)| TableRow {
-            class,
-            label: labels.get(class).cloned().unwrap_or_default(),
-            count,
-            p: solution.p(class),
-            q: solution.q(class),
-            ratio: solution.ratio(class),
-            regime: solution.regime(class),
-            rank_p: rank_p[class],
-            rank_q: rank_q[class],
+        .scan(0, |start, &size| {
+            let this = *start;
+            *start += size;
+            Some(this)
         })
-        .collect()
+        .collect();
+    let mut order = vec![0; problem.class_count()];
+    for class in 0..problem.class_count() {
+        let slot = &mut next[bucket(class)];
+        order[*slot] = class;
+        *slot += 1;
+    }
+    order
 }
 
 /// The eight cells of a row as shown: label, count, p, q*, q*/p (6 significant
@@ -120,34 +231,6 @@ pub fn lower_case(label: &str) -> String {
     {
         String::from(js_sys::JsString::from(label).to_lower_case())
     }
-}
-
-/// Sorts rows by a column, ascending or descending; ties keep input order.
-/// Labels compare without regard to case, each lower-cased once.
-pub fn sort_rows(rows: &mut Vec<TableRow>, column: SortColumn, descending: bool) {
-    let lowered: Vec<String> = match column {
-        SortColumn::Label => rows.iter().map(|row| lower_case(&row.label)).collect(),
-        _ => Vec::new(),
-    };
-    let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.sort_by(|&i, &j| {
-        let (a, b) = (&rows[i], &rows[j]);
-        let order = match column {
-            SortColumn::Class => a.class.cmp(&b.class),
-            SortColumn::Label => lowered[i].cmp(&lowered[j]),
-            SortColumn::Count => a.count.total_cmp(&b.count),
-            SortColumn::P => a.p.total_cmp(&b.p),
-            SortColumn::Q => a.q.total_cmp(&b.q),
-            SortColumn::Ratio => a.ratio.unwrap_or(-1.0).total_cmp(&b.ratio.unwrap_or(-1.0)),
-            SortColumn::Regime => a.regime.name().cmp(b.regime.name()),
-            SortColumn::RankP => a.rank_p.cmp(&b.rank_p),
-            SortColumn::RankQ => a.rank_q.cmp(&b.rank_q),
-        };
-        let order = if descending { order.reverse() } else { order };
-        order.then(a.class.cmp(&b.class))
-    });
-    let mut unsorted: Vec<Option<TableRow>> = std::mem::take(rows).into_iter().map(Some).collect();
-    rows.extend(order.into_iter().filter_map(|index| unsorted[index].take()));
 }
 
 /// Height of one row of the per-class table, in CSS pixels (fixed in
@@ -238,7 +321,10 @@ mod tests {
     fn table_rows_carry_the_solution() {
         let labels = vec!["cows".to_string(), "tiger".to_string()];
         let solution = solve(&[99.0, 1.0], 2.0, None).unwrap();
-        let mut rows = table_rows(&solution, &labels);
+        let q_ranks = solution.q_ranks();
+        let rows: Vec<TableRow> = (0..2)
+            .map(|class| table_row(&solution, &q_ranks, &labels, class))
+            .collect();
         assert_eq!(rows[0].count, 99.0);
         assert_eq!(rows[1].label, "tiger");
         assert_eq!(rows[1].q, solution.q(1));
@@ -257,10 +343,14 @@ mod tests {
             ]
             .map(String::from)
         );
-        sort_rows(&mut rows, SortColumn::Ratio, true);
-        assert_eq!(rows[0].label, "tiger");
-        sort_rows(&mut rows, SortColumn::Label, false);
-        assert_eq!(rows[0].label, "cows");
+        assert_eq!(
+            table_order(&solution, &labels, SortColumn::Ratio, true),
+            [1, 0]
+        );
+        assert_eq!(
+            table_order(&solution, &labels, SortColumn::Label, false),
+            [0, 1]
+        );
     }
 
     #[test]
@@ -269,14 +359,11 @@ mod tests {
             .map(String::from)
             .to_vec();
         let solution = solve(&[1.0, 2.0, 3.0, 4.0, 5.0], 2.0, None).unwrap();
-        let mut rows = table_rows(&solution, &labels);
-        let order = |rows: &[TableRow]| rows.iter().map(|r| r.class).collect::<Vec<_>>();
-        sort_rows(&mut rows, SortColumn::Label, false);
-        assert_eq!(order(&rows), [1, 2, 0, 4, 3]);
-        sort_rows(&mut rows, SortColumn::Label, true);
-        assert_eq!(order(&rows), [3, 4, 0, 1, 2]);
-        sort_rows(&mut rows, SortColumn::Class, false);
-        assert_eq!(order(&rows), [0, 1, 2, 3, 4]);
+        let order = |column, descending| table_order(&solution, &labels, column, descending);
+        assert_eq!(order(SortColumn::Label, false), [1, 2, 0, 4, 3]);
+        assert_eq!(order(SortColumn::Label, true), [3, 4, 0, 1, 2]);
+        assert_eq!(order(SortColumn::Class, false), [0, 1, 2, 3, 4]);
+        assert_eq!(order(SortColumn::Class, true), [4, 3, 2, 1, 0]);
         assert_eq!(lower_case("ΟΔΟΣ Ärger"), "οδος ärger");
     }
 
@@ -297,15 +384,26 @@ mod tests {
     }
 
     #[test]
-    fn ranks_share_ties() {
-        assert_eq!(ranks(&[0.1, 0.5, 0.1, 0.3]), vec![3, 1, 3, 2]);
+    fn tied_classes_sort_in_input_order_and_absent_ones_as_zero() {
+        // Groups: count 1 (classes 1, 4), count 5 (0, 3), absent (2, 5).
+        let solution = solve(&[5.0, 1.0, 0.0, 5.0, 1.0, 0.0], 2.0, None).unwrap();
+        let order = |column, descending| table_order(&solution, &[], column, descending);
+        assert_eq!(order(SortColumn::P, false), [2, 5, 1, 4, 0, 3]);
+        assert_eq!(order(SortColumn::P, true), [0, 3, 1, 4, 2, 5]);
+        assert_eq!(order(SortColumn::Ratio, true), [1, 4, 0, 3, 2, 5]);
+        assert_eq!(order(SortColumn::RankQ, false), [0, 3, 1, 4, 2, 5]);
+        assert_eq!(order(SortColumn::Regime, false), [2, 5, 1, 4, 0, 3]);
+        assert_eq!(order(SortColumn::Count, true), [0, 3, 1, 4, 2, 5]);
     }
 
     #[test]
     fn alpha_can_reorder_q_against_p() {
         // α = 1 : 30 lifts the rare class above the frequent one.
         let solution = solve(&[3.0, 1.0], 2.0, Some(&[1.0, 30.0])).unwrap();
-        let rows = table_rows(&solution, &[]);
+        let q_ranks = solution.q_ranks();
+        let rows: Vec<TableRow> = (0..2)
+            .map(|class| table_row(&solution, &q_ranks, &[], class))
+            .collect();
         assert_eq!((rows[0].rank_p, rows[0].rank_q), (1, 2));
         assert_eq!((rows[1].rank_p, rows[1].rank_q), (2, 1));
     }

@@ -1,7 +1,7 @@
 //! The presets, each showing a finding on a familiar shape (or a case that
 //! contradicts the usual story), and the order check.
 
-use crate::core::Solution;
+use crate::core::{DistinctClass, Solution};
 
 use super::config::ClassRow;
 use super::generator::Generator;
@@ -9,15 +9,15 @@ use super::generator::Generator;
 /// Whether `w_i > w_j ⇒ q_i ≥ q_j` and `w_i = w_j ⇒ q_i = q_j` for every pair,
 /// where `w` is the target weight (`p` itself without α, `α·p` normalised with α).
 pub fn order_preserved(solution: &Solution) -> bool {
-    let problem = solution.problem();
-    let mut classes: Vec<usize> = (0..problem.class_count()).collect();
-    classes.sort_by(|&a, &b| problem.weight(a).total_cmp(&problem.weight(b)));
-    classes.windows(2).all(|pair| {
-        let (a, b) = (pair[0], pair[1]);
-        if problem.weight(a) == problem.weight(b) {
-            solution.q(a) == solution.q(b)
+    // The distinct classes come by increasing weight; absent classes (w = q = 0)
+    // keep the order trivially.
+    let distinct: Vec<DistinctClass> = solution.distinct_classes().collect();
+    distinct.windows(2).all(|pair| {
+        let (a, b) = (&pair[0], &pair[1]);
+        if a.weight == b.weight {
+            a.q == b.q
         } else {
-            solution.q(a) <= solution.q(b)
+            a.q <= b.q
         }
     })
 }
