@@ -155,7 +155,7 @@ fn valid_state() -> impl Strategy<Value = Config> {
     use focal_entropy_explorer::state::config::{ClassSource, Panel};
     use focal_entropy_explorer::state::generator::Generator;
     let list = prop::collection::vec((label(), 0.5f64..1e6), 1..8).prop_map(|rows| {
-        ClassSource::List(rows.into_iter().map(|(l, c)| ClassRow::new(l, c)).collect())
+        ClassSource::list(rows.into_iter().map(|(l, c)| ClassRow::new(l, c)).collect())
     });
     let generated =
         (2usize..300, 1.0f64..1e4, 1.0f64..1e4, 0.1f64..3.0).prop_map(|(k, nmax, ratio, s)| {

@@ -7,7 +7,7 @@ use super::canvas::{now_ms, record_timing};
 use super::Debouncer;
 use crate::core::{track_class, FocalProblem, PartialSweep, Solution, Sweep, TrackedClass};
 use crate::state::config::{ClassRow, ClassSource, Config, Panel, Units};
-use crate::state::derived::{problem_for, solve_at, start_sweep};
+use crate::state::derived::{problem_for, solve_at, start_sweep, sweep_refusal};
 use crate::state::findings::{AlongGamma, AtGamma};
 use crate::state::generator::Generator;
 
@@ -49,6 +49,8 @@ pub struct AppState {
     /// The γ-sweep of the last valid problem once computed: it follows edits
     /// after a pause, computed a few milliseconds per animation frame.
     pub sweep: ReadSignal<Option<Sweep>>,
+    /// Why the current problem is not swept along γ, if it is not.
+    pub sweep_refusal: Memo<Option<String>>,
     /// Whether the sweep is of the current problem and γ range (false while
     /// a newer one is computed: the plots drawn from it are then marked).
     pub sweep_current: Memo<bool>,
@@ -69,13 +71,13 @@ const SWEEP_DELAY_MS: u64 = 150;
 /// keeps drawing and answering γ while a sweep of many classes is computed.
 const SWEEP_FRAME_BUDGET_MS: f64 = 8.0;
 
-/// Computes `partial` a few milliseconds per animation frame and then shows it,
-/// unless a newer sweep (`latest` no longer `job`) has replaced it.
-fn compute_sweep(
+/// Computes `partial` a few milliseconds per animation frame and hands the
+/// finished sweep to `then`, unless a newer sweep (`latest` no longer `job`)
+/// has replaced it; a sweep that fails gives `None`.
+fn compute_in_frames(
     mut partial: PartialSweep,
-    sweep: WriteSignal<Option<Sweep>>,
     (latest, job): (StoredValue<u64>, u64),
-    started: f64,
+    then: impl FnOnce(Option<Sweep>) + 'static,
 ) {
     request_animation_frame(move || {
         if latest.get_value() != job {
@@ -88,10 +90,35 @@ fn compute_sweep(
         }
         record_timing("sweep-frame", now_ms() - frame_start);
         if matches!(more, Ok(true)) {
-            return compute_sweep(partial, sweep, (latest, job), started);
+            return compute_in_frames(partial, (latest, job), then);
         }
+        then(more.ok().map(|_| partial.into_sweep()));
+    });
+}
+
+/// Computes the sweep `partial` over frames, then the look beyond γ_max
+/// when the findings need it ([`AlongGamma::beyond_grid`]), and shows both at once.
+fn compute_sweep(
+    partial: PartialSweep,
+    (set_sweep, set_beyond): (WriteSignal<Option<Sweep>>, WriteSignal<Option<Sweep>>),
+    job: (StoredValue<u64>, u64),
+    started: f64,
+) {
+    let problem = partial.problem().clone();
+    let show = move |sweep: Option<Sweep>, beyond: Option<Sweep>| {
         record_timing("sweep-complete", now_ms() - started);
-        sweep.set(more.ok().map(|_| partial.into_sweep()));
+        set_beyond.set(beyond);
+        set_sweep.set(sweep);
+    };
+    compute_in_frames(partial, job, move |sweep| {
+        let beyond = sweep
+            .as_ref()
+            .and_then(AlongGamma::beyond_grid)
+            .and_then(|grid| PartialSweep::new(&problem, grid).ok());
+        match beyond {
+            Some(beyond) => compute_in_frames(beyond, job, move |beyond| show(sweep, beyond)),
+            None => show(sweep, None),
+        }
     });
 }
 
@@ -118,7 +145,10 @@ impl AppState {
     pub fn new(initial: Config, notices: Vec<String>) -> Self {
         let config = RwSignal::new(initial);
         // Each view changes only when its field does (memos compare values).
-        let source = Memo::new(move |_| config.with(|c| c.classes.clone()));
+        let source = Memo::new_with_compare(
+            move |_| config.with(|c| c.classes.clone()),
+            |old, new| !matches!((old, new), (Some(a), Some(b)) if a.same_as(b)),
+        );
         let classes = Memo::new(move |_| source.with(ClassSource::classes));
         let generator = Memo::new(move |_| {
             source.with(|s| match s {
@@ -161,18 +191,31 @@ impl AppState {
         // The sweep (256 solves) waits until edits pause, so that typing stays
         // responsive with many classes, and is then spread over frames.
         let (sweep, set_sweep) = signal(None::<Sweep>);
+        let (beyond, set_beyond) = signal(None::<Sweep>);
         let edits = Debouncer::new(SWEEP_DELAY_MS);
         let latest_sweep = StoredValue::new(0u64);
         Effect::new(move |previous: Option<()>| {
             let gamma_max = gamma_max.get();
-            let Some(partial) =
-                problem.with(|p| p.as_ref().and_then(|p| start_sweep(p, gamma_max).ok()))
+            let Some(started) = problem.with(|p| p.as_ref().map(|p| start_sweep(p, gamma_max)))
             else {
                 return;
             };
             let job = latest_sweep.get_value() + 1;
             latest_sweep.set_value(job);
-            let start = move || compute_sweep(partial, set_sweep, (latest_sweep, job), now_ms());
+            let Ok(partial) = started else {
+                // Refused (see `sweep_refusal`): no sweep, and none in flight.
+                set_beyond.set(None);
+                set_sweep.set(None);
+                return;
+            };
+            let start = move || {
+                compute_sweep(
+                    partial,
+                    (set_sweep, set_beyond),
+                    (latest_sweep, job),
+                    now_ms(),
+                )
+            };
             if previous.is_some() {
                 edits.schedule(start);
             } else {
@@ -220,7 +263,11 @@ impl AppState {
             always_changed,
         );
         let findings_along = Memo::new_with_compare(
-            move |_| sweep.with(|s| s.as_ref().and_then(|s| AlongGamma::new(s).ok())),
+            move |_| {
+                beyond.with(|beyond| {
+                    sweep.with(|s| AlongGamma::with_beyond(s.as_ref()?, beyond.as_ref()).ok())
+                })
+            },
             always_changed,
         );
         AppState {
@@ -240,6 +287,7 @@ impl AppState {
             problem,
             labels,
             sweep,
+            sweep_refusal: Memo::new(move |_| problem.with(|p| p.as_ref().and_then(sweep_refusal))),
             sweep_current,
             solution,
             tracked,
@@ -268,7 +316,7 @@ impl AppState {
     /// Replaces the classes by a hand-edited list (the generator no longer applies).
     pub fn edit_classes(&self, rows: Vec<ClassRow>) {
         self.update(|c| {
-            c.set_classes(ClassSource::List(rows));
+            c.set_classes(ClassSource::list(rows));
         });
     }
 

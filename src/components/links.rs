@@ -7,7 +7,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::app_state::{use_app_state, AppState};
 use super::Debouncer;
 use crate::state::config::Config;
-use crate::state::url::encode;
+use crate::state::url::{encode, left_out_of_links};
 
 /// Pause after the last change before the URL is rewritten, in milliseconds
 /// (browsers throttle `history.replaceState` calls made on every slider step).
@@ -131,7 +131,13 @@ pub fn CopyButton(
 pub fn CopyLink() -> impl IntoView {
     let state = use_app_state();
     let text = Callback::new(move |_| state.config.with_untracked(link_for));
-    view! { <CopyButton test_id="copy-link" label="Copy link" text=text /> }
+    let left_out = Memo::new(move |_| state.config.with(left_out_of_links));
+    view! {
+        <CopyButton test_id="copy-link" label="Copy link" text=text />
+        <Show when=move || left_out.with(Option::is_some)>
+            <p class="hint" data-testid="link-left-out">{move || left_out.get().unwrap_or_default()}</p>
+        </Show>
+    }
 }
 
 /// In embed mode: opens the same state in the full explorer in a new tab.

@@ -247,14 +247,19 @@ impl GammaFigure for EntropyFigure {
 }
 
 /// A plot drawn from the γ-sweep: dimmed and `aria-busy` while the sweep it
-/// shows is of other classes or another γ range and a new one is computed.
+/// shows is of other classes or another γ range and a new one is computed;
+/// in place of the plot, why there is none when the classes are not swept.
 #[component]
 fn FollowsSweep(children: Children) -> impl IntoView {
     let state = use_app_state();
+    let refused = move || state.sweep_refusal.with(Option::is_some);
     view! {
         <div class="follows-sweep" data-testid="follows-sweep"
-            aria-busy=move || (!state.sweep_current.get()).to_string()>
-            {children()}
+            aria-busy=move || (!state.sweep_current.get() && !refused()).to_string()>
+            <p class="hint" data-testid="sweep-refusal" hidden=move || !refused()>
+                {move || state.sweep_refusal.get().unwrap_or_default()}
+            </p>
+            <div hidden=refused>{children()}</div>
         </div>
     }
 }

@@ -21,7 +21,7 @@ pub fn PresetSelect() -> impl IntoView {
             return;
         };
         let classes = match preset.classes {
-            PresetClasses::List(rows) => ClassSource::List(rows),
+            PresetClasses::List(rows) => ClassSource::list(rows),
             PresetClasses::Generated(generator) => ClassSource::Generated(generator),
         };
         state.update(|c| {

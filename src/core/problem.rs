@@ -34,6 +34,8 @@ struct ProblemData {
     /// Groups sorted by increasing target weight.
     groups: Vec<Group>,
     shannon_p: f64,
+    /// Classes with a positive count.
+    positive_class_count: usize,
     /// Frequency ranks, computed when first asked for.
     frequency_ranks: OnceLock<ClassRanks>,
 }
@@ -248,6 +250,7 @@ impl FocalProblem {
             class_group,
             groups,
             shannon_p,
+            positive_class_count: order.len(),
             frequency_ranks: OnceLock::new(),
         })))
     }
@@ -275,7 +278,7 @@ impl FocalProblem {
     /// Number of classes with a positive count (a count so small relative to the
     /// others that its probability underflows to 0 counts as absent).
     pub fn positive_class_count(&self) -> usize {
-        self.0.class_group.iter().filter(|g| g.is_some()).count()
+        self.0.positive_class_count
     }
 
     /// Number of distinct classes: groups of equal probability (and α

@@ -1,5 +1,7 @@
 //! The configuration a person edits: classes, γ and view options, with defaults.
 
+use std::sync::Arc;
+
 use super::generator::Generator;
 use super::number::parse_decimal;
 use crate::core::{MAX_CLASSES, MAX_GAMMA};
@@ -66,6 +68,11 @@ pub const SWEEP_POINTS: usize = 256;
 /// 80 bytes): above it the sweep takes fewer γ values, so that 20 000
 /// distinct classes keep about 100 MB instead of 400.
 pub const MAX_SWEEP_CELLS: usize = 1 << 20;
+
+/// Most distinct classes (groups of equal counts) the page sweeps along γ:
+/// at [`MIN_SWEEP_POINTS`] γ values their solutions take about 150 MB. Above
+/// it the plots along γ say so, and everything at the current γ still works.
+pub const MAX_SWEEP_DISTINCT_CLASSES: usize = 32_768;
 
 /// Fewest γ values of a sweep, however many classes.
 pub const MIN_SWEEP_POINTS: usize = 64;
@@ -163,17 +170,32 @@ impl Panel {
 /// Where the classes come from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClassSource {
-    /// An explicit list.
-    List(Vec<ClassRow>),
+    /// An explicit list, shared: the configuration is cloned and compared at
+    /// every γ, which must not copy a million rows.
+    List(Arc<Vec<ClassRow>>),
     /// A generator (short links for many classes).
     Generated(Generator),
 }
 
 impl ClassSource {
+    /// A list of classes.
+    pub fn list(rows: Vec<ClassRow>) -> Self {
+        ClassSource::List(Arc::new(rows))
+    }
+
+    /// Whether two sources describe the same classes; the same shared list
+    /// is recognised without comparing its rows.
+    pub fn same_as(&self, other: &ClassSource) -> bool {
+        match (self, other) {
+            (ClassSource::List(a), ClassSource::List(b)) => Arc::ptr_eq(a, b) || a == b,
+            _ => self == other,
+        }
+    }
+
     /// The classes this source describes (an invalid generator gives none).
     pub fn classes(&self) -> Vec<ClassRow> {
         match self {
-            ClassSource::List(rows) => rows.clone(),
+            ClassSource::List(rows) => rows.to_vec(),
             ClassSource::Generated(generator) => generator.classes().unwrap_or_default(),
         }
     }
@@ -224,7 +246,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            classes: ClassSource::List(default_classes()),
+            classes: ClassSource::list(default_classes()),
             gamma: DEFAULT_GAMMA,
             alpha: None,
             gamma_max: DEFAULT_GAMMA_MAX,
@@ -311,7 +333,7 @@ mod tests {
             track: Some(1),
             ..Config::default()
         };
-        let three = ClassSource::List(vec![
+        let three = ClassSource::list(vec![
             ClassRow::new("a", 1.0),
             ClassRow::new("b", 2.0),
             ClassRow::new("c", 3.0),
@@ -323,7 +345,7 @@ mod tests {
             notices,
             ["alpha: 2 α weights do not fit 3 classes; they were dropped."]
         );
-        let one = ClassSource::List(vec![ClassRow::new("a", 1.0)]);
+        let one = ClassSource::list(vec![ClassRow::new("a", 1.0)]);
         assert_eq!(
             config.set_classes(one),
             ["track: there is no class 2 among 1; the rarest is tracked."]

@@ -3,7 +3,7 @@
 
 use crate::core::{gamma_grid, FocalProblem, PartialSweep, Solution, Sweep};
 
-use super::config::{sweep_points, ClassRow, Units};
+use super::config::{sweep_points, ClassRow, Units, MAX_SWEEP_DISTINCT_CLASSES};
 
 /// Validates the classes for solving (the core's checks, the class limit among them).
 pub fn problem_for(classes: &[ClassRow], alpha: Option<&[f64]>) -> Result<FocalProblem, String> {
@@ -11,9 +11,24 @@ pub fn problem_for(classes: &[ClassRow], alpha: Option<&[f64]>) -> Result<FocalP
     FocalProblem::new(&counts, alpha).map_err(|e| e.to_string())
 }
 
+/// Why the page does not sweep a problem along γ, if it does not: more
+/// distinct classes than [`MAX_SWEEP_DISTINCT_CLASSES`].
+pub fn sweep_refusal(problem: &FocalProblem) -> Option<String> {
+    let distinct = problem.distinct_class_count();
+    (distinct > MAX_SWEEP_DISTINCT_CLASSES).then(|| {
+        format!(
+            "The curves along γ are computed for up to {MAX_SWEEP_DISTINCT_CLASSES} distinct counts; these classes have {distinct}. Everything at the current γ is shown."
+        )
+    })
+}
+
 /// The sweep over evenly spaced γ from 0 to `gamma_max` ([`sweep_points`] of
-/// them for the problem's distinct classes), to be computed one γ at a time.
+/// them for the problem's distinct classes), to be computed one γ at a time;
+/// refused as [`sweep_refusal`] says.
 pub fn start_sweep(problem: &FocalProblem, gamma_max: f64) -> Result<PartialSweep, String> {
+    if let Some(refusal) = sweep_refusal(problem) {
+        return Err(refusal);
+    }
     let points = sweep_points(problem.distinct_class_count());
     let grid = gamma_grid(gamma_max, points).map_err(|e| e.to_string())?;
     PartialSweep::new(problem, grid).map_err(|e| e.to_string())
@@ -88,6 +103,25 @@ mod tests {
             start_sweep(&distinct, 20.0).unwrap().progress(),
             (0, MIN_SWEEP_POINTS)
         );
+    }
+
+    #[test]
+    fn too_many_distinct_classes_are_not_swept() {
+        let rows = |n: usize| -> Vec<ClassRow> {
+            (0..n).map(|i| ClassRow::new("c", 1.0 + i as f64)).collect()
+        };
+        let most = problem_for(&rows(MAX_SWEEP_DISTINCT_CLASSES), None).unwrap();
+        assert_eq!(sweep_refusal(&most), None);
+        assert!(start_sweep(&most, 20.0).is_ok());
+        let over = problem_for(&rows(MAX_SWEEP_DISTINCT_CLASSES + 1), None).unwrap();
+        let refusal = "The curves along γ are computed for up to 32768 distinct counts; these classes have 32769. Everything at the current γ is shown.";
+        assert_eq!(sweep_refusal(&over).as_deref(), Some(refusal));
+        assert_eq!(start_sweep(&over, 20.0).err().as_deref(), Some(refusal));
+        // Ties do not count: a million classes of three counts are swept.
+        let tied: Vec<ClassRow> = (0..1_000_000)
+            .map(|i| ClassRow::new("c", (i % 3 + 1) as f64))
+            .collect();
+        assert_eq!(sweep_refusal(&problem_for(&tied, None).unwrap()), None);
     }
 
     #[test]

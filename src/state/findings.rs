@@ -16,10 +16,11 @@ use super::teaching::order_preserved;
 /// A set of classes that moved the same way, with the size of the move.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClassShift {
-    /// The classes (zero-based, input order). Left out of JSON, which carries
-    /// their number and rank span instead (a million indices help nobody).
+    /// The first of them in input order (zero-based), up to
+    /// [`NAMED_CLASSES`], the most a sentence names. Left out of JSON, which
+    /// carries their number and rank span instead.
     #[serde(skip)]
-    pub classes: Vec<usize>,
+    pub first_classes: Vec<usize>,
     /// How many classes.
     pub count: usize,
     /// Best and worst frequency rank among them (1 = most frequent; ties share a rank).
@@ -135,6 +136,9 @@ pub struct AtGamma {
     pub order_preserved: bool,
 }
 
+/// Most classes of a [`ClassShift`] named in a sentence (the rest are counted).
+pub const NAMED_CLASSES: usize = 5;
+
 /// The shift of the classes in a regime, `None` when there are none; sums
 /// and ranks are taken over the distinct classes, so they cost no more for a
 /// million tied classes than for a thousand.
@@ -152,7 +156,7 @@ fn shift_of(solution: &Solution, distinct: &[DistinctClass], regime: Regime) -> 
         mass_p: 0.0,
         mass_q: 0.0,
         contiguous: false,
-        classes: Vec::new(),
+        first_classes: Vec::new(),
     };
     for d in &members {
         let ratio = d.ln_ratio.exp();
@@ -167,8 +171,9 @@ fn shift_of(solution: &Solution, distinct: &[DistinctClass], regime: Regime) -> 
     shift.contiguous =
         ranks.present_classes_ranked(problem, shift.ranks.0, shift.ranks.1) == shift.count;
     let in_regime: Vec<bool> = distinct.iter().map(|d| d.regime == regime).collect();
-    shift.classes = (0..problem.class_count())
+    shift.first_classes = (0..problem.class_count())
         .filter(|&class| problem.group_index(class).is_some_and(|g| in_regime[g]))
+        .take(NAMED_CLASSES.min(shift.count))
         .collect();
     Some(shift)
 }
@@ -270,8 +275,38 @@ const BEYOND_POINTS: usize = 65;
 impl AlongGamma {
     /// Reads the ranges off a sweep starting at γ = 0; ends inside the sweep
     /// are roots found to 1e-9 in γ. When the rarest class still loses at
-    /// γ_max, a coarser sweep up to γ = 100 finds where it is lifted.
+    /// γ_max, a coarser sweep up to γ = 100 ([`AlongGamma::beyond_grid`])
+    /// finds where it is lifted.
     pub fn new(sweep: &Sweep) -> Result<Self, FocalError> {
+        let beyond = match (Self::beyond_grid(sweep), sweep.solutions().first()) {
+            (Some(grid), Some(first)) => Some(first.problem().sweep(&grid)?),
+            _ => None,
+        };
+        Self::with_beyond(sweep, beyond.as_ref())
+    }
+
+    /// The γ grid from the sweep's γ_max up to γ = 100 on which to look for
+    /// where the rarest class is lifted: `Some` when it still loses at γ_max.
+    /// The page computes that sweep over frames and hands it to
+    /// [`AlongGamma::with_beyond`].
+    pub fn beyond_grid(sweep: &Sweep) -> Option<Vec<f64>> {
+        let last = sweep.solutions().last()?;
+        let start = last.gamma();
+        let losing = last.ln_ratio(last.problem().rarest_class()).unwrap_or(0.0) < 0.0;
+        if !losing || start >= MAX_GAMMA {
+            return None;
+        }
+        let grid = gamma_grid(MAX_GAMMA - start, BEYOND_POINTS).ok()?;
+        Some(
+            grid.into_iter()
+                .map(|offset| (start + offset).min(MAX_GAMMA))
+                .collect(),
+        )
+    }
+
+    /// [`AlongGamma::new`] with the sweep beyond γ_max computed by the
+    /// caller over [`AlongGamma::beyond_grid`] (`None` when that is `None`).
+    pub fn with_beyond(sweep: &Sweep, beyond: Option<&Sweep>) -> Result<Self, FocalError> {
         let Some(last) = sweep.solutions().last() else {
             return Err(FocalError::InvalidGrid {
                 reason: "the sweep is empty",
@@ -302,7 +337,15 @@ impl AlongGamma {
         let gamma_max = sweep.gamma_max();
         let lift = match rarest_suppressed.last() {
             Some(&(_, end)) if end < gamma_max => Lift::From { from: end },
-            Some(_) => lift_beyond(last, rarest)?,
+            Some(_) => match beyond {
+                Some(beyond) => lift_beyond(beyond, rarest)?,
+                None if gamma_max >= MAX_GAMMA => Lift::NotBy100,
+                None => {
+                    return Err(FocalError::InvalidGrid {
+                        reason: "the look beyond γ_max is missing",
+                    })
+                }
+            },
             None if ln_ratio(last) > 0.0 => Lift::From { from: 0.0 },
             None => Lift::Unmoved,
         };
@@ -328,19 +371,10 @@ impl AlongGamma {
     }
 }
 
-/// Where a class that loses at `at_max` (the sweep's last solution) is lifted
-/// for good between there and γ = 100.
-fn lift_beyond(at_max: &Solution, class: usize) -> Result<Lift, FocalError> {
-    let start = at_max.gamma();
-    if start >= MAX_GAMMA {
-        return Ok(Lift::NotBy100);
-    }
-    let grid: Vec<f64> = gamma_grid(MAX_GAMMA - start, BEYOND_POINTS)?
-        .into_iter()
-        .map(|offset| (start + offset).min(MAX_GAMMA))
-        .collect();
-    let beyond = at_max.problem().sweep(&grid)?;
-    let ranges = negative_ranges(&beyond, &|s| s.ln_ratio(class).unwrap_or(0.0))?;
+/// Where a class that loses at the start of `beyond` (a sweep from γ_max to
+/// γ = 100) is lifted for good.
+fn lift_beyond(beyond: &Sweep, class: usize) -> Result<Lift, FocalError> {
+    let ranges = negative_ranges(beyond, &|s| s.ln_ratio(class).unwrap_or(0.0))?;
     Ok(match ranges.last() {
         Some(&(_, end)) if end < MAX_GAMMA => Lift::Beyond { from: end },
         _ => Lift::NotBy100,

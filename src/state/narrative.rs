@@ -41,16 +41,17 @@ fn share(mass: f64) -> String {
     format!("{}%", format_significant(mass * 100.0, 3))
 }
 
-/// Labels of up to `most` classes joined by commas, then "and N more".
-pub fn class_names(classes: &[usize], labels: &[String], most: usize) -> String {
-    let shown: Vec<&str> = classes
+/// Labels of up to `most` of the `first` classes of `total` joined by
+/// commas, then "and N more".
+pub fn class_names(first: &[usize], total: usize, labels: &[String], most: usize) -> String {
+    let shown: Vec<&str> = first
         .iter()
         .take(most)
         .map(|&c| labels.get(c).map_or("?", String::as_str))
         .collect();
     let mut text = shown.join(", ");
-    if classes.len() > most {
-        text.push_str(&format!(" and {} more", classes.len() - most));
+    if total > shown.len() {
+        text.push_str(&format!(" and {} more", total - shown.len()));
     }
     text
 }
@@ -71,7 +72,10 @@ fn who(shift: &ClassShift, at: &AtGamma, labels: &[String]) -> String {
         format!("frequency ranks between {best} and {worst} of {of}")
     };
     if shift.count == 1 {
-        format!("{} ({span})", class_names(&shift.classes, labels, 1))
+        format!(
+            "{} ({span})",
+            class_names(&shift.first_classes, shift.count, labels, 1)
+        )
     } else {
         format!("{} classes ({span})", shift.count)
     }
@@ -128,7 +132,7 @@ pub fn over_suppression_sentence(at: &AtGamma, labels: &[String]) -> String {
         Some(tail) => format!(
             "Over-suppressed at γ = {}: {} — rarer than classes that gain, yet pushed further down (by {}); on the reshaping map they lie below the line at μ = {}.",
             gamma_text(at.gamma, 2),
-            class_names(&tail.classes, labels, 3),
+            class_names(&tail.first_classes, tail.count, labels, 3),
             percent_range(tail.ratio_low, tail.ratio_high),
             format_significant(at.mu, 4),
         ),
@@ -270,7 +274,7 @@ pub fn captions(
 
 /// Over-suppression along γ and where the rarest class is lifted.
 pub fn ranges_sentence(along: &AlongGamma, labels: &[String]) -> String {
-    let rarest = class_names(&[along.rarest], labels, 1);
+    let rarest = class_names(&[along.rarest], 1, labels, 1);
     let gamma_max = gamma_text(along.gamma_max, 2);
     let ranges = if along.over_suppression.is_empty() {
         format!("No class is over-suppressed at any γ from 0 to {gamma_max}.")
@@ -331,7 +335,7 @@ pub fn banner(at: &AtGamma, along: Option<&AlongGamma>, labels: &[String]) -> Op
     let text = format!(
         "Over-suppression at γ = {}: {} get less probability than in the data.",
         gamma_text(at.gamma, 2),
-        class_names(&tail.classes, labels, 5)
+        class_names(&tail.first_classes, tail.count, labels, 5)
     );
     let escape_gamma = along.and_then(AlongGamma::escape_gamma);
     let button = match (along, escape_gamma) {
@@ -344,7 +348,7 @@ pub fn banner(at: &AtGamma, along: Option<&AlongGamma>, labels: &[String]) -> Op
             format!(
                 "Jump to γ = {}, where {} gains{raise}",
                 gamma_text(gamma, 2),
-                class_names(&[along.rarest], labels, 1)
+                class_names(&[along.rarest], 1, labels, 1)
             )
         }
         _ => String::new(),

@@ -110,6 +110,24 @@ pub fn presets() -> Vec<Preset> {
             }),
         },
         Preset {
+            key: "gpt2",
+            name: "GPT-2-size vocabulary (Zipf, 50 257 tokens)",
+            classes: PresetClasses::Generated(Generator::Zipf {
+                k: 50_257,
+                nmax: 1e6,
+                s: 1.0,
+            }),
+        },
+        Preset {
+            key: "vocab256k",
+            name: "256k-token vocabulary (Zipf, 262 144 tokens)",
+            classes: PresetClasses::Generated(Generator::Zipf {
+                k: 262_144,
+                nmax: 1e6,
+                s: 1.0,
+            }),
+        },
+        Preset {
             key: "tinytail",
             name: "Head, 8 middle classes, tiny tail",
             classes: rows(&head_middle_tail),
@@ -148,7 +166,7 @@ mod tests {
     #[test]
     fn presets_show_the_findings() {
         let all = presets();
-        assert_eq!(all.len(), 9);
+        assert_eq!(all.len(), 11);
         let classes = |key: &str| -> Vec<f64> {
             match &all.iter().find(|p| p.key == key).unwrap().classes {
                 PresetClasses::List(rows) => rows.iter().map(|r| r.count).collect(),
@@ -171,6 +189,19 @@ mod tests {
         assert!(order_preserved(&solve(&imagenet, 3.0, None).unwrap()));
         // The counter-intuitive cases: under the step the majority gains; on
         // the Zipf tail the entropy falls.
+        // The vocabularies: a few top tokens gain, every other token loses.
+        for (key, tokens) in [("gpt2", 50_257), ("vocab256k", 262_144)] {
+            let vocabulary = classes(key);
+            assert_eq!(vocabulary.len(), tokens);
+            let at = crate::state::findings::AtGamma::new(&solve(&vocabulary, 2.0, None).unwrap());
+            assert!(at.entropy.delta < 0.0);
+            let gainers = at.movement.gainers.unwrap();
+            assert!(gainers.count < 20 && gainers.ranks.0 == 1, "{key}");
+            assert_eq!(
+                at.movement.tail_losers.unwrap().count,
+                tokens - gainers.count
+            );
+        }
         let step = solve(&classes("step"), 2.0, None).unwrap();
         assert!(step.ratio(0).unwrap() > 1.0 && step.ratio(9).unwrap() < 1.0);
         let zipf = solve(&classes("zipf"), 3.0, None).unwrap();

@@ -78,6 +78,13 @@ struct Field {
 /// The parameters of the classes field besides the generators' own.
 const CLASS_PARAMS: [&str; 3] = ["counts", "labels", "dist"];
 
+/// Most listed classes (and α weights) a link carries, about 300 KB of
+/// query: browsers cut addresses of a few megabytes, and rewriting the
+/// address bar at every γ would cost more than the rest of the page. Longer
+/// lists are left out of links (the page says so, [`left_out_of_links`]);
+/// generated classes always fit.
+pub const MAX_LINK_CLASSES: usize = 20_000;
+
 impl Field {
     /// The query parameters it reads and writes (host messages may set them too).
     fn params(&self) -> Vec<&'static str> {
@@ -107,7 +114,9 @@ impl Field {
             Codec::Choice { names, get, .. } => {
                 (get(state) != get(default)).then(|| names[get(state)].to_string())
             }
-            Codec::NumberList { get, .. } => get(state).map(|list| numbers(list.iter().copied())),
+            Codec::NumberList { get, .. } => get(state)
+                .filter(|list| list.len() <= MAX_LINK_CLASSES)
+                .map(|list| numbers(list.iter().copied())),
             Codec::ClassIndex { get, .. } => get(state).map(|index| (index + 1).to_string()),
             Codec::Panels { get, .. } => {
                 let panels = get(state);
@@ -225,7 +234,10 @@ fn write_classes(state: &Config) -> Vec<(&'static str, String)> {
                 .chain(parameters)
                 .collect()
         }
-        ClassSource::List(rows) if *rows == default_classes() => Vec::new(),
+        // Too many for a link (see `MAX_LINK_CLASSES`): left out.
+        ClassSource::List(rows) if **rows == default_classes() || rows.len() > MAX_LINK_CLASSES => {
+            Vec::new()
+        }
         ClassSource::List(rows) => {
             let mut out = vec![("counts", numbers(rows.iter().map(|r| r.count)))];
             let labelled = rows
@@ -274,7 +286,7 @@ fn read_classes(params: &Params, state: &mut Config) -> Result<(), String> {
             }
             None => (0..counts.len()).map(default_label).collect(),
         };
-        state.classes = ClassSource::List(
+        state.classes = ClassSource::list(
             labels
                 .into_iter()
                 .zip(counts)
@@ -377,6 +389,25 @@ pub fn parameter_names() -> impl Iterator<Item = &'static str> {
     FIELDS.iter().flat_map(Field::params)
 }
 
+/// What a link of this state leaves out, in words, if anything: class lists
+/// or α weights longer than [`MAX_LINK_CLASSES`].
+pub fn left_out_of_links(state: &Config) -> Option<String> {
+    let listed = match &state.classes {
+        ClassSource::List(rows) => rows.len(),
+        ClassSource::Generated(_) => 0,
+    };
+    let weights = state.alpha.as_ref().map_or(0, Vec::len);
+    let what = match (listed > MAX_LINK_CLASSES, weights > MAX_LINK_CLASSES) {
+        (true, true) => format!("these {listed} classes and their α weights are"),
+        (true, false) => format!("these {listed} classes are"),
+        (false, true) => format!("these {weights} α weights are"),
+        (false, false) => return None,
+    };
+    Some(format!(
+        "Links carry up to {MAX_LINK_CLASSES} listed classes; {what} left out of this page's link and address (share the counts file, or a generator)."
+    ))
+}
+
 /// The query string of a state, without the leading `?`: `v=1` and every
 /// non-default field, or empty for the default state.
 pub fn encode(state: &Config) -> String {
@@ -470,7 +501,7 @@ mod tests {
     #[test]
     fn every_field_round_trips() {
         let state = Config {
-            classes: ClassSource::List(vec![
+            classes: ClassSource::list(vec![
                 ClassRow::new("cows, brown", 99.0),
                 ClassRow::new("100% tiger", 1.0),
                 ClassRow::new("<script>alert(1)</script>", 0.5),
@@ -543,6 +574,41 @@ mod tests {
         assert!(notices
             .iter()
             .any(|n| n.contains("unknown panel “cockpit”")));
+    }
+
+    #[test]
+    fn long_class_lists_are_left_out_of_links_and_said_so() {
+        let list = |n: usize| Config {
+            classes: ClassSource::list(
+                (0..n)
+                    .map(|i| ClassRow::new(default_label(i), 1.0 + i as f64))
+                    .collect(),
+            ),
+            ..Config::default()
+        };
+        let fits = list(MAX_LINK_CLASSES);
+        assert!(encode(&fits).contains("counts=1%2C2%2C3"));
+        assert_eq!(left_out_of_links(&fits), None);
+        let long = Config {
+            alpha: Some(vec![2.0; MAX_LINK_CLASSES + 1]),
+            gamma: 3.0,
+            ..list(MAX_LINK_CLASSES + 1)
+        };
+        assert_eq!(encode(&long), "v=1&gamma=3");
+        assert_eq!(
+            left_out_of_links(&long).as_deref(),
+            Some("Links carry up to 20000 listed classes; these 20001 classes and their α weights are left out of this page's link and address (share the counts file, or a generator).")
+        );
+        let generated = Config {
+            classes: ClassSource::Generated(Generator::Zipf {
+                k: 1_000_000,
+                nmax: 1e6,
+                s: 1.0,
+            }),
+            ..Config::default()
+        };
+        assert!(encode(&generated).contains("k=1000000"));
+        assert_eq!(left_out_of_links(&generated), None);
     }
 
     #[test]
