@@ -100,18 +100,21 @@ pub fn ClassTable() -> impl IntoView {
         }
     };
     let total = move || order.with(Vec::len);
-    let range = Memo::new(move |_| {
+    // A plain closure, not a memo: with a memo between `order` and `shown`, a
+    // new sort that left the range as it was did not redraw the rows (seen
+    // in the browser suite after typed classes).
+    let range = move || {
         let (top, height) = view.get();
         rows_in_view(top, height, total())
-    });
+    };
     // Space for the rows above and below those rendered, in CSS pixels.
     let space = move |rows: usize| format!("{}px", rows as f64 * TABLE_ROW_HEIGHT_PX);
-    let space_above = move || space(range.get().start);
-    let space_below = move || space(total() - range.get().end);
+    let space_above = move || space(range().start);
+    let space_below = move || space(total() - range().end);
     // Rebuilding the shown rows is cheaper than updating their cells through
     // one reactive effect each (measured in the browser suite).
     let shown = move || {
-        let range = range.get();
+        let range = range();
         let classes = order.with(|order| order.get(range.clone()).unwrap_or_default().to_vec());
         state.solution.with(|solution| {
             let Some(solution) = solution else {

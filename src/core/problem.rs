@@ -2,6 +2,7 @@
 //! weights, and the classes grouped by equal probability (equal inputs have equal
 //! outputs, so each group is solved once).
 
+use std::cmp::Ordering;
 use std::sync::{Arc, OnceLock};
 
 use super::error::FocalError;
@@ -40,6 +41,15 @@ struct ProblemData {
     frequency_ranks: OnceLock<ClassRanks>,
 }
 
+/// The indices `0..count` sorted by `compare`, stably (equal ones keep their
+/// order): one routine for the index sorts of ranks, tables and plots, so
+/// that the web build carries one copy of the sort.
+pub fn sorted_indices(count: usize, compare: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..count).collect();
+    order.sort_by(|&a, &b| compare(a, b));
+    order
+}
+
 /// Ranks of the classes by a value shared by all classes of a group (1 = the
 /// largest; equal values share the best rank), kept per group, so that a
 /// million classes with a few thousand distinct counts are ranked by sorting
@@ -65,14 +75,11 @@ impl ClassRanks {
                 .get(item)
                 .map_or(absent_count, |g| g.multiplicity as usize)
         };
-        let mut order: Vec<usize> = (0..=groups.len())
-            .filter(|&item| members(item) > 0)
-            .collect();
-        order.sort_unstable_by(|&a, &b| value(b).total_cmp(&value(a)));
+        let order = sorted_indices(groups.len() + 1, &|a, b| value(b).total_cmp(&value(a)));
         let mut rank_of_item = vec![0; groups.len() + 1];
         let mut classes_before = 0;
         let mut previous: Option<(f64, usize)> = None;
-        for item in order {
+        for item in order.into_iter().filter(|&item| members(item) > 0) {
             let rank = match previous {
                 Some((last, rank)) if last == value(item) => rank,
                 _ => classes_before + 1,

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 
 use super::axes::{draw_axes, draw_legend, nice_ticks, AxisSpec, Chart2d, LegendMark};
 use super::{draw_regime_marker, format_probability, pixel_in, thin_line, Theme};
-use crate::core::{Regime, Solution};
+use crate::core::{sorted_indices, Regime, Solution};
 
 /// Above this many classes bars become unreadable and a rank plot is drawn.
 pub const RANK_PLOT_THRESHOLD: usize = 40;
@@ -46,7 +46,7 @@ pub fn class_runs(solution: &Solution) -> Vec<ClassRun> {
             })
             .collect();
     }
-    let mut runs: Vec<ClassRun> = solution
+    let distinct: Vec<ClassRun> = solution
         .distinct_classes()
         .map(|d| ClassRun {
             classes: d.multiplicity,
@@ -56,7 +56,12 @@ pub fn class_runs(solution: &Solution) -> Vec<ClassRun> {
         })
         .collect();
     // Stable: equal p (told apart by α) keep increasing weight.
-    runs.sort_by(|a, b| b.p.total_cmp(&a.p));
+    let mut runs: Vec<ClassRun> = sorted_indices(distinct.len(), &|a, b| {
+        distinct[b].p.total_cmp(&distinct[a].p)
+    })
+    .into_iter()
+    .map(|i| distinct[i])
+    .collect();
     let absent = classes - solution.problem().positive_class_count();
     if absent > 0 {
         runs.push(ClassRun {

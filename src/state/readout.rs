@@ -1,6 +1,6 @@
 //! What the page shows as numbers: the per-class table (sortable) and the summary.
 
-use crate::core::{ClassRanks, DistinctClass, Regime, Solution};
+use crate::core::{sorted_indices, ClassRanks, DistinctClass, Regime, Solution};
 
 use super::config::Units;
 use super::format::format_significant;
@@ -100,16 +100,14 @@ pub fn table_order(
     let problem = solution.problem();
     let classes = problem.class_count();
     let by_class = |key: &dyn Fn(usize, usize) -> std::cmp::Ordering| {
-        let mut order: Vec<usize> = (0..classes).collect();
-        order.sort_by(|&a, &b| {
+        sorted_indices(classes, &|a, b| {
             let order = key(a, b);
             if descending {
                 order.reverse()
             } else {
                 order
             }
-        });
-        order
+        })
     };
     match column {
         SortColumn::Class => {
@@ -161,8 +159,7 @@ fn order_by_distinct_class(
         SortColumn::Regime => regime(a).name().cmp(regime(b).name()),
         _ => number(a).total_cmp(&number(b)),
     };
-    let mut items: Vec<usize> = (0..=absent).collect();
-    items.sort_by(|&a, &b| {
+    let items = sorted_indices(absent + 1, &|a, b| {
         let order = compare(a, b);
         if descending {
             order.reverse()

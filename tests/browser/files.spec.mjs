@@ -72,26 +72,40 @@ test('a file dropped on the classes panel is loaded', async ({ page }) => {
   await expect(zone).not.toHaveClass(/dragging/);
 });
 
-test('a million-line counts file is read without freezing the page', async ({ page }, testInfo) => {
+test('a million-class counts file is loaded: γ is answered, values are the core\'s, the link says what it leaves out', async ({ page }, testInfo) => {
+  const problems = watchPage(page);
   await askForTimings(page);
-  await page.goto('./?counts=9,1');
-  await watchLongTasks(page);
-  const lines = Array.from({ length: 1_000_000 }, (_, i) => `class ${i},${1 + (i % 997)}`).join('\n');
+  await page.goto('./?counts=9,1&hide=map');
+  const counts = Array.from({ length: 1_000_000 }, (_, i) => 1 + (i % 997));
+  const lines = counts.map((count, i) => `class ${i},${count}`).join('\n');
   // From disk, as a person picks it (a buffer would be copied in by the test harness's script).
   const path = testInfo.outputPath('million.csv');
   writeFileSync(path, `label,count\n${lines}\n`);
+  await watchLongTasks(page);
   const started = await page.evaluate(() => performance.now());
   await page.getByTestId('counts-file').setInputFiles(path);
-  await expect(page.getByTestId('counts-file-error')).toHaveText(
-    'million.csv: the file has 1000001 lines; this page shows up to 20000 classes (the focal command-line tool takes up to a million)',
+  await expect(page.getByTestId('table-size')).toHaveText('1000000 classes.', { timeout: 60_000 });
+  const loaded = await page.evaluate(() => performance.now());
+  const loadLongTasks = await page.evaluate(() => window.__longTasks.map(([, duration]) => Math.round(duration)));
+  await expect(page.getByTestId('link-left-out')).toHaveText(
+    "Links carry up to 20000 listed classes; these 1000000 classes are left out of this page's link and address (share the counts file, or a generator).",
   );
-  const finished = await page.evaluate(() => performance.now());
-  // The page answers at once: γ still moves and the classes are unchanged.
+  await expect.poll(() => page.url()).not.toContain('counts=');
+  // γ is answered, every plot follows, and the values are the core's.
+  await watchLongTasks(page);
+  const moved = await page.evaluate(() => performance.now());
   await page.getByTestId('gamma-input').fill('3');
-  await expect(page.getByTestId('gamma-slider')).toHaveValue('3');
-  expect(await classes(page)).toEqual([['class 1', '9'], ['class 2', '1']]);
-  const longest = await page.evaluate(() => Math.max(0, ...window.__longTasks.map(([, duration]) => duration)));
+  for (const id of ['plot-distribution', 'plot-reshaping']) await expect(page.getByTestId(id)).toHaveAttribute('data-gamma', '3');
+  const answered = await page.evaluate(() => performance.now());
+  const core = coreSolve(counts, 3);
+  const rows = await tableRows(page);
+  expect(rows[0].slice(0, 4)).toEqual(['class 0', '1', significant(core.p[0]), significant(core.q[0])]);
+  expect(rows[30].slice(0, 4)).toEqual(['class 30', '31', significant(core.p[30]), significant(core.q[30])]);
+  const gammaLongTasks = await page.evaluate(() => window.__longTasks.map(([, duration]) => Math.round(duration)));
   const [reading] = await page.evaluate(() => window.__focalTimings['counts-file']);
-  console.log(`million-line counts file (${(lines.length / 1e6).toFixed(1)} MB): refused ${(finished - started).toFixed(0)} ms after the pick, reading ${reading.toFixed(1)} ms; longest main-thread task ${longest.toFixed(0)} ms`);
-  expect(longest).toBeLessThan(500);
+  console.log(`MILLION ${JSON.stringify({
+    megabytes: +(lines.length / 1e6).toFixed(1), readingMs: Math.round(reading), loadedMs: Math.round(loaded - started),
+    loadLongTasks, gammaAnsweredMs: Math.round(answered - moved), gammaLongTasks,
+  })}`);
+  expect(problems).toEqual([]);
 });

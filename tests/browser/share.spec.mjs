@@ -33,7 +33,8 @@ test('a share link restores inputs and table, γ changes the URL, reload keeps i
 
 test('hostile and malformed links fall back to defaults with a notice and inject nothing', async ({ page }) => {
   const problems = watchPage(page);
-  const hugeList = Array.from({ length: 30000 }, () => '1').join(',');
+  // 30 000 classes, the last of them negative.
+  const hugeList = [...Array.from({ length: 30000 }, () => '1'), '-1'].join(',');
   const queries = [
     `counts=${hugeList}`,
     'gamma=NaN&counts=1,-2,3&units=furlongs',

@@ -114,7 +114,7 @@ test('step imbalance: the majority gains, the minority loses, as the command-lin
 
 test('presets load their classes', async ({ page }) => {
   await page.goto('./');
-  const expectations = { zipf: 1000, step: 10, cifar10lt: 10, cifar100lt: 100, imagenetlt: 1000, balanced: 10, million: 2 };
+  const expectations = { zipf: 1000, step: 10, cifar10lt: 10, cifar100lt: 100, imagenetlt: 1000, balanced: 10, million: 2, gpt2: 50257, vocab256k: 262144 };
   for (const [key, classes] of Object.entries(expectations)) {
     await page.getByTestId('preset-select').selectOption(key);
     await expect(page.getByTestId('class-table')).toHaveAttribute('aria-rowcount', String(classes + 1));
