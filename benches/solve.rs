@@ -1,7 +1,14 @@
-//! Criterion benchmarks of the solver at the sizes the core issue names.
+//! Criterion benchmarks of the solver at the sizes the core issue names, and
+//! of the page's work per γ on a 262 144-token vocabulary.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use focal_entropy_explorer::core::{gamma_grid, invert, track_class, FocalProblem, ImbalanceMap};
+use focal_entropy_explorer::plots::distribution::class_runs;
+use focal_entropy_explorer::state::derived::problem_for;
+use focal_entropy_explorer::state::findings::AtGamma;
+use focal_entropy_explorer::state::generator::Generator;
+use focal_entropy_explorer::state::outputs::round_trip_error;
+use focal_entropy_explorer::state::readout::{table_order, SortColumn};
 
 /// `k` distinct probabilities falling geometrically from 1 to 1/`ratio`.
 fn geometric(k: usize, ratio: f64) -> Vec<f64> {
@@ -91,5 +98,40 @@ fn inverse_benches(c: &mut Criterion) {
     }
 }
 
-criterion_group!(solver, benches, inverse_benches);
+/// What the page computes at each γ for the 262 144-token Zipf vocabulary
+/// preset (about 2000 distinct counts), drawing aside: the solve from the
+/// sweep's nearest γ, the findings, the rank plot's runs, the table's order
+/// by q* and the round trip.
+fn vocabulary_benches(c: &mut Criterion) {
+    let classes = Generator::Zipf {
+        k: 262_144,
+        nmax: 1e6,
+        s: 1.0,
+    }
+    .classes()
+    .unwrap();
+    let problem = problem_for(&classes, None).unwrap();
+    let labels: Vec<String> = classes.iter().map(|c| c.label.clone()).collect();
+    let near = problem.solve(2.0).unwrap();
+    let solution = problem.solve_near(2.05, &near).unwrap();
+    let mut group = c.benchmark_group("vocabulary K=262144");
+    group.bench_function("solve near", |b| {
+        b.iter(|| problem.solve_near(black_box(2.05), &near).unwrap())
+    });
+    group.bench_function("findings", |b| {
+        b.iter(|| AtGamma::new(black_box(&solution)))
+    });
+    group.bench_function("rank plot runs", |b| {
+        b.iter(|| class_runs(black_box(&solution)))
+    });
+    group.bench_function("table order by q*", |b| {
+        b.iter(|| table_order(black_box(&solution), &labels, SortColumn::Q, true))
+    });
+    group.bench_function("round trip", |b| {
+        b.iter(|| round_trip_error(black_box(&solution)))
+    });
+    group.finish();
+}
+
+criterion_group!(solver, benches, inverse_benches, vocabulary_benches);
 criterion_main!(solver);
