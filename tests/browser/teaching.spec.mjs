@@ -331,6 +331,24 @@ test('the imbalance map is computed by Web Workers while the page stays responsi
   expect(problems).toEqual([]);
 });
 
+test('the imbalance map of 100 000 classes completes within the target, its progress shown', async ({ page }) => {
+  const problems = watchPage(page);
+  await askForTimings(page);
+  await page.goto('./?dist=exp&k=100000&nmax=1000000&ratio=1000&gamma=2');
+  const progress = page.getByTestId('map-progress');
+  await expect(progress).toHaveAttribute('data-complete', 'false');
+  // The progress moves while the rows come in.
+  await expect.poll(async () => Number(await progress.getAttribute('value')), { timeout: 30_000 }).toBeGreaterThan(0);
+  await expect(page.getByTestId('map-frame')).toHaveAttribute('aria-busy', 'true');
+  await expect(progress).toHaveAttribute('data-complete', 'true', { timeout: 40_000 });
+  const mapMs = await page.evaluate(() => window.__focalTimings['map-complete'].at(-1));
+  console.log(`MAP100K ${JSON.stringify({ classes: 100000, cells: Number(await progress.getAttribute('max')), mapMs: Math.round(mapMs) })}`);
+  await canvasIsDrawn(page, 'plot-map', 20000);
+  // Target 10 s on two cores (while the page also sweeps γ); the suite fails past twice that.
+  expect(mapMs).toBeLessThan(20_000);
+  expect(problems).toEqual([]);
+});
+
 test('rows computed by a map worker equal the native core', async ({ page }) => {
   const problems = watchPage(page);
   await page.goto('./?hide=map');
