@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::app_state::use_app_state;
-use crate::state::export::{sweep_csv, table_csv};
+use super::app_state::{use_app_state, AppState};
+use crate::state::export::{sweep_csv, sweep_csv_has_classes, table_csv, MAX_SWEEP_CSV_CELLS};
 
 /// A file format the plots export to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +50,18 @@ pub(super) fn save_url(name: &str, url: &str) {
     link.click();
 }
 
+/// What the γ-sweep's CSV holds, said on its button.
+fn sweep_title(state: AppState) -> String {
+    let classes = state.sweep.with(|s| s.as_ref().map(sweep_csv_has_classes));
+    match classes {
+        None => "No γ-sweep for these classes".to_string(),
+        Some(true) => "Per γ: μ, focal-entropies, entropies, findings and q* of every class".to_string(),
+        Some(false) => format!(
+            "Per γ: μ, focal-entropies, entropies and findings; q* per class is left out above {MAX_SWEEP_CSV_CELLS} cells (classes × γ values)"
+        ),
+    }
+}
+
 /// Downloads: the per-class table and the γ-sweep as CSV (full precision),
 /// and every plot on the page as PNG or SVG.
 #[component]
@@ -80,7 +92,9 @@ pub fn ExportBar() -> impl IntoView {
     view! {
         <div class="share-row">
             <button class="secondary" data-testid="export-csv" on:click=table>"Table as CSV"</button>
-            <button class="secondary" data-testid="export-sweep-csv" on:click=sweep>"γ-sweep as CSV"</button>
+            <button class="secondary" data-testid="export-sweep-csv" on:click=sweep
+                disabled=move || state.sweep.with(Option::is_none)
+                title=move || sweep_title(state)>"γ-sweep as CSV"</button>
             <button class="secondary" data-testid="export-png" on:click=move |_| images(ImageFormat::Png)>"Plots as PNG"</button>
             <button class="secondary" data-testid="export-svg" on:click=move |_| images(ImageFormat::Svg)>"Plots as SVG"</button>
         </div>

@@ -53,7 +53,11 @@ pub fn ClassEditor() -> impl IntoView {
         <Show
             when=move || { count() <= MAX_EDITABLE_ROWS }
             fallback=move || view! {
-                <p class="hint">{move || count()} " classes: edit them in the paste box below."</p>
+                <p class="hint">{move || if count() <= MAX_CLASSES_AS_TEXT {
+                    format!("{} classes: edit them in the paste box below.", count())
+                } else {
+                    format!("{} classes: paste a list or load a counts file below to replace them.", count())
+                }}</p>
             }
         >
             <table class="class-rows">

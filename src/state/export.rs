@@ -37,15 +37,32 @@ pub fn table_csv(solution: &Solution, labels: &[String]) -> String {
     out
 }
 
+/// Most `q*` cells (classes × γ values) the γ-sweep's CSV carries, about
+/// 80 MB of text: beyond it the per-class columns are left out (a quarter of
+/// a million tokens over 256 γ values would be over a gigabyte).
+pub const MAX_SWEEP_CSV_CELLS: usize = 4_000_000;
+
+/// Whether the γ-sweep's CSV has a `q*` column per class ([`MAX_SWEEP_CSV_CELLS`]).
+pub fn sweep_csv_has_classes(sweep: &Sweep) -> bool {
+    let classes = sweep
+        .solutions()
+        .first()
+        .map_or(0, |s| s.problem().class_count());
+    classes * sweep.solutions().len() <= MAX_SWEEP_CSV_CELLS
+}
+
 /// The γ-sweep: `gamma,mu,fe_min,fe_at_p,shannon_q,kl_p_q`, the findings at
 /// each γ (`delta_h` = H(Q*) − H(P); `rare_mass_p` and `rare_mass_q`, the
 /// probability of the classes rarer than uniform under P and Q*;
-/// `over_suppressed`, how many classes are), and then `q*` of every class
-/// (headed by its label), one line per γ.
+/// `over_suppressed`, how many classes are), and then, when
+/// [`sweep_csv_has_classes`], `q*` of every class (headed by its label), one
+/// line per γ.
 pub fn sweep_csv(sweep: &Sweep, labels: &[String]) -> String {
     let mut out = String::from(
         "gamma,mu,fe_min,fe_at_p,shannon_q,kl_p_q,delta_h,rare_mass_p,rare_mass_q,over_suppressed",
     );
+    let with_classes = sweep_csv_has_classes(sweep);
+    let labels = if with_classes { labels } else { &[] };
     for label in labels {
         out.push(',');
         out.push_str(&label_field(&format!("q[{label}]")));
@@ -66,8 +83,10 @@ pub fn sweep_csv(sweep: &Sweep, labels: &[String]) -> String {
             at.rare_mass.mass_q,
             at.movement.tail_losers.as_ref().map_or(0, |t| t.count),
         ));
-        for class in 0..solution.problem().class_count() {
-            out.push_str(&format!(",{}", solution.q(class)));
+        if with_classes {
+            for class in 0..solution.problem().class_count() {
+                out.push_str(&format!(",{}", solution.q(class)));
+            }
         }
         out.push('\n');
     }
@@ -122,6 +141,30 @@ mod tests {
         );
         let q: f64 = lines[2].split(',').nth(3).unwrap().parse().unwrap();
         assert_eq!(q, solution.q(1), "shortest round-trip decimals");
+    }
+
+    #[test]
+    fn the_sweep_csv_leaves_out_class_columns_beyond_its_cells() {
+        // 16 000 classes of 3 counts over 256 γ: 4 096 000 cells.
+        let counts: Vec<f64> = (0..16_000).map(|i| (i % 3 + 1) as f64).collect();
+        let problem = FocalProblem::new(&counts, None).unwrap();
+        let sweep = problem.sweep(&gamma_grid(20.0, 256).unwrap()).unwrap();
+        assert!(!sweep_csv_has_classes(&sweep));
+        let labels: Vec<String> = (0..16_000).map(|i| format!("c{i}")).collect();
+        let csv = sweep_csv(&sweep, &labels);
+        assert_eq!(csv.lines().count(), 257);
+        assert!(csv.lines().all(|line| line.split(',').count() == 10));
+        let fewer = problem.sweep(&gamma_grid(20.0, 250).unwrap()).unwrap();
+        assert!(sweep_csv_has_classes(&fewer));
+        assert_eq!(
+            sweep_csv(&fewer, &labels)
+                .lines()
+                .next()
+                .unwrap()
+                .split(',')
+                .count(),
+            16_010
+        );
     }
 
     #[test]
