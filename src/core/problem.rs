@@ -146,47 +146,66 @@ pub(crate) fn validate_alpha(alpha: &[f64], classes: usize) -> Result<(), FocalE
     }
 }
 
-/// Probabilities `mass_i / Σ mass` with logits, the largest one's complement
-/// summed from the other masses so that a probability like `1 − 10⁻¹²` keeps an
+/// Probabilities `mass_i / Σ mass`, the largest one's complement summed
+/// from the other masses so that a probability like `1 − 10⁻¹²` keeps an
 /// accurate `1 − p`. Masses must be finite and ≥ 0 with a positive maximum.
-fn normalise(masses: &[f64]) -> Vec<LogitPoint> {
-    let largest = masses.iter().copied().fold(0.0, f64::max);
-    let scaled: Vec<f64> = masses.iter().map(|m| m / largest).collect();
-    let total = compensated_sum(scaled.iter().copied());
-    let head = scaled
-        .iter()
-        .enumerate()
-        .find(|(_, &m)| m / total > 0.5)
-        .map(|(index, _)| index);
-    scaled
-        .iter()
-        .enumerate()
-        .map(|(index, &mass)| {
-            let p = mass / total;
-            let logit = if mass == 0.0 {
-                f64::NEG_INFINITY
-            } else if Some(index) == head {
-                let rest: CompensatedSum = scaled
-                    .iter()
-                    .enumerate()
-                    .filter(|&(other, _)| other != index)
-                    .map(|(_, &m)| m)
-                    .collect();
-                logit_from_parts(mass, rest.value())
-            } else {
-                p.ln() - (-p).ln_1p()
-            };
-            if logit.is_finite() {
-                LogitPoint {
-                    q: p,
-                    ..LogitPoint::at(logit)
-                }
-            } else {
-                // An absent class (p = 0) or the only class (p = 1).
-                LogitPoint::endpoint(p)
+/// The probabilities cost a division each; their logits and logarithms
+/// ([`Shares::point`]) are computed only for the classes that need them (one
+/// per group of equal classes).
+struct Shares {
+    /// The masses divided by the largest.
+    scaled: Vec<f64>,
+    /// Their compensated sum.
+    total: f64,
+    /// The class above ½, if any, with the sum of the others' scaled masses.
+    head: Option<(usize, f64)>,
+}
+
+impl Shares {
+    fn new(masses: &[f64]) -> Self {
+        let largest = masses.iter().copied().fold(0.0, f64::max);
+        let scaled: Vec<f64> = masses.iter().map(|m| m / largest).collect();
+        let total = compensated_sum(scaled.iter().copied());
+        let head = scaled.iter().position(|&m| m / total > 0.5).map(|index| {
+            let rest: CompensatedSum = scaled
+                .iter()
+                .enumerate()
+                .filter(|&(other, _)| other != index)
+                .map(|(_, &m)| m)
+                .collect();
+            (index, rest.value())
+        });
+        Shares {
+            scaled,
+            total,
+            head,
+        }
+    }
+
+    /// The probability of class `index`.
+    fn q(&self, index: usize) -> f64 {
+        self.scaled[index] / self.total
+    }
+
+    /// The probability of class `index` with its logit and logarithms.
+    fn point(&self, index: usize) -> LogitPoint {
+        let mass = self.scaled[index];
+        let p = mass / self.total;
+        let logit = match self.head {
+            _ if mass == 0.0 => f64::NEG_INFINITY,
+            Some((head, rest)) if head == index => logit_from_parts(mass, rest),
+            _ => p.ln() - (-p).ln_1p(),
+        };
+        if logit.is_finite() {
+            LogitPoint {
+                q: p,
+                ..LogitPoint::at(logit)
             }
-        })
-        .collect()
+        } else {
+            // An absent class (p = 0) or the only class (p = 1).
+            LogitPoint::endpoint(p)
+        }
+    }
 }
 
 impl FocalProblem {
@@ -214,19 +233,23 @@ impl FocalProblem {
         if let Some(alpha) = alpha {
             validate_alpha(alpha, counts.len())?;
         }
-        let data = normalise(counts);
+        let data = Shares::new(counts);
         let alpha = alpha.filter(|a| a.iter().any(|&x| x != a[0]));
-        let target = match alpha {
-            Some(alpha) => {
-                let masses: Vec<f64> = data.iter().zip(alpha).map(|(p, a)| p.q * a).collect();
-                normalise(&masses)
-            }
-            None => data.clone(),
+        let p: Vec<f64> = (0..counts.len()).map(|i| data.q(i)).collect();
+        // The target weights: α·p normalised, or P itself.
+        let weighted = alpha.map(|alpha| {
+            let masses: Vec<f64> = p.iter().zip(alpha).map(|(p, a)| p * a).collect();
+            Shares::new(&masses)
+        });
+        let w: Vec<f64> = match &weighted {
+            Some(shares) => (0..counts.len()).map(|i| shares.q(i)).collect(),
+            None => Vec::new(),
         };
+        let w = if weighted.is_some() { &w } else { &p };
         let mut order: Vec<u32> = (0..counts.len() as u32)
-            .filter(|&i| data[i as usize].q > 0.0 && target[i as usize].q > 0.0)
+            .filter(|&i| p[i as usize] > 0.0 && w[i as usize] > 0.0)
             .collect();
-        let key = |i: u32| (target[i as usize].q, data[i as usize].q);
+        let key = |i: u32| (w[i as usize], p[i as usize]);
         order.sort_unstable_by(|&a, &b| {
             let (wa, pa) = key(a);
             let (wb, pb) = key(b);
@@ -238,11 +261,14 @@ impl FocalProblem {
             let index = class as usize;
             let same_as_last = groups.last().is_some_and(|g| key(class) == (g.w.q, g.p.q));
             if !same_as_last {
+                // Logits and logarithms once per group.
+                let p = data.point(index);
+                let w = weighted.as_ref().map_or(p, |shares| shares.point(index));
                 groups.push(Group {
                     multiplicity: 0.0,
-                    p: data[index],
-                    w: target[index],
-                    ln_w_over_p: data[index].neg_ln_q - target[index].neg_ln_q,
+                    p,
+                    w,
+                    ln_w_over_p: p.neg_ln_q - w.neg_ln_q,
                 });
             }
             let last = groups.len() - 1;
