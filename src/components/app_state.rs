@@ -1,6 +1,8 @@
 //! The page's reactive state: the configuration as signals and the derived
 //! results as memos, shared with every component through context.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use super::canvas::{now_ms, record_timing};
@@ -44,8 +46,9 @@ pub struct AppState {
     pub input_error: Memo<Option<String>>,
     /// The last valid problem (kept on screen while the input is invalid).
     pub problem: Memo<Option<FocalProblem>>,
-    /// The labels of the last valid problem's classes.
-    pub labels: Memo<Vec<String>>,
+    /// The labels of the last valid problem's classes, shared: a million
+    /// labels are not copied from memo to memo.
+    pub labels: Memo<Arc<Vec<String>>>,
     /// The γ-sweep of the last valid problem once computed: it follows edits
     /// after a pause, computed a few milliseconds per animation frame.
     pub sweep: ReadSignal<Option<Sweep>>,
@@ -123,7 +126,7 @@ fn compute_sweep(
 }
 
 /// A validated problem with its class labels.
-type ValidInput = (FocalProblem, Vec<String>);
+type ValidInput = (FocalProblem, Arc<Vec<String>>);
 
 /// Whether the last valid input changed: a new problem or new labels.
 fn valid_input_changed(old: Option<&Option<ValidInput>>, new: Option<&Option<ValidInput>>) -> bool {
@@ -165,7 +168,7 @@ impl AppState {
                 let alpha = alpha.get();
                 classes.with(|c| {
                     problem_for(c, alpha.as_deref())
-                        .map(|p| (p, c.iter().map(|r| r.label.clone()).collect::<Vec<_>>()))
+                        .map(|p| (p, Arc::new(c.iter().map(|r| r.label.clone()).collect())))
                 })
             },
             always_changed,
@@ -186,7 +189,7 @@ impl AppState {
             },
         );
         let labels = Memo::new(move |_| {
-            valid.with(|v| v.as_ref().map(|(_, l)| l.clone()).unwrap_or_default())
+            valid.with(|v| v.as_ref().map(|(_, l)| Arc::clone(l)).unwrap_or_default())
         });
         // The sweep (256 solves) waits until edits pause, so that typing stays
         // responsive with many classes, and is then spread over frames.

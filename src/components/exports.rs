@@ -69,7 +69,10 @@ pub fn ExportBar() -> impl IntoView {
     let state = use_app_state();
     // Downloads the CSV made from the current labels, when there is data.
     let save_csv = move |name: &str, make: &dyn Fn(&[String]) -> Option<String>| {
-        if let Some(csv) = state.labels.with_untracked(|labels| make(labels)) {
+        if let Some(csv) = state
+            .labels
+            .with_untracked(|labels| make(labels.as_slice()))
+        {
             download(name, "text/csv", &csv);
         }
     };
