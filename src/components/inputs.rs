@@ -165,7 +165,13 @@ pub fn PasteBox() -> impl IntoView {
     let on_input = move |event| {
         let value = event_target_value(&event);
         let parsed = classes_from_text(&value);
-        edited.input(value, parsed, |classes| state.edit_classes(classes));
+        // More classes than the box shows as text: it is emptied (megabytes
+        // of text in a text box cost seconds of layout at every change).
+        let kept = match &parsed {
+            Ok(classes) if classes.len() > MAX_CLASSES_AS_TEXT => String::new(),
+            _ => value,
+        };
+        edited.input(kept, parsed, |classes| state.edit_classes(classes));
     };
     view! {
         <label for="counts-input" class="field-label">"Paste counts"</label>

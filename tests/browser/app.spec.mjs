@@ -360,8 +360,9 @@ test('problems of more than 32 768 distinct counts show everything at γ and say
   for (const plot of await page.getByTestId('follows-sweep').all()) await expect(plot).toHaveAttribute('aria-busy', 'false');
   await setGamma(page, 3);
   await expect(page.getByTestId('plot-distribution')).toHaveAttribute('data-gamma', '3');
-  // The paste box keeps what was pasted, and says that 40 000 classes are not shown as text.
+  // The paste box is emptied once the 40 000 classes are read, and says why.
   await expect(page.getByTestId('counts-not-shown')).toContainText('The 40000 classes are too many to show here as text');
+  expect(await page.getByTestId('counts-input').inputValue()).toBe('');
   // Back to a few classes: the curves along γ come back, drawn.
   await pasteCounts(page, '99\n1');
   await expect(refusal.first()).toBeHidden();
