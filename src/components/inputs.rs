@@ -154,13 +154,11 @@ pub fn PasteBox() -> impl IntoView {
     let class_count = move || state.classes.with(Vec::len);
     let shown_as_text = move || class_count() <= MAX_CLASSES_AS_TEXT;
     let edited = EditedText::new(Signal::derive(move || {
-        state.classes.with(|c| {
-            if c.len() <= MAX_CLASSES_AS_TEXT {
-                classes_as_text(c)
-            } else {
-                String::new()
-            }
-        })
+        if shown_as_text() {
+            state.classes.with(|c| classes_as_text(c))
+        } else {
+            String::new()
+        }
     }));
     let on_input = move |event| {
         let value = event_target_value(&event);

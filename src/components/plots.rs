@@ -327,17 +327,16 @@ impl GammaFigure for TrackedFigure {
         area: &DrawingArea<DB, Shift>,
         theme: &Theme,
     ) -> Result<Option<(GammaFrame, GammaAxis)>, String> {
-        let label = self.0.tracked.with(|tracked| {
-            let class = tracked.as_ref()?.class;
-            Some(self.0.labels.with(|labels| labels.get(class).cloned()))
-        });
         self.0.tracked.with(|tracked| {
-            let (Some(tracked), Some(label)) = (tracked.as_ref(), label) else {
+            let Some(tracked) = tracked.as_ref() else {
                 return Ok(None);
             };
-            draw_tracked(area, tracked, label.as_deref().unwrap_or("?"), theme)
-                .map(Some)
-                .map_err(draw_error)
+            self.0.labels.with(|labels| {
+                let label = labels.get(tracked.class).map_or("?", String::as_str);
+                draw_tracked(area, tracked, label, theme)
+                    .map(Some)
+                    .map_err(draw_error)
+            })
         })
     }
 

@@ -8,7 +8,8 @@
 use serde::Serialize;
 
 use crate::core::{
-    gamma_grid, negative_ranges, DistinctClass, FocalError, Regime, Solution, Sweep, MAX_GAMMA,
+    gamma_grid, negative_ranges, DistinctClass, FocalError, FocalProblem, Regime, Solution, Sweep,
+    MAX_GAMMA,
 };
 
 use super::teaching::order_preserved;
@@ -139,10 +140,51 @@ pub struct AtGamma {
 /// Most classes of a [`ClassShift`] named in a sentence (the rest are counted).
 pub const NAMED_CLASSES: usize = 5;
 
-/// The shift of the classes in a regime, `None` when there are none; sums
-/// and ranks are taken over the distinct classes, so they cost no more for a
-/// million tied classes than for a thousand.
-fn shift_of(solution: &Solution, distinct: &[DistinctClass], regime: Regime) -> Option<ClassShift> {
+/// The regimes a [`Movement`] reports, in its order.
+const MOVED: [Regime; 3] = [
+    Regime::Amplified,
+    Regime::Suppressed,
+    Regime::OverSuppressed,
+];
+
+/// The first classes (input order, up to [`NAMED_CLASSES`]) of each regime
+/// of [`MOVED`], in one pass over the classes that ends once every list is full.
+fn first_classes_of(problem: &FocalProblem, distinct: &[DistinctClass]) -> [Vec<usize>; 3] {
+    let slot = |regime| MOVED.iter().position(|&r| r == regime);
+    let mut wanted = [0; 3];
+    for d in distinct {
+        if let Some(s) = slot(d.regime) {
+            wanted[s] += d.multiplicity;
+        }
+    }
+    let wanted = wanted.map(|members| members.min(NAMED_CLASSES));
+    let mut first: [Vec<usize>; 3] = Default::default();
+    for class in 0..problem.class_count() {
+        if first.iter().zip(&wanted).all(|(f, &w)| f.len() >= w) {
+            break;
+        }
+        if let Some(s) = problem
+            .group_index(class)
+            .and_then(|g| slot(distinct[g].regime))
+        {
+            if first[s].len() < wanted[s] {
+                first[s].push(class);
+            }
+        }
+    }
+    first
+}
+
+/// The shift of the classes in a regime, `None` when there are none, with
+/// the first of them already found; sums and ranks are taken over the
+/// distinct classes, so they cost no more for a million tied classes than
+/// for a thousand.
+fn shift_of(
+    solution: &Solution,
+    distinct: &[DistinctClass],
+    regime: Regime,
+    first_classes: Vec<usize>,
+) -> Option<ClassShift> {
     let problem = solution.problem();
     let ranks = problem.frequency_ranks();
     let members: Vec<&DistinctClass> = distinct.iter().filter(|d| d.regime == regime).collect();
@@ -156,7 +198,7 @@ fn shift_of(solution: &Solution, distinct: &[DistinctClass], regime: Regime) -> 
         mass_p: 0.0,
         mass_q: 0.0,
         contiguous: false,
-        first_classes: Vec::new(),
+        first_classes,
     };
     for d in &members {
         let ratio = d.ln_ratio.exp();
@@ -170,11 +212,6 @@ fn shift_of(solution: &Solution, distinct: &[DistinctClass], regime: Regime) -> 
     }
     shift.contiguous =
         ranks.present_classes_ranked(problem, shift.ranks.0, shift.ranks.1) == shift.count;
-    let in_regime: Vec<bool> = distinct.iter().map(|d| d.regime == regime).collect();
-    shift.first_classes = (0..problem.class_count())
-        .filter(|&class| problem.group_index(class).is_some_and(|g| in_regime[g]))
-        .take(NAMED_CLASSES.min(shift.count))
-        .collect();
     Some(shift)
 }
 
@@ -184,13 +221,20 @@ impl AtGamma {
         let problem = solution.problem();
         let class_count = problem.positive_class_count();
         let distinct: Vec<DistinctClass> = solution.distinct_classes().collect();
-        let shift = |regime| shift_of(solution, &distinct, regime);
-        let gainers = shift(Regime::Amplified);
+        let mut first = first_classes_of(problem, &distinct).into_iter();
+        let [gainers, head_losers, tail_losers] = MOVED.map(|regime| {
+            shift_of(
+                solution,
+                &distinct,
+                regime,
+                first.next().unwrap_or_default(),
+            )
+        });
         let moved = gainers.as_ref().map_or(0.0, |g| g.mass_q - g.mass_p);
         let movement = Movement {
             gainers,
-            head_losers: shift(Regime::Suppressed),
-            tail_losers: shift(Regime::OverSuppressed),
+            head_losers,
+            tail_losers,
             moved: moved.max(0.0),
         };
         let uniform = (class_count as f64).ln();

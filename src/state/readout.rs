@@ -1,5 +1,7 @@
 //! What the page shows as numbers: the per-class table (sortable) and the summary.
 
+use std::cmp::Ordering;
+
 use crate::core::{sorted_indices, ClassRanks, DistinctClass, Regime, Solution};
 
 use super::config::Units;
@@ -99,15 +101,8 @@ pub fn table_order(
 ) -> Vec<usize> {
     let problem = solution.problem();
     let classes = problem.class_count();
-    let by_class = |key: &dyn Fn(usize, usize) -> std::cmp::Ordering| {
-        sorted_indices(classes, &|a, b| {
-            let order = key(a, b);
-            if descending {
-                order.reverse()
-            } else {
-                order
-            }
-        })
+    let by_class = |key: &dyn Fn(usize, usize) -> Ordering| {
+        sorted_indices(classes, &|a, b| directed(key(a, b), descending))
     };
     match column {
         SortColumn::Class => {
@@ -131,6 +126,15 @@ pub fn table_order(
     }
 }
 
+/// An ascending order, reversed for a descending sort.
+fn directed(order: Ordering, descending: bool) -> Ordering {
+    if descending {
+        order.reverse()
+    } else {
+        order
+    }
+}
+
 /// [`table_order`] for a column whose value is shared by each group's classes.
 fn order_by_distinct_class(
     solution: &Solution,
@@ -143,8 +147,9 @@ fn order_by_distinct_class(
     let rank_p = problem.frequency_ranks();
     // Items: the groups, then the absent classes as one more item.
     let absent = distinct.len();
-    let number = |item: usize| -> f64 {
-        match (column, distinct.get(item)) {
+    // Each item's key, computed once.
+    let numbers: Vec<f64> = (0..=absent)
+        .map(|item| match (column, distinct.get(item)) {
             (SortColumn::RankP, _) => rank_p.of_group(item) as f64,
             (SortColumn::RankQ, _) => q_ranks.as_ref().map_or(0.0, |r| r.of_group(item) as f64),
             (SortColumn::P, Some(d)) => d.p,
@@ -152,21 +157,14 @@ fn order_by_distinct_class(
             (SortColumn::Ratio, Some(d)) => d.ln_ratio.exp(),
             (SortColumn::Ratio, None) => -1.0,
             _ => 0.0,
-        }
-    };
+        })
+        .collect();
     let regime = |item: usize| distinct.get(item).map_or(Regime::Absent, |d| d.regime);
     let compare = |a: usize, b: usize| match column {
         SortColumn::Regime => regime(a).name().cmp(regime(b).name()),
-        _ => number(a).total_cmp(&number(b)),
+        _ => numbers[a].total_cmp(&numbers[b]),
     };
-    let items = sorted_indices(absent + 1, &|a, b| {
-        let order = compare(a, b);
-        if descending {
-            order.reverse()
-        } else {
-            order
-        }
-    });
+    let items = sorted_indices(absent + 1, &|a, b| directed(compare(a, b), descending));
     // Items that compare equal share a bucket, so that their classes
     // interleave in input order; buckets are then filled class by class.
     let mut bucket_of_item = vec![0; absent + 1];

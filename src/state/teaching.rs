@@ -1,7 +1,7 @@
 //! The presets, each showing a finding on a familiar shape (or a case that
 //! contradicts the usual story), and the order check.
 
-use crate::core::{DistinctClass, Solution};
+use crate::core::Solution;
 
 use super::config::ClassRow;
 use super::generator::Generator;
@@ -11,9 +11,8 @@ use super::generator::Generator;
 pub fn order_preserved(solution: &Solution) -> bool {
     // The distinct classes come by increasing weight; absent classes (w = q = 0)
     // keep the order trivially.
-    let distinct: Vec<DistinctClass> = solution.distinct_classes().collect();
-    distinct.windows(2).all(|pair| {
-        let (a, b) = (&pair[0], &pair[1]);
+    let next = solution.distinct_classes().skip(1);
+    solution.distinct_classes().zip(next).all(|(a, b)| {
         if a.weight == b.weight {
             a.q == b.q
         } else {
