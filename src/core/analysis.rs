@@ -6,7 +6,7 @@ use super::error::{validate_gamma, FocalError};
 use super::focal::ln_reshaping_map;
 use super::numerics::LogitPoint;
 use super::problem::FocalProblem;
-use super::solution::{Regime, Solution};
+use super::solution::{extrapolate, Position, Regime, Solution, EXTRAPOLATION_POINTS};
 
 /// Largest number of points in a γ grid.
 pub const MAX_GRID_POINTS: usize = 100_001;
@@ -53,7 +53,7 @@ impl Sweep {
 
 impl FocalProblem {
     /// Solves at every γ of an increasing grid, each solve starting from the
-    /// previous one extrapolated linearly along γ.
+    /// previous ones extrapolated along γ.
     pub fn sweep(&self, gammas: &[f64]) -> Result<Sweep, FocalError> {
         let mut sweep = PartialSweep::new(self, gammas.to_vec())?;
         while sweep.advance()? {}
@@ -94,17 +94,20 @@ impl PartialSweep {
         })
     }
 
-    /// Solves the next γ (from the previous two solutions extrapolated along
-    /// γ); returns whether γ values remain.
+    /// Solves the next γ (from the previous solutions extrapolated along γ);
+    /// returns whether γ values remain.
     pub fn advance(&mut self) -> Result<bool, FocalError> {
         let Some(&gamma) = self.gammas.get(self.solutions.len()) else {
             return Ok(false);
         };
-        let start = match self.solutions.as_slice() {
-            [] => None,
-            [only] => Some(only.warm_start()),
-            [.., before, last] => Some(last.extrapolated_start(before, gamma)),
-        };
+        let positions: Vec<Position> = self
+            .solutions
+            .iter()
+            .rev()
+            .take(EXTRAPOLATION_POINTS)
+            .map(Solution::position)
+            .collect();
+        let start = extrapolate(&positions, gamma);
         let solution = self.problem.solve_from(gamma, start.as_ref())?;
         self.solutions.push(solution);
         Ok(self.solutions.len() < self.gammas.len())

@@ -3,9 +3,11 @@
 //! ratio, every γ) at a time, rows in any order, so that the page can hand rows
 //! to Web Workers and fill the map in as they come back.
 
+use std::collections::VecDeque;
+
 use super::error::{validate_gamma, FocalError};
 use super::problem::FocalProblem;
-use super::solution::{extrapolate, WarmStart};
+use super::solution::{extrapolate, Position, WarmStart, EXTRAPOLATION_POINTS};
 
 /// Smallest head-to-tail ratio of the map.
 pub const MAP_RATIO_LOW: f64 = 10.0;
@@ -126,7 +128,7 @@ impl ImbalanceMap {
     }
 
     /// Computes row `ratio_index`: `ln(q*/p)` of the rarest class at every γ
-    /// of the map, each solve starting from the previous two extrapolated
+    /// of the map, each solve starting from the previous ones extrapolated
     /// along γ. Only the solver's position is kept per cell, not the readouts
     /// of a full [`Solution`](super::Solution): the map needs one class.
     pub fn compute_row(&self, ratio_index: usize) -> Result<Vec<f64>, FocalError> {
@@ -143,22 +145,20 @@ impl ImbalanceMap {
                 reason: "the rarest class of the imbalance map underflows",
             })?;
         let mut values = Vec::with_capacity(self.gammas.len());
-        let mut latest: Option<(f64, WarmStart)> = None;
-        let mut earlier: Option<(f64, WarmStart)> = None;
+        // The latest positions first, as many as a start is extrapolated from.
+        let mut recent: VecDeque<(f64, WarmStart)> =
+            VecDeque::with_capacity(EXTRAPOLATION_POINTS + 1);
         for &gamma in &self.gammas {
-            let extrapolated = match (&latest, &earlier) {
-                (Some((g1, now)), Some((g0, before))) => Some(extrapolate(
-                    (*g1, now.lambda, &now.groups),
-                    (*g0, before.lambda, &before.groups),
-                    gamma,
-                )),
-                _ => None,
-            };
-            let start = extrapolated.as_ref().or(latest.as_ref().map(|(_, p)| p));
-            let position = problem.locate(gamma, start)?;
+            let positions: Vec<Position> = recent
+                .iter()
+                .map(|(g, at)| (*g, at.lambda, at.groups.as_slice()))
+                .collect();
+            let start = extrapolate(&positions, gamma);
+            let position = problem.locate(gamma, start.as_ref())?;
             // No α in the map, so ln(q/p) = ln(q/w).
             values.push(position.groups[rarest].ln_q_over_w);
-            earlier = latest.replace((gamma, position));
+            recent.push_front((gamma, position));
+            recent.truncate(EXTRAPOLATION_POINTS);
         }
         Ok(values)
     }

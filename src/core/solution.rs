@@ -78,39 +78,60 @@ pub(crate) struct WarmStart {
     pub groups: Vec<GroupSolution>,
 }
 
-/// A start for γ extrapolated linearly along γ from the solver's positions at
-/// two other γ values, each given as `(γ, λ, groups)`; a coordinate whose
-/// extrapolation is not finite keeps its latest value.
-pub(crate) fn extrapolate(
-    (latest_gamma, latest_lambda, latest): (f64, f64, &[GroupSolution]),
-    (earlier_gamma, earlier_lambda, earlier): (f64, f64, &[GroupSolution]),
-    gamma: f64,
-) -> WarmStart {
-    let span = latest_gamma - earlier_gamma;
-    let fraction = if span != 0.0 {
-        (gamma - latest_gamma) / span
+/// Where the solver stood at one γ: `(γ, λ, every group's solution)`.
+pub(crate) type Position<'a> = (f64, f64, &'a [GroupSolution]);
+
+/// Most earlier positions a start is extrapolated from: three, a quadratic
+/// along γ. On a sweep's even grid its error shrinks as the step cubed, so
+/// the solver's first step is small enough for the second to settle (two
+/// passes per γ instead of three with a straight line).
+pub(crate) const EXTRAPOLATION_POINTS: usize = 3;
+
+/// A start for γ extrapolated along γ by the polynomial through the given
+/// positions (latest first, distinct γ values; at most
+/// [`EXTRAPOLATION_POINTS`] are used, and only those of the latest's size); a
+/// coordinate whose extrapolation is not finite keeps its latest value.
+/// `None` without positions.
+pub(crate) fn extrapolate(positions: &[Position], gamma: f64) -> Option<WarmStart> {
+    let &(_, latest_lambda, latest) = positions.first()?;
+    let used = positions
+        .iter()
+        .take(EXTRAPOLATION_POINTS)
+        .take_while(|(_, _, groups)| groups.len() == latest.len())
+        .count();
+    // Lagrange weights: the polynomial through the positions is
+    // Σ weight_j · value_j at γ (the latest alone if two γ coincide).
+    let mut weights = [0.0; EXTRAPOLATION_POINTS];
+    for j in 0..used {
+        weights[j] = (0..used)
+            .filter(|&k| k != j)
+            .map(|k| (gamma - positions[k].0) / (positions[j].0 - positions[k].0))
+            .product();
+    }
+    let (positions, weights) = if weights.iter().all(|w| w.is_finite()) {
+        (&positions[..used], &weights[..used])
     } else {
-        0.0
+        (&positions[..1], &[1.0][..])
     };
-    let extrapolate = |now: f64, before: f64| {
-        let guess = now + (now - before) * fraction;
+    let combine = |values: &mut dyn Iterator<Item = f64>, latest: f64| {
+        let guess: f64 = weights.iter().zip(values).map(|(w, v)| w * v).sum();
         if guess.is_finite() {
             guess
         } else {
-            now
+            latest
         }
     };
-    WarmStart {
-        lambda: extrapolate(latest_lambda, earlier_lambda),
+    Some(WarmStart {
+        lambda: combine(&mut positions.iter().map(|p| p.1), latest_lambda),
         groups: latest
             .iter()
-            .zip(earlier)
-            .map(|(now, before)| GroupSolution {
-                offset: extrapolate(now.offset, before.offset),
+            .enumerate()
+            .map(|(g, now)| GroupSolution {
+                offset: combine(&mut positions.iter().map(|p| p.2[g].offset), now.offset),
                 ..*now
             })
             .collect(),
-    }
+    })
 }
 
 /// Classes that share `p` and the target weight, hence `q*` and the regime:
@@ -210,13 +231,9 @@ impl Solution {
         }
     }
 
-    /// A start for γ extrapolated linearly from this solution and an earlier one.
-    pub(crate) fn extrapolated_start(&self, earlier: &Solution, gamma: f64) -> WarmStart {
-        extrapolate(
-            (self.gamma, self.lambda, &self.groups),
-            (earlier.gamma, earlier.lambda, &earlier.groups),
-            gamma,
-        )
+    /// Where the solver stood: the position a later γ extrapolates from.
+    pub(crate) fn position(&self) -> Position<'_> {
+        (self.gamma, self.lambda, &self.groups)
     }
 
     /// The problem this solves.
@@ -353,5 +370,73 @@ impl Solution {
         (0..self.problem.class_count())
             .filter(|&c| self.regime(c) == Regime::OverSuppressed)
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A group solution with only the offset set (all the start reads).
+    fn at_offset(offset: f64) -> GroupSolution {
+        GroupSolution {
+            offset,
+            slope: -1.0,
+            point: LogitPoint::at(offset),
+            ln_q_over_w: 0.0,
+            q_over_w_minus_one: 0.0,
+        }
+    }
+
+    #[test]
+    fn a_start_follows_the_quadratic_through_three_positions() {
+        // λ(γ) = 1 − 2γ + γ², offset(γ) = 3γ²: a quadratic is extrapolated exactly.
+        let lambda = |g: f64| 1.0 - 2.0 * g + g * g;
+        let gammas = [1.5, 1.0, 0.5];
+        let groups: Vec<Vec<GroupSolution>> = gammas
+            .iter()
+            .map(|g| vec![at_offset(3.0 * g * g)])
+            .collect();
+        let positions: Vec<Position> = gammas
+            .iter()
+            .zip(&groups)
+            .map(|(&g, groups)| (g, lambda(g), groups.as_slice()))
+            .collect();
+        let start = extrapolate(&positions, 2.0).unwrap();
+        assert!((start.lambda - lambda(2.0)).abs() < 1e-14);
+        assert!((start.groups[0].offset - 12.0).abs() < 1e-13);
+        // The other fields are the latest position's.
+        assert_eq!(start.groups[0].point.q, groups[0][0].point.q);
+        // Two positions give the line through them, one gives itself.
+        let line = extrapolate(&positions[..2], 2.0).unwrap();
+        assert!((line.lambda - (lambda(1.5) + (lambda(1.5) - lambda(1.0)))).abs() < 1e-14);
+        assert!((line.groups[0].offset - (6.75 + (6.75 - 3.0))).abs() < 1e-13);
+        let only = extrapolate(&positions[..1], 2.0).unwrap();
+        assert_eq!((only.lambda, only.groups[0].offset), (lambda(1.5), 6.75));
+        assert!(extrapolate(&[], 2.0).is_none());
+    }
+
+    #[test]
+    fn a_start_falls_back_to_the_latest_position_where_extrapolation_cannot_go() {
+        let latest = vec![at_offset(2.0), at_offset(f64::MAX)];
+        let earlier = vec![at_offset(1.0), at_offset(-f64::MAX)];
+        let other_size = vec![at_offset(0.5)];
+        // The overflowing coordinate keeps its latest value; a position of
+        // another size is not used.
+        let start = extrapolate(
+            &[
+                (2.0, -1.0, &latest),
+                (1.0, 0.0, &earlier),
+                (0.5, 5.0, &other_size),
+            ],
+            3.0,
+        )
+        .unwrap();
+        assert_eq!(start.lambda, -2.0);
+        assert_eq!(start.groups[0].offset, 3.0);
+        assert_eq!(start.groups[1].offset, f64::MAX);
+        // Two positions at the same γ: the latest alone.
+        let start = extrapolate(&[(2.0, -1.0, &latest), (2.0, 0.0, &earlier)], 3.0).unwrap();
+        assert_eq!((start.lambda, start.groups[0].offset), (-1.0, 2.0));
     }
 }
