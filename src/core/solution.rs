@@ -184,10 +184,14 @@ impl Solution {
         let mut largest_amplified_p = 0.0f64;
         for (group, solved) in data.iter().zip(&groups) {
             let m = group.multiplicity;
-            fe_min.add(m * group.w.q * focal_loss(gamma, &solved.point));
             fe_at_p.add(m * group.w.q * focal_loss(gamma, &group.p));
             if solved.point.q > 0.0 {
-                shannon_q.add(m * solved.point.q * solved.point.neg_ln_q);
+                let cross_entropy = m * solved.point.q * solved.point.neg_ln_q;
+                shannon_q.add(cross_entropy);
+                // At the solution w·(1 − q)^γ = μ·q/(1 + γr) (the optimality
+                // equation ln h(q) − ln(q/w) = λ), so FE(W, Q*) needs no
+                // exponential per class: μ·Σ m q (−ln q)/(1 + γr).
+                fe_min.add(cross_entropy / (1.0 + gamma * solved.point.r));
             }
             let ln_ratio = solved.ln_q_over_w + group.ln_w_over_p;
             kl_p_q.add(m * group.p.q * exp_minus_one_minus_identity(ln_ratio));
@@ -217,7 +221,7 @@ impl Solution {
             lambda,
             groups,
             group_regime,
-            fe_min: fe_min.value(),
+            fe_min: lambda.exp() * fe_min.value(),
             fe_at_p: fe_at_p.value(),
             shannon_q: shannon_q.value(),
             kl_p_q: kl_p_q.value().max(0.0),
