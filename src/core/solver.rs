@@ -217,7 +217,11 @@ fn joint_newton(
             // Far from the solution, limit each move (as the nested method does).
             let limit = 1.0 + offset.abs();
             *offset += step.clamp(-limit, limit);
-            settled &= step.abs() <= 1e-9 * offset.abs();
+            // Settled once what this step leaves, second order in it, is far
+            // below an ulp of the offset: a step below 1e-9 of the offset, or
+            // one whose square is below 1e-19 of it (tiny offsets, where the
+            // rough passes leave steps of a few ulps of ln q).
+            settled &= step.abs() <= 1e-9 * offset.abs() || *step * *step <= 1e-19 * offset.abs();
             largest_step = largest_step.max(step.abs() / offset.abs().max(1e-6));
         }
         lambda += step_lambda;
