@@ -113,25 +113,27 @@ pub(crate) fn extrapolate(positions: &[Position], gamma: f64) -> Option<WarmStar
     } else {
         (&positions[..1], &[1.0][..])
     };
-    let combine = |values: &mut dyn Iterator<Item = f64>, latest: f64| {
-        let guess: f64 = weights.iter().zip(values).map(|(w, v)| w * v).sum();
-        if guess.is_finite() {
-            guess
-        } else {
-            latest
-        }
-    };
     Some(WarmStart {
-        lambda: combine(&mut positions.iter().map(|p| p.1), latest_lambda),
+        lambda: combine(weights, positions.iter().map(|p| p.1), latest_lambda),
         groups: latest
             .iter()
             .enumerate()
             .map(|(g, now)| GroupSolution {
-                offset: combine(&mut positions.iter().map(|p| p.2[g].offset), now.offset),
+                offset: combine(weights, positions.iter().map(|p| p.2[g].offset), now.offset),
                 ..*now
             })
             .collect(),
     })
+}
+
+/// `Σ weight_j · value_j`, or `latest` if that is not finite.
+fn combine(weights: &[f64], values: impl Iterator<Item = f64>, latest: f64) -> f64 {
+    let guess: f64 = weights.iter().zip(values).map(|(w, v)| w * v).sum();
+    if guess.is_finite() {
+        guess
+    } else {
+        latest
+    }
 }
 
 /// Classes that share `p` and the target weight, hence `q*` and the regime:
