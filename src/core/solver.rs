@@ -127,6 +127,12 @@ const MAX_JOINT_ITERATIONS: usize = 40;
 /// whatever the steps (the usual solve needs two or three).
 const MAX_ROUGH_ITERATIONS: usize = 8;
 
+/// A step of the joint Newton method below this, relative to its offset
+/// (and absolute in the logit), leaves an error below 1e-18 after it
+/// (`C·s²`) and is applied to first order ([`GroupSolution::nudged`], exact
+/// to an ulp there) instead of with another pass.
+const SETTLED_STEP: f64 = 1e-8;
+
 /// The constant C of the joint Newton method's quadratic convergence
 /// (`s' ≈ C·s²` for relative steps) assumed after its first step. Measured
 /// values run from 3e-5 to 3e-3 on the benchmarked problems; with it, a start
@@ -218,10 +224,14 @@ fn joint_newton(
             let limit = 1.0 + offset.abs();
             *offset += step.clamp(-limit, limit);
             // Settled once what this step leaves, second order in it, is far
-            // below an ulp of the offset: a step below 1e-9 of the offset, or
-            // one whose square is below 1e-19 of it (tiny offsets, where the
+            // below an ulp of the offset, and the step is small enough for the
+            // first-order finish below: a step below 1e-8 of the offset and
+            // 1e-8 in the logit (or 1e-9 of a larger offset), or one whose
+            // square is below 1e-19 of the offset (tiny offsets, where the
             // rough passes leave steps of a few ulps of ln q).
-            settled &= step.abs() <= 1e-9 * offset.abs() || *step * *step <= 1e-19 * offset.abs();
+            let size = offset.abs();
+            settled &= step.abs() <= (SETTLED_STEP * size.min(1.0)).max(0.1 * SETTLED_STEP * size)
+                || *step * *step <= 1e-19 * size;
             largest_step = largest_step.max(step.abs() / offset.abs().max(1e-6));
         }
         lambda += step_lambda;
@@ -233,7 +243,7 @@ fn joint_newton(
                 Some(previous) if previous > 0.0 => largest_step.powi(3) / (previous * previous),
                 _ => ASSUMED_CONTRACTION * largest_step * largest_step,
             };
-            if next <= 1e-9 || settled || iteration + 1 >= MAX_ROUGH_ITERATIONS {
+            if next <= SETTLED_STEP || settled || iteration + 1 >= MAX_ROUGH_ITERATIONS {
                 precision = Precision::Exact;
             }
             previous_step = Some(largest_step);
