@@ -8,6 +8,7 @@
 use super::numerics::LogitPoint;
 
 /// The focal loss `ℓ_γ(q) = −(1 − q)^γ ln q` in nats.
+#[inline(always)]
 pub fn focal_loss(gamma: f64, point: &LogitPoint) -> f64 {
     if gamma == 0.0 {
         point.neg_ln_q
@@ -20,6 +21,7 @@ pub fn focal_loss(gamma: f64, point: &LogitPoint) -> f64 {
 ///
 /// A class with probability `p` is amplified by the focal minimiser exactly when
 /// `h(p)` exceeds the Lagrange multiplier μ.
+#[inline(always)]
 pub fn ln_reshaping_map(gamma: f64, point: &LogitPoint) -> f64 {
     -gamma * point.neg_ln_one_minus_q + (gamma * point.r).ln_1p()
 }
@@ -30,6 +32,7 @@ pub fn ln_gradient(gamma: f64, point: &LogitPoint) -> f64 {
 }
 
 /// `d ln G(σ(t)) / dt = −(γ − 1)·q − (1 + γq)/(1 + γr)`, always negative for `q < 1`.
+#[inline(always)]
 pub fn ln_gradient_slope(gamma: f64, point: &LogitPoint) -> f64 {
     -(gamma - 1.0) * point.q - (1.0 + gamma * point.q) / (1.0 + gamma * point.r)
 }

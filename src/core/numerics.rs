@@ -12,6 +12,7 @@ pub struct CompensatedSum {
 
 impl CompensatedSum {
     /// Adds one term.
+    #[inline(always)]
     pub fn add(&mut self, term: f64) {
         let total = self.sum + term;
         if self.sum.abs() >= term.abs() {
@@ -64,6 +65,7 @@ pub struct LogitPoint {
 
 impl LogitPoint {
     /// Evaluates every quantity at the logit `t` (any finite value).
+    #[inline(always)]
     pub fn at(logit: f64) -> Self {
         let e = (-logit.abs()).exp();
         let log1p_e = e.ln_1p();
@@ -119,6 +121,7 @@ impl LogitPoint {
     /// first order is exact to a few ulps: each quantity moves by its
     /// derivative in `t` times the step, relative to its own size, so tails
     /// keep their precision. Saves the transcendentals of [`LogitPoint::at`].
+    #[inline(always)]
     pub fn nudged(&self, step: f64) -> Self {
         LogitPoint {
             logit: self.logit + step,
@@ -155,6 +158,7 @@ impl LogitPoint {
 /// `t_q = t_p + offset`: `q/p − 1 = (1 − q)·(e^offset − 1)`, exact to a few
 /// ulps relative to the offset even when the offset is tiny (γ close to 0);
 /// both come from one `expm1`, which the solver's constraint reuses.
+#[inline(always)]
 pub fn log_ratio(offset: f64, at_q: &LogitPoint, neg_ln_p: f64) -> (f64, f64) {
     if offset.abs() < 30.0 {
         let ratio_minus_one = at_q.one_minus_q * offset.exp_m1();
@@ -180,6 +184,7 @@ const INVERSE_FACTORIALS: [f64; 19] = {
 
 /// `e^u − 1 − u ≥ 0`, accurate for small `u`, where it is about `u²/2`.
 /// `p·(e^u − 1 − u)` with `u = ln(q/p)` is a non-negative term of KL(P‖Q).
+#[inline(always)]
 pub fn exp_minus_one_minus_identity(u: f64) -> f64 {
     if u.abs() < 0.5 {
         // Σ_{n ≥ 2} uⁿ/n! in Horner form, by multiplications only (divisions

@@ -57,6 +57,7 @@ impl GroupSolution {
     /// This solution moved by a tiny offset step (|step| ≲ 1e-8), to first
     /// order, which is exact there (see [`LogitPoint::nudged`]); the slope,
     /// used only to aim the next steps, is kept.
+    #[inline(always)]
     pub(crate) fn nudged(&self, step: f64) -> Self {
         // d ln(q/w)/d offset = 1 − q
         let growth = self.point.one_minus_q * step;

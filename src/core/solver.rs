@@ -29,6 +29,7 @@ pub(super) enum Precision {
 
 /// Evaluates the inner equation at offset `d`: returns the group solution and
 /// `ln h(q) − ln(q/w)`, which equals λ at the root.
+#[inline(always)]
 pub(super) fn evaluate(
     gamma: f64,
     group: &Group,
