@@ -39,6 +39,9 @@ struct ProblemData {
     positive_class_count: usize,
     /// Frequency ranks, computed when first asked for.
     frequency_ranks: OnceLock<ClassRanks>,
+    /// The rarest class, found when first asked for (a scan of every class,
+    /// which the page would otherwise repeat at every γ).
+    rarest_class: OnceLock<usize>,
 }
 
 /// The indices `0..count` sorted by `compare`, stably (equal ones keep their
@@ -285,6 +288,7 @@ impl FocalProblem {
             shannon_p,
             positive_class_count: order.len(),
             frequency_ranks: OnceLock::new(),
+            rarest_class: OnceLock::new(),
         })))
     }
 
@@ -353,20 +357,22 @@ impl FocalProblem {
 
     /// The rarest class with a positive count (the first one on ties).
     pub fn rarest_class(&self) -> usize {
-        let rarest_group = self
-            .groups()
-            .iter()
-            .enumerate()
-            .min_by(|a, b| a.1.p.q.total_cmp(&b.1.p.q))
-            .map(|(index, _)| index);
-        // The first class of the rarest p (groups of equal p differ in α).
-        let rarest_p = rarest_group.map(|g| self.groups()[g].p.q);
-        (0..self.class_count())
-            .find(|&class| {
-                self.group_of(class)
-                    .is_some_and(|g| Some(g.p.q) == rarest_p)
-            })
-            .unwrap_or(0)
+        *self.0.rarest_class.get_or_init(|| {
+            let rarest_group = self
+                .groups()
+                .iter()
+                .enumerate()
+                .min_by(|a, b| a.1.p.q.total_cmp(&b.1.p.q))
+                .map(|(index, _)| index);
+            // The first class of the rarest p (groups of equal p differ in α).
+            let rarest_p = rarest_group.map(|g| self.groups()[g].p.q);
+            (0..self.class_count())
+                .find(|&class| {
+                    self.group_of(class)
+                        .is_some_and(|g| Some(g.p.q) == rarest_p)
+                })
+                .unwrap_or(0)
+        })
     }
 
     /// Frequency ranks of the classes by `p` (1 = the most frequent; equal
