@@ -220,8 +220,11 @@ test('performance budgets (printed and recorded in the README)', async ({ page }
     figures[`longTasksOver50ms_K${k}`] = await page.evaluate(() => window.__longTasks.length);
   }
   console.log(`PERFORMANCE ${JSON.stringify(figures)}`);
-  expect(figures.gammaChangeMedianMs_K100).toBeLessThanOrEqual(8);
-  expect(figures.gammaChangeMedianMs_K1000).toBeLessThanOrEqual(16);
+  // Targets 6 and 12 ms (#12); the suite fails past twice them, as the issue asks, so that a noisy
+  // machine does not flake (the clean-clone run measured 6.15 ms at K = 100 and 3.7 at K = 1000).
+  expect(figures.gammaChangeMedianMs_K100).toBeLessThanOrEqual(12);
+  expect(figures.gammaChangeMedianMs_K1000).toBeLessThanOrEqual(24);
+  expect(figures.longTasksOver50ms_K100 + figures.longTasksOver50ms_K1000).toBe(0);
 });
 
 test('a new γ-sweep is computed over frames, its plots marked as updating until it is in', async ({ page }) => {
