@@ -6,7 +6,7 @@ use super::app_state::use_app_state;
 use crate::core::MAX_GAMMA;
 use crate::state::classes::{
     alpha_as_text, alpha_from_text, classes_as_text, classes_from_text, inverse_frequency_alpha,
-    MAX_CLASSES_AS_TEXT,
+    shown_as_text, MAX_CLASSES_AS_TEXT,
 };
 use crate::state::config::{default_label, parse_gamma, ClassRow, Units};
 use crate::state::format::shortest;
@@ -53,7 +53,7 @@ pub fn ClassEditor() -> impl IntoView {
         <Show
             when=move || { count() <= MAX_EDITABLE_ROWS }
             fallback=move || view! {
-                <p class="hint">{move || if count() <= MAX_CLASSES_AS_TEXT {
+                <p class="hint">{move || if shown_as_text(count()) {
                     format!("{} classes: edit them in the paste box below.", count())
                 } else {
                     format!("{} classes: paste a list or load a counts file below to replace them.", count())
@@ -152,9 +152,9 @@ impl EditedText {
 pub fn PasteBox() -> impl IntoView {
     let state = use_app_state();
     let class_count = move || state.classes.with(Vec::len);
-    let shown_as_text = move || class_count() <= MAX_CLASSES_AS_TEXT;
+    let box_shows_text = move || shown_as_text(class_count());
     let edited = EditedText::new(Signal::derive(move || {
-        if shown_as_text() {
+        if box_shows_text() {
             state.classes.with(|c| classes_as_text(c))
         } else {
             String::new()
@@ -166,7 +166,7 @@ pub fn PasteBox() -> impl IntoView {
         // More classes than the box shows as text: it is emptied (megabytes
         // of text in a text box cost seconds of layout at every change).
         let kept = match &parsed {
-            Ok(classes) if classes.len() > MAX_CLASSES_AS_TEXT => String::new(),
+            Ok(classes) if !shown_as_text(classes.len()) => String::new(),
             _ => value,
         };
         edited.input(kept, parsed, |classes| state.edit_classes(classes));
@@ -185,7 +185,7 @@ pub fn PasteBox() -> impl IntoView {
             on:input=on_input
         ></textarea>
         <p id="counts-help" class="hint">"Accepts " <code>"99, 1"</code> ", one count per line, or " <code>"label,count"</code> " lines."</p>
-        <Show when=move || !shown_as_text()>
+        <Show when=move || !box_shows_text()>
             <p class="hint" data-testid="counts-not-shown">{move || format!(
                 "The {} classes are too many to show here as text (more than {MAX_CLASSES_AS_TEXT}); what you paste replaces them.",
                 class_count()

@@ -91,8 +91,8 @@ pub(crate) const EXTRAPOLATION_POINTS: usize = 3;
 /// A start for γ extrapolated along γ by the polynomial through the given
 /// positions (latest first, distinct γ values; at most
 /// [`EXTRAPOLATION_POINTS`] are used, and only those of the latest's size); a
-/// coordinate whose extrapolation is not finite keeps its latest value.
-/// `None` without positions.
+/// coordinate whose extrapolation is not finite keeps its latest value. One
+/// position gives itself (a warm start); `None` without positions.
 pub(crate) fn extrapolate(positions: &[Position], gamma: f64) -> Option<WarmStart> {
     let &(_, latest_lambda, latest) = positions.first()?;
     let used = positions
@@ -228,13 +228,6 @@ impl Solution {
             fe_at_p: fe_at_p.value(),
             shannon_q: shannon_q.value(),
             kl_p_q: kl_p_q.value().max(0.0),
-        }
-    }
-
-    pub(crate) fn warm_start(&self) -> WarmStart {
-        WarmStart {
-            lambda: self.lambda,
-            groups: self.groups.clone(),
         }
     }
 

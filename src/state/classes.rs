@@ -249,6 +249,11 @@ pub fn inverse_frequency_alpha(classes: &[ClassRow], power: f64) -> Vec<f64> {
 /// still replaces the classes.
 pub const MAX_CLASSES_AS_TEXT: usize = 20_000;
 
+/// Whether the paste box shows this many classes as text ([`MAX_CLASSES_AS_TEXT`]).
+pub fn shown_as_text(class_count: usize) -> bool {
+    class_count <= MAX_CLASSES_AS_TEXT
+}
+
 /// The classes as `label,count` lines, the paste box's format (labels quoted
 /// where needed, so that the text reads back to the same classes).
 pub fn classes_as_text(classes: &[ClassRow]) -> String {
