@@ -249,21 +249,24 @@ impl FocalProblem {
             None => Vec::new(),
         };
         let w = if weighted.is_some() { &w } else { &p };
-        let mut order: Vec<u32> = (0..counts.len() as u32)
-            .filter(|&i| p[i as usize] > 0.0 && w[i as usize] > 0.0)
-            .collect();
-        let key = |i: u32| (w[i as usize], p[i as usize]);
-        order.sort_unstable_by(|&a, &b| {
-            let (wa, pa) = key(a);
-            let (wb, pb) = key(b);
-            wa.total_cmp(&wb).then(pa.total_cmp(&pb))
-        });
+        // The present classes sorted by (w, p), compared through their bits
+        // (both positive, where bits order as values do) kept beside each
+        // index: the sort reads no other memory, and equal keys, which it
+        // leaves in any order, become one group.
+        let mut order: Vec<(u64, u64, u32)> = Vec::with_capacity(counts.len());
+        order.extend(
+            (0..counts.len() as u32)
+                .filter(|&i| p[i as usize] > 0.0 && w[i as usize] > 0.0)
+                .map(|i| (w[i as usize].to_bits(), p[i as usize].to_bits(), i)),
+        );
+        order.sort_unstable_by_key(|&(w, p, _)| (w, p));
         let mut class_group = vec![None; counts.len()];
         let mut groups: Vec<Group> = Vec::new();
-        for &class in &order {
+        let mut last_key = None;
+        for &(w_bits, p_bits, class) in &order {
             let index = class as usize;
-            let same_as_last = groups.last().is_some_and(|g| key(class) == (g.w.q, g.p.q));
-            if !same_as_last {
+            if last_key != Some((w_bits, p_bits)) {
+                last_key = Some((w_bits, p_bits));
                 // Logits and logarithms once per group.
                 let p = data.point(index);
                 let w = weighted.as_ref().map_or(p, |shares| shares.point(index));
