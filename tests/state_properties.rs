@@ -4,7 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use focal_entropy_explorer::state::classes::{
-    classes_as_text, classes_from_text, parse_class_list,
+    classes_as_text, classes_from_text, parse_class_list, ClassListReader,
 };
 use focal_entropy_explorer::state::config::Config;
 use focal_entropy_explorer::state::config::{ClassRow, Units};
@@ -59,6 +59,38 @@ proptest! {
                 let lines = text.matches('\n').count() + 1;
                 prop_assert!(error.is_none_or(|e| e.line >= 1 && e.line <= lines));
             }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// Read a few lines at a time (as the page reads counts files), any text
+    /// gives what one reading gives: the same classes or the same error.
+    #[test]
+    fn reading_in_slices_equals_reading_at_once(
+        rows in prop::collection::vec((label(), count()), 0..12),
+        noise in "[0-9,;\" \t\n#.a-z-]{0,80}",
+        slice in 1usize..4,
+    ) {
+        let classes: Vec<ClassRow> = rows.into_iter().map(|(l, c)| ClassRow::new(l, c)).collect();
+        for text in [classes_as_text(&classes), noise.clone(), format!("{}\n{noise}", classes_as_text(&classes))] {
+            let at_once = parse_class_list(&text);
+            let mut fractions = Vec::new();
+            let in_slices = ClassListReader::new(&text).and_then(|mut reader| {
+                fractions.push(reader.fraction_read());
+                while !reader.read_lines(slice)? {
+                    fractions.push(reader.fraction_read());
+                }
+                fractions.push(reader.fraction_read());
+                Ok(reader.into_entries())
+            });
+            if in_slices.is_ok() {
+                prop_assert!(fractions.windows(2).all(|w| w[0] <= w[1]), "{:?}", fractions);
+                prop_assert_eq!(fractions.last(), Some(&1.0));
+            }
+            prop_assert_eq!(in_slices, at_once, "{:?}", text);
         }
     }
 }

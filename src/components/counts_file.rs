@@ -8,10 +8,27 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::app_state::{use_app_state, AppState};
 use super::canvas::{now_ms, record_timing};
-use crate::state::classes::{page_classes_from_file, MAX_TEXT_BYTES};
+use crate::state::classes::{open_counts_file, page_classes, text_of_file, MAX_TEXT_BYTES};
+use crate::state::config::ClassRow;
 
-/// What the last file did: a confirmation or why it was refused.
-type Outcome = Option<Result<String, String>>;
+/// What the last file did.
+#[derive(Debug, Clone, PartialEq)]
+enum Outcome {
+    /// Being read: what the status line says (how far it has got).
+    Reading(String),
+    /// Read: the confirmation.
+    Loaded(String),
+    /// Refused: why.
+    Refused(String),
+}
+
+/// Longest stretch of reading before the page is given back to the browser,
+/// in milliseconds: well inside a frame, so that a million-line file is read
+/// while the page stays responsive.
+const READING_SLICE_MS: f64 = 12.0;
+
+/// Lines read between two looks at the clock (a few milliseconds' worth).
+const LINES_PER_LOOK: usize = 2048;
 
 /// JSON text parsed by the browser, or its complaint.
 fn parse_json(text: &str) -> Result<JsValue, String> {
@@ -24,39 +41,114 @@ fn parse_json(text: &str) -> Result<JsValue, String> {
     })
 }
 
-/// Reads `file` and, when its classes are valid, makes them the page's classes.
-fn load(state: AppState, file: web_sys::File, outcome: RwSignal<Outcome>) {
+/// Resolves once the browser has had a turn: it paints, handles input and
+/// runs its timers before reading goes on.
+async fn give_the_browser_a_turn() {
+    let turn = js_sys::Promise::new(&mut |resolve, _| {
+        let scheduled = web_sys::window().and_then(|window| {
+            window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+                .ok()
+        });
+        if scheduled.is_none() {
+            // No window to wait on: go on at once.
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(turn).await;
+}
+
+/// Reads `file` and, when its classes are valid, makes them the page's
+/// classes: the lines in slices of [`READING_SLICE_MS`] with the share read
+/// shown, given up when another file is picked (`loads` counts the files).
+fn load(
+    state: AppState,
+    file: web_sys::File,
+    outcome: RwSignal<Option<Outcome>>,
+    loads: StoredValue<u64>,
+) {
     let name = file.name();
+    loads.update_value(|n| *n += 1);
+    let this_load = loads.get_value();
     if file.size() > MAX_TEXT_BYTES as f64 {
-        outcome.set(Some(Err(format!(
+        outcome.set(Some(Outcome::Refused(format!(
             "{name}: the file is larger than {} MB",
             MAX_TEXT_BYTES / 1_000_000
         ))));
         return;
     }
+    // Whether no newer file has been picked since: a newer one takes the
+    // place of this one however far it has got.
+    let current = move || loads.get_value() == this_load;
     leptos::task::spawn_local(async move {
-        let text = wasm_bindgen_futures::JsFuture::from(file.text())
+        let bytes = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
             .await
             .ok()
-            .and_then(|text| text.as_string());
-        let Some(text) = text else {
-            outcome.set(Some(Err(format!("{name}: the browser could not read it"))));
+            .map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec());
+        if !current() {
+            return;
+        }
+        let Some(text) = bytes.map(text_of_file) else {
+            outcome.set(Some(Outcome::Refused(format!(
+                "{name}: the browser could not read it"
+            ))));
             return;
         };
         let started = now_ms();
-        let read = page_classes_from_file(&text, parse_json);
+        let Some(read) = read_in_slices(&text, &name, outcome, current)
+            .await
+            .filter(|_| current())
+        else {
+            return;
+        };
         outcome.set(Some(match read {
             Ok(classes) => {
                 let count = classes.len();
                 let noun = if count == 1 { "class" } else { "classes" };
                 let message = format!("Loaded {name}: {count} {noun}.");
                 state.edit_classes(classes);
-                Ok(message)
+                Outcome::Loaded(message)
             }
-            Err(why) => Err(format!("{name}: {why}")),
+            Err(why) => Outcome::Refused(format!("{name}: {why}")),
         }));
         record_timing("counts-file", now_ms() - started);
     });
+}
+
+/// The page's classes from a counts file's text, read in slices with the
+/// browser given a turn between them and the share read shown in `outcome`;
+/// `None` once `current` says a newer file has taken its place.
+async fn read_in_slices(
+    text: &str,
+    name: &str,
+    outcome: RwSignal<Option<Outcome>>,
+    current: impl Fn() -> bool,
+) -> Option<Result<Vec<ClassRow>, String>> {
+    let mut reader = match open_counts_file(text, parse_json) {
+        Ok(reader) => reader,
+        Err(why) => return Some(Err(why)),
+    };
+    loop {
+        let slice_started = now_ms();
+        let finished = loop {
+            match reader.read_lines(LINES_PER_LOOK) {
+                Ok(false) if now_ms() - slice_started < READING_SLICE_MS => continue,
+                Ok(finished) => break finished,
+                Err(why) => return Some(Err(why.to_string())),
+            }
+        };
+        if finished {
+            return Some(page_classes(reader));
+        }
+        let percent = (100.0 * reader.fraction_read()).floor();
+        outcome.set(Some(Outcome::Reading(format!(
+            "Reading {name}: {percent} %…"
+        ))));
+        give_the_browser_a_turn().await;
+        if !current() {
+            return None;
+        }
+    }
 }
 
 /// The first file of a list (a picker's or a drop's).
@@ -68,7 +160,8 @@ fn first_file(files: Option<web_sys::FileList>) -> Option<web_sys::File> {
 #[component]
 pub fn CountsFile() -> impl IntoView {
     let state = use_app_state();
-    let outcome = RwSignal::<Outcome>::new(None);
+    let outcome = RwSignal::<Option<Outcome>>::new(None);
+    let loads = StoredValue::new(0u64);
     let dragging = RwSignal::new(false);
     let on_pick = move |event: web_sys::Event| {
         let input = event
@@ -76,7 +169,7 @@ pub fn CountsFile() -> impl IntoView {
             .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
         if let Some(input) = input {
             if let Some(file) = first_file(input.files()) {
-                load(state, file, outcome);
+                load(state, file, outcome, loads);
             }
             // The same file picked again (after editing it) loads again.
             input.set_value("");
@@ -90,7 +183,7 @@ pub fn CountsFile() -> impl IntoView {
         event.prevent_default();
         dragging.set(false);
         if let Some(file) = first_file(event.data_transfer().and_then(|d| d.files())) {
-            load(state, file, outcome);
+            load(state, file, outcome, loads);
         }
     };
     view! {
@@ -98,6 +191,7 @@ pub fn CountsFile() -> impl IntoView {
             class="drop-zone"
             data-testid="counts-drop"
             class:dragging=move || dragging.get()
+            aria-busy=move || matches!(outcome.get(), Some(Outcome::Reading(_))).to_string()
             on:dragover=on_drag_over
             on:dragleave=move |_| dragging.set(false)
             on:drop=on_drop
@@ -115,8 +209,8 @@ pub fn CountsFile() -> impl IntoView {
                 "CSV (" <code>"count"</code> " or " <code>"label,count"</code> " lines, a header allowed) or JSON (an array of counts, or " <code>"{\"label\": count}"</code> ")."
             </p>
             {move || outcome.get().map(|outcome| match outcome {
-                Ok(message) => view! { <p class="hint" role="status" data-testid="counts-file-status">{message}</p> }.into_any(),
-                Err(why) => view! { <p class="error" role="alert" data-testid="counts-file-error">{why}</p> }.into_any(),
+                Outcome::Reading(message) | Outcome::Loaded(message) => view! { <p class="hint" role="status" data-testid="counts-file-status">{message}</p> }.into_any(),
+                Outcome::Refused(why) => view! { <p class="error" role="alert" data-testid="counts-file-error">{why}</p> }.into_any(),
             })}
         </div>
     }

@@ -113,19 +113,86 @@ fn quoted_label(text: &str) -> Option<(String, &str)> {
 /// label such as `"mid, one",5`) or one or more counts separated by commas,
 /// semicolons, tabs or spaces.
 pub fn parse_class_list(text: &str) -> Result<Vec<ClassEntry>, ParseError> {
-    if text.len() > MAX_TEXT_BYTES {
-        return Err(ParseError {
-            line: 1,
-            message: format!("the list is longer than {} MB", MAX_TEXT_BYTES / 1_000_000),
-        });
+    let mut reader = ClassListReader::new(text)?;
+    reader.read_lines(usize::MAX)?;
+    Ok(reader.into_entries())
+}
+
+/// A class list read a few lines at a time ([`parse_class_list`]'s format),
+/// so that the page can read a million-line counts file in slices between
+/// which it stays responsive and shows how far it has got.
+#[derive(Debug)]
+pub struct ClassListReader<'a> {
+    /// Length of the whole text in bytes.
+    length: usize,
+    /// The text not read yet.
+    rest: &'a str,
+    /// Lines read so far.
+    line_number: usize,
+    /// The classes read so far.
+    entries: Vec<ClassEntry>,
+}
+
+impl<'a> ClassListReader<'a> {
+    /// Starts reading `text`; refuses a text longer than [`MAX_TEXT_BYTES`].
+    pub fn new(text: &'a str) -> Result<Self, ParseError> {
+        if text.len() > MAX_TEXT_BYTES {
+            return Err(ParseError {
+                line: 1,
+                message: format!("the list is longer than {} MB", MAX_TEXT_BYTES / 1_000_000),
+            });
+        }
+        Ok(ClassListReader {
+            length: text.len(),
+            rest: text,
+            line_number: 0,
+            entries: Vec::new(),
+        })
     }
-    let mut classes = Vec::new();
-    let mut rest = text;
-    let mut line_number = 0;
-    while !rest.is_empty() {
-        line_number += 1;
+
+    /// A reader with nothing left to read that holds `entries` (a JSON file,
+    /// which the browser's parser reads at once).
+    fn finished(entries: Vec<ClassEntry>) -> Self {
+        ClassListReader {
+            length: 0,
+            rest: "",
+            line_number: 0,
+            entries,
+        }
+    }
+
+    /// The fraction of the text read so far, from 0 to 1.
+    pub fn fraction_read(&self) -> f64 {
+        if self.length == 0 {
+            1.0
+        } else {
+            1.0 - self.rest.len() as f64 / self.length as f64
+        }
+    }
+
+    /// The classes read so far (all of them once the text is read).
+    pub fn into_entries(self) -> Vec<ClassEntry> {
+        self.entries
+    }
+
+    /// Reads up to `lines` more lines (a quoted label spanning lines counts
+    /// as one); returns whether the whole text has been read.
+    pub fn read_lines(&mut self, lines: usize) -> Result<bool, ParseError> {
+        for _ in 0..lines {
+            if self.rest.is_empty() {
+                break;
+            }
+            self.read_line()?;
+        }
+        Ok(self.rest.is_empty())
+    }
+
+    /// Reads the next line (with a quoted label, the lines it spans).
+    fn read_line(&mut self) -> Result<(), ParseError> {
+        self.line_number += 1;
+        let line_number = self.line_number;
         let error = |line: usize, message: String| ParseError { line, message };
-        let start = rest.trim_start_matches([' ', '\t']);
+        let start = self.rest.trim_start_matches([' ', '\t']);
         let (label, tail) = if start.starts_with('"') {
             let (label, after) = quoted_label(start).ok_or_else(|| {
                 error(
@@ -133,31 +200,30 @@ pub fn parse_class_list(text: &str) -> Result<Vec<ClassEntry>, ParseError> {
                     "a quoted label is not closed by \"".to_string(),
                 )
             })?;
-            let first_line = line_number;
             // A label with line breaks spans lines: count them for the messages.
-            line_number += start[..start.len() - after.len()].matches('\n').count();
+            self.line_number += start[..start.len() - after.len()].matches('\n').count();
             let after = after.trim_start_matches([' ', '\t']);
             let after = after.strip_prefix([',', ';', '\t']).ok_or_else(|| {
                 error(
-                    first_line,
+                    line_number,
                     format!("a comma must follow the label “{label}”"),
                 )
             })?;
             (Some(label), after)
         } else {
-            (None, rest)
+            (None, self.rest)
         };
         let (line, next) = tail.split_once('\n').unwrap_or((tail, ""));
-        rest = next;
+        self.rest = next;
         let line = line.trim();
         let parts = match label {
             Some(label) => vec![(Some(label), line)],
-            None if line.is_empty() || line.starts_with('#') => continue,
+            None if line.is_empty() || line.starts_with('#') => return Ok(()),
             None => {
                 let (label, counts) = split_line(line);
-                if classes.is_empty() && is_header(&counts) {
+                if self.entries.is_empty() && is_header(&counts) {
                     // `label,count` or `count` before the first class.
-                    continue;
+                    return Ok(());
                 }
                 counts
                     .into_iter()
@@ -167,11 +233,11 @@ pub fn parse_class_list(text: &str) -> Result<Vec<ClassEntry>, ParseError> {
         };
         for (label, part) in parts {
             let count = parse_number(part)
-                .ok_or_else(|| error(line_number, format!("“{part}” is not a number")))?;
-            classes.push(ClassEntry { label, count });
+                .ok_or_else(|| error(self.line_number, format!("“{part}” is not a number")))?;
+            self.entries.push(ClassEntry { label, count });
         }
+        Ok(())
     }
-    Ok(classes)
 }
 
 /// A label as one field of the paste box, counts files and CSV: as it is when
@@ -331,32 +397,57 @@ fn too_many_for_the_page(how_many: usize, what: &str) -> String {
     format!("the file has {how_many} {what}; this page takes up to {MAX_PAGE_CLASSES} classes")
 }
 
-/// The classes of a counts file loaded into the page: JSON (parsed by
-/// `parse_json`) when it starts with `[` or `{`, otherwise the paste box's
-/// format (`count` or `label,count` lines, an optional header, quoted labels).
-/// A file with more classes than the page shows is refused before its rows
-/// are read, so that a million-line file costs one pass over its lines.
-pub fn page_classes_from_file<V: JsonValue>(
+/// A file's bytes as text, decoded as the browser's `File.text()` decodes
+/// them (UTF-8, a byte-order mark dropped, invalid bytes replaced by U+FFFD),
+/// in place: the page reads a file's bytes rather than a JavaScript string,
+/// which would be re-encoded on its way into the page's memory.
+pub fn text_of_file(bytes: Vec<u8>) -> String {
+    let mut text = String::from_utf8(bytes)
+        .unwrap_or_else(|invalid| String::from_utf8_lossy(invalid.as_bytes()).into_owned());
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    text
+}
+
+/// Opens a counts file for the page: JSON (parsed at once by `parse_json`)
+/// when it starts with `[` or `{`, otherwise the paste box's format (`count`
+/// or `label,count` lines, an optional header, quoted labels), to be read a
+/// few lines at a time ([`ClassListReader::read_lines`]) and then turned into
+/// the page's classes by [`page_classes`]. A file with more lines than the
+/// page shows classes is refused here, before its rows are read.
+pub fn open_counts_file<V: JsonValue>(
     text: &str,
     parse_json: impl FnOnce(&str) -> Result<V, String>,
-) -> Result<Vec<ClassRow>, String> {
+) -> Result<ClassListReader<'_>, String> {
     if text.len() > MAX_TEXT_BYTES {
         return Err(format!(
             "the file is larger than {} MB",
             MAX_TEXT_BYTES / 1_000_000
         ));
     }
-    let entries = if is_json(text) {
-        entries_from_json(&parse_json(text)?)?
-    } else {
-        // A header line and one class per line at most (a label spanning
-        // lines only makes fewer classes).
+    if is_json(text) {
+        return Ok(ClassListReader::finished(entries_from_json(&parse_json(
+            text,
+        )?)?));
+    }
+    // A header line and one class per line at most (a label spanning lines
+    // only makes fewer classes). Blank lines do not count, so the exact count
+    // is taken only when the line breaks alone are too many.
+    let breaks = text.bytes().filter(|&b| b == b'\n').count();
+    if breaks > MAX_PAGE_CLASSES {
         let lines = text.lines().filter(|l| !l.trim().is_empty()).count();
         if lines > MAX_PAGE_CLASSES + 1 {
             return Err(too_many_for_the_page(lines, "lines"));
         }
-        parse_class_list(text).map_err(|e| e.to_string())?
-    };
+    }
+    ClassListReader::new(text).map_err(|e| e.to_string())
+}
+
+/// The page's classes from a counts file read to its end: refused when there
+/// are more than the page shows; unlabelled counts are named "class N".
+pub fn page_classes(read: ClassListReader<'_>) -> Result<Vec<ClassRow>, String> {
+    let entries = read.into_entries();
     if entries.len() > MAX_PAGE_CLASSES {
         return Err(too_many_for_the_page(entries.len(), "classes"));
     }
@@ -370,6 +461,22 @@ mod tests {
     /// JSON as the command-line tool parses it.
     fn json(text: &str) -> Result<serde_json::Value, String> {
         serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// A counts file read as the page reads it, a few lines at a time.
+    fn page_classes_from_file(
+        text: &str,
+        parse_json: fn(&str) -> Result<serde_json::Value, String>,
+    ) -> Result<Vec<ClassRow>, String> {
+        let mut reader = open_counts_file(text, parse_json)?;
+        let mut fractions = vec![reader.fraction_read()];
+        while !reader.read_lines(2).map_err(|e| e.to_string())? {
+            fractions.push(reader.fraction_read());
+        }
+        fractions.push(reader.fraction_read());
+        assert!(fractions.windows(2).all(|w| w[0] <= w[1]), "{fractions:?}");
+        assert_eq!(fractions.last(), Some(&1.0));
+        page_classes(reader)
     }
 
     #[test]
@@ -394,6 +501,18 @@ mod tests {
             from_object,
             [ClassRow::new("tiger", 1.0), ClassRow::new("cow", 99.0)]
         );
+    }
+
+    #[test]
+    fn file_bytes_are_decoded_as_the_browser_decodes_them() {
+        assert_eq!(text_of_file(b"cow,99\n".to_vec()), "cow,99\n");
+        assert_eq!(
+            text_of_file("\u{feff}caf\u{e9},2".as_bytes().to_vec()),
+            "caf\u{e9},2"
+        );
+        // A byte that is not UTF-8 (Latin-1 é) becomes U+FFFD; the rest stays.
+        assert_eq!(text_of_file(b"caf\xe9,2".to_vec()), "caf\u{fffd},2");
+        assert_eq!(text_of_file(Vec::new()), "");
     }
 
     #[test]

@@ -8,6 +8,21 @@ function file(name, text, mimeType = 'text/csv') {
   return { name, mimeType, buffer: Buffer.from(text) };
 }
 
+/** Records in `window.__readingStatus` each text of the counts-file status
+ * line with the drop zone's `aria-busy` at that moment, from now on. */
+async function recordReadingStatus(page) {
+  await page.evaluate(() => {
+    window.__readingStatus = [];
+    const zone = document.querySelector('[data-testid="counts-drop"]');
+    new MutationObserver(() => {
+      const text = zone.querySelector('[data-testid="counts-file-status"]')?.textContent;
+      const last = window.__readingStatus.at(-1);
+      const now = [text, zone.getAttribute('aria-busy')];
+      if (text && (last?.[0] !== now[0] || last?.[1] !== now[1])) window.__readingStatus.push(now);
+    }).observe(zone, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+}
+
 /** Labels and counts of the class table. */
 async function classes(page) {
   return (await tableRows(page)).map((row) => [row[0], row[1]]);
@@ -26,6 +41,10 @@ test('a CSV counts file with a header and quoted labels becomes the classes', as
   await expect(page.getByTestId('counts-input')).toHaveValue('"truck, big",5000\ncat,50\n"say ""hi""",5');
   // A link carries them.
   await expect.poll(() => page.url()).toContain('counts=5000%2C50%2C5');
+  // Bytes are decoded as the browser decodes text: a byte-order mark is
+  // dropped, a byte that is not UTF-8 (Latin-1 é) becomes U+FFFD.
+  await page.getByTestId('counts-file').setInputFiles({ name: 'excel.csv', mimeType: 'text/csv', buffer: Buffer.from([0xef, 0xbb, 0xbf, ...Buffer.from('cow,99\ncaf'), 0xe9, ...Buffer.from(',1\n')]) });
+  await expect.poll(() => classes(page)).toEqual([['cow', '99'], ['caf\ufffd', '1']]);
   expect(problems).toEqual([]);
 });
 
@@ -58,6 +77,24 @@ test('errors name the file and the line (or the label), and keep the classes', a
   await expect(page.getByTestId('counts-file-status')).toHaveText('Loaded one.json: 1 class.');
 });
 
+test('a file picked while a large one is being read takes its place', async ({ page }, testInfo) => {
+  const problems = watchPage(page);
+  await page.goto('./?counts=9,1&hide=map');
+  const path = testInfo.outputPath('large.csv');
+  writeFileSync(path, Array.from({ length: 400_000 }, (_, i) => `${1 + (i % 89)}`).join('\n'));
+  await page.getByTestId('counts-file').setInputFiles(path);
+  await expect(page.getByTestId('counts-file-status')).toHaveText(/^Reading large\.csv: \d+ %…$/);
+  await page.getByTestId('counts-file').setInputFiles(file('small.csv', 'wolf,7\nsheep,70\n'));
+  await expect(page.getByTestId('counts-file-status')).toHaveText('Loaded small.csv: 2 classes.');
+  await expect.poll(() => classes(page)).toEqual([['wolf', '7'], ['sheep', '70']]);
+  // The large file, given up, does not come back later.
+  await page.waitForTimeout(1500);
+  await expect(page.getByTestId('table-size')).toHaveText('2 classes.');
+  await expect(page.getByTestId('counts-file-status')).toHaveText('Loaded small.csv: 2 classes.');
+  await expect(page.getByTestId('counts-drop')).toHaveAttribute('aria-busy', 'false');
+  expect(problems).toEqual([]);
+});
+
 test('a file dropped on the classes panel is loaded', async ({ page }) => {
   await page.goto('./');
   const zone = page.getByTestId('counts-drop');
@@ -82,11 +119,21 @@ test('a million-class counts file is loaded: γ is answered, values are the core
   const path = testInfo.outputPath('million.csv');
   writeFileSync(path, `label,count\n${lines}\n`);
   await watchLongTasks(page);
+  await recordReadingStatus(page);
   const started = await page.evaluate(() => performance.now());
   await page.getByTestId('counts-file').setInputFiles(path);
   await expect(page.getByTestId('table-size')).toHaveText('1000000 classes.', { timeout: 60_000 });
   const loaded = await page.evaluate(() => performance.now());
   const loadLongTasks = await page.evaluate(() => window.__longTasks.map(([, duration]) => Math.round(duration)));
+  // The file is read in slices: the page says how far it has got, busy meanwhile.
+  const statuses = await page.evaluate(() => window.__readingStatus);
+  const shares = statuses.map(([text]) => text.match(/^Reading million\.csv: (\d+) %…$/)?.[1]).filter(Boolean).map(Number);
+  expect(shares.length).toBeGreaterThan(3);
+  expect(shares.every((share, i) => share >= 0 && share < 100 && (i === 0 || share >= shares[i - 1]))).toBe(true);
+  expect(statuses.filter(([text]) => text.startsWith('Reading')).every(([, busy]) => busy === 'true')).toBe(true);
+  expect(statuses.at(-1)).toEqual(['Loaded million.csv: 1000000 classes.', 'false']);
+  // No task comes near the one of 1.2–1.6 s that reading in one piece took.
+  expect(Math.max(0, ...loadLongTasks)).toBeLessThan(600);
   await expect(page.getByTestId('link-left-out')).toHaveText(
     "Links carry up to 20000 listed classes; these 1000000 classes are left out of this page's link and address (share the counts file, or a generator).",
   );
@@ -104,7 +151,7 @@ test('a million-class counts file is loaded: γ is answered, values are the core
   const gammaLongTasks = await page.evaluate(() => window.__longTasks.map(([, duration]) => Math.round(duration)));
   const [reading] = await page.evaluate(() => window.__focalTimings['counts-file']);
   console.log(`MILLION ${JSON.stringify({
-    megabytes: +(lines.length / 1e6).toFixed(1), readingMs: Math.round(reading), loadedMs: Math.round(loaded - started),
+    megabytes: +(lines.length / 1e6).toFixed(1), readingMs: Math.round(reading), readingSlices: shares.length + 1, loadedMs: Math.round(loaded - started),
     loadLongTasks, gammaAnsweredMs: Math.round(answered - moved), gammaLongTasks,
   })}`);
   expect(problems).toEqual([]);
