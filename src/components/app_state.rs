@@ -20,8 +20,9 @@ use crate::state::generator::Generator;
 pub struct AppState {
     /// The configuration: the one model of the page (and of its link).
     pub config: RwSignal<Config>,
-    /// The classes (label, count), generated when a generator describes them.
-    pub classes: Memo<Vec<ClassRow>>,
+    /// The classes (label, count), generated when a generator describes them;
+    /// shared, so that a list of a million is neither copied nor compared.
+    pub classes: Memo<Arc<Vec<ClassRow>>>,
     /// The focal parameter γ.
     pub gamma: Memo<f64>,
     /// Upper end of the γ slider and of the sweep.
@@ -152,7 +153,10 @@ impl AppState {
             move |_| config.with(|c| c.classes.clone()),
             |old, new| !matches!((old, new), (Some(a), Some(b)) if a.same_as(b)),
         );
-        let classes = Memo::new(move |_| source.with(ClassSource::classes));
+        let classes = Memo::new_with_compare(
+            move |_| source.with(ClassSource::classes),
+            |old, new| !matches!((old, new), (Some(a), Some(b)) if Arc::ptr_eq(a, b) || a == b),
+        );
         let generator = Memo::new(move |_| {
             source.with(|s| match s {
                 ClassSource::Generated(generator) => Some(*generator),
@@ -325,7 +329,7 @@ impl AppState {
 
     /// Edits the classes in place by hand (the generator no longer applies).
     pub fn update_classes(&self, edit: impl FnOnce(&mut Vec<ClassRow>)) {
-        let mut rows = self.classes.get_untracked();
+        let mut rows = self.classes.get_untracked().to_vec();
         edit(&mut rows);
         self.edit_classes(rows);
     }

@@ -70,7 +70,7 @@ pub fn EmbedDialog() -> impl IntoView {
     let shown = RwSignal::new(vec![Panel::Distribution, Panel::Entropy]);
     let snippet = Memo::new(move |_| {
         let share = state.config.get();
-        iframe_snippet(&share, &shown.get(), state.classes.with(Vec::len))
+        iframe_snippet(&share, &shown.get(), state.classes.with(|c| c.len()))
     });
     let toggle_panel = move |panel: Panel, on: bool| {
         shown.update(|list| {

@@ -20,7 +20,7 @@ pub const MAX_EDITABLE_ROWS: usize = 60;
 #[component]
 pub fn ClassEditor() -> impl IntoView {
     let state = use_app_state();
-    let count = move || state.classes.with(Vec::len);
+    let count = move || state.classes.with(|c| c.len());
     let set_label = move |index: usize, label: String| {
         state.update_classes(|rows| {
             if let Some(row) = rows.get_mut(index) {
@@ -151,7 +151,7 @@ impl EditedText {
 #[component]
 pub fn PasteBox() -> impl IntoView {
     let state = use_app_state();
-    let class_count = move || state.classes.with(Vec::len);
+    let class_count = move || state.classes.with(|c| c.len());
     let box_shows_text = move || shown_as_text(class_count());
     let edited = EditedText::new(Signal::derive(move || {
         if box_shows_text() {
@@ -213,7 +213,7 @@ pub fn AlphaEditor() -> impl IntoView {
         let parsed = if value.trim().is_empty() {
             Ok(None)
         } else {
-            alpha_from_text(&value, state.classes.with_untracked(Vec::len)).map(Some)
+            alpha_from_text(&value, state.classes.with_untracked(|c| c.len())).map(Some)
         };
         edited.input(value, parsed, |alpha| state.update(|c| c.alpha = alpha));
     };
@@ -366,12 +366,12 @@ pub fn GeneratorPanel() -> impl IntoView {
     let choose = move |name: String| {
         if !PROFILES.iter().any(|p| p.name == name) {
             // "Explicit list": the same classes, now editable by hand.
-            state.edit_classes(state.classes.get_untracked());
+            state.edit_classes(state.classes.get_untracked().to_vec());
             return;
         }
         let k = state
             .classes
-            .with_untracked(Vec::len)
+            .with_untracked(|c| c.len())
             .clamp(10, 100)
             .to_string();
         apply(Generator::from_text(&name, &|parameter| {

@@ -192,11 +192,12 @@ impl ClassSource {
         }
     }
 
-    /// The classes this source describes (an invalid generator gives none).
-    pub fn classes(&self) -> Vec<ClassRow> {
+    /// The classes this source describes (an invalid generator gives none),
+    /// shared: a list's rows are not copied.
+    pub fn classes(&self) -> Arc<Vec<ClassRow>> {
         match self {
-            ClassSource::List(rows) => rows.to_vec(),
-            ClassSource::Generated(generator) => generator.classes().unwrap_or_default(),
+            ClassSource::List(rows) => Arc::clone(rows),
+            ClassSource::Generated(generator) => Arc::new(generator.classes().unwrap_or_default()),
         }
     }
 

@@ -87,8 +87,8 @@ mod tests {
         let labels: Vec<String> = state
             .classes
             .classes()
-            .into_iter()
-            .map(|c| c.label)
+            .iter()
+            .map(|c| c.label.clone())
             .collect();
         assert_eq!(labels, ["a, b", "c%", "d"]);
     }
