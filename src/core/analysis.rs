@@ -2,6 +2,8 @@
 //! quantity is negative (ends found by root-finding), the story of one class
 //! along γ, and the reshaping map `h(p)` that explains which classes gain.
 
+use std::sync::Arc;
+
 use super::error::{validate_gamma, FocalError};
 use super::focal::ln_reshaping_map;
 use super::numerics::LogitPoint;
@@ -28,10 +30,11 @@ pub fn gamma_grid(gamma_max: f64, points: usize) -> Result<Vec<f64>, FocalError>
     Ok((0..points).map(|i| gamma_max * (i as f64 / last)).collect())
 }
 
-/// Q* along an increasing grid of γ values.
+/// Q* along an increasing grid of γ values; cheap to clone (the solutions
+/// are shared).
 #[derive(Debug, Clone)]
 pub struct Sweep {
-    solutions: Vec<Solution>,
+    solutions: Arc<Vec<Solution>>,
 }
 
 impl Sweep {
@@ -127,7 +130,7 @@ impl PartialSweep {
     /// [`PartialSweep::advance`] has returned `false`).
     pub fn into_sweep(self) -> Sweep {
         Sweep {
-            solutions: self.solutions,
+            solutions: Arc::new(self.solutions),
         }
     }
 }
