@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::app_state::use_app_state;
 use super::plots::ReshapingPlot;
 use crate::state::config::ClassSource;
+use crate::state::format::pairs_json;
 use crate::state::narrative::{
     banner, captions, order_sentence, ranges_sentence, rare_mass_sentence,
 };
@@ -75,7 +76,7 @@ pub fn Findings() -> impl IntoView {
             state.findings_along.with(|along| {
                 along.as_ref().map(|along| {
                     (
-                        ranges_json(&along.over_suppression),
+                        pairs_json(&along.over_suppression),
                         ranges_sentence(along, labels),
                     )
                 })
@@ -124,11 +125,6 @@ pub fn Findings() -> impl IntoView {
             {move || state.findings_at.with(|at| at.as_ref().map(order_sentence))}
         </p>
     }
-}
-
-/// γ-ranges as a JSON list of `[from, to]` pairs at full precision.
-fn ranges_json(ranges: &[(f64, f64)]) -> String {
-    serde_json::to_string(ranges).unwrap_or_else(|_| "[]".to_string())
 }
 
 /// Sweeps γ from 0 to γ_max in about eight seconds; pressing again pauses.

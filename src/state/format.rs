@@ -45,9 +45,35 @@ pub fn shortest(value: f64) -> String {
     format!("{value}")
 }
 
+/// Pairs of finite numbers as a JSON list of `[a, b]` lists, each number its
+/// shortest decimal (which JSON reads back to the same f64): γ-ranges for the
+/// page's data attributes, without a JSON library in the page's download.
+pub fn pairs_json(pairs: &[(f64, f64)]) -> String {
+    let items: Vec<String> = pairs
+        .iter()
+        .map(|(a, b)| format!("[{},{}]", shortest(*a), shortest(*b)))
+        .collect();
+    format!("[{}]", items.join(","))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pairs_are_json_that_reads_back_exactly() {
+        let pairs = [
+            (0.0, 2.2),
+            (1e-7, 20.0),
+            (0.1 + 0.2, 123456.789),
+            (1e21, 5e-324),
+        ];
+        let ours = pairs_json(&pairs);
+        let read: Vec<(f64, f64)> = serde_json::from_str(&ours).unwrap();
+        assert_eq!(read, pairs);
+        assert_eq!(pairs_json(&pairs[..2]), "[[0,2.2],[0.0000001,20]]");
+        assert_eq!(pairs_json(&[]), "[]");
+    }
 
     #[test]
     fn significant_digits() {
