@@ -9,6 +9,7 @@ use focal_entropy_explorer::state::classes::{
 use focal_entropy_explorer::state::config::Config;
 use focal_entropy_explorer::state::config::{ClassRow, Units};
 use focal_entropy_explorer::state::messages::{message_query, SET_MESSAGE};
+use focal_entropy_explorer::state::piecewise::Piecewise;
 use focal_entropy_explorer::state::readout::{table_order, table_row, SortColumn};
 use focal_entropy_explorer::state::url::{decode, decode_onto, encode, parameter_names};
 use proptest::prelude::*;
@@ -79,11 +80,11 @@ proptest! {
             let at_once = parse_class_list(&text);
             let mut fractions = Vec::new();
             let in_slices = ClassListReader::new(&text).and_then(|mut reader| {
-                fractions.push(reader.fraction_read());
+                fractions.push(reader.fraction_done());
                 while !reader.read_lines(slice)? {
-                    fractions.push(reader.fraction_read());
+                    fractions.push(reader.fraction_done());
                 }
-                fractions.push(reader.fraction_read());
+                fractions.push(reader.fraction_done());
                 Ok(reader.into_entries())
             });
             if in_slices.is_ok() {

@@ -8,6 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::app_state::{use_app_state, AppState};
 use super::canvas::{now_ms, record_timing};
+use super::slices::run_in_slices;
 use crate::state::classes::{open_counts_file, page_classes, text_of_file, MAX_TEXT_BYTES};
 use crate::state::config::ClassRow;
 
@@ -22,14 +23,6 @@ enum Outcome {
     Refused(String),
 }
 
-/// Longest stretch of reading before the page is given back to the browser,
-/// in milliseconds: well inside a frame, so that a million-line file is read
-/// while the page stays responsive.
-const READING_SLICE_MS: f64 = 12.0;
-
-/// Lines read between two looks at the clock (a few milliseconds' worth).
-const LINES_PER_LOOK: usize = 2048;
-
 /// JSON text parsed by the browser, or its complaint.
 fn parse_json(text: &str) -> Result<JsValue, String> {
     js_sys::JSON::parse(text).map_err(|error| {
@@ -41,26 +34,9 @@ fn parse_json(text: &str) -> Result<JsValue, String> {
     })
 }
 
-/// Resolves once the browser has had a turn: it paints, handles input and
-/// runs its timers before reading goes on.
-async fn give_the_browser_a_turn() {
-    let turn = js_sys::Promise::new(&mut |resolve, _| {
-        let scheduled = web_sys::window().and_then(|window| {
-            window
-                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
-                .ok()
-        });
-        if scheduled.is_none() {
-            // No window to wait on: go on at once.
-            let _ = resolve.call0(&JsValue::NULL);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(turn).await;
-}
-
 /// Reads `file` and, when its classes are valid, makes them the page's
-/// classes: the lines in slices of [`READING_SLICE_MS`] with the share read
-/// shown, given up when another file is picked (`loads` counts the files).
+/// classes: the lines in slices with the share read shown, given up when
+/// another file is picked (`loads` counts the files).
 fn load(
     state: AppState,
     file: web_sys::File,
@@ -68,8 +44,8 @@ fn load(
     loads: StoredValue<u64>,
 ) {
     let name = file.name();
-    loads.update_value(|n| *n += 1);
-    let this_load = loads.get_value();
+    let this_load = loads.get_value() + 1;
+    loads.set_value(this_load);
     if file.size() > MAX_TEXT_BYTES as f64 {
         outcome.set(Some(Outcome::Refused(format!(
             "{name}: the file is larger than {} MB",
@@ -116,8 +92,8 @@ fn load(
 }
 
 /// The page's classes from a counts file's text, read in slices with the
-/// browser given a turn between them and the share read shown in `outcome`;
-/// `None` once `current` says a newer file has taken its place.
+/// share read shown in `outcome`; `None` once `current` says a newer file
+/// has taken its place.
 async fn read_in_slices(
     text: &str,
     name: &str,
@@ -128,27 +104,14 @@ async fn read_in_slices(
         Ok(reader) => reader,
         Err(why) => return Some(Err(why)),
     };
-    loop {
-        let slice_started = now_ms();
-        let finished = loop {
-            match reader.read_lines(LINES_PER_LOOK) {
-                Ok(false) if now_ms() - slice_started < READING_SLICE_MS => continue,
-                Ok(finished) => break finished,
-                Err(why) => return Some(Err(why.to_string())),
-            }
-        };
-        if finished {
-            return Some(page_classes(reader));
-        }
-        let percent = (100.0 * reader.fraction_read()).floor();
+    let progress = |share: f64| {
+        let percent = (100.0 * share).floor();
         outcome.set(Some(Outcome::Reading(format!(
             "Reading {name}: {percent} %…"
         ))));
-        give_the_browser_a_turn().await;
-        if !current() {
-            return None;
-        }
-    }
+    };
+    let read = run_in_slices(&mut reader, &mut |_| {}, &progress, &current).await?;
+    Some(read.and_then(|()| page_classes(reader.into_entries())))
 }
 
 /// The first file of a list (a picker's or a drop's).

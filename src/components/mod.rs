@@ -14,6 +14,7 @@ pub mod links;
 pub mod map_workers;
 pub mod plots;
 pub mod readout;
+pub mod slices;
 pub mod teaching;
 
 use leptos::prelude::*;

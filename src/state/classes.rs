@@ -7,6 +7,7 @@ use super::config::{default_label, ClassRow, MAX_PAGE_CLASSES};
 use super::format::shortest;
 use super::json::JsonValue;
 use super::number::parse_decimal;
+use super::piecewise::Piecewise;
 
 /// One class as entered: an optional label and its count.
 #[derive(Debug, Clone, PartialEq)]
@@ -161,15 +162,6 @@ impl<'a> ClassListReader<'a> {
         }
     }
 
-    /// The fraction of the text read so far, from 0 to 1.
-    pub fn fraction_read(&self) -> f64 {
-        if self.length == 0 {
-            1.0
-        } else {
-            1.0 - self.rest.len() as f64 / self.length as f64
-        }
-    }
-
     /// The classes read so far (all of them once the text is read).
     pub fn into_entries(self) -> Vec<ClassEntry> {
         self.entries
@@ -237,6 +229,23 @@ impl<'a> ClassListReader<'a> {
             self.entries.push(ClassEntry { label, count });
         }
         Ok(())
+    }
+}
+
+/// Lines a [`ClassListReader`] reads per batch of the page's slices.
+const LINES_PER_BATCH: usize = 1024;
+
+impl Piecewise for ClassListReader<'_> {
+    fn advance(&mut self) -> Result<bool, String> {
+        self.read_lines(LINES_PER_BATCH).map_err(|e| e.to_string())
+    }
+
+    fn fraction_done(&self) -> f64 {
+        if self.length == 0 {
+            1.0
+        } else {
+            1.0 - self.rest.len() as f64 / self.length as f64
+        }
     }
 }
 
@@ -413,8 +422,8 @@ pub fn text_of_file(bytes: Vec<u8>) -> String {
 /// Opens a counts file for the page: JSON (parsed at once by `parse_json`)
 /// when it starts with `[` or `{`, otherwise the paste box's format (`count`
 /// or `label,count` lines, an optional header, quoted labels), to be read a
-/// few lines at a time ([`ClassListReader::read_lines`]) and then turned into
-/// the page's classes by [`page_classes`]. A file with more lines than the
+/// few lines at a time (it is [`Piecewise`]) and then turned into the page's
+/// classes by [`page_classes`]. A file with more lines than the
 /// page shows classes is refused here, before its rows are read.
 pub fn open_counts_file<V: JsonValue>(
     text: &str,
@@ -444,10 +453,9 @@ pub fn open_counts_file<V: JsonValue>(
     ClassListReader::new(text).map_err(|e| e.to_string())
 }
 
-/// The page's classes from a counts file read to its end: refused when there
-/// are more than the page shows; unlabelled counts are named "class N".
-pub fn page_classes(read: ClassListReader<'_>) -> Result<Vec<ClassRow>, String> {
-    let entries = read.into_entries();
+/// The page's classes from a counts file's entries: refused when there are
+/// more than the page shows; unlabelled counts are named "class N".
+pub fn page_classes(entries: Vec<ClassEntry>) -> Result<Vec<ClassRow>, String> {
     if entries.len() > MAX_PAGE_CLASSES {
         return Err(too_many_for_the_page(entries.len(), "classes"));
     }
@@ -469,14 +477,14 @@ mod tests {
         parse_json: fn(&str) -> Result<serde_json::Value, String>,
     ) -> Result<Vec<ClassRow>, String> {
         let mut reader = open_counts_file(text, parse_json)?;
-        let mut fractions = vec![reader.fraction_read()];
+        let mut fractions = vec![reader.fraction_done()];
         while !reader.read_lines(2).map_err(|e| e.to_string())? {
-            fractions.push(reader.fraction_read());
+            fractions.push(reader.fraction_done());
         }
-        fractions.push(reader.fraction_read());
+        fractions.push(reader.fraction_done());
         assert!(fractions.windows(2).all(|w| w[0] <= w[1]), "{fractions:?}");
         assert_eq!(fractions.last(), Some(&1.0));
-        page_classes(reader)
+        page_classes(reader.into_entries())
     }
 
     #[test]

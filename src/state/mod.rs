@@ -15,6 +15,7 @@ pub mod messages;
 pub mod narrative;
 pub mod number;
 pub mod outputs;
+pub mod piecewise;
 pub mod readout;
 pub mod teaching;
 pub mod url;

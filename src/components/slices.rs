@@ -1,0 +1,60 @@
+//! Piecewise work (a large counts file read, a large CSV written) run in
+//! slices of a few milliseconds, with the browser given a turn between them:
+//! it keeps drawing and answering input, and shows how far the work has got.
+
+use wasm_bindgen::JsValue;
+
+use super::canvas::now_ms;
+use crate::state::piecewise::Piecewise;
+
+/// Longest stretch of work before the browser gets a turn, in milliseconds:
+/// well inside a frame.
+const SLICE_MS: f64 = 12.0;
+
+/// Resolves once the browser has had a turn: it paints, handles input and
+/// runs its timers before the work goes on.
+async fn give_the_browser_a_turn() {
+    let turn = js_sys::Promise::new(&mut |resolve, _| {
+        let scheduled = web_sys::window().and_then(|window| {
+            window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+                .ok()
+        });
+        if scheduled.is_none() {
+            // No window to wait on: go on at once.
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(turn).await;
+}
+
+/// Runs `work` to its end in slices of [`SLICE_MS`], handing what it has
+/// written to `written` and telling `progress` the share done after each
+/// slice; `None` once `current` says that newer work has taken this one's
+/// place.
+pub async fn run_in_slices(
+    work: &mut dyn Piecewise,
+    written: &mut dyn FnMut(Vec<String>),
+    progress: &dyn Fn(f64),
+    current: &dyn Fn() -> bool,
+) -> Option<Result<(), String>> {
+    loop {
+        let slice_started = now_ms();
+        let finished = loop {
+            match work.advance() {
+                Ok(false) if now_ms() - slice_started < SLICE_MS => continue,
+                Ok(finished) => break finished,
+                Err(why) => return Some(Err(why)),
+            }
+        };
+        written(work.take_written());
+        if finished {
+            return Some(Ok(()));
+        }
+        progress(work.fraction_done());
+        give_the_browser_a_turn().await;
+        if !current() {
+            return None;
+        }
+    }
+}
