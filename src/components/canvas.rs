@@ -306,7 +306,7 @@ pub fn PlotCanvas(
                             Ok(document) => super::exports::download(
                                 &format!("{name}.svg"),
                                 "image/svg+xml",
-                                &document,
+                                document,
                             ),
                             Err(reason) => error.set(Some(reason)),
                         }

@@ -125,7 +125,7 @@ pub fn InversePanel() -> impl IntoView {
     };
     let export = move |_| {
         if let Some(csv) = result.with_untracked(|r| r.as_ref().ok().map(InvertedRows::csv)) {
-            download("focal-entropy-posteriors.csv", "text/csv", &csv);
+            download("focal-entropy-posteriors.csv", "text/csv", csv);
         }
     };
     let label = Signal::derive(move || {

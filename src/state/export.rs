@@ -1,10 +1,14 @@
 //! CSV exports with full precision: every number is written as the shortest
 //! decimal that reads back to the same f64 (Rust's `{}` formatting).
 
+use std::fmt::Write;
+use std::sync::Arc;
+
 use crate::core::{Solution, Sweep};
 
 use super::classes::label_field;
 use super::findings::AtGamma;
+use super::piecewise::Piecewise;
 
 /// A label as a CSV field: quoted as the paste box quotes it, and, when it
 /// starts like a spreadsheet formula (`=`, `+`, `-`, `@`, tab or carriage
@@ -18,23 +22,65 @@ fn label_cell(label: &str) -> String {
     }
 }
 
-/// The per-class table: `label,count,p,q,q_over_p,regime`, one line per class.
-pub fn table_csv(solution: &Solution, labels: &[String]) -> String {
-    let mut out = String::from("label,count,p,q,q_over_p,regime\n");
-    for (class, count) in solution.problem().counts().iter().enumerate() {
-        let label = labels.get(class).map_or("", String::as_str);
-        let ratio = solution
-            .ratio(class)
-            .map_or(String::new(), |r| format!("{r}"));
-        out.push_str(&format!(
-            "{},{count},{},{},{ratio},{}\n",
-            label_cell(label),
-            solution.p(class),
-            solution.q(class),
-            solution.regime(class).name()
-        ));
+/// Rows of the table's CSV written per batch of the page's slices.
+const TABLE_ROWS_PER_BATCH: usize = 512;
+
+/// Cells of the γ-sweep's CSV written per batch of the page's slices.
+const SWEEP_CELLS_PER_BATCH: usize = 2048;
+
+/// The per-class table as CSV, `label,count,p,q,q_over_p,regime`, one line
+/// per class, written a batch of rows at a time (it is [`Piecewise`]).
+pub struct TableCsv {
+    solution: Solution,
+    labels: Arc<Vec<String>>,
+    next_class: usize,
+    /// The text written and not yet taken, one part per batch.
+    parts: Vec<String>,
+}
+
+impl TableCsv {
+    /// The table of `solution`, its classes named by `labels`.
+    pub fn new(solution: Solution, labels: Arc<Vec<String>>) -> Self {
+        TableCsv {
+            solution,
+            labels,
+            next_class: 0,
+            parts: vec![String::from("label,count,p,q,q_over_p,regime\n")],
+        }
     }
-    out
+}
+
+impl Piecewise for TableCsv {
+    fn advance(&mut self) -> Result<bool, String> {
+        let counts = self.solution.problem().counts();
+        let end = (self.next_class + TABLE_ROWS_PER_BATCH).min(counts.len());
+        let mut out = String::new();
+        for (class, count) in counts.iter().enumerate().take(end).skip(self.next_class) {
+            let label = self.labels.get(class).map_or("", String::as_str);
+            let _ = write!(
+                out,
+                "{},{count},{},{},",
+                label_cell(label),
+                self.solution.p(class),
+                self.solution.q(class),
+            );
+            if let Some(ratio) = self.solution.ratio(class) {
+                let _ = write!(out, "{ratio}");
+            }
+            let _ = writeln!(out, ",{}", self.solution.regime(class).name());
+        }
+        self.parts.push(out);
+        self.next_class = end;
+        Ok(end == counts.len())
+    }
+
+    fn fraction_done(&self) -> f64 {
+        self.next_class as f64 / self.solution.problem().class_count().max(1) as f64
+    }
+
+    fn take_written(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.parts)
+    }
 }
 
 /// Most `q*` cells (classes × γ values) the γ-sweep's CSV carries, about
@@ -51,51 +97,183 @@ pub fn sweep_csv_has_classes(sweep: &Sweep) -> bool {
     classes * sweep.solutions().len() <= MAX_SWEEP_CSV_CELLS
 }
 
-/// The γ-sweep: `gamma,mu,fe_min,fe_at_p,shannon_q,kl_p_q`, the findings at
-/// each γ (`delta_h` = H(Q*) − H(P); `rare_mass_p` and `rare_mass_q`, the
-/// probability of the classes rarer than uniform under P and Q*;
-/// `over_suppressed`, how many classes are), and then, when
+/// The γ-sweep as CSV: `gamma,mu,fe_min,fe_at_p,shannon_q,kl_p_q`, the
+/// findings at each γ (`delta_h` = H(Q*) − H(P); `rare_mass_p` and
+/// `rare_mass_q`, the probability of the classes rarer than uniform under P
+/// and Q*; `over_suppressed`, how many classes are), and then, when
 /// [`sweep_csv_has_classes`], `q*` of every class (headed by its label), one
-/// line per γ.
-pub fn sweep_csv(sweep: &Sweep, labels: &[String]) -> String {
-    let mut out = String::from(
-        "gamma,mu,fe_min,fe_at_p,shannon_q,kl_p_q,delta_h,rare_mass_p,rare_mass_q,over_suppressed",
-    );
-    let with_classes = sweep_csv_has_classes(sweep);
-    let labels = if with_classes { labels } else { &[] };
-    for label in labels {
-        out.push(',');
-        out.push_str(&label_field(&format!("q[{label}]")));
-    }
-    out.push('\n');
-    for solution in sweep.solutions() {
-        let at = AtGamma::new(solution);
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{}",
-            solution.gamma(),
-            solution.mu(),
-            solution.fe_min(),
-            solution.fe_at_p(),
-            solution.shannon_q(),
-            solution.kl_p_q(),
-            at.entropy.delta,
-            at.rare_mass.mass_p,
-            at.rare_mass.mass_q,
-            at.movement.tail_losers.as_ref().map_or(0, |t| t.count),
-        ));
-        if with_classes {
-            for class in 0..solution.problem().class_count() {
-                out.push_str(&format!(",{}", solution.q(class)));
-            }
+/// line per γ, written a batch of cells at a time (it is [`Piecewise`]).
+pub struct SweepCsv {
+    sweep: Sweep,
+    /// Classes with a `q*` column (none when they are left out).
+    classes: usize,
+    /// The γ whose line is being written.
+    next_gamma: usize,
+    /// The classes of that line written so far, once its summary is.
+    next_class: Option<usize>,
+    /// The text written and not yet taken, one part per batch.
+    parts: Vec<String>,
+}
+
+impl SweepCsv {
+    /// The CSV of `sweep`, its classes named by `labels`.
+    pub fn new(sweep: Sweep, labels: &[String]) -> Self {
+        let mut out = String::from(
+            "gamma,mu,fe_min,fe_at_p,shannon_q,kl_p_q,delta_h,rare_mass_p,rare_mass_q,over_suppressed",
+        );
+        let classes = match sweep.solutions().first() {
+            Some(first) if sweep_csv_has_classes(&sweep) => first.problem().class_count(),
+            _ => 0,
+        };
+        for class in 0..classes {
+            let label = labels.get(class).map_or("", String::as_str);
+            out.push(',');
+            out.push_str(&label_field(&format!("q[{label}]")));
         }
         out.push('\n');
+        SweepCsv {
+            sweep,
+            classes,
+            next_gamma: 0,
+            next_class: None,
+            parts: vec![out],
+        }
     }
-    out
+}
+
+impl Piecewise for SweepCsv {
+    fn advance(&mut self) -> Result<bool, String> {
+        let mut budget = SWEEP_CELLS_PER_BATCH;
+        let mut out = String::new();
+        while let Some(solution) = self.sweep.solutions().get(self.next_gamma) {
+            if budget == 0 {
+                self.parts.push(out);
+                return Ok(false);
+            }
+            let written = match self.next_class {
+                Some(written) => written,
+                None => {
+                    let at = AtGamma::new(solution);
+                    let _ = write!(
+                        out,
+                        "{},{},{},{},{},{},{},{},{},{}",
+                        solution.gamma(),
+                        solution.mu(),
+                        solution.fe_min(),
+                        solution.fe_at_p(),
+                        solution.shannon_q(),
+                        solution.kl_p_q(),
+                        at.entropy.delta,
+                        at.rare_mass.mass_p,
+                        at.rare_mass.mass_q,
+                        at.movement.tail_losers.as_ref().map_or(0, |t| t.count),
+                    );
+                    // The findings cost about a cell per distinct class.
+                    let findings = 10 + solution.problem().distinct_class_count();
+                    budget = budget.saturating_sub(findings);
+                    0
+                }
+            };
+            let end = (written + budget).min(self.classes);
+            for class in written..end {
+                let _ = write!(out, ",{}", solution.q(class));
+            }
+            budget -= end - written;
+            if end == self.classes {
+                out.push('\n');
+                self.next_gamma += 1;
+                self.next_class = None;
+            } else {
+                self.next_class = Some(end);
+            }
+        }
+        self.parts.push(out);
+        Ok(true)
+    }
+
+    fn fraction_done(&self) -> f64 {
+        let line = self.next_class.unwrap_or(0) as f64 / self.classes.max(1) as f64;
+        (self.next_gamma as f64 + line) / self.sweep.solutions().len().max(1) as f64
+    }
+
+    fn take_written(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.parts)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The table's CSV, written batch by batch to the end.
+    fn table_csv(solution: &Solution, labels: &[String]) -> String {
+        let mut csv = TableCsv::new(solution.clone(), Arc::new(labels.to_vec()));
+        csv.run_to_end().unwrap();
+        csv.take_written().concat()
+    }
+
+    /// The γ-sweep's CSV, written batch by batch to the end.
+    fn sweep_csv(sweep: &Sweep, labels: &[String]) -> String {
+        let mut csv = SweepCsv::new(sweep.clone(), labels);
+        csv.run_to_end().unwrap();
+        csv.take_written().concat()
+    }
+
+    #[test]
+    fn large_csvs_are_written_in_batches_with_every_value() {
+        let counts: Vec<f64> = (0..3000).map(|i| 1.0 + i as f64).collect();
+        let problem = FocalProblem::new(&counts, None).unwrap();
+        let labels: Vec<String> = (0..3000).map(|i| format!("c{i}")).collect();
+        let solution = problem.solve(2.0).unwrap();
+        let mut table = TableCsv::new(solution.clone(), Arc::new(labels.clone()));
+        let mut shares = vec![table.fraction_done()];
+        while !table.advance().unwrap() {
+            shares.push(table.fraction_done());
+        }
+        shares.push(table.fraction_done());
+        // 3000 rows in batches of 512: six batches, the share rising to 1.
+        assert_eq!(
+            shares,
+            [0.0, 512.0, 1024.0, 1536.0, 2048.0, 2560.0, 3000.0].map(|n| n / 3000.0)
+        );
+        let csv = table.take_written().concat();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 3001);
+        for (class, line) in lines[1..].iter().enumerate() {
+            let fields: Vec<&str> = line.split(',').collect();
+            assert_eq!(fields[0], labels[class]);
+            assert_eq!(fields[3].parse::<f64>().unwrap(), solution.q(class));
+        }
+        // Three γ lines of 3000 q* cells, each split over batches of 2048
+        // cells (the findings of 3000 distinct classes count as 3010), the
+        // text taken batch by batch as the page takes it.
+        let sweep = problem.sweep(&gamma_grid(2.0, 3).unwrap()).unwrap();
+        let mut writer = SweepCsv::new(sweep.clone(), &labels);
+        let mut shares = Vec::new();
+        let mut parts = Vec::new();
+        while !writer.advance().unwrap() {
+            shares.push(writer.fraction_done());
+            parts.extend(writer.take_written());
+        }
+        parts.extend(writer.take_written());
+        // Per line: its findings; 2048 cells; the last 952 and the next findings.
+        assert_eq!(shares.len(), 6);
+        assert!(shares.windows(2).all(|w| w[0] <= w[1]) && shares[5] < 1.0);
+        assert_eq!(writer.fraction_done(), 1.0);
+        let csv = parts.concat();
+        assert_eq!(csv, sweep_csv(&sweep, &labels));
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 4);
+        assert!(lines[0].ends_with(",q[c2998],q[c2999]"));
+        for (line, solution) in lines[1..].iter().zip(sweep.solutions()) {
+            let fields: Vec<&str> = line.split(',').collect();
+            assert_eq!(fields.len(), 10 + 3000);
+            assert_eq!(fields[0].parse::<f64>().unwrap(), solution.gamma());
+            for (class, field) in fields[10..].iter().enumerate() {
+                assert_eq!(field.parse::<f64>().unwrap(), solution.q(class));
+            }
+        }
+    }
     use crate::core::{gamma_grid, solve, FocalProblem};
 
     #[test]
