@@ -53,6 +53,8 @@ test('bad rows are named by line, and Q* of the current classes goes back to the
 
 test('with 10 000 pasted rows γ still moves at once, and the panel follows when γ rests', async ({ page }) => {
   await page.goto('./?gamma=2');
+  // The page is mounted (the load event can come first).
+  await expect(page.getByTestId('invert-input')).toBeVisible();
   const figures = await page.evaluate(async () => {
     const rows = Array.from({ length: 10000 }, (_, i) => {
       const weights = Array.from({ length: 10 }, (_, j) => 1 + ((i * 7 + j * 13) % 17));
