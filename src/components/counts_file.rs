@@ -1,7 +1,8 @@
-//! Counts files: a file picker on the classes panel that also takes a dropped file. A file
-//! is read by the browser (off the main thread), JSON by the browser's own
+//! Counts files: a file picker on the classes panel that also takes a dropped file. A file's
+//! bytes are read by the browser (off the main thread), JSON by the browser's own
 //! parser, and the classes by the state layer's reader, the same one the
-//! paste box and the command-line tool use.
+//! paste box and the command-line tool use, a slice of lines at a time with
+//! the share read shown.
 
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};

@@ -1,5 +1,6 @@
-//! Exports: the table and the γ-sweep as CSV, every plot as PNG or SVG, and
-//! the file downloads behind them.
+//! Exports: the table and the γ-sweep as CSV (written in slices, with the
+//! share written shown), every plot as PNG or SVG, and the file downloads
+//! behind them.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
