@@ -6,6 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::canvas::{now_ms, record_timing};
+use super::slices::advance_for;
 use super::Debouncer;
 use crate::core::{track_class, FocalProblem, PartialSweep, Solution, Sweep, TrackedClass};
 use crate::state::config::{ClassRow, ClassSource, Config, Panel, Units};
@@ -88,15 +89,13 @@ fn compute_in_frames(
             return;
         }
         let frame_start = now_ms();
-        let mut more = Ok(true);
-        while matches!(more, Ok(true)) && now_ms() - frame_start < SWEEP_FRAME_BUDGET_MS {
-            more = partial.advance();
-        }
+        let finished = advance_for(&mut partial, SWEEP_FRAME_BUDGET_MS);
         record_timing("sweep-frame", now_ms() - frame_start);
-        if matches!(more, Ok(true)) {
-            return compute_in_frames(partial, (latest, job), then);
+        match finished {
+            Ok(false) => compute_in_frames(partial, (latest, job), then),
+            Ok(true) => then(Some(partial.into_sweep())),
+            Err(_) => then(None),
         }
-        then(more.ok().map(|_| partial.into_sweep()));
     });
 }
 

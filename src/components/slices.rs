@@ -28,6 +28,18 @@ async fn give_the_browser_a_turn() {
     let _ = wasm_bindgen_futures::JsFuture::from(turn).await;
 }
 
+/// Advances `work` until it is done or `budget_ms` milliseconds have passed
+/// (at least one batch); returns whether it is done.
+pub fn advance_for(work: &mut dyn Piecewise, budget_ms: f64) -> Result<bool, String> {
+    let started = now_ms();
+    loop {
+        let finished = work.advance()?;
+        if finished || now_ms() - started >= budget_ms {
+            return Ok(finished);
+        }
+    }
+}
+
 /// Runs `work` to its end in slices of [`SLICE_MS`], handing what it has
 /// written to `written` and telling `progress` the share done after each
 /// slice; `None` once `current` says that newer work has taken this one's
@@ -39,13 +51,9 @@ pub async fn run_in_slices(
     current: &dyn Fn() -> bool,
 ) -> Option<Result<(), String>> {
     loop {
-        let slice_started = now_ms();
-        let finished = loop {
-            match work.advance() {
-                Ok(false) if now_ms() - slice_started < SLICE_MS => continue,
-                Ok(finished) => break finished,
-                Err(why) => return Some(Err(why)),
-            }
+        let finished = match advance_for(work, SLICE_MS) {
+            Ok(finished) => finished,
+            Err(why) => return Some(Err(why)),
         };
         written(work.take_written());
         if finished {

@@ -1,7 +1,9 @@
-//! Work the page does a piece at a time: reading a large counts file, writing
-//! a large CSV. The page runs such work in slices of a few milliseconds and
-//! gives the browser a turn between them, so that it keeps drawing and
-//! answering input, and can say how far the work has got.
+//! Work the page does a piece at a time: the γ-sweep, reading a large counts
+//! file, writing a large CSV. The page runs such work in slices of a few
+//! milliseconds and gives the browser a turn between them, so that it keeps
+//! drawing and answering input, and can say how far the work has got.
+
+use crate::core::PartialSweep;
 
 /// Work done a piece at a time, each piece well under a millisecond; what
 /// it gives is taken from it once it is done.
@@ -28,5 +30,53 @@ pub trait Piecewise {
     {
         while !self.advance()? {}
         Ok(())
+    }
+}
+
+/// The γ-sweep, one γ value per piece.
+impl Piecewise for PartialSweep {
+    fn advance(&mut self) -> Result<bool, String> {
+        // The sweep's own step says whether γ values remain.
+        PartialSweep::advance(self)
+            .map(|remain| !remain)
+            .map_err(|e| e.to_string())
+    }
+
+    fn fraction_done(&self) -> f64 {
+        let (done, all) = self.progress();
+        done as f64 / all.max(1) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::{gamma_grid, FocalProblem};
+
+    #[test]
+    fn a_sweep_done_piece_by_piece_is_the_sweep() {
+        let problem = FocalProblem::new(&[99.0, 1.0, 5.0], None).unwrap();
+        let grid = gamma_grid(4.0, 5).unwrap();
+        let mut partial = PartialSweep::new(&problem, grid.clone()).unwrap();
+        let mut shares = vec![partial.fraction_done()];
+        while !Piecewise::advance(&mut partial).unwrap() {
+            shares.push(partial.fraction_done());
+        }
+        shares.push(partial.fraction_done());
+        assert_eq!(shares, [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
+        let whole = problem.sweep(&grid).unwrap();
+        for (a, b) in partial
+            .into_sweep()
+            .solutions()
+            .iter()
+            .zip(whole.solutions())
+        {
+            assert_eq!(a.q_all(), b.q_all());
+        }
+        // Done means done: another piece changes nothing.
+        let mut finished = PartialSweep::new(&problem, grid).unwrap();
+        finished.run_to_end().unwrap();
+        assert!(Piecewise::advance(&mut finished).unwrap());
+        assert_eq!(finished.progress(), (5, 5));
     }
 }
