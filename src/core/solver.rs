@@ -151,11 +151,11 @@ fn solve_lambda(
     warm: Option<&WarmStart>,
 ) -> (f64, Vec<GroupSolution>) {
     let (lambda, offsets) = match warm {
-        Some(warm) => (
-            Some(warm.lambda),
-            warm.groups.iter().map(|g| g.offset).collect(),
+        Some(warm) => (warm.lambda, warm.groups.iter().map(|g| g.offset).collect()),
+        None => (
+            mean_ln_reshaping_map(gamma, groups),
+            vec![0.0; groups.len()],
         ),
-        None => (None, vec![0.0; groups.len()]),
     };
     joint_newton(gamma, groups, lambda, offsets)
         .unwrap_or_else(|| solve_nested(gamma, groups, positive, warm))
@@ -174,21 +174,14 @@ pub(super) fn mean_ln_reshaping_map(gamma: f64, groups: &[Group]) -> f64 {
 /// Newton's method on the whole system — every group's equation and the
 /// constraint — at one evaluation per group per iteration. Each step solves
 /// the linearised system exactly: `δd_g = (δλ − F_g)/F'_g` and
-/// `δλ = (Σ m s F/F' − R) / Σ m s/F'` with `s = q(1 − q)`. Without a starting
-/// λ (`None`) the first step sets it: from any λ, the first step lands on the
-/// same one (the weighted mean of the equations' values, less the
-/// constraint's residual), so no pass is spent guessing it. Returns `None`
-/// when a step is not finite or the iteration does not settle.
+/// `δλ = (Σ m s F/F' − R) / Σ m s/F'` with `s = q(1 − q)`. Returns `None` when a
+/// step is not finite or the iteration does not settle.
 fn joint_newton(
     gamma: f64,
     groups: &[Group],
-    start: Option<f64>,
+    mut lambda: f64,
     mut offsets: Vec<f64>,
 ) -> Option<(f64, Vec<GroupSolution>)> {
-    let mut lambda = start.unwrap_or(0.0);
-    // Whether λ's step says how far the iteration is from the root (not
-    // before a first step sets a λ that was not given).
-    let mut lambda_known = start.is_some();
     let mut solved: Vec<GroupSolution> = Vec::with_capacity(groups.len());
     let mut steps: Vec<f64> = Vec::with_capacity(groups.len());
     // Rough evaluations until the next step should settle, then exact ones.
@@ -218,16 +211,11 @@ fn joint_newton(
             return None;
         }
         let scale = lambda.abs() + gamma.min(1.0);
-        let mut settled = lambda_known && step_lambda.abs() <= 1e-10 * scale;
+        let mut settled = step_lambda.abs() <= 1e-10 * scale;
         // The largest step relative to where it goes (offsets below 1e-6 count
         // as 1e-6: rough evaluations cannot pin them relatively).
         // (λ's step counts a tenth, as its settling bound is ten times tighter.)
-        let mut largest_step = if lambda_known {
-            0.1 * step_lambda.abs() / scale
-        } else {
-            0.0
-        };
-        lambda_known = true;
+        let mut largest_step = 0.1 * step_lambda.abs() / scale;
         for ((offset, solution), step) in offsets.iter_mut().zip(&solved).zip(&mut steps) {
             *step = (step_lambda - *step) / solution.slope;
             if !step.is_finite() {
@@ -291,23 +279,9 @@ mod tests {
         let problem = FocalProblem::new(counts, None).unwrap();
         let groups = problem.groups();
         let positive: f64 = groups.iter().map(|g| g.multiplicity).sum();
-        let joint = joint_newton(gamma, groups, None, vec![0.0; groups.len()])
+        let start = mean_ln_reshaping_map(gamma, groups);
+        let joint = joint_newton(gamma, groups, start, vec![0.0; groups.len()])
             .expect("joint Newton converges");
-        // Started from any λ, the first step lands on the same one (to
-        // rounding), and so does the root.
-        let from_mean = joint_newton(
-            gamma,
-            groups,
-            Some(mean_ln_reshaping_map(gamma, groups)),
-            vec![0.0; groups.len()],
-        )
-        .expect("joint Newton converges");
-        assert!(
-            (joint.0 - from_mean.0).abs() <= 1e-14 * (1.0 + joint.0.abs()),
-            "{counts:?} γ={gamma}: {} vs {}",
-            joint.0,
-            from_mean.0
-        );
         let nested = solve_nested(gamma, groups, positive, None);
         (joint, nested)
     }
@@ -344,10 +318,9 @@ mod tests {
     fn joint_newton_recovers_from_far_starts_and_declines_broken_ones() {
         let problem = FocalProblem::new(&[99.0, 1.0], None).unwrap();
         let groups = problem.groups();
-        let (_, far) =
-            joint_newton(2.0, groups, Some(1e6), vec![0.0; 2]).expect("damped steps recover");
+        let (_, far) = joint_newton(2.0, groups, 1e6, vec![0.0; 2]).expect("damped steps recover");
         assert!((far[0].point.q - 0.153_624_370_917_925_97).abs() < 1e-14);
-        assert!(joint_newton(2.0, groups, Some(f64::NAN), vec![0.0; 2]).is_none());
+        assert!(joint_newton(2.0, groups, f64::NAN, vec![0.0; 2]).is_none());
         // The nested method, the fallback, is safe from any start too.
         let warm = WarmStart {
             lambda: 1e6,
