@@ -315,6 +315,26 @@ mod tests {
     }
 
     #[test]
+    fn equal_classes_stay_exactly_equal() {
+        // Found by the property tests (three counts of 7 at this γ): a start
+        // that leaves λ an ulp off moves every class by ~1e-17, and a class
+        // whose q/p reads 1 is then called amplified.
+        for k in [2, 3, 7, 10, 49, 100] {
+            for gamma in [0.5, 2.0, 26.448_604_379_795_412, 100.0] {
+                let solution = solve(&vec![7.0; k], gamma, None).unwrap();
+                for class in 0..k {
+                    assert_eq!(solution.q(class), solution.p(class), "K={k} γ={gamma}");
+                    assert_eq!(
+                        solution.regime(class),
+                        crate::core::Regime::Unchanged,
+                        "K={k} γ={gamma}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn joint_newton_recovers_from_far_starts_and_declines_broken_ones() {
         let problem = FocalProblem::new(&[99.0, 1.0], None).unwrap();
         let groups = problem.groups();
