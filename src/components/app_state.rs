@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::canvas::{now_ms, record_timing};
 use super::slices::advance_for;
-use super::Debouncer;
+use super::{Debouncer, Newest};
 use crate::core::{track_class, FocalProblem, PartialSweep, Solution, Sweep, TrackedClass};
 use crate::state::config::{ClassRow, ClassSource, Config, Panel, Units};
 use crate::state::derived::{problem_for, solve_at, start_sweep, sweep_refusal};
@@ -77,22 +77,22 @@ const SWEEP_DELAY_MS: u64 = 150;
 const SWEEP_FRAME_BUDGET_MS: f64 = 8.0;
 
 /// Computes `partial` a few milliseconds per animation frame and hands the
-/// finished sweep to `then`, unless a newer sweep (`latest` no longer `job`)
+/// finished sweep to `then`, unless a newer sweep has replaced it (`current`
 /// has replaced it; a sweep that fails gives `None`.
 fn compute_in_frames(
     mut partial: PartialSweep,
-    (latest, job): (StoredValue<u64>, u64),
+    current: impl Fn() -> bool + Copy + 'static,
     then: impl FnOnce(Option<Sweep>) + 'static,
 ) {
     request_animation_frame(move || {
-        if latest.get_value() != job {
+        if !current() {
             return;
         }
         let frame_start = now_ms();
         let finished = advance_for(&mut partial, SWEEP_FRAME_BUDGET_MS);
         record_timing("sweep-frame", now_ms() - frame_start);
         match finished {
-            Ok(false) => compute_in_frames(partial, (latest, job), then),
+            Ok(false) => compute_in_frames(partial, current, then),
             Ok(true) => then(Some(partial.into_sweep())),
             Err(_) => then(None),
         }
@@ -104,7 +104,7 @@ fn compute_in_frames(
 fn compute_sweep(
     partial: PartialSweep,
     (set_sweep, set_beyond): (WriteSignal<Option<Sweep>>, WriteSignal<Option<Sweep>>),
-    job: (StoredValue<u64>, u64),
+    current: impl Fn() -> bool + Copy + 'static,
     started: f64,
 ) {
     let problem = partial.problem().clone();
@@ -113,13 +113,13 @@ fn compute_sweep(
         set_beyond.set(beyond);
         set_sweep.set(sweep);
     };
-    compute_in_frames(partial, job, move |sweep| {
+    compute_in_frames(partial, current, move |sweep| {
         let beyond = sweep
             .as_ref()
             .and_then(AlongGamma::beyond_grid)
             .and_then(|grid| PartialSweep::new(&problem, grid).ok());
         match beyond {
-            Some(beyond) => compute_in_frames(beyond, job, move |beyond| show(sweep, beyond)),
+            Some(beyond) => compute_in_frames(beyond, current, move |beyond| show(sweep, beyond)),
             None => show(sweep, None),
         }
     });
@@ -199,29 +199,21 @@ impl AppState {
         let (sweep, set_sweep) = signal(None::<Sweep>);
         let (beyond, set_beyond) = signal(None::<Sweep>);
         let edits = Debouncer::new(SWEEP_DELAY_MS);
-        let latest_sweep = StoredValue::new(0u64);
+        let latest_sweep = Newest::default();
         Effect::new(move |previous: Option<()>| {
             let gamma_max = gamma_max.get();
             let Some(started) = problem.with(|p| p.as_ref().map(|p| start_sweep(p, gamma_max)))
             else {
                 return;
             };
-            let job = latest_sweep.get_value() + 1;
-            latest_sweep.set_value(job);
+            let current = latest_sweep.start();
             let Ok(partial) = started else {
                 // Refused (see `sweep_refusal`): no sweep, and none in flight.
                 set_beyond.set(None);
                 set_sweep.set(None);
                 return;
             };
-            let start = move || {
-                compute_sweep(
-                    partial,
-                    (set_sweep, set_beyond),
-                    (latest_sweep, job),
-                    now_ms(),
-                )
-            };
+            let start = move || compute_sweep(partial, (set_sweep, set_beyond), current, now_ms());
             if previous.is_some() {
                 edits.schedule(start);
             } else {

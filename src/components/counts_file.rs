@@ -10,6 +10,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::app_state::{use_app_state, AppState};
 use super::canvas::{now_ms, record_timing};
 use super::slices::run_in_slices;
+use super::Newest;
 use crate::state::classes::{open_counts_file, page_classes, text_of_file, MAX_TEXT_BYTES};
 use crate::state::config::ClassRow;
 
@@ -37,16 +38,12 @@ fn parse_json(text: &str) -> Result<JsValue, String> {
 
 /// Reads `file` and, when its classes are valid, makes them the page's
 /// classes: the lines in slices with the share read shown, given up when
-/// another file is picked (`loads` counts the files).
-fn load(
-    state: AppState,
-    file: web_sys::File,
-    outcome: RwSignal<Option<Outcome>>,
-    loads: StoredValue<u64>,
-) {
+/// another file is picked (`loads`).
+fn load(state: AppState, file: web_sys::File, outcome: RwSignal<Option<Outcome>>, loads: Newest) {
     let name = file.name();
-    let this_load = loads.get_value() + 1;
-    loads.set_value(this_load);
+    // Whether no newer file has been picked since: a newer one takes the
+    // place of this one however far it has got.
+    let current = loads.start();
     if file.size() > MAX_TEXT_BYTES as f64 {
         outcome.set(Some(Outcome::Refused(format!(
             "{name}: the file is larger than {} MB",
@@ -54,9 +51,6 @@ fn load(
         ))));
         return;
     }
-    // Whether no newer file has been picked since: a newer one takes the
-    // place of this one however far it has got.
-    let current = move || loads.get_value() == this_load;
     leptos::task::spawn_local(async move {
         let bytes = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
             .await
@@ -125,7 +119,7 @@ fn first_file(files: Option<web_sys::FileList>) -> Option<web_sys::File> {
 pub fn CountsFile() -> impl IntoView {
     let state = use_app_state();
     let outcome = RwSignal::<Option<Outcome>>::new(None);
-    let loads = StoredValue::new(0u64);
+    let loads = Newest::default();
     let dragging = RwSignal::new(false);
     let on_pick = move |event: web_sys::Event| {
         let input = event

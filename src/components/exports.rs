@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 
 use super::app_state::{use_app_state, AppState};
 use super::slices::run_in_slices;
+use super::Newest;
 use crate::state::export::{sweep_csv_has_classes, SweepCsv, TableCsv, MAX_SWEEP_CSV_CELLS};
 use crate::state::piecewise::Piecewise;
 
@@ -131,17 +132,15 @@ fn sweep_title(state: AppState) -> String {
 }
 
 /// Writes a CSV in slices (the share written shown in `status`) and then
-/// offers it as `name`; a newer export started meanwhile (`exports` counts
-/// them) takes its place.
+/// offers it as `name`; a newer export started meanwhile (`exports`) takes
+/// its place.
 fn save_in_slices(
     name: &'static str,
     mut csv: Box<dyn Piecewise>,
     status: RwSignal<Option<String>>,
-    exports: StoredValue<u64>,
+    exports: Newest,
 ) {
-    let this_export = exports.get_value() + 1;
-    exports.set_value(this_export);
-    let current = move || exports.get_value() == this_export;
+    let current = exports.start();
     leptos::task::spawn_local(async move {
         let progress = |share: f64| {
             let percent = (100.0 * share).floor();
@@ -163,7 +162,7 @@ pub fn ExportBar() -> impl IntoView {
     let state = use_app_state();
     // How far a large CSV has been written, while it is.
     let status = RwSignal::new(None::<String>);
-    let exports = StoredValue::new(0u64);
+    let exports = Newest::default();
     let table = move |_| {
         if let Some(solution) = state.solution.get_untracked() {
             let csv = TableCsv::new(solution, state.labels.get_untracked());

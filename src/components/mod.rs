@@ -33,11 +33,32 @@ use plots::{DistributionPlot, EntropyPlot, MapPlot, TrackedPlot};
 use readout::{ClassTable, SummaryPanel};
 use teaching::{Findings, PlayButton, PresetSelect};
 
+/// Which of a series of jobs is the newest: starting one takes the place of
+/// those before it (a newer file, export, sweep or debounced action).
+#[derive(Clone, Copy)]
+pub struct Newest(StoredValue<u64>);
+
+impl Default for Newest {
+    /// A series with no job started yet.
+    fn default() -> Self {
+        Newest(StoredValue::new(0))
+    }
+}
+
+impl Newest {
+    /// Starts a job; the check it returns says whether it is still the newest.
+    pub fn start(self) -> impl Fn() -> bool + Copy + 'static {
+        let job = self.0.get_value() + 1;
+        self.0.set_value(job);
+        move || self.0.get_value() == job
+    }
+}
+
 /// Runs only the last of a burst of actions, once the burst has paused.
 #[derive(Clone, Copy)]
 pub struct Debouncer {
-    /// Number of the latest scheduled action.
-    latest: StoredValue<u64>,
+    /// The latest scheduled action.
+    latest: Newest,
     /// The pause that lets an action run, in milliseconds.
     delay_ms: u64,
 }
@@ -46,18 +67,17 @@ impl Debouncer {
     /// A debouncer waiting for a pause of `delay_ms` milliseconds.
     pub fn new(delay_ms: u64) -> Self {
         Debouncer {
-            latest: StoredValue::new(0),
+            latest: Newest::default(),
             delay_ms,
         }
     }
 
     /// Runs `action` after the pause unless another action is scheduled first.
     pub fn schedule(self, action: impl FnOnce() + 'static) {
-        let ticket = self.latest.get_value() + 1;
-        self.latest.set_value(ticket);
+        let current = self.latest.start();
         set_timeout(
             move || {
-                if self.latest.get_value() == ticket {
+                if current() {
                     action();
                 }
             },
