@@ -167,9 +167,7 @@ pub struct Solution {
     groups: Vec<GroupSolution>,
     group_regime: Vec<Regime>,
     fe_min: f64,
-    fe_at_p: f64,
     shannon_q: f64,
-    kl_p_q: f64,
 }
 
 impl Solution {
@@ -181,13 +179,10 @@ impl Solution {
     ) -> Self {
         let data = problem.groups();
         let mut fe_min = CompensatedSum::default();
-        let mut fe_at_p = CompensatedSum::default();
         let mut shannon_q = CompensatedSum::default();
-        let mut kl_p_q = CompensatedSum::default();
         let mut largest_amplified_p = 0.0f64;
         for (group, solved) in data.iter().zip(&groups) {
             let m = group.multiplicity;
-            fe_at_p.add(m * group.w.q * focal_loss(gamma, &group.p));
             if solved.point.q > 0.0 {
                 let cross_entropy = m * solved.point.q * solved.point.neg_ln_q;
                 shannon_q.add(cross_entropy);
@@ -197,7 +192,6 @@ impl Solution {
                 fe_min.add(cross_entropy / (1.0 + gamma * solved.point.r));
             }
             let ln_ratio = solved.ln_q_over_w + group.ln_w_over_p;
-            kl_p_q.add(m * group.p.q * exp_minus_one_minus_identity(ln_ratio));
             if ln_ratio > 0.0 {
                 largest_amplified_p = largest_amplified_p.max(group.p.q);
             }
@@ -225,9 +219,7 @@ impl Solution {
             groups,
             group_regime,
             fe_min: lambda.exp() * fe_min.value(),
-            fe_at_p: fe_at_p.value(),
             shannon_q: shannon_q.value(),
-            kl_p_q: kl_p_q.value().max(0.0),
         }
     }
 
@@ -266,8 +258,15 @@ impl Solution {
     }
 
     /// `FE_γ(W, P)` in nats: the focal-entropy if the model predicted P itself.
+    /// Computed when asked for (one exponential per group of equal classes),
+    /// so that a γ-sweep, which never reads it, does not pay for it.
     pub fn fe_at_p(&self) -> f64 {
-        self.fe_at_p
+        self.problem
+            .groups()
+            .iter()
+            .map(|group| group.multiplicity * group.w.q * focal_loss(self.gamma, &group.p))
+            .collect::<CompensatedSum>()
+            .value()
     }
 
     /// Shannon entropy H(P) in nats.
@@ -280,9 +279,21 @@ impl Solution {
         self.shannon_q
     }
 
-    /// Kullback–Leibler divergence KL(P‖Q*) in nats.
+    /// Kullback–Leibler divergence KL(P‖Q*) in nats, as `Σ p·(e^u − 1 − u)` with
+    /// `u = ln(q/p)` (non-negative terms). Computed when asked for, like
+    /// [`Solution::fe_at_p`].
     pub fn kl_p_q(&self) -> f64 {
-        self.kl_p_q
+        self.problem
+            .groups()
+            .iter()
+            .zip(&self.groups)
+            .map(|(group, solved)| {
+                let ln_ratio = solved.ln_q_over_w + group.ln_w_over_p;
+                group.multiplicity * group.p.q * exp_minus_one_minus_identity(ln_ratio)
+            })
+            .collect::<CompensatedSum>()
+            .value()
+            .max(0.0)
     }
 
     /// Reshaped probability `q*_i` of a class (0 for an absent class).
