@@ -182,12 +182,17 @@ fn joint_newton(
     mut lambda: f64,
     mut offsets: Vec<f64>,
 ) -> Option<(f64, Vec<GroupSolution>)> {
+    // The evaluations of an exact pass, kept in case it settles (rough ones
+    // are only aimed from).
     let mut solved: Vec<GroupSolution> = Vec::with_capacity(groups.len());
-    let mut steps: Vec<f64> = Vec::with_capacity(groups.len());
+    // Each group's residual, then its step, beside 1/F' (one division per
+    // group and pass, used twice).
+    let mut steps: Vec<(f64, f64)> = Vec::with_capacity(groups.len());
     // Rough evaluations until the next step should settle, then exact ones.
     let mut precision = Precision::Rough;
     let mut previous_step: Option<f64> = None;
     for iteration in 0..MAX_JOINT_ITERATIONS {
+        let exact = precision == Precision::Exact;
         solved.clear();
         steps.clear();
         let mut excess = CompensatedSum::default();
@@ -196,71 +201,132 @@ fn joint_newton(
             let (solution, value) = evaluate(gamma, group, offset, precision);
             let residual = value - lambda;
             excess.add(group.multiplicity * group.w.q * solution.q_over_w_minus_one);
+            let inverse_slope = 1.0 / solution.slope;
             let spread =
-                group.multiplicity * solution.point.q * solution.point.one_minus_q / solution.slope;
+                group.multiplicity * solution.point.q * solution.point.one_minus_q * inverse_slope;
             if !(spread.is_finite() && residual.is_finite()) {
                 return None;
             }
             weighted_residuals += spread * residual;
             sensitivity += spread;
-            solved.push(solution);
-            steps.push(residual);
+            steps.push((residual, inverse_slope));
+            if exact {
+                solved.push(solution);
+            }
         }
         let step_lambda = (weighted_residuals - excess.value()) / sensitivity;
         if !step_lambda.is_finite() {
             return None;
         }
         let scale = lambda.abs() + gamma.min(1.0);
-        let mut settled = step_lambda.abs() <= 1e-10 * scale;
-        // The largest step relative to where it goes (offsets below 1e-6 count
-        // as 1e-6: rough evaluations cannot pin them relatively).
-        // (λ's step counts a tenth, as its settling bound is ten times tighter.)
-        let mut largest_step = 0.1 * step_lambda.abs() / scale;
-        for ((offset, solution), step) in offsets.iter_mut().zip(&solved).zip(&mut steps) {
-            *step = (step_lambda - *step) / solution.slope;
-            if !step.is_finite() {
-                return None;
-            }
-            // Far from the solution, limit each move (as the nested method does).
-            let limit = 1.0 + offset.abs();
-            *offset += step.clamp(-limit, limit);
-            // Settled once what this step leaves, second order in it, is far
-            // below an ulp of the offset, and the step is small enough for the
-            // first-order finish below: a step below 1e-8 of the offset and
-            // 1e-8 in the logit (or 1e-9 of a larger offset), or one whose
-            // square is below 1e-19 of the offset (tiny offsets, where the
-            // rough passes leave steps of a few ulps of ln q).
-            let size = offset.abs();
-            settled &= step.abs() <= (SETTLED_STEP * size.min(1.0)).max(0.1 * SETTLED_STEP * size)
-                || *step * *step <= 1e-19 * size;
-            largest_step = largest_step.max(step.abs() / offset.abs().max(1e-6));
-        }
         lambda += step_lambda;
-        if precision == Precision::Rough {
-            // Newton's steps shrink quadratically, s' ≈ C·s² with C read off
-            // the last two (assumed before then): go exact when the next step
-            // should settle.
-            let next = match previous_step {
-                Some(previous) if previous > 0.0 => largest_step.powi(3) / (previous * previous),
-                _ => ASSUMED_CONTRACTION * largest_step * largest_step,
-            };
-            if next <= SETTLED_STEP || settled || iteration + 1 >= MAX_ROUGH_ITERATIONS {
-                precision = Precision::Exact;
+        if exact {
+            if settled(step_lambda, scale, &mut offsets, &mut steps)? {
+                // Quadratic convergence: after steps this small the new point
+                // is the root to far below an ulp, and first order moves every
+                // quantity there exactly, without another evaluation pass.
+                for (solution, &(step, _)) in solved.iter_mut().zip(&steps) {
+                    *solution = solution.nudged(step);
+                }
+                return Some((lambda, solved));
             }
-            previous_step = Some(largest_step);
             continue;
         }
-        if settled {
-            // Quadratic convergence: after steps this small the new point is the
-            // root to far below an ulp, and first order moves every quantity
-            // there exactly, without another evaluation pass.
-            for (solution, &step) in solved.iter_mut().zip(&steps) {
-                *solution = solution.nudged(step);
-            }
-            return Some((lambda, solved));
+        // Newton's steps shrink quadratically, s' ≈ C·s² with C read off the
+        // last two (assumed before then): go exact when the next step should
+        // settle.
+        let largest_step = rough_step(step_lambda, scale, &mut offsets, &steps)?;
+        let next = match previous_step {
+            Some(previous) if previous > 0.0 => largest_step.powi(3) / (previous * previous),
+            _ => ASSUMED_CONTRACTION * largest_step * largest_step,
+        };
+        if next <= SETTLED_STEP || iteration + 1 >= MAX_ROUGH_ITERATIONS {
+            precision = Precision::Exact;
         }
+        previous_step = Some(largest_step);
     }
     None
+}
+
+/// The offset step of a group from λ's step, its residual and 1/F' (`None`
+/// if not finite), and the move it makes: the step, limited far from the
+/// solution (as the nested method limits it).
+#[inline(always)]
+fn offset_step(
+    step_lambda: f64,
+    residual: f64,
+    inverse_slope: f64,
+    offset: f64,
+) -> Option<(f64, f64)> {
+    let step = (step_lambda - residual) * inverse_slope;
+    if !step.is_finite() {
+        return None;
+    }
+    let limit = 1.0 + offset.abs();
+    let step_taken = if step > limit {
+        limit
+    } else if step < -limit {
+        -limit
+    } else {
+        step
+    };
+    Some((step, step_taken))
+}
+
+/// Takes a rough pass's steps and returns the largest, relative to where it
+/// goes (offsets below 1e-6 count as 1e-6: rough evaluations cannot pin them
+/// relatively; λ's step counts a tenth, as its settling bound is ten times
+/// tighter).
+#[inline(always)]
+fn rough_step(
+    step_lambda: f64,
+    scale: f64,
+    offsets: &mut [f64],
+    steps: &[(f64, f64)],
+) -> Option<f64> {
+    let mut largest = 0.1 * step_lambda.abs() / scale;
+    for (offset, &(residual, inverse_slope)) in offsets.iter_mut().zip(steps) {
+        let (step, step_taken) = offset_step(step_lambda, residual, inverse_slope, *offset)?;
+        *offset += step_taken;
+        let size = offset.abs();
+        let relative = step.abs() / if size > 1e-6 { size } else { 1e-6 };
+        if relative > largest {
+            largest = relative;
+        }
+    }
+    Some(largest)
+}
+
+/// Takes an exact pass's steps (each group's step replaces its residual in
+/// `steps`) and says whether every one has settled: what the step leaves,
+/// second order in it, is far below an ulp of the offset, and the step is
+/// small enough for the first-order finish — below 1e-8 of the offset and
+/// 1e-8 in the logit (or 1e-9 of a larger offset), or with a square below
+/// 1e-19 of the offset (tiny offsets, where the rough passes leave steps of
+/// a few ulps of ln q). λ settles within 1e-10 of its scale.
+#[inline(always)]
+fn settled(
+    step_lambda: f64,
+    scale: f64,
+    offsets: &mut [f64],
+    steps: &mut [(f64, f64)],
+) -> Option<bool> {
+    let mut settled = step_lambda.abs() <= 1e-10 * scale;
+    for (offset, (residual, inverse_slope)) in offsets.iter_mut().zip(steps) {
+        let (step, step_taken) = offset_step(step_lambda, *residual, *inverse_slope, *offset)?;
+        *residual = step;
+        *offset += step_taken;
+        let size = offset.abs();
+        let bound = if size < 1.0 {
+            SETTLED_STEP * size
+        } else if size > 10.0 {
+            0.1 * SETTLED_STEP * size
+        } else {
+            SETTLED_STEP
+        };
+        settled &= step.abs() <= bound || step * step <= 1e-19 * size;
+    }
+    Some(settled)
 }
 
 /// Solves Q* for class counts at γ with optional α weights: the one-call entry point.
