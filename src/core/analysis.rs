@@ -316,8 +316,9 @@ pub fn reshaping_map(solution: &Solution, points: usize) -> ReshapingMap {
         .zip(solution.distinct_classes())
         .map(|(group, distinct)| MapMarker {
             classes: distinct.multiplicity,
-            p: group.p.q,
-            h: (ln_reshaping_map(gamma, &group.p) + group.ln_w_over_p).exp(),
+            p: group.p,
+            h: (ln_reshaping_map(gamma, problem.data_point(distinct.group)) + group.ln_w_over_p)
+                .exp(),
             regime: distinct.regime,
         })
         .collect();

@@ -18,22 +18,33 @@ pub const ALPHA_RANGE: (f64, f64) = (1e-12, 1e12);
 pub(crate) struct Group {
     /// Number of classes in the group.
     pub multiplicity: f64,
-    /// Data probability `p` of each member.
-    pub p: LogitPoint,
+    /// Data probability `p` of each member (its logit and logarithms, needed
+    /// rarely, are [`FocalProblem::data_point`]: a million groups keep 40 MB
+    /// less).
+    pub p: f64,
     /// Target weight `w = α p / Σ α p` of each member (equal to `p` without α).
     pub w: LogitPoint,
     /// `ln(w / p)`, zero without α.
     pub ln_w_over_p: f64,
 }
 
+/// The group index of an absent class (count zero): no group has it, as
+/// there are at most [`MAX_CLASSES`] classes.
+const ABSENT: u32 = u32::MAX;
+const _: () = assert!(MAX_CLASSES < ABSENT as usize);
+
 #[derive(Debug)]
 struct ProblemData {
     counts: Vec<f64>,
     alpha: Option<Vec<f64>>,
-    /// Group of each class, `None` for classes with count zero.
-    class_group: Vec<Option<u32>>,
+    /// Group of each class, [`ABSENT`] for classes with count zero (four
+    /// bytes a class where `Option<u32>` takes eight).
+    class_group: Vec<u32>,
     /// Groups sorted by increasing target weight.
     groups: Vec<Group>,
+    /// Each group's data probability `p` with its logit and logarithms, kept
+    /// only with α: without it `p = w` and [`Group::w`] holds them.
+    data_points: Option<Vec<LogitPoint>>,
     shannon_p: f64,
     /// Classes with a positive count.
     positive_class_count: usize,
@@ -238,30 +249,35 @@ impl FocalProblem {
         }
         let data = Shares::new(counts);
         let alpha = alpha.filter(|a| a.iter().any(|&x| x != a[0]));
-        let p: Vec<f64> = (0..counts.len()).map(|i| data.q(i)).collect();
         // The target weights: α·p normalised, or P itself.
         let weighted = alpha.map(|alpha| {
-            let masses: Vec<f64> = p.iter().zip(alpha).map(|(p, a)| p * a).collect();
+            let masses: Vec<f64> = alpha
+                .iter()
+                .enumerate()
+                .map(|(i, a)| data.q(i) * a)
+                .collect();
             Shares::new(&masses)
         });
-        let w: Vec<f64> = match &weighted {
-            Some(shares) => (0..counts.len()).map(|i| shares.q(i)).collect(),
-            None => Vec::new(),
+        let w = |i: usize| {
+            weighted
+                .as_ref()
+                .map_or_else(|| data.q(i), |shares| shares.q(i))
         };
-        let w = if weighted.is_some() { &w } else { &p };
         // The present classes sorted by (w, p), compared through their bits
         // (both positive, where bits order as values do) kept beside each
         // index: the sort reads no other memory, and equal keys, which it
         // leaves in any order, become one group.
         let mut order: Vec<(u64, u64, u32)> = Vec::with_capacity(counts.len());
-        order.extend(
-            (0..counts.len() as u32)
-                .filter(|&i| p[i as usize] > 0.0 && w[i as usize] > 0.0)
-                .map(|i| (w[i as usize].to_bits(), p[i as usize].to_bits(), i)),
-        );
+        order.extend((0..counts.len()).filter_map(|i| {
+            let (p, w) = (data.q(i), w(i));
+            (p > 0.0 && w > 0.0).then_some((w.to_bits(), p.to_bits(), i as u32))
+        }));
         order.sort_unstable_by_key(|&(w, p, _)| (w, p));
-        let mut class_group = vec![None; counts.len()];
+        let mut class_group = vec![ABSENT; counts.len()];
         let mut groups: Vec<Group> = Vec::new();
+        let mut data_points: Option<Vec<LogitPoint>> = weighted.as_ref().map(|_| Vec::new());
+        // −ln p of each group, for H(P) once the group sizes are known.
+        let mut neg_ln_p: Vec<f64> = Vec::new();
         let mut last_key = None;
         for &(w_bits, p_bits, class) in &order {
             let index = class as usize;
@@ -272,22 +288,31 @@ impl FocalProblem {
                 let w = weighted.as_ref().map_or(p, |shares| shares.point(index));
                 groups.push(Group {
                     multiplicity: 0.0,
-                    p,
+                    p: p.q,
                     w,
                     ln_w_over_p: p.neg_ln_q - w.neg_ln_q,
                 });
+                neg_ln_p.push(p.neg_ln_q);
+                if let Some(points) = &mut data_points {
+                    points.push(p);
+                }
             }
             let last = groups.len() - 1;
             groups[last].multiplicity += 1.0;
-            class_group[index] = Some(last as u32);
+            class_group[index] = last as u32;
         }
-        let shannon_p =
-            compensated_sum(groups.iter().map(|g| g.multiplicity * g.p.q * g.p.neg_ln_q));
+        let shannon_p = compensated_sum(
+            groups
+                .iter()
+                .zip(&neg_ln_p)
+                .map(|(g, neg_ln_p)| g.multiplicity * g.p * neg_ln_p),
+        );
         Ok(FocalProblem(Arc::new(ProblemData {
             counts: counts.to_vec(),
             alpha: alpha.map(<[f64]>::to_vec),
             class_group,
             groups,
+            data_points,
             shannon_p,
             positive_class_count: order.len(),
             frequency_ranks: OnceLock::new(),
@@ -329,7 +354,7 @@ impl FocalProblem {
 
     /// Data probability `p_i` of a class (0 for classes with count zero).
     pub fn p(&self, class: usize) -> f64 {
-        self.group_of(class).map_or(0.0, |g| g.p.q)
+        self.group_of(class).map_or(0.0, |g| g.p)
     }
 
     /// Target weight `w_i = α_i p_i / Σ α_j p_j` of a class (equal to `p_i`
@@ -349,7 +374,7 @@ impl FocalProblem {
             .groups()
             .iter()
             .fold((f64::INFINITY, 0.0f64), |(lo, hi), g| {
-                (lo.min(g.p.q), hi.max(g.p.q))
+                (lo.min(g.p), hi.max(g.p))
             });
         if low > 0.0 && low.is_finite() {
             high / low
@@ -365,15 +390,12 @@ impl FocalProblem {
                 .groups()
                 .iter()
                 .enumerate()
-                .min_by(|a, b| a.1.p.q.total_cmp(&b.1.p.q))
+                .min_by(|a, b| a.1.p.total_cmp(&b.1.p))
                 .map(|(index, _)| index);
             // The first class of the rarest p (groups of equal p differ in α).
-            let rarest_p = rarest_group.map(|g| self.groups()[g].p.q);
+            let rarest_p = rarest_group.map(|g| self.groups()[g].p);
             (0..self.class_count())
-                .find(|&class| {
-                    self.group_of(class)
-                        .is_some_and(|g| Some(g.p.q) == rarest_p)
-                })
+                .find(|&class| self.group_of(class).is_some_and(|g| Some(g.p) == rarest_p))
                 .unwrap_or(0)
         })
     }
@@ -382,7 +404,7 @@ impl FocalProblem {
     /// counts share the best rank; the absent classes rank last).
     pub fn frequency_ranks(&self) -> &ClassRanks {
         self.0.frequency_ranks.get_or_init(|| {
-            let p: Vec<f64> = self.groups().iter().map(|g| g.p.q).collect();
+            let p: Vec<f64> = self.groups().iter().map(|g| g.p).collect();
             ClassRanks::new(self, &p, 0.0)
         })
     }
@@ -391,15 +413,23 @@ impl FocalProblem {
         &self.0.groups
     }
 
+    /// The data probability `p` of a group's classes with its logit and
+    /// logarithms (the group's target weight's when there is no α).
+    pub(crate) fn data_point(&self, group: usize) -> &LogitPoint {
+        match &self.0.data_points {
+            Some(points) => &points[group],
+            None => &self.0.groups[group].w,
+        }
+    }
+
     /// The group (distinct class, see [`crate::core::Solution::distinct_classes`])
     /// of a class; `None` for an absent class or an index past the end.
     pub fn group_index(&self, class: usize) -> Option<usize> {
         self.0
             .class_group
             .get(class)
-            .copied()
-            .flatten()
-            .map(|g| g as usize)
+            .filter(|&&g| g != ABSENT)
+            .map(|&g| g as usize)
     }
 
     fn group_of(&self, class: usize) -> Option<&Group> {
@@ -415,8 +445,7 @@ mod tests {
     fn probabilities_and_complements_are_accurate() {
         let problem = FocalProblem::new(&[999_999_999_999.0, 1.0, 0.0], None).unwrap();
         assert_eq!(problem.positive_class_count(), 2);
-        let head = &problem.groups()[1];
-        assert!((head.p.one_minus_q / 1e-12 - 1.0).abs() < 1e-12);
+        assert!((problem.data_point(1).one_minus_q / 1e-12 - 1.0).abs() < 1e-12);
         assert_eq!(problem.p(2), 0.0);
         assert_eq!(problem.rarest_class(), 1);
     }
@@ -437,6 +466,23 @@ mod tests {
         let weighted = FocalProblem::new(&[2.0, 2.0, 1.0], Some(&[1.0, 3.0, 1.0])).unwrap();
         assert_eq!(weighted.distinct_class_count(), 3);
         assert_eq!(of(&weighted, weighted.frequency_ranks()), vec![1, 1, 3]);
+    }
+
+    #[test]
+    fn data_points_are_those_of_p_with_or_without_alpha() {
+        // Counts 3 : 1 with α = (1, 3): w = (1/2, 1/2) while p = (3/4, 1/4);
+        // groups go by increasing w, then p.
+        for (alpha, w) in [(None, [0.25, 0.75]), (Some([1.0, 3.0]), [0.5, 0.5])] {
+            let problem = FocalProblem::new(&[3.0, 1.0], alpha.as_ref().map(|a| &a[..])).unwrap();
+            for (group, &p) in [0.25, 0.75].iter().enumerate() {
+                assert_eq!(problem.groups()[group].w.q, w[group]);
+                let point = problem.data_point(group);
+                assert_eq!(point.q, p, "α {alpha:?}");
+                assert_eq!(problem.groups()[group].p, p);
+                assert!((point.neg_ln_q + p.ln()).abs() < 1e-15);
+                assert!((point.logit - (p / (1.0 - p)).ln()).abs() < 1e-15);
+            }
+        }
     }
 
     #[test]

@@ -193,7 +193,7 @@ impl Solution {
             }
             let ln_ratio = solved.ln_q_over_w + group.ln_w_over_p;
             if ln_ratio > 0.0 {
-                largest_amplified_p = largest_amplified_p.max(group.p.q);
+                largest_amplified_p = largest_amplified_p.max(group.p);
             }
         }
         let group_regime = data
@@ -205,7 +205,7 @@ impl Solution {
                     Regime::Amplified
                 } else if ln_ratio == 0.0 {
                     Regime::Unchanged
-                } else if group.p.q < largest_amplified_p {
+                } else if group.p < largest_amplified_p {
                     Regime::OverSuppressed
                 } else {
                     Regime::Suppressed
@@ -264,7 +264,11 @@ impl Solution {
         self.problem
             .groups()
             .iter()
-            .map(|group| group.multiplicity * group.w.q * focal_loss(self.gamma, &group.p))
+            .enumerate()
+            .map(|(index, group)| {
+                let p = self.problem.data_point(index);
+                group.multiplicity * group.w.q * focal_loss(self.gamma, p)
+            })
             .collect::<CompensatedSum>()
             .value()
     }
@@ -289,7 +293,7 @@ impl Solution {
             .zip(&self.groups)
             .map(|(group, solved)| {
                 let ln_ratio = solved.ln_q_over_w + group.ln_w_over_p;
-                group.multiplicity * group.p.q * exp_minus_one_minus_identity(ln_ratio)
+                group.multiplicity * group.p * exp_minus_one_minus_identity(ln_ratio)
             })
             .collect::<CompensatedSum>()
             .value()
@@ -339,7 +343,7 @@ impl Solution {
             .map(|(group, ((data, solved), &regime))| DistinctClass {
                 group,
                 multiplicity: data.multiplicity as usize,
-                p: data.p.q,
+                p: data.p,
                 weight: data.w.q,
                 q: solved.point.q,
                 ln_ratio: solved.ln_q_over_w + data.ln_w_over_p,
