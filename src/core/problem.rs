@@ -276,13 +276,20 @@ impl FocalProblem {
         let mut class_group = vec![ABSENT; counts.len()];
         let mut groups: Vec<Group> = Vec::new();
         let mut data_points: Option<Vec<LogitPoint>> = weighted.as_ref().map(|_| Vec::new());
-        // −ln p of each group, for H(P) once the group sizes are known.
-        let mut neg_ln_p: Vec<f64> = Vec::new();
+        // H(P), a group's term added once its size is known (with its −ln p).
+        let mut shannon_p = CompensatedSum::default();
+        let add_entropy = |sum: &mut CompensatedSum, group: Option<&Group>, neg_ln_p: f64| {
+            if let Some(g) = group {
+                sum.add(g.multiplicity * g.p * neg_ln_p);
+            }
+        };
+        let mut neg_ln_p = 0.0;
         let mut last_key = None;
         for &(w_bits, p_bits, class) in &order {
             let index = class as usize;
             if last_key != Some((w_bits, p_bits)) {
                 last_key = Some((w_bits, p_bits));
+                add_entropy(&mut shannon_p, groups.last(), neg_ln_p);
                 // Logits and logarithms once per group.
                 let p = data.point(index);
                 let w = weighted.as_ref().map_or(p, |shares| shares.point(index));
@@ -292,7 +299,7 @@ impl FocalProblem {
                     w,
                     ln_w_over_p: p.neg_ln_q - w.neg_ln_q,
                 });
-                neg_ln_p.push(p.neg_ln_q);
+                neg_ln_p = p.neg_ln_q;
                 if let Some(points) = &mut data_points {
                     points.push(p);
                 }
@@ -301,12 +308,8 @@ impl FocalProblem {
             groups[last].multiplicity += 1.0;
             class_group[index] = last as u32;
         }
-        let shannon_p = compensated_sum(
-            groups
-                .iter()
-                .zip(&neg_ln_p)
-                .map(|(g, neg_ln_p)| g.multiplicity * g.p * neg_ln_p),
-        );
+        add_entropy(&mut shannon_p, groups.last(), neg_ln_p);
+        let shannon_p = shannon_p.value();
         Ok(FocalProblem(Arc::new(ProblemData {
             counts: counts.to_vec(),
             alpha: alpha.map(<[f64]>::to_vec),
