@@ -6,7 +6,7 @@
 use super::focal::ln_gradient;
 use super::numerics::{CompensatedSum, LogitPoint};
 use super::problem::Group;
-use super::solution::{GroupSolution, WarmStart};
+use super::solution::{Evaluation, GroupSolution, WarmStart};
 use super::solver::{evaluate, mean_ln_reshaping_map, Precision};
 
 const MAX_OUTER_ITERATIONS: usize = 200;
@@ -15,7 +15,7 @@ const MAX_INNER_ITERATIONS: usize = 200;
 /// Solves `ln h(q) − ln(q/w) = λ` for the offset, starting at `start`. The left
 /// side decreases strictly in the offset; Newton steps are kept inside the
 /// bracket found so far and their size is limited, so the iteration cannot diverge.
-fn solve_group(gamma: f64, group: &Group, lambda: f64, start: f64) -> GroupSolution {
+fn solve_group(gamma: f64, group: &Group, lambda: f64, start: f64) -> Evaluation {
     let (mut low, mut high) = (f64::NEG_INFINITY, f64::INFINITY);
     let mut offset = if start.is_finite() { start } else { 0.0 };
     let (mut solution, mut value) = evaluate(gamma, group, offset, Precision::Exact);
@@ -80,29 +80,36 @@ pub(super) fn solve_nested(
     low -= widen;
     high += widen;
 
-    let (mut lambda, mut solved, mut solved_at) = match warm {
-        Some(warm) => (warm.lambda, warm.groups.clone(), Some(warm.lambda)),
-        None => {
-            let initial = groups
-                .iter()
-                .map(|g| evaluate(gamma, g, 0.0, Precision::Exact).0)
-                .collect::<Vec<_>>();
-            (mean_ln_reshaping_map(gamma, groups), initial, None)
-        }
+    // Each group's offset and slope where it was last solved (at λ =
+    // `solved_at`), from which its next solve is aimed; a cold start aims
+    // every group from offset 0.
+    let (mut lambda, mut aims, mut solved_at): (f64, Vec<(f64, f64)>, _) = match warm {
+        Some(warm) => (
+            warm.lambda,
+            warm.groups.iter().map(|g| (g.offset, g.slope)).collect(),
+            Some(warm.lambda),
+        ),
+        None => (
+            mean_ln_reshaping_map(gamma, groups),
+            vec![(0.0, f64::NAN); groups.len()],
+            None,
+        ),
     };
+    let mut solved: Vec<Evaluation> = Vec::with_capacity(groups.len());
     lambda = lambda.clamp(low, high);
     let mut finishing = false;
     for _ in 0..MAX_OUTER_ITERATIONS {
         let mut excess = CompensatedSum::default();
         let mut excess_slope = 0.0;
-        for (group, current) in groups.iter().zip(solved.iter_mut()) {
+        solved.clear();
+        for (group, aim) in groups.iter().zip(aims.iter_mut()) {
+            let (offset, slope) = *aim;
             let predicted = match solved_at {
-                Some(at) if current.slope.is_finite() && current.slope != 0.0 => {
-                    current.offset + (lambda - at) / current.slope
-                }
-                _ => current.offset,
+                Some(at) if slope.is_finite() && slope != 0.0 => offset + (lambda - at) / slope,
+                _ => offset,
             };
-            *current = solve_group(gamma, group, lambda, predicted);
+            let current = solve_group(gamma, group, lambda, predicted);
+            *aim = (current.offset, current.slope);
             let mass = group.multiplicity * group.w.q;
             excess.add(mass * current.q_over_w_minus_one);
             let sensitivity =
@@ -110,6 +117,7 @@ pub(super) fn solve_nested(
             if sensitivity.is_finite() {
                 excess_slope += sensitivity;
             }
+            solved.push(current);
         }
         solved_at = Some(lambda);
         let residual = excess.value();
@@ -134,5 +142,5 @@ pub(super) fn solve_nested(
         }
         lambda = next;
     }
-    (lambda, solved)
+    (lambda, solved.iter().map(GroupSolution::from).collect())
 }

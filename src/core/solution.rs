@@ -38,14 +38,15 @@ impl Regime {
     }
 }
 
-/// One group's converged values.
+/// One group's equation evaluated at an offset: everything the solver's
+/// steps read.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct GroupSolution {
+pub(crate) struct Evaluation {
     /// Logit offset `d = logit(q) − logit(w)`.
     pub offset: f64,
-    /// `d ln G / dt` at the solution; it turns a change of λ into a change of `d`.
+    /// `d ln G / dt` there; it turns a change of λ into a change of `d`.
     pub slope: f64,
-    /// The reshaped probability `q` and its logs.
+    /// The probability `q` there and its logs.
     pub point: LogitPoint,
     /// `ln(q / w)`.
     pub ln_q_over_w: f64,
@@ -53,20 +54,59 @@ pub(crate) struct GroupSolution {
     pub q_over_w_minus_one: f64,
 }
 
+/// One group's converged values: what a solution's readouts and a later
+/// start read, 56 bytes where an [`Evaluation`] takes 80 (a solution keeps
+/// one per distinct class, a sweep one per distinct class and γ).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct GroupSolution {
+    /// Logit offset `d = logit(q) − logit(w)`.
+    pub offset: f64,
+    /// `d ln G / dt` at the solution; it turns a change of λ into a change of `d`.
+    pub slope: f64,
+    /// The reshaped probability `q`.
+    pub q: f64,
+    /// Its complement `1 − q`, accurate when `q` is close to 1.
+    pub one_minus_q: f64,
+    /// `−ln q`.
+    pub neg_ln_q: f64,
+    /// `r = −ln q · q / (1 − q)` (see [`LogitPoint::r`]).
+    pub r: f64,
+    /// `ln(q / w)`.
+    pub ln_q_over_w: f64,
+}
+
+impl From<&Evaluation> for GroupSolution {
+    fn from(evaluation: &Evaluation) -> Self {
+        GroupSolution {
+            offset: evaluation.offset,
+            slope: evaluation.slope,
+            q: evaluation.point.q,
+            one_minus_q: evaluation.point.one_minus_q,
+            neg_ln_q: evaluation.point.neg_ln_q,
+            r: evaluation.point.r,
+            ln_q_over_w: evaluation.ln_q_over_w,
+        }
+    }
+}
+
 impl GroupSolution {
     /// This solution moved by a tiny offset step (|step| ≲ 1e-8), to first
-    /// order, which is exact there (see [`LogitPoint::nudged`]); the slope,
+    /// order, which is exact there (as [`LogitPoint::nudged`]); the slope,
     /// used only to aim the next steps, is kept.
     #[inline(always)]
     pub(crate) fn nudged(&self, step: f64) -> Self {
-        // d ln(q/w)/d offset = 1 − q
-        let growth = self.point.one_minus_q * step;
+        // d ln(q/w)/d offset = d ln q/dt = 1 − q
+        let growth = self.one_minus_q * step;
         GroupSolution {
             offset: self.offset + step,
             slope: self.slope,
-            point: self.point.nudged(step),
+            // dq/dt = q(1 − q), d(1 − q)/dt = −q(1 − q)
+            q: self.q * (1.0 + growth),
+            one_minus_q: self.one_minus_q * (1.0 - self.q * step),
+            neg_ln_q: self.neg_ln_q - growth,
+            // r = softplus(−t)·e^t: dr/dt = r − q
+            r: self.r + (self.r - self.q) * step,
             ln_q_over_w: self.ln_q_over_w + growth,
-            q_over_w_minus_one: self.q_over_w_minus_one + (1.0 + self.q_over_w_minus_one) * growth,
         }
     }
 }
@@ -183,13 +223,13 @@ impl Solution {
         let mut largest_amplified_p = 0.0f64;
         for (group, solved) in data.iter().zip(&groups) {
             let m = group.multiplicity;
-            if solved.point.q > 0.0 {
-                let cross_entropy = m * solved.point.q * solved.point.neg_ln_q;
+            if solved.q > 0.0 {
+                let cross_entropy = m * solved.q * solved.neg_ln_q;
                 shannon_q.add(cross_entropy);
                 // At the solution w·(1 − q)^γ = μ·q/(1 + γr) (the optimality
                 // equation ln h(q) − ln(q/w) = λ), so FE(W, Q*) needs no
                 // exponential per class: μ·Σ m q (−ln q)/(1 + γr).
-                fe_min.add(cross_entropy / (1.0 + gamma * solved.point.r));
+                fe_min.add(cross_entropy / (1.0 + gamma * solved.r));
             }
             let ln_ratio = solved.ln_q_over_w + group.ln_w_over_p;
             if ln_ratio > 0.0 {
@@ -304,7 +344,7 @@ impl Solution {
     pub fn q(&self, class: usize) -> f64 {
         self.problem
             .group_index(class)
-            .map_or(0.0, |g| self.groups[g].point.q)
+            .map_or(0.0, |g| self.groups[g].q)
     }
 
     /// Data probability `p_i` of a class.
@@ -345,7 +385,7 @@ impl Solution {
                 multiplicity: data.multiplicity as usize,
                 p: data.p,
                 weight: data.w.q,
-                q: solved.point.q,
+                q: solved.q,
                 ln_ratio: solved.ln_q_over_w + data.ln_w_over_p,
                 regime,
             })
@@ -354,7 +394,7 @@ impl Solution {
     /// Ranks of the classes by `q*` (1 = the largest; equal values share the
     /// best rank; the absent classes, at 0, rank last).
     pub fn q_ranks(&self) -> ClassRanks {
-        let q: Vec<f64> = self.groups.iter().map(|g| g.point.q).collect();
+        let q: Vec<f64> = self.groups.iter().map(|g| g.q).collect();
         ClassRanks::new(&self.problem, &q, 0.0)
     }
 
@@ -394,12 +434,15 @@ mod tests {
 
     /// A group solution with only the offset set (all the start reads).
     fn at_offset(offset: f64) -> GroupSolution {
+        let point = LogitPoint::at(offset);
         GroupSolution {
             offset,
             slope: -1.0,
-            point: LogitPoint::at(offset),
+            q: point.q,
+            one_minus_q: point.one_minus_q,
+            neg_ln_q: point.neg_ln_q,
+            r: point.r,
             ln_q_over_w: 0.0,
-            q_over_w_minus_one: 0.0,
         }
     }
 
@@ -421,7 +464,7 @@ mod tests {
         assert!((start.lambda - lambda(2.0)).abs() < 1e-14);
         assert!((start.groups[0].offset - 12.0).abs() < 1e-13);
         // The other fields are the latest position's.
-        assert_eq!(start.groups[0].point.q, groups[0][0].point.q);
+        assert_eq!(start.groups[0].q, groups[0][0].q);
         // Two positions give the line through them, one gives itself.
         let line = extrapolate(&positions[..2], 2.0).unwrap();
         assert!((line.lambda - (lambda(1.5) + (lambda(1.5) - lambda(1.0)))).abs() < 1e-14);

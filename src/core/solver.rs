@@ -14,7 +14,7 @@ use super::focal::{ln_gradient_slope, ln_reshaping_map};
 use super::nested::solve_nested;
 use super::numerics::{log_ratio, CompensatedSum, LogitPoint};
 use super::problem::{FocalProblem, Group};
-use super::solution::{extrapolate, GroupSolution, Solution, WarmStart};
+use super::solution::{extrapolate, Evaluation, GroupSolution, Solution, WarmStart};
 
 /// How an evaluation computes `ln(q/w)` and `q/w − 1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +27,7 @@ pub(super) enum Precision {
     Rough,
 }
 
-/// Evaluates the inner equation at offset `d`: returns the group solution and
+/// Evaluates the inner equation at offset `d`: returns the evaluation and
 /// `ln h(q) − ln(q/w)`, which equals λ at the root.
 #[inline(always)]
 pub(super) fn evaluate(
@@ -35,7 +35,7 @@ pub(super) fn evaluate(
     group: &Group,
     offset: f64,
     precision: Precision,
-) -> (GroupSolution, f64) {
+) -> (Evaluation, f64) {
     // At offset 0, q = w exactly (γ = 0 returns P itself, bit for bit).
     let point = if offset == 0.0 {
         group.w
@@ -52,7 +52,7 @@ pub(super) fn evaluate(
     let value = ln_reshaping_map(gamma, &point) - ln_q_over_w;
     let slope = ln_gradient_slope(gamma, &point);
     (
-        GroupSolution {
+        Evaluation {
             offset,
             slope,
             point,
@@ -100,13 +100,13 @@ impl FocalProblem {
         let groups = self.groups();
         let positive: f64 = groups.iter().map(|g| g.multiplicity).sum();
         if positive == 1.0 {
-            let only = GroupSolution {
+            let only = GroupSolution::from(&Evaluation {
                 offset: 0.0,
                 slope: f64::NEG_INFINITY,
                 point: LogitPoint::endpoint(1.0),
                 ln_q_over_w: 0.0,
                 q_over_w_minus_one: 0.0,
-            };
+            });
             // μ = w·G(1): G(1) = 1 for cross-entropy (γ = 0), 0 for every γ > 0.
             let lambda = if gamma == 0.0 { 0.0 } else { f64::NEG_INFINITY };
             return Ok(WarmStart {
@@ -182,8 +182,8 @@ fn joint_newton(
     mut lambda: f64,
     mut offsets: Vec<f64>,
 ) -> Option<(f64, Vec<GroupSolution>)> {
-    // The evaluations of an exact pass, kept in case it settles (rough ones
-    // are only aimed from).
+    // What an exact pass found, kept in case it settles (rough passes are
+    // only aimed from).
     let mut solved: Vec<GroupSolution> = Vec::with_capacity(groups.len());
     // Each group's residual, then its step, beside 1/F' (one division per
     // group and pass, used twice).
@@ -211,7 +211,7 @@ fn joint_newton(
             sensitivity += spread;
             steps.push((residual, inverse_slope));
             if exact {
-                solved.push(solution);
+                solved.push(GroupSolution::from(&solution));
             }
         }
         let step_lambda = (weighted_residuals - excess.value()) / sensitivity;
@@ -371,10 +371,10 @@ mod tests {
             );
             for (a, b) in joint.iter().zip(&nested) {
                 assert!(
-                    (a.point.q / b.point.q - 1.0).abs() < 1e-12,
+                    (a.q / b.q - 1.0).abs() < 1e-12,
                     "{counts:?} γ={gamma}: {} vs {}",
-                    a.point.q,
-                    b.point.q
+                    a.q,
+                    b.q
                 );
             }
         }
@@ -405,7 +405,7 @@ mod tests {
         let problem = FocalProblem::new(&[99.0, 1.0], None).unwrap();
         let groups = problem.groups();
         let (_, far) = joint_newton(2.0, groups, 1e6, vec![0.0; 2]).expect("damped steps recover");
-        assert!((far[0].point.q - 0.153_624_370_917_925_97).abs() < 1e-14);
+        assert!((far[0].q - 0.153_624_370_917_925_97).abs() < 1e-14);
         assert!(joint_newton(2.0, groups, f64::NAN, vec![0.0; 2]).is_none());
         // The nested method, the fallback, is safe from any start too.
         let warm = WarmStart {
@@ -413,6 +413,6 @@ mod tests {
             ..extrapolate(&[problem.solve(0.5).unwrap().position()], 2.0).unwrap()
         };
         let (_, nested) = solve_nested(2.0, groups, 2.0, Some(&warm));
-        assert!((nested[0].point.q - 0.153_624_370_917_925_97).abs() < 1e-14);
+        assert!((nested[0].q - 0.153_624_370_917_925_97).abs() < 1e-14);
     }
 }
