@@ -64,13 +64,13 @@ pub const DEFAULT_GAMMA: f64 = 2.0;
 /// [`sweep_points`]).
 pub const SWEEP_POINTS: usize = 256;
 
-/// Most solved classes a sweep keeps, summed over its γ values (each about
-/// 80 bytes): above it the sweep takes fewer γ values, so that 20 000
-/// distinct classes keep about 100 MB instead of 400.
+/// Most solved classes a sweep keeps, summed over its γ values (56 bytes
+/// each): above it the sweep takes fewer γ values, so that 20 000 distinct
+/// classes keep about 72 MB instead of 290.
 pub const MAX_SWEEP_CELLS: usize = 1 << 20;
 
 /// Most distinct classes (groups of equal counts) the page sweeps along γ:
-/// at [`MIN_SWEEP_POINTS`] γ values their solutions take about 150 MB. Above
+/// at [`MIN_SWEEP_POINTS`] γ values their solutions take about 120 MB. Above
 /// it the plots along γ say so, and everything at the current γ still works.
 pub const MAX_SWEEP_DISTINCT_CLASSES: usize = 32_768;
 
