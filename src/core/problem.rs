@@ -142,6 +142,20 @@ impl ClassRanks {
 #[derive(Debug, Clone)]
 pub struct FocalProblem(Arc<ProblemData>);
 
+/// The data probability of `groups[group]` with its logit and logarithms:
+/// from `data_points` when α gave each group its own, else the target
+/// weight's, which is `p` itself.
+fn data_point_of<'a>(
+    groups: &'a [Group],
+    data_points: Option<&'a [LogitPoint]>,
+    group: usize,
+) -> &'a LogitPoint {
+    match data_points {
+        Some(points) => &points[group],
+        None => &groups[group].w,
+    }
+}
+
 /// Checks α weights: one per class, each in [`ALPHA_RANGE`].
 pub(crate) fn validate_alpha(alpha: &[f64], classes: usize) -> Result<(), FocalError> {
     if alpha.len() != classes {
@@ -258,38 +272,25 @@ impl FocalProblem {
                 .collect();
             Shares::new(&masses)
         });
-        let w = |i: usize| {
-            weighted
-                .as_ref()
-                .map_or_else(|| data.q(i), |shares| shares.q(i))
-        };
         // The present classes sorted by (w, p), compared through their bits
         // (both positive, where bits order as values do) kept beside each
         // index: the sort reads no other memory, and equal keys, which it
         // leaves in any order, become one group.
         let mut order: Vec<(u64, u64, u32)> = Vec::with_capacity(counts.len());
         order.extend((0..counts.len()).filter_map(|i| {
-            let (p, w) = (data.q(i), w(i));
+            let p = data.q(i);
+            let w = weighted.as_ref().map_or(p, |shares| shares.q(i));
             (p > 0.0 && w > 0.0).then_some((w.to_bits(), p.to_bits(), i as u32))
         }));
         order.sort_unstable_by_key(|&(w, p, _)| (w, p));
         let mut class_group = vec![ABSENT; counts.len()];
         let mut groups: Vec<Group> = Vec::new();
         let mut data_points: Option<Vec<LogitPoint>> = weighted.as_ref().map(|_| Vec::new());
-        // H(P), a group's term added once its size is known (with its −ln p).
-        let mut shannon_p = CompensatedSum::default();
-        let add_entropy = |sum: &mut CompensatedSum, group: Option<&Group>, neg_ln_p: f64| {
-            if let Some(g) = group {
-                sum.add(g.multiplicity * g.p * neg_ln_p);
-            }
-        };
-        let mut neg_ln_p = 0.0;
         let mut last_key = None;
         for &(w_bits, p_bits, class) in &order {
             let index = class as usize;
             if last_key != Some((w_bits, p_bits)) {
                 last_key = Some((w_bits, p_bits));
-                add_entropy(&mut shannon_p, groups.last(), neg_ln_p);
                 // Logits and logarithms once per group.
                 let p = data.point(index);
                 let w = weighted.as_ref().map_or(p, |shares| shares.point(index));
@@ -299,7 +300,6 @@ impl FocalProblem {
                     w,
                     ln_w_over_p: p.neg_ln_q - w.neg_ln_q,
                 });
-                neg_ln_p = p.neg_ln_q;
                 if let Some(points) = &mut data_points {
                     points.push(p);
                 }
@@ -308,8 +308,10 @@ impl FocalProblem {
             groups[last].multiplicity += 1.0;
             class_group[index] = last as u32;
         }
-        add_entropy(&mut shannon_p, groups.last(), neg_ln_p);
-        let shannon_p = shannon_p.value();
+        let shannon_p = compensated_sum((0..groups.len()).map(|g| {
+            let point = data_point_of(&groups, data_points.as_deref(), g);
+            groups[g].multiplicity * groups[g].p * point.neg_ln_q
+        }));
         Ok(FocalProblem(Arc::new(ProblemData {
             counts: counts.to_vec(),
             alpha: alpha.map(<[f64]>::to_vec),
@@ -419,10 +421,7 @@ impl FocalProblem {
     /// The data probability `p` of a group's classes with its logit and
     /// logarithms (the group's target weight's when there is no α).
     pub(crate) fn data_point(&self, group: usize) -> &LogitPoint {
-        match &self.0.data_points {
-            Some(points) => &points[group],
-            None => &self.0.groups[group].w,
-        }
+        data_point_of(&self.0.groups, self.0.data_points.as_deref(), group)
     }
 
     /// The group (distinct class, see [`crate::core::Solution::distinct_classes`])

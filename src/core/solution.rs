@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::focal::focal_loss;
 use super::numerics::{exp_minus_one_minus_identity, CompensatedSum, LogitPoint};
-use super::problem::{ClassRanks, FocalProblem};
+use super::problem::{ClassRanks, FocalProblem, Group};
 
 /// How focal loss moves one class's probability relative to the data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -90,6 +90,13 @@ impl From<&Evaluation> for GroupSolution {
 }
 
 impl GroupSolution {
+    /// `ln(q/p) = ln(q/w) + ln(w/p)` for the classes of `group` (which this
+    /// solves): positive when they are amplified.
+    #[inline(always)]
+    pub(crate) fn ln_q_over_p(&self, group: &Group) -> f64 {
+        self.ln_q_over_w + group.ln_w_over_p
+    }
+
     /// This solution moved by a tiny offset step (|step| ≲ 1e-8), to first
     /// order, which is exact there (as [`LogitPoint::nudged`]); the slope,
     /// used only to aim the next steps, is kept.
@@ -231,7 +238,7 @@ impl Solution {
                 // exponential per class: μ·Σ m q (−ln q)/(1 + γr).
                 fe_min.add(cross_entropy / (1.0 + gamma * solved.r));
             }
-            let ln_ratio = solved.ln_q_over_w + group.ln_w_over_p;
+            let ln_ratio = solved.ln_q_over_p(group);
             if ln_ratio > 0.0 {
                 largest_amplified_p = largest_amplified_p.max(group.p);
             }
@@ -240,7 +247,7 @@ impl Solution {
             .iter()
             .zip(&groups)
             .map(|(group, solved)| {
-                let ln_ratio = solved.ln_q_over_w + group.ln_w_over_p;
+                let ln_ratio = solved.ln_q_over_p(group);
                 if ln_ratio > 0.0 {
                     Regime::Amplified
                 } else if ln_ratio == 0.0 {
@@ -332,7 +339,7 @@ impl Solution {
             .iter()
             .zip(&self.groups)
             .map(|(group, solved)| {
-                let ln_ratio = solved.ln_q_over_w + group.ln_w_over_p;
+                let ln_ratio = solved.ln_q_over_p(group);
                 group.multiplicity * group.p * exp_minus_one_minus_identity(ln_ratio)
             })
             .collect::<CompensatedSum>()
@@ -356,7 +363,7 @@ impl Solution {
     pub fn ln_ratio(&self, class: usize) -> Option<f64> {
         self.problem
             .group_index(class)
-            .map(|g| self.groups[g].ln_q_over_w + self.problem.groups()[g].ln_w_over_p)
+            .map(|g| self.groups[g].ln_q_over_p(&self.problem.groups()[g]))
     }
 
     /// `q*_i / p_i`, `None` for an absent class.
@@ -386,7 +393,7 @@ impl Solution {
                 p: data.p,
                 weight: data.w.q,
                 q: solved.q,
-                ln_ratio: solved.ln_q_over_w + data.ln_w_over_p,
+                ln_ratio: solved.ln_q_over_p(data),
                 regime,
             })
     }
