@@ -19,8 +19,8 @@ pub(crate) struct Group {
     /// Number of classes in the group.
     pub multiplicity: f64,
     /// Data probability `p` of each member (its logit and logarithms, needed
-    /// rarely, are [`FocalProblem::data_point`]: a million groups keep 40 MB
-    /// less).
+    /// rarely, are [`FocalProblem::data_point`]: without α a million groups
+    /// keep 40 MB less; with α they are kept beside the groups).
     pub p: f64,
     /// Target weight `w = α p / Σ α p` of each member (equal to `p` without α).
     pub w: LogitPoint,
