@@ -284,7 +284,12 @@ fn rough_step(
     offsets: &mut [f64],
     steps: &[(f64, f64)],
 ) -> Option<f64> {
-    let mut largest = 0.1 * step_lambda.abs() / scale;
+    // (At γ = 0, λ and its scale are 0.)
+    let mut largest = if scale > 0.0 {
+        0.1 * step_lambda.abs() / scale
+    } else {
+        0.0
+    };
     for (offset, &(residual, inverse_slope)) in offsets.iter_mut().zip(steps) {
         let (step, step_taken) = offset_step(step_lambda, residual, inverse_slope, *offset)?;
         *offset += step_taken;
@@ -398,6 +403,29 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn at_gamma_zero_the_first_pass_goes_straight_to_the_exact_one() {
+        // At γ = 0 every step is 0 and so are λ and its scale: the largest
+        // step reads 0, not 0/0 (which kept the method on rough passes until
+        // their limit, eight of them).
+        let mut offsets = vec![0.0; 3];
+        assert_eq!(
+            rough_step(0.0, 0.0, &mut offsets, &[(0.0, -1.0); 3]),
+            Some(0.0)
+        );
+        assert_eq!(offsets, [0.0; 3]);
+        // Elsewhere λ's step counts a tenth, relative to its scale.
+        assert_eq!(
+            rough_step(0.5, 2.0, &mut offsets, &[(0.5, -1.0); 3]),
+            Some(0.025)
+        );
+        let solution = solve(&[5.0, 3.0, 2.0], 0.0, None).unwrap();
+        assert_eq!(
+            [solution.q(0), solution.q(1), solution.q(2)],
+            [0.5, 0.3, 0.2]
+        );
     }
 
     #[test]
