@@ -110,8 +110,7 @@ pub(super) fn solve_nested(
             };
             let current = solve_group(gamma, group, lambda, predicted);
             *aim = (current.offset, current.slope);
-            let mass = group.multiplicity * group.w.q;
-            excess.add(mass * current.q_over_w_minus_one);
+            excess.add(group.multiplicity * current.q_minus_w);
             let sensitivity =
                 group.multiplicity * current.point.q * current.point.one_minus_q / current.slope;
             if sensitivity.is_finite() {

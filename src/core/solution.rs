@@ -50,8 +50,10 @@ pub(crate) struct Evaluation {
     pub point: LogitPoint,
     /// `ln(q / w)`.
     pub ln_q_over_w: f64,
-    /// `q/w − 1`, exact for small offsets (the constraint sums it).
-    pub q_over_w_minus_one: f64,
+    /// `q − w`, the class's share of the constraint `Σ m·(q − w) = 0`: from
+    /// `q/w − 1` when exact (accurate relative to small offsets), the plain
+    /// difference when rough.
+    pub q_minus_w: f64,
 }
 
 /// One group's converged values: what a solution's readouts and a later

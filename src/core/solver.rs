@@ -42,12 +42,12 @@ pub(super) fn evaluate(
     } else {
         LogitPoint::at(group.w.logit + offset)
     };
-    let (ln_q_over_w, q_over_w_minus_one) = match precision {
-        Precision::Exact => log_ratio(offset, &point, group.w.neg_ln_q),
-        Precision::Rough => (
-            group.w.neg_ln_q - point.neg_ln_q,
-            (point.q - group.w.q) / group.w.q,
-        ),
+    let (ln_q_over_w, q_minus_w) = match precision {
+        Precision::Exact => {
+            let (ln_ratio, ratio_minus_one) = log_ratio(offset, &point, group.w.neg_ln_q);
+            (ln_ratio, group.w.q * ratio_minus_one)
+        }
+        Precision::Rough => (group.w.neg_ln_q - point.neg_ln_q, point.q - group.w.q),
     };
     let value = ln_reshaping_map(gamma, &point) - ln_q_over_w;
     let slope = ln_gradient_slope(gamma, &point);
@@ -57,7 +57,7 @@ pub(super) fn evaluate(
             slope,
             point,
             ln_q_over_w,
-            q_over_w_minus_one,
+            q_minus_w,
         },
         value,
     )
@@ -105,7 +105,7 @@ impl FocalProblem {
                 slope: f64::NEG_INFINITY,
                 point: LogitPoint::endpoint(1.0),
                 ln_q_over_w: 0.0,
-                q_over_w_minus_one: 0.0,
+                q_minus_w: 0.0,
             });
             // μ = w·G(1): G(1) = 1 for cross-entropy (γ = 0), 0 for every γ > 0.
             let lambda = if gamma == 0.0 { 0.0 } else { f64::NEG_INFINITY };
@@ -200,7 +200,7 @@ fn joint_newton(
         for (group, &offset) in groups.iter().zip(&offsets) {
             let (solution, value) = evaluate(gamma, group, offset, precision);
             let residual = value - lambda;
-            excess.add(group.multiplicity * group.w.q * solution.q_over_w_minus_one);
+            excess.add(group.multiplicity * solution.q_minus_w);
             let inverse_slope = 1.0 / solution.slope;
             let spread =
                 group.multiplicity * solution.point.q * solution.point.one_minus_q * inverse_slope;
