@@ -93,9 +93,13 @@ pub fn InversePanel() -> impl IntoView {
             text.set(rows_as_text(&rows));
         }
     };
-    // P recovered from Q* of the current classes, against P itself.
+    // P recovered from Q* of the current classes, against P itself: it
+    // follows γ when γ rests, as the panel does (with many distinct classes
+    // it costs about as much as the solve), and the classes at once.
     let round_trip = move || {
-        state.solution.with(|s| {
+        gamma.track();
+        state.problem.track();
+        state.solution.with_untracked(|s| {
             let s = s.as_ref()?;
             let gamma = s.gamma();
             let worst = round_trip_error(s)?;

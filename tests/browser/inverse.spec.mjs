@@ -49,6 +49,9 @@ test('bad rows are named by line, and Q* of the current classes goes back to the
   const text = await page.getByTestId('invert-summary').textContent();
   const worst = Number(text.match(/to ([0-9.e-]+) \(largest/)[1]);
   expect(worst).toBeLessThan(1e-12);
+  // It follows γ once γ rests (each γ it costs about as much as the solve).
+  await page.getByTestId('gamma-input').fill('3');
+  await expect(page.getByTestId('invert-summary')).toContainText('Round trip: P → Q* at γ = 3 → back to P agrees with your classes to');
 });
 
 test('with 10 000 pasted rows γ still moves at once, and the panel follows when γ rests', async ({ page }) => {
