@@ -200,12 +200,6 @@ pub fn exp_minus_one_minus_identity(u: f64) -> f64 {
     }
 }
 
-/// Logit of the probability `part / (part + rest)` from its two positive parts,
-/// so that a probability near 1 keeps an accurate complement.
-pub fn logit_from_parts(part: f64, rest: f64) -> f64 {
-    part.ln() - rest.ln()
-}
-
 #[cfg(test)]
 mod tests {
     #[test]

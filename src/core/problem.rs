@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::error::FocalError;
 use super::error::MAX_CLASSES;
-use super::numerics::{compensated_sum, logit_from_parts, CompensatedSum, LogitPoint};
+use super::numerics::{compensated_sum, CompensatedSum, LogitPoint};
 
 /// Smallest and largest α weight accepted; outside this range the weighted
 /// distribution would underflow or overflow.
@@ -215,20 +215,17 @@ impl Shares {
         self.scaled[index] / self.total
     }
 
-    /// The probability of class `index` with its logit and logarithms.
+    /// The probability of class `index` with its logit and logarithms, from
+    /// `p` and `1 − p` (two logarithms): `1 − p` is the others' share for the
+    /// class above ½, and `1 − p` itself, exact to an ulp, for the others.
     fn point(&self, index: usize) -> LogitPoint {
-        let mass = self.scaled[index];
-        let p = mass / self.total;
-        let logit = match self.head {
-            _ if mass == 0.0 => f64::NEG_INFINITY,
-            Some((head, rest)) if head == index => logit_from_parts(mass, rest),
-            _ => p.ln() - (-p).ln_1p(),
+        let p = self.q(index);
+        let one_minus_p = match self.head {
+            Some((head, rest)) if head == index => rest / self.total,
+            _ => 1.0 - p,
         };
-        if logit.is_finite() {
-            LogitPoint {
-                q: p,
-                ..LogitPoint::at(logit)
-            }
+        if p > 0.0 && one_minus_p > 0.0 {
+            LogitPoint::from_parts(p, one_minus_p)
         } else {
             // An absent class (p = 0) or the only class (p = 1).
             LogitPoint::endpoint(p)
