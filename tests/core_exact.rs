@@ -232,7 +232,7 @@ fn two_class_rare_class_is_never_suppressed() {
 fn reshaping_map_explains_every_regime() {
     let counts: Vec<f64> = (0..10).map(|i| 100f64.powf(-(i as f64) / 9.0)).collect();
     let solution = solve(&counts, 2.0, None).unwrap();
-    let map = reshaping_map(&solution, 200);
+    let map = reshaping_map(&solution, 200, 10);
     assert_eq!(map.curve.len(), 200);
     assert!(map.curve[0].0 <= 1e-6);
     // h(0+) = 1.
@@ -249,4 +249,28 @@ fn reshaping_map_explains_every_regime() {
         );
         assert_eq!(marker.h > map.mu, marker.regime == Regime::Amplified);
     }
+}
+
+#[test]
+fn a_reshaping_map_of_many_classes_places_every_nth_the_rarest_first() {
+    let counts: Vec<f64> = (0..10).map(|i| 100f64.powf(-(i as f64) / 9.0)).collect();
+    let solution = solve(&counts, 2.0, None).unwrap();
+    let all = reshaping_map(&solution, 200, 10);
+    // Four of ten: every third by increasing weight (classes 9, 6, 3 and 0),
+    // each the same marker as in the full map.
+    let some = reshaping_map(&solution, 200, 4);
+    assert_eq!(
+        some.markers,
+        [
+            all.markers[0],
+            all.markers[3],
+            all.markers[6],
+            all.markers[9]
+        ]
+    );
+    assert_eq!(some.markers[0].p, solution.p(9));
+    assert_eq!(some.curve, all.curve);
+    assert_eq!(some.mu, all.mu);
+    // Asked for none, a map still places the rarest class.
+    assert_eq!(reshaping_map(&solution, 200, 0).markers, [all.markers[0]]);
 }

@@ -259,10 +259,10 @@ fn draw_cifar10_reshaping<DB: DrawingBackend>(
     theme: &Theme,
 ) {
     use focal_entropy_explorer::core::reshaping_map;
-    use focal_entropy_explorer::plots::reshaping::draw_reshaping_map;
+    use focal_entropy_explorer::plots::reshaping::{draw_reshaping_map, MAX_MAP_MARKERS};
     let counts: Vec<f64> = (0..10).map(|i| 100f64.powf(-(i as f64) / 9.0)).collect();
     let solution = solve(&counts, 1.0, None).unwrap();
-    let map = reshaping_map(&solution, 240);
+    let map = reshaping_map(&solution, 240, MAX_MAP_MARKERS);
     draw_reshaping_map(area, &map, theme).unwrap();
 }
 

@@ -17,7 +17,7 @@ use crate::plots::entropy::{draw_entropy, draw_entropy_cursor, EntropyCurves};
 use crate::plots::gamma_frame::{draw_gamma_cursor, GammaAxis, GammaFrame};
 use crate::plots::imbalance::{draw_imbalance_map, draw_map_cursor};
 use crate::plots::recording::RecordingArea;
-use crate::plots::reshaping::draw_reshaping_map;
+use crate::plots::reshaping::{draw_reshaping_map, MAX_MAP_MARKERS};
 use crate::plots::tracked::draw_tracked;
 use crate::plots::Theme;
 use crate::state::derived::entropy_series;
@@ -296,7 +296,7 @@ impl Figure for ReshapingFigure {
             let Some(solution) = solution else {
                 return Ok(None);
             };
-            let map = reshaping_map(solution, 240);
+            let map = reshaping_map(solution, 240, MAX_MAP_MARKERS);
             draw_reshaping_map(area, &map, theme)
                 .map(|()| Some(solution.gamma()))
                 .map_err(draw_error)

@@ -290,13 +290,18 @@ pub struct ReshapingMap {
     pub curve: Vec<(f64, f64)>,
     /// μ of the solution: classes whose marker lies above it are amplified.
     pub mu: f64,
-    /// A marker per distinct class, by increasing weight.
+    /// A marker per distinct class, by increasing weight (every n-th of
+    /// them when there are more than asked for).
     pub markers: Vec<MapMarker>,
 }
 
 /// Samples `h(p)` at `points` log-spaced probabilities from a decade below the
-/// rarest class (at most 10⁻⁶) up to 1 − 10⁻⁶, and places every distinct class on it.
-pub fn reshaping_map(solution: &Solution, points: usize) -> ReshapingMap {
+/// rarest class (at most 10⁻⁶) up to 1 − 10⁻⁶, and places the distinct classes
+/// on it: all of them up to `max_markers`, beyond that every n-th by
+/// increasing weight, the rarest first (a plot's markers would only overlap
+/// along the curve, and each costs two transcendentals: a million distinct
+/// classes took 0.1 s at every γ in the page).
+pub fn reshaping_map(solution: &Solution, points: usize, max_markers: usize) -> ReshapingMap {
     let gamma = solution.gamma();
     let problem = solution.problem();
     let rarest = problem.p(problem.rarest_class());
@@ -306,22 +311,27 @@ pub fn reshaping_map(solution: &Solution, points: usize) -> ReshapingMap {
     let curve = (0..points)
         .map(|i| {
             let p = 10f64.powf(low + (high - low) * i as f64 / (points - 1) as f64);
-            let point = LogitPoint::at(p.ln() - (-p).ln_1p());
+            let point = LogitPoint::from_parts(p, 1.0 - p);
             (p, ln_reshaping_map(gamma, &point).exp())
         })
         .collect();
-    let markers = problem
-        .groups()
-        .iter()
-        .zip(solution.distinct_classes())
-        .map(|(group, distinct)| MapMarker {
-            classes: distinct.multiplicity,
-            p: group.p,
-            h: (ln_reshaping_map(gamma, problem.data_point(distinct.group)) + group.ln_w_over_p)
-                .exp(),
-            regime: distinct.regime,
-        })
-        .collect();
+    let groups = problem.groups();
+    let stride = groups.len().div_ceil(max_markers.max(1)).max(1);
+    let mut markers = Vec::with_capacity(groups.len().min(max_markers.max(1)));
+    let mut next_marked = 0;
+    for (group, distinct) in groups.iter().zip(solution.distinct_classes()) {
+        if distinct.group == next_marked {
+            next_marked += stride;
+            markers.push(MapMarker {
+                classes: distinct.multiplicity,
+                p: group.p,
+                h: (ln_reshaping_map(gamma, problem.data_point(distinct.group))
+                    + group.ln_w_over_p)
+                    .exp(),
+                regime: distinct.regime,
+            });
+        }
+    }
     ReshapingMap {
         curve,
         mu: solution.mu(),

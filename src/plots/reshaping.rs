@@ -9,8 +9,7 @@ use super::axes::{draw_axes, draw_legend, nice_ticks, AxisSpec, LegendMark};
 use super::{draw_regime_marker, format_probability, pixel_in, Theme};
 use crate::core::{Regime, ReshapingMap};
 
-/// Most class markers drawn; with more distinct classes every n-th (by
-/// increasing weight) is drawn, as they would only overlap along the curve.
+/// Most class markers a map is drawn with (see [`crate::core::reshaping_map`]).
 pub const MAX_MAP_MARKERS: usize = 200;
 
 /// Draws the map.
@@ -92,8 +91,7 @@ pub fn draw_reshaping_map<DB: DrawingBackend>(
         theme.over_suppressed.stroke_width(width),
     ))?;
     let mut shown: Vec<Regime> = Vec::new();
-    let stride = map.markers.len().div_ceil(MAX_MAP_MARKERS).max(1);
-    for marker in map.markers.iter().step_by(stride) {
+    for marker in &map.markers {
         let regime = marker.regime;
         let at = pixel_in(area, &chart, &(x(marker.p).clamp(x_low, x_high), marker.h));
         draw_regime_marker(area, at, regime, theme)?;
