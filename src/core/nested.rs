@@ -70,7 +70,7 @@ pub(super) fn solve_nested(
 ) -> (f64, Vec<GroupSolution>) {
     // At μ = w·G(1/K) a class of weight w gets q = 1/K, so the smallest and
     // largest weights bracket μ.
-    let uniform = LogitPoint::at(-(positive - 1.0).ln());
+    let uniform = LogitPoint::from_parts(1.0 / positive, (positive - 1.0) / positive);
     let ln_gradient_uniform = ln_gradient(gamma, &uniform);
     let first = &groups[0];
     let last = &groups[groups.len() - 1];
