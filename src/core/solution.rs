@@ -176,6 +176,44 @@ pub(crate) fn extrapolate(positions: &[Position], gamma: f64) -> Option<WarmStar
     })
 }
 
+/// A start for γ from one solution of the same problem at `from.0`, moved
+/// along its tangent: differentiating every group's equation `F_g = λ` and
+/// the constraint in γ gives the linear system of a Newton step with
+/// `∂F_g/∂γ = ∂ ln h/∂γ = −softplus(t) + r/(1 + γr)` in place of the
+/// residuals, so `dλ/dγ = Σ s_g ∂F_g/∂γ / Σ s_g` with `s = m·q(1 − q)/F'` and
+/// `dd_g/dγ = (dλ/dγ − ∂F_g/∂γ)/F'_g`. Its error is second order in the
+/// change of γ where the solution itself (a constant start) is off by the
+/// first. `None` when `groups` are not the solution's (an offset that is not
+/// finite, from a slope that is not, sends the solver to its nested method,
+/// which starts that group afresh).
+pub(crate) fn along_tangent(groups: &[Group], from: Position, gamma: f64) -> Option<WarmStart> {
+    let (from_gamma, lambda, solved) = from;
+    if solved.len() != groups.len() {
+        return None;
+    }
+    let gamma_derivative = |group: &Group, solved: &GroupSolution| {
+        let softplus = solved.neg_ln_q + group.w.logit + solved.offset;
+        solved.r / (1.0 + from_gamma * solved.r) - softplus
+    };
+    let (mut weighted, mut sensitivity) = (0.0, 0.0);
+    for (group, solved) in groups.iter().zip(solved) {
+        let spread = group.multiplicity * solved.q * solved.one_minus_q / solved.slope;
+        weighted += spread * gamma_derivative(group, solved);
+        sensitivity += spread;
+    }
+    let step = gamma - from_gamma;
+    let lambda_rate = weighted / sensitivity;
+    let mut start = WarmStart {
+        lambda: lambda + lambda_rate * step,
+        groups: solved.to_vec(),
+    };
+    for (group, solved) in groups.iter().zip(&mut start.groups) {
+        let rate = (lambda_rate - gamma_derivative(group, solved)) / solved.slope;
+        solved.offset += rate * step;
+    }
+    Some(start)
+}
+
 /// `Σ weight_j · value_j`, or `latest` if that is not finite.
 fn combine(weights: &[f64], values: impl Iterator<Item = f64>, latest: f64) -> f64 {
     let guess: f64 = weights.iter().zip(values).map(|(w, v)| w * v).sum();
@@ -481,6 +519,48 @@ mod tests {
         let only = extrapolate(&positions[..1], 2.0).unwrap();
         assert_eq!((only.lambda, only.groups[0].offset), (lambda(1.5), 6.75));
         assert!(extrapolate(&[], 2.0).is_none());
+    }
+
+    #[test]
+    fn a_start_along_the_tangent_is_off_by_the_square_of_the_step() {
+        let counts: Vec<f64> = (0..50).map(|i| 1e4f64.powf(-(i as f64) / 49.0)).collect();
+        let problem = FocalProblem::new(&counts, None).unwrap();
+        let groups = problem.groups();
+        for gamma in [0.0, 0.7, 2.0, 9.0] {
+            let from = problem.solve(gamma).unwrap();
+            // Off from the solution at γ + h by about h² in every offset and
+            // λ (a constant start: by h).
+            let mut errors = Vec::new();
+            for step in [1e-2, 1e-3] {
+                let there = problem.solve(gamma + step).unwrap();
+                let start = along_tangent(groups, from.position(), gamma + step).unwrap();
+                let error = start
+                    .groups
+                    .iter()
+                    .zip(&there.groups)
+                    .map(|(a, b)| (a.offset - b.offset).abs())
+                    .fold((start.lambda - there.ln_mu()).abs(), f64::max);
+                let constant = from
+                    .groups
+                    .iter()
+                    .zip(&there.groups)
+                    .map(|(a, b)| (a.offset - b.offset).abs())
+                    .fold(0.0, f64::max);
+                assert!(
+                    error < 0.05 * constant,
+                    "γ={gamma} h={step}: {error:e} vs {constant:e}"
+                );
+                errors.push(error);
+            }
+            // Ten times smaller a step, about a hundred times smaller an error.
+            assert!(errors[1] < errors[0] / 30.0, "γ={gamma}: {errors:?}");
+        }
+        // Another problem's solution gives no start.
+        let other = FocalProblem::new(&[3.0, 1.0], None)
+            .unwrap()
+            .solve(1.0)
+            .unwrap();
+        assert!(along_tangent(groups, other.position(), 1.1).is_none());
     }
 
     #[test]

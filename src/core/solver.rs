@@ -14,7 +14,7 @@ use super::focal::{ln_gradient_slope, ln_reshaping_map};
 use super::nested::solve_nested;
 use super::numerics::{log_ratio, CompensatedSum, LogitPoint};
 use super::problem::{FocalProblem, Group};
-use super::solution::{extrapolate, Evaluation, GroupSolution, Solution, WarmStart};
+use super::solution::{along_tangent, Evaluation, GroupSolution, Solution, WarmStart};
 
 /// How an evaluation computes `ln(q/w)` and `q/w − 1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,9 +70,11 @@ impl FocalProblem {
     }
 
     /// Solves for Q* at γ starting from a solution of the same problem at a
-    /// nearby γ, which saves most of the work in a sweep.
+    /// nearby γ, moved along its tangent in γ (cold if it is another
+    /// problem's).
     pub fn solve_near(&self, gamma: f64, nearby: &Solution) -> Result<Solution, FocalError> {
-        self.solve_from(gamma, extrapolate(&[nearby.position()], gamma).as_ref())
+        let start = along_tangent(self.groups(), nearby.position(), gamma);
+        self.solve_from(gamma, start.as_ref())
     }
 
     pub(crate) fn solve_from(
@@ -438,7 +440,8 @@ mod tests {
         // The nested method, the fallback, is safe from any start too.
         let warm = WarmStart {
             lambda: 1e6,
-            ..extrapolate(&[problem.solve(0.5).unwrap().position()], 2.0).unwrap()
+            ..crate::core::solution::extrapolate(&[problem.solve(0.5).unwrap().position()], 2.0)
+                .unwrap()
         };
         let (_, nested) = solve_nested(2.0, groups, 2.0, Some(&warm));
         assert!((nested[0].q - 0.153_624_370_917_925_97).abs() < 1e-14);
