@@ -235,11 +235,12 @@ impl AppState {
             })
         });
         let solution = Memo::new_with_compare(
-            move |_| {
+            move |previous: Option<&Option<Solution>>| {
                 let gamma = gamma.get();
+                let previous = previous.and_then(Option::as_ref);
                 problem.with(|p| {
                     let p = p.as_ref()?;
-                    sweep.with_untracked(|s| solve_at(p, s.as_ref(), gamma).ok())
+                    sweep.with_untracked(|s| solve_at(p, s.as_ref(), previous, gamma).ok())
                 })
             },
             always_changed,

@@ -34,21 +34,27 @@ pub fn start_sweep(problem: &FocalProblem, gamma_max: f64) -> Result<PartialSwee
     PartialSweep::new(problem, grid).map_err(|e| e.to_string())
 }
 
-/// The solution at γ, warm-started from the nearest point of the sweep when the
-/// sweep belongs to the same problem.
-pub fn solve_at(
+/// The solution at γ, started from the solution of the same problem nearest
+/// in γ: the sweep's nearest point or `previous` (the one shown before, which
+/// is all there is when the problem has too many distinct classes to sweep);
+/// cold when neither is this problem's.
+pub fn solve_at<'a>(
     problem: &FocalProblem,
-    sweep: Option<&Sweep>,
+    sweep: Option<&'a Sweep>,
+    previous: Option<&'a Solution>,
     gamma: f64,
 ) -> Result<Solution, String> {
-    let nearest = sweep.and_then(|sweep| {
+    let from_sweep = sweep.and_then(|sweep| {
         let solutions = sweep.solutions();
         let step = sweep.gamma_max() / (solutions.len().max(2) - 1) as f64;
         let index = ((gamma / step).round() as usize).min(solutions.len().checked_sub(1)?);
-        solutions
-            .get(index)
-            .filter(|s| s.problem().same_as(problem))
+        solutions.get(index)
     });
+    let usable = |s: Option<&'a Solution>| s.filter(|s| s.problem().same_as(problem));
+    let nearest = match (usable(from_sweep), usable(previous)) {
+        (Some(a), Some(b)) if (b.gamma() - gamma).abs() < (a.gamma() - gamma).abs() => Some(b),
+        (a, b) => a.or(b),
+    };
     match nearest {
         Some(near) => problem.solve_near(gamma, near),
         None => problem.solve(gamma),
@@ -129,13 +135,20 @@ mod tests {
         let problem = problem_for(&default_classes(), None).unwrap();
         let sweep = sweep_for(&problem, 20.0);
         assert_eq!(sweep.solutions().len(), crate::state::config::SWEEP_POINTS);
-        let warm = solve_at(&problem, Some(&sweep), 3.3).unwrap();
+        let warm = solve_at(&problem, Some(&sweep), None, 3.3).unwrap();
         let fresh = problem.solve(3.3).unwrap();
         assert!((warm.q(1) / fresh.q(1) - 1.0).abs() < 1e-13);
-        // A sweep of another problem is not used.
+        // From the solution shown before, with or without a sweep.
+        let previous = problem.solve(3.2).unwrap();
+        for sweep in [None, Some(&sweep)] {
+            let next = solve_at(&problem, sweep, Some(&previous), 3.3).unwrap();
+            assert!((next.q(1) / fresh.q(1) - 1.0).abs() < 1e-13);
+        }
+        // A sweep or a solution of another problem is not used.
         let other = problem_for(&[ClassRow::new("a", 1.0), ClassRow::new("b", 3.0)], None).unwrap();
-        let solution = solve_at(&other, Some(&sweep), 3.3).unwrap();
+        let solution = solve_at(&other, Some(&sweep), Some(&previous), 3.3).unwrap();
         assert!((solution.p(1) - 0.75).abs() < 1e-15);
+        assert_eq!(solution.q(1), other.solve(3.3).unwrap().q(1));
     }
 
     #[test]
