@@ -183,9 +183,10 @@ pub(crate) fn extrapolate(positions: &[Position], gamma: f64) -> Option<WarmStar
 /// residuals, so `dλ/dγ = Σ s_g ∂F_g/∂γ / Σ s_g` with `s = m·q(1 − q)/F'` and
 /// `dd_g/dγ = (dλ/dγ − ∂F_g/∂γ)/F'_g`. Its error is second order in the
 /// change of γ where the solution itself (a constant start) is off by the
-/// first. `None` when `groups` are not the solution's (an offset that is not
-/// finite, from a slope that is not, sends the solver to its nested method,
-/// which starts that group afresh).
+/// first. `None` when the solution has another number of groups than
+/// `groups` (another problem's). An offset that is not finite (from a slope
+/// that is not) sends the solver to its nested method, which starts that
+/// group afresh.
 pub(crate) fn along_tangent(groups: &[Group], from: Position, gamma: f64) -> Option<WarmStart> {
     let (from_gamma, lambda, solved) = from;
     if solved.len() != groups.len() {

@@ -16,7 +16,7 @@ use super::numerics::{log_ratio, CompensatedSum, LogitPoint};
 use super::problem::{FocalProblem, Group};
 use super::solution::{along_tangent, Evaluation, GroupSolution, Solution, WarmStart};
 
-/// How an evaluation computes `ln(q/w)` and `q/w − 1`.
+/// How an evaluation computes `ln(q/w)` and `q − w`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Precision {
     /// From the offset by one `expm1` and one `ln_1p`: a few ulps relative to
@@ -70,8 +70,8 @@ impl FocalProblem {
     }
 
     /// Solves for Q* at γ starting from a solution of the same problem at a
-    /// nearby γ, moved along its tangent in γ (cold if it is another
-    /// problem's).
+    /// nearby γ, moved along its tangent in γ (from scratch if `nearby` has
+    /// another number of distinct classes).
     pub fn solve_near(&self, gamma: f64, nearby: &Solution) -> Result<Solution, FocalError> {
         let start = along_tangent(self.groups(), nearby.position(), gamma);
         self.solve_from(gamma, start.as_ref())
