@@ -317,7 +317,7 @@ pub fn reshaping_map(solution: &Solution, points: usize, max_markers: usize) -> 
         .collect();
     let groups = problem.groups();
     let stride = groups.len().div_ceil(max_markers.max(1)).max(1);
-    let mut markers = Vec::with_capacity(groups.len().min(max_markers.max(1)));
+    let mut markers = Vec::new();
     let mut next_marked = 0;
     for (group, distinct) in groups.iter().zip(solution.distinct_classes()) {
         if distinct.group == next_marked {
