@@ -208,6 +208,26 @@ proptest! {
     }
 
     #[test]
+    fn a_solve_started_at_another_gamma_matches_a_fresh_one(
+        counts in counts(),
+        from in gamma(),
+        to in gamma(),
+    ) {
+        // The page starts each γ from the solution shown before, moved along
+        // its tangent; near or far, the answer is the fresh solve's.
+        let problem = FocalProblem::new(&counts, None).unwrap();
+        let started = problem.solve_near(to, &problem.solve(from).unwrap()).unwrap();
+        let fresh = problem.solve(to).unwrap();
+        let (a, b) = (started.ln_mu(), fresh.ln_mu());
+        prop_assert!(a == b || (a - b).abs() <= 1e-11 * (1.0 + b.abs()), "ln μ: {} vs {}", a, b);
+        for i in 0..counts.len() {
+            let (a, b) = (started.q(i), fresh.q(i));
+            prop_assert!(a == b || (a / b - 1.0).abs() < 1e-11, "class {}: {} vs {}", i, a, b);
+            prop_assert_eq!(started.regime(i), fresh.regime(i), "class {}", i);
+        }
+    }
+
+    #[test]
     fn sweep_matches_independent_solves(counts in prop::collection::vec(1.0f64..1e6, 2..30)) {
         let problem = FocalProblem::new(&counts, None).unwrap();
         let grid: Vec<f64> = (0..40).map(|k| k as f64 * 0.5).collect();
