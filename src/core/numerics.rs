@@ -117,25 +117,6 @@ impl LogitPoint {
         }
     }
 
-    /// The point at logit `t + step` for a step so small (|step| ≲ 1e-8) that
-    /// first order is exact to a few ulps: each quantity moves by its
-    /// derivative in `t` times the step, relative to its own size, so tails
-    /// keep their precision. Saves the transcendentals of [`LogitPoint::at`].
-    #[inline(always)]
-    pub fn nudged(&self, step: f64) -> Self {
-        LogitPoint {
-            logit: self.logit + step,
-            // dq/dt = q(1 − q), d(1 − q)/dt = −q(1 − q)
-            q: self.q * (1.0 + self.one_minus_q * step),
-            one_minus_q: self.one_minus_q * (1.0 - self.q * step),
-            // d softplus(t)/dt = q, d softplus(−t)/dt = −(1 − q)
-            neg_ln_one_minus_q: self.neg_ln_one_minus_q + self.q * step,
-            neg_ln_q: self.neg_ln_q - self.one_minus_q * step,
-            // r = softplus(−t)·e^t: dr/dt = r − q
-            r: self.r + (self.r - self.q) * step,
-        }
-    }
-
     /// The exact endpoint `q = 0` or `q = 1` (any other value is treated as 1).
     pub fn endpoint(q: f64) -> Self {
         let absent = q == 0.0;
@@ -243,32 +224,6 @@ mod tests {
         let half = LogitPoint::at(0.0);
         assert_eq!(half.q, 0.5);
         assert!((half.r - std::f64::consts::LN_2).abs() < 1e-16);
-    }
-
-    #[test]
-    fn a_nudged_point_equals_the_point_evaluated_there() {
-        for logit in [-700.0, -30.0, -2.0, 0.0, 0.5, 8.0, 36.0] {
-            for step in [1e-9, -3e-10, 1e-12] {
-                // The step as the sum t + step represents it (near t = −700 an
-                // ulp of t is 1e-13).
-                let step = (logit + step) - logit;
-                let nudged = LogitPoint::at(logit).nudged(step);
-                let exact = LogitPoint::at(logit + step);
-                for (a, b) in [
-                    (nudged.q, exact.q),
-                    (nudged.one_minus_q, exact.one_minus_q),
-                    (nudged.neg_ln_q, exact.neg_ln_q),
-                    (nudged.neg_ln_one_minus_q, exact.neg_ln_one_minus_q),
-                    (nudged.r, exact.r),
-                    (nudged.logit, exact.logit),
-                ] {
-                    assert!(
-                        (a - b).abs() <= 4e-16 * b.abs(),
-                        "t={logit} step={step}: {a} vs {b}"
-                    );
-                }
-            }
-        }
     }
 
     #[test]

@@ -100,7 +100,9 @@ impl GroupSolution {
     }
 
     /// This solution moved by a tiny offset step (|step| ≲ 1e-8), to first
-    /// order, which is exact there (as [`LogitPoint::nudged`]); the slope,
+    /// order, which is exact there to a few ulps: each quantity moves by its
+    /// derivative in the logit times the step, relative to its own size, so
+    /// tails keep their precision (and no transcendental is paid); the slope,
     /// used only to aim the next steps, is kept.
     #[inline(always)]
     pub(crate) fn nudged(&self, step: f64) -> Self {
@@ -491,6 +493,37 @@ mod tests {
             neg_ln_q: point.neg_ln_q,
             r: point.r,
             ln_q_over_w: 0.0,
+        }
+    }
+
+    #[test]
+    fn a_nudged_solution_equals_the_solution_evaluated_there() {
+        // Against w = 1 (so that ln(q/w) = ln q moves too), offset = logit.
+        let at = |logit: f64| GroupSolution {
+            ln_q_over_w: -LogitPoint::at(logit).neg_ln_q,
+            ..at_offset(logit)
+        };
+        for logit in [-700.0, -30.0, -2.0, 0.0, 0.5, 8.0, 36.0] {
+            for step in [1e-9, -3e-10, 1e-12] {
+                // The step as the sum t + step represents it (near t = −700 an
+                // ulp of t is 1e-13).
+                let step = (logit + step) - logit;
+                let nudged = at(logit).nudged(step);
+                let exact = at(logit + step);
+                for (a, b) in [
+                    (nudged.q, exact.q),
+                    (nudged.one_minus_q, exact.one_minus_q),
+                    (nudged.neg_ln_q, exact.neg_ln_q),
+                    (nudged.r, exact.r),
+                    (nudged.offset, exact.offset),
+                    (nudged.ln_q_over_w, exact.ln_q_over_w),
+                ] {
+                    assert!(
+                        (a - b).abs() <= 4e-16 * b.abs(),
+                        "t={logit} step={step}: {a} vs {b}"
+                    );
+                }
+            }
         }
     }
 
