@@ -217,8 +217,8 @@ pub fn thin_line(
         let by_y = |&a: &usize, &b: &usize| run[a].1.total_cmp(&run[b].1);
         let lowest = (0..run.len()).min_by(by_y).unwrap_or(0);
         let highest = (0..run.len()).max_by(by_y).unwrap_or(0);
-        let mut kept = [0, lowest, highest, run.len() - 1];
-        kept.sort_unstable();
+        // In run order (the first and last bound the other two).
+        let kept = [0, lowest.min(highest), lowest.max(highest), run.len() - 1];
         for (i, &index) in kept.iter().enumerate() {
             if i == 0 || kept[i - 1] != index {
                 thinned.push(run[index]);
