@@ -154,7 +154,7 @@ impl ImbalanceMap {
                 .map(|(g, at)| (*g, at.lambda, at.groups.as_slice()))
                 .collect();
             let start = extrapolate(&positions, gamma);
-            let position = problem.locate(gamma, start.as_ref())?;
+            let position = problem.locate_roughly(gamma, start.as_ref())?;
             // No α in the map, so ln(q/p) = ln(q/w).
             values.push(position.groups[rarest].ln_q_over_w);
             recent.push_front((gamma, position));
@@ -242,7 +242,7 @@ mod tests {
     }
 
     #[test]
-    fn cells_match_independent_solves() {
+    fn cells_match_independent_solves_to_far_below_a_colour() {
         let mut map = ImbalanceMap::new(10, 8.0, 4, 6).unwrap();
         // Rows come in any order (as from workers).
         let third = map.compute_row(2).unwrap();
@@ -259,15 +259,41 @@ mod tests {
         for (r, &ratio) in map.ratios().iter().enumerate() {
             let counts = exponential_tail(10, ratio);
             assert!((counts[0] / counts[9] - ratio).abs() < 1e-9 * ratio);
+        }
+        let error = largest_error(&map);
+        assert!(error < 1e-9, "{error:e}");
+        // The page's grid (32 × 48 cells up to γ = 20): the cells are solved
+        // by rough passes alone (`locate_roughly`), measured within 1.6e-7
+        // of exact solves at K = 10, 1.5e-9 at K = 100 and 1.3e-12 at
+        // K = 1000. The map's 8-bit tints on a square-root scale resolve no
+        // finer than about 2e-5 of the largest |ln(q*/p)| on a side (a few
+        // units), and its contour is interpolated between cell centres.
+        for (classes, bound) in [(10, 5e-7), (100, 5e-9)] {
+            let map = ImbalanceMap::new(classes, 20.0, 32, 48)
+                .unwrap()
+                .complete()
+                .unwrap();
+            let error = largest_error(&map);
+            assert!(error < bound, "K = {classes}: {error:e}");
+        }
+    }
+
+    /// The largest difference of a complete map's `ln(q*/p)` from exact solves.
+    fn largest_error(map: &ImbalanceMap) -> f64 {
+        let rarest = map.classes() - 1;
+        let mut largest = 0.0f64;
+        for (r, &ratio) in map.ratios().iter().enumerate() {
+            let counts = exponential_tail(map.classes(), ratio);
             for (g, &gamma) in map.gammas().iter().enumerate() {
-                let cold = solve(&counts, gamma, None).unwrap().ln_ratio(9).unwrap();
-                let warm = map.ln_ratio(r, g).unwrap();
-                assert!(
-                    (warm - cold).abs() < 1e-12,
-                    "{ratio} {gamma}: {warm} vs {cold}"
-                );
+                let exact = solve(&counts, gamma, None)
+                    .unwrap()
+                    .ln_ratio(rarest)
+                    .unwrap();
+                let cell = map.ln_ratio(r, g).unwrap();
+                largest = largest.max((cell - exact).abs());
             }
         }
+        largest
     }
 
     #[test]

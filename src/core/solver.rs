@@ -91,9 +91,33 @@ impl FocalProblem {
         ))
     }
 
-    /// Q* at γ without its readouts: λ and every group's solution, which is
-    /// all a caller following one class along γ needs (the imbalance map).
+    /// Q* at γ without its readouts: λ and every group's solution, each to
+    /// an ulp.
     pub(crate) fn locate(
+        &self,
+        gamma: f64,
+        warm: Option<&WarmStart>,
+    ) -> Result<WarmStart, FocalError> {
+        self.locate_to::<false>(gamma, warm)
+    }
+
+    /// Q* at γ for a picture, as the imbalance map draws it: the offsets (and
+    /// so every `ln(q/w)`) to about 1e-8 relative, by rough passes alone,
+    /// which is where [`FocalProblem::locate`] would start its exact pass.
+    /// The other quantities of each group's solution are moved to the last
+    /// offsets to first order only (off by about the square of the last
+    /// step, ≲ 1e-5 relative): enough to start the next γ from.
+    pub(crate) fn locate_roughly(
+        &self,
+        gamma: f64,
+        warm: Option<&WarmStart>,
+    ) -> Result<WarmStart, FocalError> {
+        self.locate_to::<true>(gamma, warm)
+    }
+
+    /// [`FocalProblem::locate`] (`ROUGH_FINISH` false) or
+    /// [`FocalProblem::locate_roughly`] (true).
+    fn locate_to<const ROUGH_FINISH: bool>(
         &self,
         gamma: f64,
         warm: Option<&WarmStart>,
@@ -126,7 +150,7 @@ impl FocalProblem {
                 && w.groups.len() == groups.len()
                 && w.lambda.is_finite()
         });
-        let (lambda, groups) = solve_lambda(gamma, groups, positive, warm);
+        let (lambda, groups) = solve_lambda::<ROUGH_FINISH>(gamma, groups, positive, warm);
         Ok(WarmStart { lambda, groups })
     }
 }
@@ -153,9 +177,10 @@ const SETTLED_STEP: f64 = 1e-8;
 const ASSUMED_CONTRACTION: f64 = 1e-3;
 
 /// Finds λ = ln μ with `Σ m·w·(e^{ln(q/w)} − 1) = 0` and returns every group's
-/// solution: by the joint Newton method when it converges, otherwise by the
-/// safeguarded nested method, which always does.
-fn solve_lambda(
+/// solution: by the joint Newton method when it converges (finishing as
+/// `ROUGH_FINISH` says), otherwise by the safeguarded nested method, which
+/// always does.
+fn solve_lambda<const ROUGH_FINISH: bool>(
     gamma: f64,
     groups: &[Group],
     positive: f64,
@@ -168,7 +193,7 @@ fn solve_lambda(
             vec![0.0; groups.len()],
         ),
     };
-    joint_newton(gamma, groups, lambda, offsets)
+    joint_newton::<ROUGH_FINISH>(gamma, groups, lambda, offsets)
         .unwrap_or_else(|| solve_nested(gamma, groups, positive, warm))
 }
 
@@ -186,8 +211,11 @@ pub(super) fn mean_ln_reshaping_map(gamma: f64, groups: &[Group]) -> f64 {
 /// constraint — at one evaluation per group per iteration. Each step solves
 /// the linearised system exactly: `δd_g = (δλ − F_g)/F'_g` and
 /// `δλ = (Σ m s F/F' − R) / Σ m s/F'` with `s = q(1 − q)`. Returns `None` when a
-/// step is not finite or the iteration does not settle.
-fn joint_newton(
+/// step is not finite or the iteration does not settle. With `ROUGH_FINISH`
+/// it returns after the rough pass whose steps should leave less than
+/// [`SETTLED_STEP`] (see [`FocalProblem::locate_roughly`]) instead of taking
+/// an exact one.
+fn joint_newton<const ROUGH_FINISH: bool>(
     gamma: f64,
     groups: &[Group],
     mut lambda: f64,
@@ -221,7 +249,7 @@ fn joint_newton(
             weighted_residuals += spread * residual;
             sensitivity += spread;
             steps.push((residual, inverse_slope));
-            if exact {
+            if exact || ROUGH_FINISH {
                 solved.push(GroupSolution::from(&solution));
             }
         }
@@ -251,6 +279,14 @@ fn joint_newton(
             Some(previous) if previous > 0.0 => largest_step.powi(3) / (previous * previous),
             _ => ASSUMED_CONTRACTION * largest_step * largest_step,
         };
+        if ROUGH_FINISH && next <= SETTLED_STEP {
+            for (solution, &(residual, inverse_slope)) in solved.iter_mut().zip(&steps) {
+                let (_, step_taken) =
+                    offset_step(step_lambda, residual, inverse_slope, solution.offset)?;
+                *solution = solution.nudged(step_taken);
+            }
+            return Some((lambda, solved));
+        }
         if next <= SETTLED_STEP || iteration + 1 >= MAX_ROUGH_ITERATIONS {
             precision = Precision::Exact;
         }
@@ -362,7 +398,7 @@ mod tests {
         let groups = problem.groups();
         let positive: f64 = groups.iter().map(|g| g.multiplicity).sum();
         let start = mean_ln_reshaping_map(gamma, groups);
-        let joint = joint_newton(gamma, groups, start, vec![0.0; groups.len()])
+        let joint = joint_newton::<false>(gamma, groups, start, vec![0.0; groups.len()])
             .expect("joint Newton converges");
         let nested = solve_nested(gamma, groups, positive, None);
         (joint, nested)
@@ -458,9 +494,10 @@ mod tests {
     fn joint_newton_recovers_from_far_starts_and_declines_broken_ones() {
         let problem = FocalProblem::new(&[99.0, 1.0], None).unwrap();
         let groups = problem.groups();
-        let (_, far) = joint_newton(2.0, groups, 1e6, vec![0.0; 2]).expect("damped steps recover");
+        let (_, far) =
+            joint_newton::<false>(2.0, groups, 1e6, vec![0.0; 2]).expect("damped steps recover");
         assert!((far[0].q - 0.153_624_370_917_925_97).abs() < 1e-14);
-        assert!(joint_newton(2.0, groups, f64::NAN, vec![0.0; 2]).is_none());
+        assert!(joint_newton::<false>(2.0, groups, f64::NAN, vec![0.0; 2]).is_none());
         // The nested method, the fallback, is safe from any start too.
         let warm = WarmStart {
             lambda: 1e6,
