@@ -468,6 +468,31 @@ mod tests {
     }
 
     #[test]
+    fn ranks_are_one_plus_the_classes_above() {
+        // Groups (by increasing p): counts 1, 2, 4, 7; two absent classes.
+        let problem = FocalProblem::new(&[4.0, 1.0, 0.0, 4.0, 2.0, 7.0, 0.0, 2.0], None).unwrap();
+        let classes = problem.class_count();
+        let by_definition = |values: &[f64]| -> Vec<usize> {
+            let value = |c: usize| problem.group_index(c).map_or(0.0, |g| values[g]);
+            (0..classes)
+                .map(|c| 1 + (0..classes).filter(|&o| value(o) > value(c)).count())
+                .collect()
+        };
+        for values in [
+            // In order, as p and q* come, with a tie and a zero.
+            [0.1, 0.2, 0.2, 0.5],
+            [0.0, 0.0, 0.3, 0.3],
+            // Out of order.
+            [0.5, 0.2, 0.3, 0.1],
+            [0.3, 0.0, 0.3, 0.0],
+        ] {
+            let ranks = ClassRanks::new(&problem, &values, 0.0);
+            let ranked: Vec<usize> = (0..classes).map(|c| ranks.of(&problem, c)).collect();
+            assert_eq!(ranked, by_definition(&values), "{values:?}");
+        }
+    }
+
+    #[test]
     fn data_points_are_those_of_p_with_or_without_alpha() {
         // Counts 3 : 1 with α = (1, 3): w = (1/2, 1/2) while p = (3/4, 1/4);
         // groups go by increasing w, then p.

@@ -416,3 +416,35 @@ fn draw_regime_runs<'a, DB: DrawingBackend + 'a>(
     }
     Ok(legend)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::solve;
+
+    #[test]
+    fn runs_go_by_decreasing_p_with_ties_in_increasing_weight_and_absent_last() {
+        let counts: Vec<f64> = (0..50).map(|i| f64::from(i % 7)).collect();
+        // Without α, and with α that ties p = 6 across weights and puts a
+        // class of p = 5 above them in weight.
+        let mut alpha = vec![1.0; 50];
+        alpha[6] = 3.0;
+        alpha[5] = 50.0;
+        for alpha in [None, Some(&alpha[..])] {
+            let solution = solve(&counts, 2.0, alpha).unwrap();
+            let runs = class_runs(&solution);
+            assert_eq!(runs.iter().map(|r| r.classes).sum::<usize>(), 50);
+            let last = runs.last().unwrap();
+            assert_eq!((last.classes, last.regime), (8, Regime::Absent));
+            for pair in runs.windows(2) {
+                assert!(pair[0].p >= pair[1].p, "{alpha:?}: {pair:?}");
+                if pair[0].p == pair[1].p {
+                    // Equal p: the lesser weight, hence the lesser q*, first.
+                    assert!(pair[0].q < pair[1].q, "{pair:?}");
+                }
+            }
+            let distinct = if alpha.is_some() { 8 } else { 6 };
+            assert_eq!(runs.len(), distinct + 1, "{alpha:?}");
+        }
+    }
+}
