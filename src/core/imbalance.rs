@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 
 use super::error::{validate_gamma, FocalError};
 use super::problem::FocalProblem;
-use super::solution::{extrapolate, Position, WarmStart, EXTRAPOLATION_POINTS};
+use super::solution::{extrapolate, Located, Position, EXTRAPOLATION_POINTS};
 
 /// Smallest head-to-tail ratio of the map.
 pub const MAP_RATIO_LOW: f64 = 10.0;
@@ -146,7 +146,7 @@ impl ImbalanceMap {
             })?;
         let mut values = Vec::with_capacity(self.gammas.len());
         // The latest positions first, as many as a start is extrapolated from.
-        let mut recent: VecDeque<(f64, WarmStart)> =
+        let mut recent: VecDeque<(f64, Located)> =
             VecDeque::with_capacity(EXTRAPOLATION_POINTS + 1);
         for &gamma in &self.gammas {
             let positions: Vec<Position> = recent

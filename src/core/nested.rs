@@ -84,11 +84,7 @@ pub(super) fn solve_nested(
     // `solved_at`), from which its next solve is aimed; a cold start aims
     // every group from offset 0.
     let (mut lambda, mut aims, mut solved_at): (f64, Vec<(f64, f64)>, _) = match warm {
-        Some(warm) => (
-            warm.lambda,
-            warm.groups.iter().map(|g| (g.offset, g.slope)).collect(),
-            Some(warm.lambda),
-        ),
+        Some(warm) => (warm.lambda, warm.aims.clone(), Some(warm.lambda)),
         None => (
             mean_ln_reshaping_map(gamma, groups),
             vec![(0.0, f64::NAN); groups.len()],

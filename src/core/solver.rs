@@ -14,7 +14,7 @@ use super::focal::{ln_gradient_slope, ln_reshaping_map};
 use super::nested::solve_nested;
 use super::numerics::{log_ratio, CompensatedSum, LogitPoint};
 use super::problem::{FocalProblem, Group};
-use super::solution::{along_tangent, Evaluation, GroupSolution, Solution, WarmStart};
+use super::solution::{along_tangent, Evaluation, GroupSolution, Located, Solution, WarmStart};
 
 /// How an evaluation computes `ln(q/w)` and `q − w`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,7 +97,7 @@ impl FocalProblem {
         &self,
         gamma: f64,
         warm: Option<&WarmStart>,
-    ) -> Result<WarmStart, FocalError> {
+    ) -> Result<Located, FocalError> {
         self.locate_to::<false>(gamma, warm)
     }
 
@@ -111,7 +111,7 @@ impl FocalProblem {
         &self,
         gamma: f64,
         warm: Option<&WarmStart>,
-    ) -> Result<WarmStart, FocalError> {
+    ) -> Result<Located, FocalError> {
         self.locate_to::<true>(gamma, warm)
     }
 
@@ -121,7 +121,7 @@ impl FocalProblem {
         &self,
         gamma: f64,
         warm: Option<&WarmStart>,
-    ) -> Result<WarmStart, FocalError> {
+    ) -> Result<Located, FocalError> {
         let gamma = validate_gamma(gamma)?;
         let groups = self.groups();
         let positive: f64 = groups.iter().map(|g| g.multiplicity).sum();
@@ -135,7 +135,7 @@ impl FocalProblem {
             });
             // μ = w·G(1): G(1) = 1 for cross-entropy (γ = 0), 0 for every γ > 0.
             let lambda = if gamma == 0.0 { 0.0 } else { f64::NEG_INFINITY };
-            return Ok(WarmStart {
+            return Ok(Located {
                 lambda,
                 groups: vec![only],
             });
@@ -145,13 +145,10 @@ impl FocalProblem {
         // elsewhere a solve reaches it to within an ulp, and the classes
         // could read as moved.
         let warm = warm.filter(|w| {
-            gamma > 0.0
-                && groups.len() > 1
-                && w.groups.len() == groups.len()
-                && w.lambda.is_finite()
+            gamma > 0.0 && groups.len() > 1 && w.aims.len() == groups.len() && w.lambda.is_finite()
         });
         let (lambda, groups) = solve_lambda::<ROUGH_FINISH>(gamma, groups, positive, warm);
-        Ok(WarmStart { lambda, groups })
+        Ok(Located { lambda, groups })
     }
 }
 
@@ -187,7 +184,10 @@ fn solve_lambda<const ROUGH_FINISH: bool>(
     warm: Option<&WarmStart>,
 ) -> (f64, Vec<GroupSolution>) {
     let (lambda, offsets) = match warm {
-        Some(warm) => (warm.lambda, warm.groups.iter().map(|g| g.offset).collect()),
+        Some(warm) => (
+            warm.lambda,
+            warm.aims.iter().map(|&(offset, _)| offset).collect(),
+        ),
         None => (
             mean_ln_reshaping_map(gamma, groups),
             vec![0.0; groups.len()],
