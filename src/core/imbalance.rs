@@ -256,7 +256,7 @@ mod tests {
         assert!(map.compute_row(4).is_err());
         let map = map.complete().unwrap();
         assert!(map.is_complete());
-        for (r, &ratio) in map.ratios().iter().enumerate() {
+        for &ratio in map.ratios() {
             let counts = exponential_tail(10, ratio);
             assert!((counts[0] / counts[9] - ratio).abs() < 1e-9 * ratio);
         }
