@@ -183,17 +183,24 @@ fn solve_lambda<const ROUGH_FINISH: bool>(
     positive: f64,
     warm: Option<&WarmStart>,
 ) -> (f64, Vec<GroupSolution>) {
-    let (lambda, offsets) = match warm {
+    let (lambda, offsets, first) = match warm {
         Some(warm) => (
             warm.lambda,
             warm.aims.iter().map(|&(offset, _)| offset).collect(),
+            // (The map finishes roughly and never evaluates exactly first.)
+            if warm.close && !ROUGH_FINISH {
+                Precision::Exact
+            } else {
+                Precision::Rough
+            },
         ),
         None => (
             mean_ln_reshaping_map(gamma, groups),
             vec![0.0; groups.len()],
+            Precision::Rough,
         ),
     };
-    joint_newton::<ROUGH_FINISH>(gamma, groups, lambda, offsets)
+    joint_newton::<ROUGH_FINISH>(gamma, groups, lambda, offsets, first)
         .unwrap_or_else(|| solve_nested(gamma, groups, positive, warm))
 }
 
@@ -211,7 +218,9 @@ pub(super) fn mean_ln_reshaping_map(gamma: f64, groups: &[Group]) -> f64 {
 /// constraint — at one evaluation per group per iteration. Each step solves
 /// the linearised system exactly: `δd_g = (δλ − F_g)/F'_g` and
 /// `δλ = (Σ m s F/F' − R) / Σ m s/F'` with `s = q(1 − q)`. Returns `None` when a
-/// step is not finite or the iteration does not settle. With `ROUGH_FINISH`
+/// step is not finite or the iteration does not settle. It evaluates with
+/// `precision` first (exact for a close start), roughly until the next step
+/// should settle, then exactly. With `ROUGH_FINISH`
 /// it returns after the rough pass whose steps should leave less than
 /// [`SETTLED_STEP`] (see [`FocalProblem::locate_roughly`]) instead of taking
 /// an exact one.
@@ -220,6 +229,7 @@ fn joint_newton<const ROUGH_FINISH: bool>(
     groups: &[Group],
     mut lambda: f64,
     mut offsets: Vec<f64>,
+    mut precision: Precision,
 ) -> Option<(f64, Vec<GroupSolution>)> {
     // What an exact pass found, kept in case it settles (rough passes are
     // only aimed from).
@@ -227,8 +237,6 @@ fn joint_newton<const ROUGH_FINISH: bool>(
     // Each group's residual, then its step, beside 1/F' (one division per
     // group and pass, used twice).
     let mut steps: Vec<(f64, f64)> = Vec::with_capacity(groups.len());
-    // Rough evaluations until the next step should settle, then exact ones.
-    let mut precision = Precision::Rough;
     let mut previous_step: Option<f64> = None;
     for iteration in 0..MAX_JOINT_ITERATIONS {
         let exact = precision == Precision::Exact;
@@ -398,8 +406,14 @@ mod tests {
         let groups = problem.groups();
         let positive: f64 = groups.iter().map(|g| g.multiplicity).sum();
         let start = mean_ln_reshaping_map(gamma, groups);
-        let joint = joint_newton::<false>(gamma, groups, start, vec![0.0; groups.len()])
-            .expect("joint Newton converges");
+        let joint = joint_newton::<false>(
+            gamma,
+            groups,
+            start,
+            vec![0.0; groups.len()],
+            Precision::Rough,
+        )
+        .expect("joint Newton converges");
         let nested = solve_nested(gamma, groups, positive, None);
         (joint, nested)
     }
@@ -494,10 +508,12 @@ mod tests {
     fn joint_newton_recovers_from_far_starts_and_declines_broken_ones() {
         let problem = FocalProblem::new(&[99.0, 1.0], None).unwrap();
         let groups = problem.groups();
-        let (_, far) =
-            joint_newton::<false>(2.0, groups, 1e6, vec![0.0; 2]).expect("damped steps recover");
+        let (_, far) = joint_newton::<false>(2.0, groups, 1e6, vec![0.0; 2], Precision::Rough)
+            .expect("damped steps recover");
         assert!((far[0].q - 0.153_624_370_917_925_97).abs() < 1e-14);
-        assert!(joint_newton::<false>(2.0, groups, f64::NAN, vec![0.0; 2]).is_none());
+        assert!(
+            joint_newton::<false>(2.0, groups, f64::NAN, vec![0.0; 2], Precision::Rough).is_none()
+        );
         // The nested method, the fallback, is safe from any start too.
         let warm = WarmStart {
             lambda: 1e6,
