@@ -101,9 +101,11 @@ impl FocalProblem {
         self.locate_to::<false>(gamma, warm)
     }
 
-    /// Q* at γ for a picture, as the imbalance map draws it: the offsets (and
-    /// so every `ln(q/w)`) to about 1e-8 relative, by rough passes alone,
-    /// which is where [`FocalProblem::locate`] would start its exact pass.
+    /// Q* at γ for a picture, as the imbalance map draws it: by rough passes
+    /// alone, up to where [`FocalProblem::locate`] would start its exact pass
+    /// (the steps predict offsets within 1e-8 relative; the page's maps'
+    /// `ln(q*/p)` measured within 5.4e-7 of exact solves at K = 10, 9e-10 at
+    /// K = 100).
     /// The other quantities of each group's solution are moved to the last
     /// offsets to first order only (off by about the square of the last
     /// step, ≲ 1e-5 relative): enough to start the next γ from.
