@@ -152,7 +152,7 @@ pub(crate) type Position<'a> = (f64, f64, &'a [GroupSolution]);
 /// γ. On a sweep's even grid its error shrinks as the step to the sixth
 /// power, so that a sweep's start is usually close enough for one exact pass
 /// to settle (one pass per γ where a quadratic's start took a rough and an
-/// exact one: the 256-point sweep of 100 classes 23.3 M → 16.9 M
+/// exact one: the 256-point sweep of 100 classes 23.3 M → 16.6 M
 /// instructions; three to nine points measured, six the fewest).
 pub(crate) const EXTRAPOLATION_POINTS: usize = 6;
 
