@@ -71,6 +71,10 @@ pub struct PartialSweep {
     problem: FocalProblem,
     gammas: Vec<f64>,
     solutions: Vec<Solution>,
+    /// Whether the last start was within the settling bound of where it
+    /// led: on an even grid the next usually is too, and then starts with an
+    /// exact pass (see [`WarmStart::close`](super::solution::WarmStart)).
+    starts_land_close: bool,
 }
 
 impl PartialSweep {
@@ -94,6 +98,7 @@ impl PartialSweep {
             problem: problem.clone(),
             solutions: Vec::with_capacity(gammas.len()),
             gammas,
+            starts_land_close: false,
         })
     }
 
@@ -110,8 +115,12 @@ impl PartialSweep {
             .take(EXTRAPOLATION_POINTS)
             .map(Solution::position)
             .collect();
-        let start = extrapolate(&positions, gamma);
+        let mut start = extrapolate(&positions, gamma);
+        if let Some(start) = start.as_mut() {
+            start.close &= self.starts_land_close;
+        }
         let solution = self.problem.solve_from(gamma, start.as_ref())?;
+        self.starts_land_close = start.is_some_and(|start| start.landed_close(&solution));
         self.solutions.push(solution);
         Ok(self.solutions.len() < self.gammas.len())
     }

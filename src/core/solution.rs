@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::focal::focal_loss;
 use super::numerics::{exp_minus_one_minus_identity, CompensatedSum, LogitPoint};
 use super::problem::{ClassRanks, FocalProblem, Group};
+use super::solver::SETTLED_STEP;
 
 /// How focal loss moves one class's probability relative to the data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -137,11 +138,12 @@ pub(crate) struct Located {
 pub(crate) struct WarmStart {
     pub lambda: f64,
     pub aims: Vec<(f64, f64)>,
-    /// Whether the start is usually within the exact pass's settling bound
-    /// (extrapolated through [`EXTRAPOLATION_POINTS`] positions), so that the
-    /// solver starts with an exact pass, which then settles alone, instead of
-    /// a rough one. A start that is not costs one exact pass more than a
-    /// rough one, never accuracy.
+    /// Whether the start is likely within the exact pass's settling bound
+    /// (extrapolated through all [`EXTRAPOLATION_POINTS`] positions, and
+    /// along a sweep the last start [landed close](WarmStart::landed_close)),
+    /// so that the solver starts with an exact pass, which then settles
+    /// alone, instead of a rough one. A start that is not costs one exact
+    /// pass more than a rough one, never accuracy.
     pub close: bool,
 }
 
@@ -152,7 +154,7 @@ pub(crate) type Position<'a> = (f64, f64, &'a [GroupSolution]);
 /// γ. On a sweep's even grid its error shrinks as the step to the sixth
 /// power, so that a sweep's start is usually close enough for one exact pass
 /// to settle (one pass per γ where a quadratic's start took a rough and an
-/// exact one: the 256-point sweep of 100 classes 23.3 M → 16.6 M
+/// exact one: the 256-point sweep of 100 classes 23.3 M → 17.2 M
 /// instructions; three to nine points measured, six the fewest).
 pub(crate) const EXTRAPOLATION_POINTS: usize = 6;
 
@@ -194,6 +196,19 @@ pub(crate) fn extrapolate(positions: &[Position], gamma: f64) -> Option<WarmStar
             })
             .collect(),
     })
+}
+
+impl WarmStart {
+    /// Whether every offset of this start was within the exact pass's
+    /// settling bound of the solution it led to.
+    pub(crate) fn landed_close(&self, solution: &Solution) -> bool {
+        self.aims
+            .iter()
+            .zip(&solution.groups)
+            .all(|(&(start, _), solved)| {
+                (start - solved.offset).abs() <= SETTLED_STEP * solved.offset.abs().min(1.0)
+            })
+    }
 }
 
 /// A start for γ from one solution of the same problem at `from.0`, moved
@@ -584,6 +599,24 @@ mod tests {
             .map(|(j, (_, lambda, groups))| (1.5 - 0.25 * j as f64, lambda, groups))
             .collect();
         assert!(extrapolate(&six, 2.0).unwrap().close);
+    }
+
+    #[test]
+    fn a_start_landed_close_when_every_offset_was_within_the_settling_bound() {
+        let problem = FocalProblem::new(&[5.0, 3.0, 2.0], None).unwrap();
+        let solution = problem.solve(2.0).unwrap();
+        let start = |nudge: f64| WarmStart {
+            lambda: solution.lambda,
+            aims: solution
+                .groups
+                .iter()
+                .map(|g| (g.offset * (1.0 + nudge), g.slope))
+                .collect(),
+            close: false,
+        };
+        assert!(start(0.0).landed_close(&solution));
+        assert!(start(0.5 * SETTLED_STEP).landed_close(&solution));
+        assert!(!start(2.0 * SETTLED_STEP).landed_close(&solution));
     }
 
     #[test]

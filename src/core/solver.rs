@@ -166,7 +166,7 @@ const MAX_ROUGH_ITERATIONS: usize = 8;
 /// (and absolute in the logit), leaves an error below 1e-18 after it
 /// (`C·s²`) and is applied to first order ([`GroupSolution::nudged`], exact
 /// to an ulp there) instead of with another pass.
-const SETTLED_STEP: f64 = 1e-8;
+pub(super) const SETTLED_STEP: f64 = 1e-8;
 
 /// The constant C of the joint Newton method's quadratic convergence
 /// (`s' ≈ C·s²` for relative steps) assumed after its first step. Measured
