@@ -349,7 +349,7 @@ test('the imbalance map of 100 000 classes completes within the target, its prog
   expect(problems).toEqual([]);
 });
 
-test('rows computed by a map worker equal the native core', async ({ page }) => {
+test('rows computed by a map worker match the native core to the map\'s accuracy', async ({ page }) => {
   const problems = watchPage(page);
   await page.goto('./?hide=map');
   // Ten classes, γ up to 20, 5 × 8 cells: rows 0 and 4 straight from a worker.
@@ -374,15 +374,20 @@ test('rows computed by a map worker equal the native core', async ({ page }) => 
   expect(rows.map((r) => r.slice(0, 2))).toEqual([[3, 0], [3, 4], [4, 0]]);
   // One class is no map: the worker answers with an empty row.
   expect(rows[2]).toHaveLength(2);
+  // The map's cells are solved by rough passes alone, documented within 2e-6 of exact solves
+  // in ln(q*/p) (the core's map tests: 5.4e-7 at most at K = 10); here against the `focal` CLI.
+  let largest = 0;
   for (const [, row, ...values] of rows.slice(0, 2)) {
     expect(values).toHaveLength(8);
     const ratio = 10 ** (1 + 5 * (row + 0.5) / 5);
     const counts = Array.from({ length: 10 }, (_, i) => ratio ** (-i / 9));
     values.forEach((value, column) => {
       const core = coreSolve(counts, 20 * (column + 0.5) / 8);
-      expect(Math.abs(value - Math.log(core.q[9] / core.p[9]))).toBeLessThan(1e-12);
+      largest = Math.max(largest, Math.abs(value - Math.log(core.q[9] / core.p[9])));
     });
   }
+  console.log(`MAPWORKER ${JSON.stringify({ largestDifferenceFromCore: largest })}`);
+  expect(largest).toBeLessThan(2e-6);
   // The cells the core's own tests pin: q*/p = 0.946509 at (0, 0) and 29.0919 at (4, 7).
   expect(Math.exp(rows[0][2])).toBeCloseTo(0.946509, 6);
   expect(Math.exp(rows[1][9])).toBeCloseTo(29.0919, 4);
