@@ -155,7 +155,8 @@ pub(crate) type Position<'a> = (f64, f64, &'a [GroupSolution]);
 /// power, so that a sweep's start is usually close enough for one exact pass
 /// to settle (one pass per γ where a quadratic's start took a rough and an
 /// exact one: the 256-point sweep of 100 classes 23.3 M → 17.2 M
-/// instructions; three to nine points measured, six the fewest).
+/// instructions; three to nine points measured, with every full start
+/// going exact first, six the fewest).
 pub(crate) const EXTRAPOLATION_POINTS: usize = 6;
 
 /// A start for γ extrapolated along γ by the polynomial through the given
