@@ -597,7 +597,7 @@ pub fn MapPlot() -> impl IntoView {
             format!("Computing… {}%", done * 100 / total.max(1))
         }
         MapStatus::Done(cells, ms) => format!(
-            "{cells} cells, {:.1} s. Each cell is an exact Q*; the line marks q*/p = 1.",
+            "{cells} cells, {:.1} s; the line marks q*/p = 1.",
             ms / 1000.0
         ),
         MapStatus::Failed(reason) => format!("No map: {reason}."),
