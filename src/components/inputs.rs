@@ -7,7 +7,7 @@ use super::app_state::use_app_state;
 use crate::core::MAX_GAMMA;
 use crate::state::classes::{
     alpha_as_text, alpha_from_text, classes_as_text, classes_from_text, inverse_frequency_alpha,
-    shown_as_text, MAX_CLASSES_AS_TEXT,
+    shown_as_text, text_after_paste, LARGE_PASTE_BYTES, MAX_CLASSES_AS_TEXT,
 };
 use crate::state::config::{default_label, parse_gamma, ClassRow, Units};
 use crate::state::format::shortest;
@@ -161,18 +161,15 @@ pub fn PasteBox() -> impl IntoView {
             String::new()
         }
     }));
-    let on_input = move |event: web_sys::Event| {
-        let value = event_target_value(&event);
+    // Reads the classes of what the box holds, `value`; above
+    // MAX_CLASSES_AS_TEXT classes the box is emptied, at once, before the
+    // browser lays the text out (which drawing the plots would make it do:
+    // 262 144 lines took it 3.6 s, a million 20 s).
+    let read = move |value: String, text_box: Option<web_sys::HtmlTextAreaElement>| {
         let parsed = classes_from_text(&value);
-        // More classes than the box shows as text: it is emptied, at once,
-        // before the browser lays the text out (which drawing the plots would
-        // make it do: 262 144 lines took it 3.6 s, a million 20 s).
         let kept = match &parsed {
             Ok(classes) if !shown_as_text(classes.len()) => {
-                if let Some(text_box) = event
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
-                {
+                if let Some(text_box) = text_box {
                     text_box.set_value("");
                 }
                 String::new()
@@ -180,6 +177,45 @@ pub fn PasteBox() -> impl IntoView {
             _ => value,
         };
         edited.input(kept, parsed, |classes| state.edit_classes(classes));
+    };
+    let text_box_of = |event: &web_sys::Event| {
+        event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+    };
+    let on_input =
+        move |event: web_sys::Event| read(event_target_value(&event), text_box_of(&event));
+    // A large paste never reaches the browser's text box, which would insert
+    // and lay it out in one long task (a real paste of 200 000 lines took
+    // 3.4 s, of a million more than a minute): the page reads what the box
+    // would then hold, and the box shows it only if it shows the classes.
+    let on_paste = move |event: web_sys::ClipboardEvent| {
+        let Some(pasted) = event
+            .clipboard_data()
+            .and_then(|data| data.get_data("text").ok())
+            .filter(|pasted| pasted.len() > LARGE_PASTE_BYTES)
+        else {
+            return;
+        };
+        let Some(text_box) = text_box_of(&event) else {
+            return;
+        };
+        event.prevent_default();
+        // The selection read as properties (through the same calls as
+        // `event_target_value`: fewer bindings in the download).
+        let position = |name: &str| {
+            js_sys::Reflect::get(&text_box, &name.into())
+                .ok()
+                .and_then(|at| at.as_f64())
+                .unwrap_or(0.0) as usize
+        };
+        let text = text_after_paste(
+            &event_target_value(&event),
+            position("selectionStart"),
+            position("selectionEnd"),
+            &pasted,
+        );
+        read(text, Some(text_box));
     };
     view! {
         <label for="counts-input" class="field-label">"Paste counts"</label>
@@ -193,6 +229,7 @@ pub fn PasteBox() -> impl IntoView {
             aria-invalid=move || edited.invalid().to_string()
             prop:value=move || edited.text.get()
             on:input=on_input
+            on:paste=on_paste
         ></textarea>
         <p id="counts-help" class="hint">"Accepts " <code>"99, 1"</code> ", one count per line, or " <code>"label,count"</code> " lines."</p>
         <Show when=move || !box_shows_text()>
