@@ -49,21 +49,48 @@ fn parse_number(text: &str) -> Option<f64> {
     parse_decimal(trimmed)
 }
 
-/// Splits an unquoted line into a `label,count` pair when it has a field
-/// separator and its first field is not a number; otherwise into counts
+/// The count fields of an unquoted line, found without allocating (a
+/// million-line paste is read in one go): the one after a label, or those
 /// separated by commas, semicolons, tabs or spaces.
-fn split_line(line: &str) -> (Option<&str>, Vec<&str>) {
-    let separated: Vec<&str> = line.split([',', ';', '\t']).map(str::trim).collect();
-    if let [label, count] = separated.as_slice() {
-        if parse_number(label).is_none() {
-            return (Some(label), vec![count]);
+#[derive(Clone)]
+enum CountFields<'a> {
+    /// The count of a `label,count` line (until it is taken).
+    One(Option<&'a str>),
+    /// Counts separated by commas, semicolons or white space (empty fields
+    /// are skipped).
+    Listed(std::str::Split<'a, fn(char) -> bool>),
+}
+
+impl<'a> Iterator for CountFields<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        match self {
+            CountFields::One(count) => count.take(),
+            CountFields::Listed(fields) => fields.find(|field| !field.is_empty()),
         }
     }
-    let counts = line
-        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-        .filter(|f| !f.is_empty())
-        .collect();
-    (None, counts)
+}
+
+/// Whether `c` separates counts listed on one line.
+fn separates_counts(c: char) -> bool {
+    c == ',' || c == ';' || c.is_whitespace()
+}
+
+/// Splits an unquoted line into a `label,count` pair when it has exactly two
+/// fields separated by a comma, semicolon or tab and its first field is not a
+/// number; otherwise into counts separated by commas, semicolons, tabs or
+/// spaces.
+fn split_line(line: &str) -> (Option<&str>, CountFields<'_>) {
+    let mut fields = line.split([',', ';', '\t']);
+    if let (Some(label), Some(count), None) = (fields.next(), fields.next(), fields.next()) {
+        let label = label.trim();
+        if parse_number(label).is_none() {
+            return (Some(label), CountFields::One(Some(count.trim())));
+        }
+    }
+    let separator: fn(char) -> bool = separates_counts;
+    (None, CountFields::Listed(line.split(separator)))
 }
 
 /// Column names a counts file may start with (case does not matter).
@@ -84,8 +111,8 @@ const COUNT_HEADERS: [&str; 12] = [
 
 /// Whether a line's count fields are a header: one field that names the
 /// count column (`label,count`, `class,n`, or `count` alone).
-fn is_header(counts: &[&str]) -> bool {
-    matches!(counts, [name] if COUNT_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name.trim())))
+fn is_header(mut counts: CountFields<'_>) -> bool {
+    matches!((counts.next(), counts.next()), (Some(name), None) if COUNT_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name.trim())))
 }
 
 /// Reads a quoted label at the start of `text` (which begins with `"`), RFC
@@ -208,26 +235,29 @@ impl<'a> ClassListReader<'a> {
         let (line, next) = tail.split_once('\n').unwrap_or((tail, ""));
         self.rest = next;
         let line = line.trim();
-        let parts = match label {
-            Some(label) => vec![(Some(label), line)],
-            None if line.is_empty() || line.starts_with('#') => return Ok(()),
-            None => {
-                let (label, counts) = split_line(line);
-                if self.entries.is_empty() && is_header(&counts) {
-                    // `label,count` or `count` before the first class.
-                    return Ok(());
+        match label {
+            Some(label) => self.push_class(Some(label), line),
+            None if line.is_empty() || line.starts_with('#') => Ok(()),
+            None => match split_line(line) {
+                // `label,count` or `count` before the first class.
+                (_, counts) if self.entries.is_empty() && is_header(counts.clone()) => Ok(()),
+                (label, counts) => {
+                    for part in counts {
+                        self.push_class(label.map(str::to_string), part)?;
+                    }
+                    Ok(())
                 }
-                counts
-                    .into_iter()
-                    .map(|count| (label.map(str::to_string), count))
-                    .collect()
-            }
-        };
-        for (label, part) in parts {
-            let count = parse_number(part)
-                .ok_or_else(|| error(self.line_number, format!("“{part}” is not a number")))?;
-            self.entries.push(ClassEntry { label, count });
+            },
         }
+    }
+
+    /// Adds the class of a count field read on the current line.
+    fn push_class(&mut self, label: Option<String>, part: &str) -> Result<(), ParseError> {
+        let count = parse_number(part).ok_or_else(|| ParseError {
+            line: self.line_number,
+            message: format!("“{part}” is not a number"),
+        })?;
+        self.entries.push(ClassEntry { label, count });
         Ok(())
     }
 }
