@@ -9,7 +9,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::app_state::{use_app_state, AppState};
 use super::canvas::{now_ms, record_timing};
-use super::slices::run_in_slices;
+use super::slices::read_class_list;
 use super::Newest;
 use crate::state::classes::{open_counts_file, page_classes, text_of_file, MAX_TEXT_BYTES};
 use crate::state::config::ClassRow;
@@ -95,7 +95,7 @@ async fn read_in_slices(
     outcome: RwSignal<Option<Outcome>>,
     current: impl Fn() -> bool,
 ) -> Option<Result<Vec<ClassRow>, String>> {
-    let mut reader = match open_counts_file(text, parse_json) {
+    let reader = match open_counts_file(text, parse_json) {
         Ok(reader) => reader,
         Err(why) => return Some(Err(why)),
     };
@@ -105,8 +105,11 @@ async fn read_in_slices(
             "Reading {name}: {percent} %…"
         ))));
     };
-    let read = run_in_slices(&mut reader, &mut |_| {}, &progress, &current).await?;
-    Some(read.and_then(|()| page_classes(reader.into_entries())))
+    Some(
+        read_class_list(reader, &progress, &current)
+            .await?
+            .and_then(page_classes),
+    )
 }
 
 /// The first file of a list (a picker's or a drop's).

@@ -4,10 +4,13 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::app_state::use_app_state;
+use super::slices::read_class_list;
+use super::Newest;
 use crate::core::MAX_GAMMA;
 use crate::state::classes::{
-    alpha_as_text, alpha_from_text, classes_as_text, classes_from_text, inverse_frequency_alpha,
-    shown_as_text, text_after_paste, LARGE_PASTE_BYTES, MAX_CLASSES_AS_TEXT,
+    alpha_as_text, alpha_from_text, classes_as_text, classes_from_entries, classes_from_text,
+    inverse_frequency_alpha, shown_as_text, text_after_paste, ClassListReader, LARGE_PASTE_BYTES,
+    MAX_CLASSES_AS_TEXT,
 };
 use crate::state::config::{default_label, parse_gamma, ClassRow, Units};
 use crate::state::format::shortest;
@@ -165,8 +168,9 @@ pub fn PasteBox() -> impl IntoView {
     // MAX_CLASSES_AS_TEXT classes the box is emptied, at once, before the
     // browser lays the text out (which drawing the plots would make it do:
     // 262 144 lines took it 3.6 s, a million 20 s).
-    let read = move |value: String, text_box: Option<web_sys::HtmlTextAreaElement>| {
-        let parsed = classes_from_text(&value);
+    let commit = move |value: String,
+                       parsed: Result<Vec<ClassRow>, String>,
+                       text_box: Option<web_sys::HtmlTextAreaElement>| {
         let kept = match &parsed {
             Ok(classes) if !shown_as_text(classes.len()) => {
                 if let Some(text_box) = text_box {
@@ -178,17 +182,27 @@ pub fn PasteBox() -> impl IntoView {
         };
         edited.input(kept, parsed, |classes| state.edit_classes(classes));
     };
+    // The share of a large paste read so far, while it is read; typing or
+    // another paste takes its place.
+    let reading = RwSignal::new(None::<f64>);
+    let pastes = Newest::default();
     let text_box_of = |event: &web_sys::Event| {
         event
             .target()
             .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
     };
-    let on_input =
-        move |event: web_sys::Event| read(event_target_value(&event), text_box_of(&event));
+    let on_input = move |event: web_sys::Event| {
+        let _ = pastes.start();
+        reading.set(None);
+        let value = event_target_value(&event);
+        let parsed = classes_from_text(&value);
+        commit(value, parsed, text_box_of(&event));
+    };
     // A large paste never reaches the browser's text box, which would insert
     // and lay it out in one long task (a real paste of 200 000 lines took
     // 3.4 s, of a million more than a minute): the page reads what the box
-    // would then hold, and the box shows it only if it shows the classes.
+    // would then hold, a slice of lines at a time with the share read
+    // shown, and the box shows it only if it shows the classes.
     let on_paste = move |event: web_sys::ClipboardEvent| {
         let Some(pasted) = event
             .clipboard_data()
@@ -215,7 +229,23 @@ pub fn PasteBox() -> impl IntoView {
             position("selectionEnd"),
             &pasted,
         );
-        read(text, Some(text_box));
+        text_box.set_value("");
+        let current = pastes.start();
+        reading.set(Some(0.0));
+        leptos::task::spawn_local(async move {
+            let parsed = match ClassListReader::new(&text) {
+                Ok(reader) => {
+                    let progress = |share| reading.set(Some(share));
+                    match read_class_list(reader, &progress, &current).await {
+                        Some(read) => read.and_then(classes_from_entries),
+                        None => return,
+                    }
+                }
+                Err(why) => Err(why.to_string()),
+            };
+            reading.set(None);
+            commit(text, parsed, None);
+        });
     };
     view! {
         <label for="counts-input" class="field-label">"Paste counts"</label>
@@ -232,6 +262,9 @@ pub fn PasteBox() -> impl IntoView {
             on:paste=on_paste
         ></textarea>
         <p id="counts-help" class="hint">"Accepts " <code>"99, 1"</code> ", one count per line, or " <code>"label,count"</code> " lines."</p>
+        <p class="hint" role="status" data-testid="paste-status" hidden=move || reading.with(Option::is_none)>
+            {move || reading.get().map(|share| format!("Reading the pasted counts: {} %…", (100.0 * share).floor()))}
+        </p>
         <Show when=move || !box_shows_text()>
             <p class="hint" data-testid="counts-not-shown">{move || format!(
                 "The {} classes are too many to show here as text (more than {MAX_CLASSES_AS_TEXT}); what you paste replaces them.",

@@ -5,6 +5,7 @@
 use wasm_bindgen::JsValue;
 
 use super::canvas::now_ms;
+use crate::state::classes::{ClassEntry, ClassListReader};
 use crate::state::piecewise::Piecewise;
 
 /// Longest stretch of work before the browser gets a turn, in milliseconds:
@@ -65,4 +66,16 @@ pub async fn run_in_slices(
             return None;
         }
     }
+}
+
+/// Reads a class list (a counts file, a large paste) to its end in slices,
+/// telling `progress` the share read; `None` once `current` says that newer
+/// work has taken its place.
+pub async fn read_class_list(
+    mut reader: ClassListReader<'_>,
+    progress: &dyn Fn(f64),
+    current: &dyn Fn() -> bool,
+) -> Option<Result<Vec<ClassEntry>, String>> {
+    let read = run_in_slices(&mut reader, &mut |_| {}, progress, current).await?;
+    Some(read.map(|()| reader.into_entries()))
 }

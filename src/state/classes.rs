@@ -375,7 +375,7 @@ pub fn classes_from_text(text: &str) -> Result<Vec<ClassRow>, String> {
 }
 
 /// Classes as the page holds them: unlabelled counts are named "class N".
-fn classes_from_entries(entries: Vec<ClassEntry>) -> Result<Vec<ClassRow>, String> {
+pub fn classes_from_entries(entries: Vec<ClassEntry>) -> Result<Vec<ClassRow>, String> {
     if entries.is_empty() {
         return Err("enter at least one class count".into());
     }
