@@ -4,6 +4,7 @@
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use focal_entropy_explorer::core::{gamma_grid, invert, track_class, FocalProblem, ImbalanceMap};
 use focal_entropy_explorer::plots::distribution::class_runs;
+use focal_entropy_explorer::state::classes::classes_from_text;
 use focal_entropy_explorer::state::derived::problem_for;
 use focal_entropy_explorer::state::findings::AtGamma;
 use focal_entropy_explorer::state::generator::Generator;
@@ -133,5 +134,26 @@ fn vocabulary_benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(solver, benches, inverse_benches, vocabulary_benches);
+/// Reading a million-line paste (one count per line, a long tail with ties)
+/// into the page's classes, as the paste box and counts files do.
+fn class_list_benches(c: &mut Criterion) {
+    let text: String = long_tail_counts(1_000_000, 1e6, 1e4)
+        .iter()
+        .map(|count| format!("{count}\n"))
+        .collect();
+    let mut group = c.benchmark_group("class list");
+    group.sample_size(10);
+    group.bench_function("read 10^6 lines", |b| {
+        b.iter(|| classes_from_text(black_box(&text)).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(
+    solver,
+    benches,
+    inverse_benches,
+    vocabulary_benches,
+    class_list_benches
+);
 criterion_main!(solver);
