@@ -192,6 +192,7 @@ pub fn PasteBox() -> impl IntoView {
             .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
     };
     let on_input = move |event: web_sys::Event| {
+        // Typing takes the place of a paste still being read.
         let _ = pastes.start();
         reading.set(None);
         let value = event_target_value(&event);
@@ -244,7 +245,13 @@ pub fn PasteBox() -> impl IntoView {
                 Err(why) => Err(why.to_string()),
             };
             reading.set(None);
-            commit(text, parsed, None);
+            // A text with a mistake stays in the box only if the box could
+            // show its classes: a million lines would be laid out at once.
+            let kept = match &parsed {
+                Err(_) if !shown_as_text(text.lines().count()) => String::new(),
+                _ => text,
+            };
+            commit(kept, parsed, None);
         });
     };
     view! {

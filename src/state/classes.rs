@@ -49,9 +49,9 @@ fn parse_number(text: &str) -> Option<f64> {
     parse_decimal(trimmed)
 }
 
-/// The count fields of an unquoted line, found without allocating (a
-/// million-line paste is read in one go): the one after a label, or those
-/// separated by commas, semicolons, tabs or spaces.
+/// The count fields of an unquoted line, found without allocating (reading
+/// a million lines allocated four vectors per line): the one after a label,
+/// or those separated by commas, semicolons, tabs or spaces.
 #[derive(Clone)]
 enum CountFields<'a> {
     /// The count of a `label,count` line (until it is taken).

@@ -518,6 +518,15 @@ test('a real paste of a million counts is read by the page, never laid out by th
   // The classes are the pasted counts, in order.
   const rows = await tableRows(page);
   expect(rows.slice(0, 3).map((row) => row.slice(0, 2))).toEqual([['class 1', '1000000'], ['class 2', '500000'], ['class 3', '333333']]);
+  // A mistake on the last of a million lines: reported with its line, the
+  // classes kept, and the box left empty (not laid out with a million lines).
+  await watchLongTasks(page);
+  await realPaste(page, `${counts.join('\n')}\nmany`);
+  await expect(page.getByTestId('paste-error')).toHaveText('line 1000001: “many” is not a number');
+  await expect(page.getByTestId('table-size')).toHaveText('1000000 classes.');
+  expect(await page.getByTestId('counts-input').inputValue()).toBe('');
+  const mistakeLongTasks = await page.evaluate(() => window.__longTasks.map(([, duration]) => Math.round(duration)));
+  expect(Math.max(0, ...mistakeLongTasks)).toBeLessThan(600);
   // Typing while a paste is still being read takes its place.
   await realPaste(page, counts.map((count) => count + 1).join('\n'));
   await expect(page.getByTestId('paste-status')).toBeVisible();
@@ -556,6 +565,8 @@ test('a large paste replaces the selection, or goes in at the caret, as the brow
   await realPaste(page, `${lines.slice(0, 9000).join('\n')}\nowl 9001,many`);
   await expect(page.getByTestId('paste-error')).toHaveText('line 9001: “many” is not a number');
   await expect(page.getByTestId('table-size')).toHaveText('12000 classes.');
+  // The box shows the text with the mistake (few enough lines), to be mended there.
+  expect((await page.getByTestId('counts-input').inputValue()).endsWith('\nowl 9000,9000\nowl 9001,many')).toBe(true);
   expect(problems).toEqual([]);
 });
 
