@@ -50,7 +50,7 @@ fn parse_number(text: &str) -> Option<f64> {
 }
 
 /// The count fields of an unquoted line, found without allocating (reading
-/// a million lines allocated four vectors per line): the one after a label,
+/// a million lines allocated three vectors per line): the one after a label,
 /// or those separated by commas, semicolons, tabs or spaces.
 #[derive(Clone)]
 enum CountFields<'a> {
