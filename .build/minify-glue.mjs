@@ -16,15 +16,19 @@ import { createRequire } from 'node:module';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const require = createRequire(new URL('../tests/browser/package.json', import.meta.url));
-const { minify } = require('terser');
-
 const fail = (message) => {
   console.error(`minify-glue: ${message}`);
   process.exit(1);
 };
 
 if (process.env.TRUNK_PROFILE !== 'release') process.exit(0);
+const require = createRequire(new URL('../tests/browser/package.json', import.meta.url));
+let minify;
+try {
+  ({ minify } = require('terser'));
+} catch {
+  fail('Terser is not installed in tests/browser/node_modules: run `make setup-node` (or `make build`)');
+}
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) fail('TRUNK_STAGING_DIR is not set (run by Trunk as a post_build hook)');
 
