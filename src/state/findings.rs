@@ -7,10 +7,7 @@
 
 use serde::Serialize;
 
-use crate::core::{
-    gamma_grid, negative_ranges, DistinctClass, FocalError, FocalProblem, Regime, Solution, Sweep,
-    MAX_GAMMA,
-};
+use crate::core::{gamma_grid, negative_ranges, FocalError, Regime, Solution, Sweep, MAX_GAMMA};
 
 use super::teaching::order_preserved;
 
@@ -147,72 +144,91 @@ const MOVED: [Regime; 3] = [
     Regime::OverSuppressed,
 ];
 
-/// The first classes (input order, up to [`NAMED_CLASSES`]) of each regime
-/// of [`MOVED`], in one pass over the classes that ends once every list is full.
-fn first_classes_of(problem: &FocalProblem, distinct: &[DistinctClass]) -> [Vec<usize>; 3] {
-    let slot = |regime| MOVED.iter().position(|&r| r == regime);
-    let mut wanted = [0; 3];
-    for d in distinct {
-        if let Some(s) = slot(d.regime) {
-            wanted[s] += d.multiplicity;
-        }
-    }
-    let wanted = wanted.map(|members| members.min(NAMED_CLASSES));
-    let mut first: [Vec<usize>; 3] = Default::default();
-    for class in 0..problem.class_count() {
-        if first.iter().zip(&wanted).all(|(f, &w)| f.len() >= w) {
-            break;
-        }
-        if let Some(s) = problem
-            .group_index(class)
-            .and_then(|g| slot(distinct[g].regime))
-        {
-            if first[s].len() < wanted[s] {
-                first[s].push(class);
-            }
-        }
-    }
-    first
-}
-
-/// The shift of the classes in a regime, `None` when there are none, with
-/// the first of them already found; sums and ranks are taken over the
-/// distinct classes, so they cost no more for a million tied classes than
-/// for a thousand.
-fn shift_of(
-    solution: &Solution,
-    distinct: &[DistinctClass],
-    regime: Regime,
-    first_classes: Vec<usize>,
-) -> Option<ClassShift> {
+/// The shift of the classes in each regime of [`MOVED`] (`None` for a regime
+/// without classes): sums and ranks in one pass over the distinct classes,
+/// so they cost no more for a million tied classes than for a thousand (and
+/// nothing is copied per class), then the first classes of each, in input
+/// order, in one pass over the classes that ends once every list is full.
+fn shifts_of(solution: &Solution) -> [Option<ClassShift>; 3] {
     let problem = solution.problem();
     let ranks = problem.frequency_ranks();
-    let members: Vec<&DistinctClass> = distinct.iter().filter(|d| d.regime == regime).collect();
-    let first = members.first()?;
-    let rank = |d: &DistinctClass| ranks.of_group(d.group);
-    let mut shift = ClassShift {
-        count: 0,
-        ranks: (rank(first), rank(first)),
-        ratio_low: f64::INFINITY,
-        ratio_high: 0.0,
-        mass_p: 0.0,
-        mass_q: 0.0,
-        contiguous: false,
-        first_classes,
-    };
-    for d in &members {
-        let ratio = d.ln_ratio.exp();
+    let slot = |regime| MOVED.iter().position(|&r| r == regime);
+    let mut shifts: [Option<ClassShift>; 3] = Default::default();
+    // The extreme ratios are taken in logarithms (exp is increasing): one
+    // exponential each instead of one per distinct class.
+    let mut ln_ratios = [(f64::INFINITY, f64::NEG_INFINITY); 3];
+    for d in solution.distinct_classes() {
+        let Some(s) = slot(d.regime) else {
+            continue;
+        };
+        let rank = ranks.of_group(d.group);
+        let shift = shifts[s].get_or_insert_with(|| ClassShift {
+            count: 0,
+            ranks: (rank, rank),
+            ratio_low: 0.0,
+            ratio_high: 0.0,
+            mass_p: 0.0,
+            mass_q: 0.0,
+            contiguous: false,
+            first_classes: Vec::new(),
+        });
         let m = d.multiplicity as f64;
         shift.count += d.multiplicity;
-        shift.ranks = (shift.ranks.0.min(rank(d)), shift.ranks.1.max(rank(d)));
-        shift.ratio_low = shift.ratio_low.min(ratio);
-        shift.ratio_high = shift.ratio_high.max(ratio);
+        shift.ranks = (shift.ranks.0.min(rank), shift.ranks.1.max(rank));
+        let (low, high) = &mut ln_ratios[s];
+        *low = low.min(d.ln_ratio);
+        *high = high.max(d.ln_ratio);
         shift.mass_p += m * d.p;
         shift.mass_q += m * d.q;
     }
-    shift.contiguous =
-        ranks.present_classes_ranked(problem, shift.ranks.0, shift.ranks.1) == shift.count;
-    Some(shift)
+    let wanted = shifts
+        .each_ref()
+        .map(|shift| shift.as_ref().map_or(0, |s| s.count.min(NAMED_CLASSES)));
+    for class in 0..problem.class_count() {
+        let named = |s: &Option<ClassShift>| s.as_ref().map_or(0, |s| s.first_classes.len());
+        if shifts.iter().zip(&wanted).all(|(s, &w)| named(s) >= w) {
+            break;
+        }
+        if let Some(s) = slot(solution.regime(class)) {
+            if let Some(shift) = shifts[s]
+                .as_mut()
+                .filter(|shift| shift.first_classes.len() < wanted[s])
+            {
+                shift.first_classes.push(class);
+            }
+        }
+    }
+    for (shift, (low, high)) in shifts.iter_mut().zip(ln_ratios) {
+        if let Some(shift) = shift {
+            shift.ratio_low = low.exp();
+            shift.ratio_high = high.exp();
+            shift.contiguous =
+                ranks.present_classes_ranked(problem, shift.ranks.0, shift.ranks.1) == shift.count;
+        }
+    }
+    shifts
+}
+
+/// The classes rarer than uniform among `class_count` present classes and
+/// their mass under P, Q* and, with α (`weighted`), the target: one pass over
+/// the distinct classes.
+fn rare_mass_of(solution: &Solution, class_count: usize, weighted: bool) -> RareMass {
+    let threshold = 1.0 / class_count as f64;
+    let (mut classes, mut mass_p, mut mass_q, mut mass_target) = (0, 0.0, 0.0, 0.0);
+    for d in solution.distinct_classes().filter(|d| d.p < threshold) {
+        let m = d.multiplicity as f64;
+        classes += d.multiplicity;
+        mass_p += m * d.p;
+        mass_q += m * d.q;
+        mass_target += m * d.weight;
+    }
+    RareMass {
+        classes,
+        mass_p,
+        mass_q,
+        mass_target: weighted.then_some(mass_target),
+        direction: Direction::of(mass_p, mass_q),
+    }
 }
 
 impl AtGamma {
@@ -220,16 +236,7 @@ impl AtGamma {
     pub fn new(solution: &Solution) -> Self {
         let problem = solution.problem();
         let class_count = problem.positive_class_count();
-        let distinct: Vec<DistinctClass> = solution.distinct_classes().collect();
-        let mut first = first_classes_of(problem, &distinct).into_iter();
-        let [gainers, head_losers, tail_losers] = MOVED.map(|regime| {
-            shift_of(
-                solution,
-                &distinct,
-                regime,
-                first.next().unwrap_or_default(),
-            )
-        });
+        let [gainers, head_losers, tail_losers] = shifts_of(solution);
         let moved = gainers.as_ref().map_or(0.0, |g| g.mass_q - g.mass_p);
         let movement = Movement {
             gainers,
@@ -244,22 +251,8 @@ impl AtGamma {
             delta: solution.shannon_q() - solution.shannon_p(),
             uniform,
         };
-        let threshold = 1.0 / class_count as f64;
-        let rare: Vec<&DistinctClass> = distinct.iter().filter(|d| d.p < threshold).collect();
-        let mass = |value: &dyn Fn(&DistinctClass) -> f64| {
-            rare.iter()
-                .map(|d| d.multiplicity as f64 * value(d))
-                .sum::<f64>()
-        };
-        let (mass_p, mass_q) = (mass(&|d| d.p), mass(&|d| d.q));
         let weighted = problem.alpha().is_some();
-        let rare_mass = RareMass {
-            classes: rare.iter().map(|d| d.multiplicity).sum(),
-            mass_p,
-            mass_q,
-            mass_target: weighted.then(|| mass(&|d| d.weight)),
-            direction: Direction::of(mass_p, mass_q),
-        };
+        let rare_mass = rare_mass_of(solution, class_count, weighted);
         AtGamma {
             gamma: solution.gamma(),
             class_count,
