@@ -6,7 +6,7 @@
 use super::format::format_significant;
 use super::html::push_row;
 use super::number::parse_decimal;
-use crate::core::{invert, invert_distinct, DistinctClass, Inversion, Solution};
+use crate::core::{invert, invert_distinct, Inversion, Solution};
 
 /// Most rows the page inverts at once (the command-line tool takes any number).
 pub const MAX_PAGE_ROWS: usize = 10_000;
@@ -236,19 +236,27 @@ pub fn two_class_map(gamma: f64, points: usize) -> Vec<(f64, f64)> {
 /// distinct classes (tied classes recover the same value). `None` where the
 /// inversion refuses the row.
 pub fn round_trip_error(solution: &Solution) -> Option<f64> {
-    let distinct: Vec<DistinctClass> = solution.distinct_classes().collect();
-    let q: Vec<f64> = distinct.iter().map(|d| d.q).collect();
-    let classes: Vec<usize> = distinct.iter().map(|d| d.multiplicity).collect();
-    // α up to a common factor (w/p), which the inversion's normalisation cancels.
-    let alpha: Option<Vec<f64>> = solution
-        .problem()
-        .alpha()
-        .map(|_| distinct.iter().map(|d| d.weight / d.p).collect());
+    // The columns read straight off the solution in one pass (no record per
+    // class is collected: a million distinct classes would copy 56 MB).
+    let weighted = solution.problem().alpha().is_some();
+    let distinct = solution.problem().distinct_class_count();
+    let mut q = Vec::with_capacity(distinct);
+    let mut classes = Vec::with_capacity(distinct);
+    let mut alpha = Vec::with_capacity(if weighted { distinct } else { 0 });
+    for d in solution.distinct_classes() {
+        q.push(d.q);
+        classes.push(d.multiplicity);
+        // α up to a common factor (w/p), which the inversion's normalisation cancels.
+        if weighted {
+            alpha.push(d.weight / d.p);
+        }
+    }
+    let alpha = weighted.then_some(alpha);
     let back = invert_distinct(&q, &classes, solution.gamma(), alpha.as_deref()).ok()?;
     Some(
         back.p
             .iter()
-            .zip(&distinct)
+            .zip(solution.distinct_classes())
             .map(|(recovered, d)| (recovered / d.p - 1.0).abs())
             .fold(0.0, f64::max),
     )
