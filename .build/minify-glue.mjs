@@ -34,30 +34,27 @@ if (!staging) fail('TRUNK_STAGING_DIR is not set (run by Trunk as a post_build h
 
 const sri = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
 const htmlPath = join(staging, 'index.html');
-let html = readFileSync(htmlPath, 'utf8');
+const html = readFileSync(htmlPath, 'utf8');
 
 // The page's glue is the ES module that index.html preloads; the worker's
 // files start with the worker's binary name.
 const glues = readdirSync(staging).filter(
-  (name) => /^focal-entropy-explorer-[0-9a-f]+\.js$/.test(name),
+  (file) => /^focal-entropy-explorer-[0-9a-f]+\.js$/.test(file),
 );
 if (glues.length !== 1) fail(`expected one page glue file in ${staging}, found ${glues.length}`);
-
-for (const name of glues) {
-  const path = join(staging, name);
-  const source = readFileSync(path);
-  const oldHash = sri(source);
-  if (!html.includes(oldHash)) fail(`index.html does not carry the integrity hash of ${name}`);
-  const result = await minify(source.toString('utf8'), {
-    module: true,
-    compress: { passes: 2 },
-    mangle: true,
-    format: { comments: false },
-  });
-  if (typeof result.code !== 'string' || result.code.length === 0) fail(`terser returned nothing for ${name}`);
-  const minified = Buffer.from(result.code, 'utf8');
-  writeFileSync(path, minified);
-  html = html.replaceAll(oldHash, sri(minified));
-  console.log(`minify-glue: ${name} ${source.length} -> ${minified.length} bytes`);
-}
-writeFileSync(htmlPath, html);
+const [name] = glues;
+const path = join(staging, name);
+const source = readFileSync(path);
+const oldHash = sri(source);
+if (!html.includes(oldHash)) fail(`index.html does not carry the integrity hash of ${name}`);
+const result = await minify(source.toString('utf8'), {
+  module: true,
+  compress: { passes: 2 },
+  mangle: true,
+  format: { comments: false },
+});
+if (typeof result.code !== 'string' || result.code.length === 0) fail(`terser returned nothing for ${name}`);
+const minified = Buffer.from(result.code, 'utf8');
+writeFileSync(path, minified);
+writeFileSync(htmlPath, html.replaceAll(oldHash, sri(minified)));
+console.log(`minify-glue: ${name} ${source.length} -> ${minified.length} bytes`);

@@ -13,6 +13,7 @@ use super::slices::read_class_list;
 use super::Newest;
 use crate::state::classes::{open_counts_file, page_classes, text_of_file, MAX_TEXT_BYTES};
 use crate::state::config::ClassRow;
+use crate::state::format::progress_status;
 
 /// What the last file did.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,10 +100,9 @@ async fn read_in_slices(
         Ok(reader) => reader,
         Err(why) => return Some(Err(why)),
     };
-    let progress = |share: f64| {
-        let percent = (100.0 * share).floor();
-        outcome.set(Some(Outcome::Reading(format!(
-            "Reading {name}: {percent} %…"
+    let progress = |share| {
+        outcome.set(Some(Outcome::Reading(progress_status(
+            "Reading", name, share,
         ))));
     };
     Some(

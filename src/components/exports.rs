@@ -9,6 +9,7 @@ use super::app_state::{use_app_state, AppState};
 use super::slices::run_in_slices;
 use super::Newest;
 use crate::state::export::{sweep_csv_has_classes, SweepCsv, TableCsv, MAX_SWEEP_CSV_CELLS};
+use crate::state::format::progress_status;
 use crate::state::piecewise::Piecewise;
 
 /// A file format the plots export to.
@@ -142,10 +143,7 @@ fn save_in_slices(
 ) {
     let current = exports.start();
     leptos::task::spawn_local(async move {
-        let progress = |share: f64| {
-            let percent = (100.0 * share).floor();
-            status.set(Some(format!("Writing {name}: {percent} %…")));
-        };
+        let progress = |share| status.set(Some(progress_status("Writing", name, share)));
         let mut file = FileParts::new();
         let mut written = |parts| file.add(parts);
         if let Some(Ok(())) = run_in_slices(csv.as_mut(), &mut written, &progress, &current).await {

@@ -13,7 +13,7 @@ use crate::state::classes::{
     MAX_CLASSES_AS_TEXT,
 };
 use crate::state::config::{default_label, parse_gamma, ClassRow, Units};
-use crate::state::format::shortest;
+use crate::state::format::{progress_status, shortest};
 use crate::state::generator::{Generator, PROFILES};
 use crate::state::number::parse_decimal;
 
@@ -270,7 +270,7 @@ pub fn PasteBox() -> impl IntoView {
         ></textarea>
         <p id="counts-help" class="hint">"Accepts " <code>"99, 1"</code> ", one count per line, or " <code>"label,count"</code> " lines."</p>
         <p class="hint" role="status" data-testid="paste-status" hidden=move || reading.with(Option::is_none)>
-            {move || reading.get().map(|share| format!("Reading the pasted counts: {} %…", (100.0 * share).floor()))}
+            {move || reading.get().map(|share| progress_status("Reading", "the pasted counts", share))}
         </p>
         <Show when=move || !box_shows_text()>
             <p class="hint" data-testid="counts-not-shown">{move || format!(

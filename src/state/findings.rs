@@ -184,8 +184,8 @@ fn shifts_of(solution: &Solution) -> [Option<ClassShift>; 3] {
     let wanted = shifts
         .each_ref()
         .map(|shift| shift.as_ref().map_or(0, |s| s.count.min(NAMED_CLASSES)));
+    let named = |s: &Option<ClassShift>| s.as_ref().map_or(0, |s| s.first_classes.len());
     for class in 0..problem.class_count() {
-        let named = |s: &Option<ClassShift>| s.as_ref().map_or(0, |s| s.first_classes.len());
         if shifts.iter().zip(&wanted).all(|(s, &w)| named(s) >= w) {
             break;
         }

@@ -56,9 +56,32 @@ pub fn pairs_json(pairs: &[(f64, f64)]) -> String {
     format!("[{}]", items.join(","))
 }
 
+/// The status line of work done in slices: "Reading counts.csv: 45 %…", the
+/// share done (0 to 1) in whole percent rounded down, so that 100 % shows
+/// only once the work is done.
+pub fn progress_status(doing: &str, what: &str, share: f64) -> String {
+    format!("{doing} {what}: {} %…", (100.0 * share).floor())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_is_in_whole_percent_rounded_down() {
+        assert_eq!(
+            progress_status("Reading", "counts.csv", 0.0),
+            "Reading counts.csv: 0 %…"
+        );
+        assert_eq!(
+            progress_status("Writing", "sweep.csv", 0.4567),
+            "Writing sweep.csv: 45 %…"
+        );
+        assert_eq!(
+            progress_status("Reading", "the pasted counts", 0.99999),
+            "Reading the pasted counts: 99 %…"
+        );
+    }
 
     #[test]
     fn pairs_are_json_that_reads_back_exactly() {
