@@ -37,6 +37,18 @@ pub fn ln_gradient_slope(gamma: f64, point: &LogitPoint) -> f64 {
     -(gamma - 1.0) * point.q - (1.0 + gamma * point.q) / (1.0 + gamma * point.r)
 }
 
+/// `d² ln G(σ(t)) / dt²`, by differentiating [`ln_gradient_slope`] with
+/// `dq/dt = q(1 − q)` and `dr/dt = r − q`: algebraic in what the point holds,
+/// so the solver's third-order steps cost no transcendental.
+#[inline(always)]
+pub fn ln_gradient_curvature(gamma: f64, point: &LogitPoint) -> f64 {
+    let share_slope = point.q * point.one_minus_q;
+    let focus = 1.0 + gamma * point.r;
+    -(gamma - 1.0) * share_slope
+        - gamma * (share_slope * focus - (1.0 + gamma * point.q) * (point.r - point.q))
+            / (focus * focus)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +79,26 @@ mod tests {
         let numeric = -(loss(q + step) - loss(q - step)) / (2.0 * step);
         let point = LogitPoint::at((q / (1.0 - q)).ln());
         assert!((ln_gradient(gamma, &point).exp() / numeric - 1.0).abs() < 1e-8);
+    }
+
+    #[test]
+    fn curvature_matches_finite_difference_of_the_slope() {
+        for gamma in [0.0, 0.3, 1.0, 4.0, 60.0] {
+            for t in [-30.0, -3.0, -0.2, 0.0, 2.0, 25.0] {
+                let h = 1e-5;
+                let numeric = (ln_gradient_slope(gamma, &LogitPoint::at(t + h))
+                    - ln_gradient_slope(gamma, &LogitPoint::at(t - h)))
+                    / (2.0 * h);
+                let analytic = ln_gradient_curvature(gamma, &LogitPoint::at(t));
+                assert!(
+                    (numeric - analytic).abs() < 1e-7 * analytic.abs().max(1.0),
+                    "γ={gamma} t={t}: {numeric} vs {analytic}"
+                );
+            }
+        }
+        // At γ = 0, ln G = −ln q: its slope is −(1 − q), its curvature q(1 − q).
+        let point = LogitPoint::at(-1.3);
+        assert!((ln_gradient_curvature(0.0, &point) - point.q * point.one_minus_q).abs() < 1e-16);
     }
 
     #[test]

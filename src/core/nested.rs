@@ -3,11 +3,21 @@
 //! own bracketed Newton iteration, at each λ. Slower than the joint method
 //! but convergent from any start.
 
-use super::focal::ln_gradient;
+use super::focal::{ln_gradient, ln_reshaping_map};
 use super::numerics::{CompensatedSum, LogitPoint};
 use super::problem::Group;
 use super::solution::{Evaluation, GroupSolution, WarmStart};
-use super::solver::{evaluate, mean_ln_reshaping_map, Precision};
+use super::solver::{evaluate, Precision};
+
+/// λ when every class keeps `q = w`: the w-weighted mean of ln h(w). Exact at
+/// γ = 0 and a fair start elsewhere.
+fn mean_ln_reshaping_map(gamma: f64, groups: &[Group]) -> f64 {
+    groups
+        .iter()
+        .map(|g| g.multiplicity * g.w.q * ln_reshaping_map(gamma, &g.w))
+        .collect::<CompensatedSum>()
+        .value()
+}
 
 const MAX_OUTER_ITERATIONS: usize = 200;
 const MAX_INNER_ITERATIONS: usize = 200;

@@ -5,12 +5,13 @@
 //! is solved in its logit offset `d = logit(q) − logit(w)` from the equation
 //! `ln h(σ(t_w + d)) − ln(q/w) = ln μ` (both sides are O(γ) for small γ, so
 //! nothing cancels). The joint Newton method here moves λ = ln μ and every
-//! offset together, one evaluation per group of equal classes per step; when
-//! it does not settle, the safeguarded nested method (`nested.rs`) takes over.
+//! offset together, one evaluation per group of equal classes per step (the
+//! first, rough steps bent to third order); when it does not settle, the
+//! safeguarded nested method (`nested.rs`) takes over.
 //! The result and its readouts are in `solution.rs`.
 
 use super::error::{validate_gamma, FocalError};
-use super::focal::{ln_gradient_slope, ln_reshaping_map};
+use super::focal::{ln_gradient_curvature, ln_gradient_slope, ln_reshaping_map};
 use super::nested::solve_nested;
 use super::numerics::{log_ratio, CompensatedSum, LogitPoint};
 use super::problem::{FocalProblem, Group};
@@ -103,9 +104,9 @@ impl FocalProblem {
 
     /// Q* at γ for a picture, as the imbalance map draws it: by rough passes
     /// alone, up to where [`FocalProblem::locate`] would start its exact pass
-    /// (the steps predict offsets within 1e-8 relative; the page's maps'
-    /// `ln(q*/p)` measured within 5.4e-7 of exact solves at K = 10, 9e-10 at
-    /// K = 100).
+    /// (the steps, Newton's, not bent, predict offsets within 1e-8 relative;
+    /// the page's maps' `ln(q*/p)` measured within 5.4e-7 of exact solves at
+    /// K = 10, 9e-10 at K = 100).
     /// The other quantities of each group's solution are moved to the last
     /// offsets to first order only (off by about the square of the last
     /// step, ≲ 1e-5 relative): enough to start the next γ from.
@@ -142,13 +143,20 @@ impl FocalProblem {
                 groups: vec![only],
             });
         }
-        // At γ = 0, and when every present class has the same weight (one
-        // group), Q* = W, which the start q = w gives bit for bit; from
+        // When every present class has the same weight (one group), the
+        // constraint alone says Q* = W, and λ is its equation's value there.
+        if let [group] = groups {
+            let (at_w, lambda) = evaluate(gamma, group, 0.0, Precision::Exact);
+            return Ok(Located {
+                lambda,
+                groups: vec![GroupSolution::from(&at_w)],
+            });
+        }
+        // At γ = 0 Q* = W, which the start q = w gives bit for bit; from
         // elsewhere a solve reaches it to within an ulp, and the classes
         // could read as moved.
-        let warm = warm.filter(|w| {
-            gamma > 0.0 && groups.len() > 1 && w.aims.len() == groups.len() && w.lambda.is_finite()
-        });
+        let warm =
+            warm.filter(|w| gamma > 0.0 && w.aims.len() == groups.len() && w.lambda.is_finite());
         let (lambda, groups) = solve_lambda::<ROUGH_FINISH>(gamma, groups, positive, warm);
         Ok(Located { lambda, groups })
     }
@@ -168,11 +176,13 @@ const MAX_ROUGH_ITERATIONS: usize = 8;
 /// to an ulp there) instead of with another pass.
 pub(super) const SETTLED_STEP: f64 = 1e-8;
 
-/// The constant C of the joint Newton method's quadratic convergence
-/// (`s' ≈ C·s²` for relative steps) assumed after its first step. Measured
-/// values run from 3e-5 to 3e-3 on the benchmarked problems; with it, a start
-/// extrapolated along a sweep (first step ≲ 1e-3) takes one rough pass and
-/// one exact pass. Too small a guess costs one more exact pass, never accuracy.
+/// The constant C of the joint Newton method's convergence (`s' ≈ C·s²` for
+/// relative steps, `C·s³` for bent ones) assumed after its first step.
+/// Measured values of Newton's run from 3e-5 to 3e-3 on the benchmarked
+/// problems; with it, a start extrapolated along a sweep (first step
+/// ≲ 1e-3) takes one rough pass and one exact pass. (A cold start's first
+/// step is 1 relative, from offsets 0: then it only says the next pass is
+/// bent.) Too small a guess costs one more exact pass, never accuracy.
 const ASSUMED_CONTRACTION: f64 = 1e-3;
 
 /// Finds λ = ln μ with `Σ m·w·(e^{ln(q/w)} − 1) = 0` and returns every group's
@@ -196,30 +206,19 @@ fn solve_lambda<const ROUGH_FINISH: bool>(
                 Precision::Rough
             },
         ),
-        None => (
-            mean_ln_reshaping_map(gamma, groups),
-            vec![0.0; groups.len()],
-            Precision::Rough,
-        ),
+        // From offsets 0 the first step takes λ to the spread-weighted mean
+        // of the equations' values wherever λ starts: it starts at 0.
+        None => (0.0, vec![0.0; groups.len()], Precision::Rough),
     };
     joint_newton::<ROUGH_FINISH>(gamma, groups, lambda, offsets, first)
         .unwrap_or_else(|| solve_nested(gamma, groups, positive, warm))
 }
 
-/// λ when every class keeps `q = w`: the w-weighted mean of ln h(w). Exact at
-/// γ = 0 and a fair start elsewhere.
-pub(super) fn mean_ln_reshaping_map(gamma: f64, groups: &[Group]) -> f64 {
-    groups
-        .iter()
-        .map(|g| g.multiplicity * g.w.q * ln_reshaping_map(gamma, &g.w))
-        .collect::<CompensatedSum>()
-        .value()
-}
-
 /// Newton's method on the whole system — every group's equation and the
 /// constraint — at one evaluation per group per iteration. Each step solves
 /// the linearised system exactly: `δd_g = (δλ − F_g)/F'_g` and
-/// `δλ = (Σ m s F/F' − R) / Σ m s/F'` with `s = q(1 − q)`. Returns `None` when a
+/// `δλ = (Σ m s F/F' − R) / Σ m s/F'` with `s = q(1 − q)`, and rough steps
+/// are then bent to third order ([`bend_steps`]). Returns `None` when a
 /// step is not finite or the iteration does not settle. It evaluates with
 /// `precision` first (exact for a close start), roughly until the next step
 /// should settle, then exactly. With `ROUGH_FINISH`
@@ -238,61 +237,51 @@ fn joint_newton<const ROUGH_FINISH: bool>(
     let mut solved: Vec<GroupSolution> = Vec::with_capacity(groups.len());
     // Each group's residual, then its step, beside 1/F' (one division per
     // group and pass, used twice).
-    let mut steps: Vec<(f64, f64)> = Vec::with_capacity(groups.len());
+    let mut steps: Vec<GroupStep> = Vec::with_capacity(groups.len());
+    // Rough passes bend their steps to third order while the steps are
+    // large ([`BEND_ABOVE`]), except for a picture, whose cells start so
+    // close that a bend costs more than it saves (and the map's cells are far
+    // more accurate than its tints without it).
+    let mut bend_next = !ROUGH_FINISH && offsets.iter().all(|&d| d == 0.0);
     let mut previous_step: Option<f64> = None;
     for iteration in 0..MAX_JOINT_ITERATIONS {
         let exact = precision == Precision::Exact;
-        solved.clear();
-        steps.clear();
-        let mut excess = CompensatedSum::default();
-        let (mut weighted_residuals, mut sensitivity) = (0.0, 0.0);
-        for (group, &offset) in groups.iter().zip(&offsets) {
-            let (solution, value) = evaluate(gamma, group, offset, precision);
-            let residual = value - lambda;
-            excess.add(group.multiplicity * solution.q_minus_w);
-            let inverse_slope = 1.0 / solution.slope;
-            let spread =
-                group.multiplicity * solution.point.q * solution.point.one_minus_q * inverse_slope;
-            if !(spread.is_finite() && residual.is_finite()) {
-                return None;
-            }
-            weighted_residuals += spread * residual;
-            sensitivity += spread;
-            steps.push((residual, inverse_slope));
-            if exact || ROUGH_FINISH {
-                solved.push(GroupSolution::from(&solution));
-            }
-        }
-        let step_lambda = (weighted_residuals - excess.value()) / sensitivity;
-        if !step_lambda.is_finite() {
-            return None;
-        }
-        let scale = lambda.abs() + gamma.min(1.0);
+        let bent = bend_next && !exact;
+        let step_lambda = newton_pass(
+            gamma,
+            groups,
+            (lambda, &offsets),
+            precision,
+            (exact || ROUGH_FINISH).then_some(&mut solved),
+            &mut steps,
+            bent,
+        )?;
         lambda += step_lambda;
+        let scale = lambda.abs() + gamma.min(1.0);
         if exact {
             if settled(step_lambda, scale, &mut offsets, &mut steps)? {
                 // Quadratic convergence: after steps this small the new point
                 // is the root to far below an ulp, and first order moves every
                 // quantity there exactly, without another evaluation pass.
-                for (solution, &(step, _)) in solved.iter_mut().zip(&steps) {
-                    *solution = solution.nudged(step);
+                for (solution, step) in solved.iter_mut().zip(&steps) {
+                    *solution = solution.nudged(step.residual);
                 }
                 return Some((lambda, solved));
             }
             continue;
         }
-        // Newton's steps shrink quadratically, s' ≈ C·s² with C read off the
-        // last two (assumed before then): go exact when the next step should
-        // settle.
+        // Newton's steps shrink quadratically, s' ≈ C·s², bent ones
+        // cubically, s' ≈ C·s³, with C read off the last two (assumed before
+        // then): go exact when the next step should settle.
         let largest_step = rough_step(step_lambda, scale, &mut offsets, &steps)?;
+        let order = if bent { 3 } else { 2 };
         let next = match previous_step {
-            Some(previous) if previous > 0.0 => largest_step.powi(3) / (previous * previous),
-            _ => ASSUMED_CONTRACTION * largest_step * largest_step,
+            Some(previous) if previous > 0.0 => largest_step.powi(order + 1) / previous.powi(order),
+            _ => ASSUMED_CONTRACTION * largest_step.powi(order),
         };
         if ROUGH_FINISH && next <= SETTLED_STEP {
-            for (solution, &(residual, inverse_slope)) in solved.iter_mut().zip(&steps) {
-                let (_, step_taken) =
-                    offset_step(step_lambda, residual, inverse_slope, solution.offset)?;
+            for (solution, step) in solved.iter_mut().zip(&steps) {
+                let (_, step_taken) = offset_step(step_lambda, step, solution.offset)?;
                 *solution = solution.nudged(step_taken);
             }
             return Some((lambda, solved));
@@ -301,21 +290,143 @@ fn joint_newton<const ROUGH_FINISH: bool>(
             precision = Precision::Exact;
         }
         previous_step = Some(largest_step);
+        bend_next = !ROUGH_FINISH && next > BEND_ABOVE;
     }
     None
 }
 
-/// The offset step of a group from λ's step, its residual and 1/F' (`None`
+/// One pass of the joint Newton method from λ and the groups' offsets:
+/// evaluates every group with `precision`, fills `steps` (and `solved`, if
+/// given, with what each evaluation found) and returns λ's step, bent to
+/// third order if `bend` says so ([`bend_steps`]); `None` if not finite.
+#[inline(always)]
+fn newton_pass(
+    gamma: f64,
+    groups: &[Group],
+    (lambda, offsets): (f64, &[f64]),
+    precision: Precision,
+    mut solved: Option<&mut Vec<GroupSolution>>,
+    steps: &mut Vec<GroupStep>,
+    bend: bool,
+) -> Option<f64> {
+    if let Some(solved) = solved.as_deref_mut() {
+        solved.clear();
+    }
+    steps.clear();
+    let mut excess = CompensatedSum::default();
+    let (mut weighted_residuals, mut sensitivity) = (0.0, 0.0);
+    for (group, &offset) in groups.iter().zip(offsets) {
+        let (solution, value) = evaluate(gamma, group, offset, precision);
+        let residual = value - lambda;
+        excess.add(group.multiplicity * solution.q_minus_w);
+        let inverse_slope = 1.0 / solution.slope;
+        let spread =
+            group.multiplicity * solution.point.q * solution.point.one_minus_q * inverse_slope;
+        if !(spread.is_finite() && residual.is_finite()) {
+            return None;
+        }
+        weighted_residuals += spread * residual;
+        sensitivity += spread;
+        let point = &solution.point;
+        steps.push(GroupStep {
+            residual,
+            inverse_slope,
+            bend: if bend {
+                Bend {
+                    half_curvature: 0.5 * ln_gradient_curvature(gamma, point),
+                    half_share_curvature: 0.5
+                        * group.multiplicity
+                        * point.q
+                        * point.one_minus_q
+                        * (point.one_minus_q - point.q),
+                    spread,
+                }
+            } else {
+                Bend::default()
+            },
+        });
+        if let Some(solved) = solved.as_deref_mut() {
+            solved.push(GroupSolution::from(&solution));
+        }
+    }
+    let step_lambda = (weighted_residuals - excess.value()) / sensitivity;
+    if !step_lambda.is_finite() {
+        return None;
+    }
+    if bend {
+        bend_steps(step_lambda, sensitivity, steps)
+    } else {
+        Some(step_lambda)
+    }
+}
+
+/// A rough pass is bent when the step it should take (as the last pass
+/// predicts it) is above this, relative; below it a Newton step lands close
+/// enough for the exact pass anyway, and a bend would cost more than it saves.
+/// The first pass of a cold start (from q = w) is always bent; a warm start's
+/// first pass is not (its start was extrapolated close).
+const BEND_ABOVE: f64 = 1e-4;
+
+/// Most a bend may change a group's Newton step, relative to it.
+const MAX_BEND: f64 = 0.5;
+
+/// A group's share of a pass of the joint Newton method.
+#[derive(Debug, Clone, Copy)]
+struct GroupStep {
+    /// The group's equation's value less λ, then (after an exact pass) the
+    /// group's offset step.
+    residual: f64,
+    /// `1/F'`, F' the slope of the group's equation in its offset.
+    inverse_slope: f64,
+    /// On a bent pass, the second-order terms (zeros otherwise).
+    bend: Bend,
+}
+
+/// A group's second-order terms at a rough pass's point, which bend its
+/// Newton step ([`bend_steps`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct Bend {
+    /// `½ F''`, the curvature of the group's equation.
+    half_curvature: f64,
+    /// `½ m·d²q/dt² = ½ m q(1 − q)(1 − 2q)`, the curvature of the group's
+    /// share of the constraint.
+    half_share_curvature: f64,
+    /// `m q(1 − q)/F'`, the group's weight in λ's step.
+    spread: f64,
+}
+
+/// Turns a rough pass's Newton steps into third-order ones (Chebyshev's
+/// correction, applied to the whole system): each equation and the
+/// constraint are expanded to second order with the squares taken at the
+/// Newton step `δ⁰`, which moves each group's residual by `½ F''·δ⁰²` and λ's
+/// step by `(Σ spread·½F''δ⁰² − Σ ½m q''δ⁰²)/Σ spread`. The error after a
+/// step then falls as its cube, not its square: from a cold start a solve at
+/// K = 1000 is aimed close enough for its exact pass after two rough passes
+/// (three before). Returns λ's new step, `None` if it is not finite.
+fn bend_steps(step_lambda: f64, sensitivity: f64, steps: &mut [GroupStep]) -> Option<f64> {
+    let (mut bent_residuals, mut bent_constraint) = (0.0, 0.0);
+    for step in steps.iter_mut() {
+        let newton = (step_lambda - step.residual) * step.inverse_slope;
+        // Far from the root the expansion misleads: a group whose bend would
+        // change its step by more than half keeps Newton's.
+        if (step.bend.half_curvature * newton * step.inverse_slope).abs() <= MAX_BEND {
+            let square = newton * newton;
+            let bend = step.bend.half_curvature * square;
+            bent_residuals += step.bend.spread * bend;
+            bent_constraint += step.bend.half_share_curvature * square;
+            step.residual += bend;
+        }
+    }
+    let bent = step_lambda + (bent_residuals - bent_constraint) / sensitivity;
+    bent.is_finite().then_some(bent)
+}
+
+/// The offset step of a group from λ's step and the group's residual and 1/F' (`None`
 /// if not finite), and the move it makes: the step, limited far from the
 /// solution (as the nested method limits it).
 #[inline(always)]
-fn offset_step(
-    step_lambda: f64,
-    residual: f64,
-    inverse_slope: f64,
-    offset: f64,
-) -> Option<(f64, f64)> {
-    let step = (step_lambda - residual) * inverse_slope;
+fn offset_step(step_lambda: f64, group: &GroupStep, offset: f64) -> Option<(f64, f64)> {
+    let step = (step_lambda - group.residual) * group.inverse_slope;
     if !step.is_finite() {
         return None;
     }
@@ -339,7 +450,7 @@ fn rough_step(
     step_lambda: f64,
     scale: f64,
     offsets: &mut [f64],
-    steps: &[(f64, f64)],
+    steps: &[GroupStep],
 ) -> Option<f64> {
     // (At γ = 0, λ and its scale are 0.)
     let mut largest = if scale > 0.0 {
@@ -347,8 +458,8 @@ fn rough_step(
     } else {
         0.0
     };
-    for (offset, &(residual, inverse_slope)) in offsets.iter_mut().zip(steps) {
-        let (step, step_taken) = offset_step(step_lambda, residual, inverse_slope, *offset)?;
+    for (offset, group) in offsets.iter_mut().zip(steps) {
+        let (step, step_taken) = offset_step(step_lambda, group, *offset)?;
         *offset += step_taken;
         let size = offset.abs();
         let relative = step.abs() / if size > 1e-6 { size } else { 1e-6 };
@@ -371,12 +482,12 @@ fn settled(
     step_lambda: f64,
     scale: f64,
     offsets: &mut [f64],
-    steps: &mut [(f64, f64)],
+    steps: &mut [GroupStep],
 ) -> Option<bool> {
     let mut settled = step_lambda.abs() <= 1e-10 * scale;
-    for (offset, (residual, inverse_slope)) in offsets.iter_mut().zip(steps) {
-        let (step, step_taken) = offset_step(step_lambda, *residual, *inverse_slope, *offset)?;
-        *residual = step;
+    for (offset, group) in offsets.iter_mut().zip(steps) {
+        let (step, step_taken) = offset_step(step_lambda, group, *offset)?;
+        group.residual = step;
         *offset += step_taken;
         let size = offset.abs();
         let bound = if size < 1.0 {
@@ -407,11 +518,10 @@ mod tests {
         let problem = FocalProblem::new(counts, None).unwrap();
         let groups = problem.groups();
         let positive: f64 = groups.iter().map(|g| g.multiplicity).sum();
-        let start = mean_ln_reshaping_map(gamma, groups);
         let joint = joint_newton::<false>(
             gamma,
             groups,
-            start,
+            0.0,
             vec![0.0; groups.len()],
             Precision::Rough,
         )
@@ -446,6 +556,56 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn bent_rough_passes_converge_cubically() {
+        // One rough pass from a start ε away from the solution (every offset
+        // and λ moved by ε relative) leaves an error of order ε² with
+        // Newton's steps and ε³ with bent ones: halving ε divides it by four
+        // or by eight.
+        let problem = FocalProblem::new(&[60.0, 25.0, 10.0, 4.0, 1.0], None).unwrap();
+        let groups = problem.groups();
+        let gamma = 2.0;
+        let root = problem.locate(gamma, None).unwrap();
+        let error_after_one_pass = |epsilon: f64, bend: bool| {
+            let mut offsets: Vec<f64> = root
+                .groups
+                .iter()
+                .enumerate()
+                .map(|(g, solved)| {
+                    solved.offset * (1.0 + if g % 2 == 0 { epsilon } else { -epsilon })
+                })
+                .collect();
+            let lambda = root.lambda * (1.0 + epsilon);
+            let mut steps = Vec::new();
+            let step_lambda = newton_pass(
+                gamma,
+                groups,
+                (lambda, &offsets),
+                Precision::Rough,
+                None,
+                &mut steps,
+                bend,
+            )
+            .unwrap();
+            rough_step(step_lambda, 1.0, &mut offsets, &steps).unwrap();
+            offsets
+                .iter()
+                .zip(&root.groups)
+                .map(|(offset, solved)| (offset / solved.offset - 1.0).abs())
+                .fold(((lambda + step_lambda) / root.lambda - 1.0).abs(), f64::max)
+        };
+        for (bend, order) in [(false, 2.0), (true, 3.0)] {
+            let coarse = error_after_one_pass(0.02, bend);
+            let fine = error_after_one_pass(0.01, bend);
+            let measured = (coarse / fine).log2();
+            assert!(
+                (measured - order).abs() < 0.2,
+                "bend {bend}: {coarse:e} → {fine:e}, order {measured}"
+            );
+        }
+        assert!(error_after_one_pass(0.02, true) < 2e-7);
     }
 
     #[test]
@@ -488,15 +648,20 @@ mod tests {
         // At γ = 0 every step is 0 and so are λ and its scale: the largest
         // step reads 0, not 0/0 (which kept the method on rough passes until
         // their limit, eight of them).
+        let step = |residual| GroupStep {
+            residual,
+            inverse_slope: -1.0,
+            bend: Bend::default(),
+        };
         let mut offsets = vec![0.0; 3];
         assert_eq!(
-            rough_step(0.0, 0.0, &mut offsets, &[(0.0, -1.0); 3]),
+            rough_step(0.0, 0.0, &mut offsets, &[step(0.0); 3]),
             Some(0.0)
         );
         assert_eq!(offsets, [0.0; 3]);
         // Elsewhere λ's step counts a tenth, relative to its scale.
         assert_eq!(
-            rough_step(0.5, 2.0, &mut offsets, &[(0.5, -1.0); 3]),
+            rough_step(0.5, 2.0, &mut offsets, &[step(0.5); 3]),
             Some(0.025)
         );
         let solution = solve(&[5.0, 3.0, 2.0], 0.0, None).unwrap();
