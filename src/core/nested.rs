@@ -7,7 +7,7 @@ use super::focal::{ln_gradient, ln_reshaping_map};
 use super::numerics::{CompensatedSum, LogitPoint};
 use super::problem::Group;
 use super::solution::{Evaluation, GroupSolution, WarmStart};
-use super::solver::{evaluate, Precision};
+use super::solver::evaluate;
 
 /// λ when every class keeps `q = w`: the w-weighted mean of ln h(w). Exact at
 /// γ = 0 and a fair start elsewhere.
@@ -28,12 +28,17 @@ const MAX_INNER_ITERATIONS: usize = 200;
 fn solve_group(gamma: f64, group: &Group, lambda: f64, start: f64) -> Evaluation {
     let (mut low, mut high) = (f64::NEG_INFINITY, f64::INFINITY);
     let mut offset = if start.is_finite() { start } else { 0.0 };
-    let (mut solution, mut value) = evaluate(gamma, group, offset, Precision::Exact);
-    for _ in 0..MAX_INNER_ITERATIONS {
+    // Newton converges quadratically: after a step this small the error is
+    // far below one ulp, so the evaluation that follows it is the answer.
+    let mut settled = false;
+    let mut iterations = 0;
+    loop {
+        let (solution, value) = evaluate(gamma, group, offset);
         let residual = value - lambda;
-        if residual == 0.0 {
-            break;
+        if settled || residual == 0.0 || iterations == MAX_INNER_ITERATIONS {
+            return solution;
         }
+        iterations += 1;
         if residual > 0.0 {
             low = offset;
         } else {
@@ -49,25 +54,19 @@ fn solve_group(gamma: f64, group: &Group, lambda: f64, start: f64) -> Evaluation
             step
         };
         if step.abs() <= 2.0 * f64::EPSILON * offset.abs() || step == 0.0 {
-            break;
+            return solution;
         }
         let mut next = offset + step;
         let newton = next > low && next < high;
         if !newton {
             if !(low.is_finite() && high.is_finite()) {
-                break;
+                return solution;
             }
             next = 0.5 * (low + high);
         }
         offset = next;
-        (solution, value) = evaluate(gamma, group, offset, Precision::Exact);
-        if newton && step.abs() <= 1e-9 * offset.abs() {
-            // Newton converges quadratically: after a step this small the error is
-            // far below one ulp, so this evaluation is the answer.
-            break;
-        }
+        settled = newton && step.abs() <= 1e-9 * offset.abs();
     }
-    solution
 }
 
 /// The safeguarded nested method: a bracketed Newton iteration on λ with

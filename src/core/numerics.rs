@@ -64,6 +64,16 @@ pub struct LogitPoint {
 }
 
 impl LogitPoint {
+    /// The point at `t = 0`, `q = ½`, exactly as [`LogitPoint::at`] gives it.
+    pub const HALF: LogitPoint = LogitPoint {
+        logit: 0.0,
+        q: 0.5,
+        one_minus_q: 0.5,
+        neg_ln_one_minus_q: std::f64::consts::LN_2,
+        neg_ln_q: std::f64::consts::LN_2,
+        r: std::f64::consts::LN_2,
+    };
+
     /// Evaluates every quantity at the logit `t` (any finite value).
     #[inline(always)]
     pub fn at(logit: f64) -> Self {
@@ -210,6 +220,21 @@ mod tests {
         assert_eq!(terms.iter().sum::<f64>(), 0.0);
         let sum = compensated_sum(terms);
         assert!((sum - 4e-16).abs() < 1e-30, "{sum}");
+    }
+
+    #[test]
+    fn the_half_point_is_the_point_at_zero() {
+        let (half, at_zero) = (LogitPoint::HALF, LogitPoint::at(0.0));
+        for (constant, computed) in [
+            (half.logit, at_zero.logit),
+            (half.q, at_zero.q),
+            (half.one_minus_q, at_zero.one_minus_q),
+            (half.neg_ln_one_minus_q, at_zero.neg_ln_one_minus_q),
+            (half.neg_ln_q, at_zero.neg_ln_q),
+            (half.r, at_zero.r),
+        ] {
+            assert_eq!(constant.to_bits(), computed.to_bits());
+        }
     }
 
     #[test]

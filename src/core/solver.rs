@@ -28,28 +28,53 @@ pub(super) enum Precision {
     Rough,
 }
 
-/// Evaluates the inner equation at offset `d`: returns the evaluation and
-/// `ln h(q) − ln(q/w)`, which equals λ at the root.
+/// Evaluates the inner equation exactly at offset `d`: returns the
+/// evaluation and `ln h(q) − ln(q/w)`, which equals λ at the root. (A Newton
+/// pass runs its stages over several groups in turn: [`newton_pass`].)
 #[inline(always)]
-pub(super) fn evaluate(
-    gamma: f64,
-    group: &Group,
-    offset: f64,
-    precision: Precision,
-) -> (Evaluation, f64) {
-    // At offset 0, q = w exactly (γ = 0 returns P itself, bit for bit).
-    let point = if offset == 0.0 {
+pub(super) fn evaluate(gamma: f64, group: &Group, offset: f64) -> (Evaluation, f64) {
+    let point = point_at_offset(group, offset);
+    let ratios = ratios_to_weight(group, offset, &point, Precision::Exact);
+    finish_evaluation(gamma, offset, point, ratios)
+}
+
+/// The group's point at offset `d` (one `exp` and one `ln_1p`); at offset 0
+/// `q = w` exactly (γ = 0 returns P itself, bit for bit).
+#[inline(always)]
+fn point_at_offset(group: &Group, offset: f64) -> LogitPoint {
+    if offset == 0.0 {
         group.w
     } else {
         LogitPoint::at(group.w.logit + offset)
-    };
-    let (ln_q_over_w, q_minus_w) = match precision {
+    }
+}
+
+/// `ln(q/w)` and `q − w` at the group's `point`, as `precision` says (exact:
+/// one `expm1` and one `ln_1p`).
+#[inline(always)]
+fn ratios_to_weight(
+    group: &Group,
+    offset: f64,
+    point: &LogitPoint,
+    precision: Precision,
+) -> (f64, f64) {
+    match precision {
         Precision::Exact => {
-            let (ln_ratio, ratio_minus_one) = log_ratio(offset, &point, group.w.neg_ln_q);
+            let (ln_ratio, ratio_minus_one) = log_ratio(offset, point, group.w.neg_ln_q);
             (ln_ratio, group.w.q * ratio_minus_one)
         }
         Precision::Rough => (group.w.neg_ln_q - point.neg_ln_q, point.q - group.w.q),
-    };
+    }
+}
+
+/// The evaluation from the point and its ratios to the weight (one `ln_1p`).
+#[inline(always)]
+fn finish_evaluation(
+    gamma: f64,
+    offset: f64,
+    point: LogitPoint,
+    (ln_q_over_w, q_minus_w): (f64, f64),
+) -> (Evaluation, f64) {
     let value = ln_reshaping_map(gamma, &point) - ln_q_over_w;
     let slope = ln_gradient_slope(gamma, &point);
     (
@@ -146,7 +171,7 @@ impl FocalProblem {
         // When every present class has the same weight (one group), the
         // constraint alone says Q* = W, and λ is its equation's value there.
         if let [group] = groups {
-            let (at_w, lambda) = evaluate(gamma, group, 0.0, Precision::Exact);
+            let (at_w, lambda) = evaluate(gamma, group, 0.0);
             return Ok(Located {
                 lambda,
                 groups: vec![GroupSolution::from(&at_w)],
@@ -315,38 +340,47 @@ fn newton_pass(
     steps.clear();
     let mut excess = CompensatedSum::default();
     let (mut weighted_residuals, mut sensitivity) = (0.0, 0.0);
-    for (group, &offset) in groups.iter().zip(offsets) {
-        let (solution, value) = evaluate(gamma, group, offset, precision);
-        let residual = value - lambda;
-        excess.add(group.multiplicity * solution.q_minus_w);
-        let inverse_slope = 1.0 / solution.slope;
-        let spread =
-            group.multiplicity * solution.point.q * solution.point.one_minus_q * inverse_slope;
-        if !(spread.is_finite() && residual.is_finite()) {
-            return None;
+    // Each chunk's points and ratios first, then its equations ([`PASS_CHUNK`]).
+    let mut staged = [(LogitPoint::HALF, (0.0, 0.0)); PASS_CHUNK];
+    for (chunk, chunk_offsets) in groups.chunks(PASS_CHUNK).zip(offsets.chunks(PASS_CHUNK)) {
+        let chunk = chunk.iter().zip(chunk_offsets);
+        for ((point, ratio), (group, &offset)) in staged.iter_mut().zip(chunk.clone()) {
+            *point = point_at_offset(group, offset);
+            *ratio = ratios_to_weight(group, offset, point, precision);
         }
-        weighted_residuals += spread * residual;
-        sensitivity += spread;
-        let point = &solution.point;
-        steps.push(GroupStep {
-            residual,
-            inverse_slope,
-            bend: if bend {
-                Bend {
-                    half_curvature: 0.5 * ln_gradient_curvature(gamma, point),
-                    half_share_curvature: 0.5
-                        * group.multiplicity
-                        * point.q
-                        * point.one_minus_q
-                        * (point.one_minus_q - point.q),
-                    spread,
-                }
-            } else {
-                Bend::default()
-            },
-        });
-        if let Some(solved) = solved.as_deref_mut() {
-            solved.push(GroupSolution::from(&solution));
+        for (&(point, ratio), (group, &offset)) in staged.iter().zip(chunk) {
+            let (solution, value) = finish_evaluation(gamma, offset, point, ratio);
+            let residual = value - lambda;
+            excess.add(group.multiplicity * solution.q_minus_w);
+            let inverse_slope = 1.0 / solution.slope;
+            let spread =
+                group.multiplicity * solution.point.q * solution.point.one_minus_q * inverse_slope;
+            if !(spread.is_finite() && residual.is_finite()) {
+                return None;
+            }
+            weighted_residuals += spread * residual;
+            sensitivity += spread;
+            let point = &solution.point;
+            steps.push(GroupStep {
+                residual,
+                inverse_slope,
+                bend: if bend {
+                    Bend {
+                        half_curvature: 0.5 * ln_gradient_curvature(gamma, point),
+                        half_share_curvature: 0.5
+                            * group.multiplicity
+                            * point.q
+                            * point.one_minus_q
+                            * (point.one_minus_q - point.q),
+                        spread,
+                    }
+                } else {
+                    Bend::default()
+                },
+            });
+            if let Some(solved) = solved.as_deref_mut() {
+                solved.push(GroupSolution::from(&solution));
+            }
         }
     }
     let step_lambda = (weighted_residuals - excess.value()) / sensitivity;
@@ -359,6 +393,16 @@ fn newton_pass(
         Some(step_lambda)
     }
 }
+
+/// How many groups a pass evaluates together, in two stages: every group's
+/// point and ratios to its weight, then the rest of each group's equation
+/// and step. One group's transcendental functions wait for one another,
+/// different groups' do not, so the processor overlaps them where one group
+/// at a time waits for each result in turn: 5–9 % more instructions, 10–20 %
+/// less time (K = 1000 −10 %, the 256-point sweep −9 %, the map −20 %, the
+/// million-class solve −15 %; 8, 16 and 32 measured: 8 the best, 32 the
+/// least gain).
+const PASS_CHUNK: usize = 8;
 
 /// A rough pass is bent when the step it should take (as the last pass
 /// predicts it) is above this, relative; below it a Newton step lands close
