@@ -224,17 +224,11 @@ mod tests {
 
     #[test]
     fn the_half_point_is_the_point_at_zero() {
-        let (half, at_zero) = (LogitPoint::HALF, LogitPoint::at(0.0));
-        for (constant, computed) in [
-            (half.logit, at_zero.logit),
-            (half.q, at_zero.q),
-            (half.one_minus_q, at_zero.one_minus_q),
-            (half.neg_ln_one_minus_q, at_zero.neg_ln_one_minus_q),
-            (half.neg_ln_q, at_zero.neg_ln_q),
-            (half.r, at_zero.r),
-        ] {
-            assert_eq!(constant.to_bits(), computed.to_bits());
-        }
+        // Debug prints each f64's shortest round-trip digits: equal text, equal bits.
+        assert_eq!(
+            format!("{:?}", LogitPoint::HALF),
+            format!("{:?}", LogitPoint::at(0.0))
+        );
     }
 
     #[test]
