@@ -64,8 +64,9 @@ pub struct LogitPoint {
 }
 
 impl LogitPoint {
-    /// The point at `t = 0`, `q = ½`, exactly as [`LogitPoint::at`] gives it.
-    pub const HALF: LogitPoint = LogitPoint {
+    /// The point at `t = 0`, `q = ½`, exactly as [`LogitPoint::at`] gives it
+    /// (the filler of the solver's staging array).
+    pub(crate) const HALF: LogitPoint = LogitPoint {
         logit: 0.0,
         q: 0.5,
         one_minus_q: 0.5,

@@ -33,41 +33,33 @@ pub(super) enum Precision {
 /// pass runs its stages over several groups in turn: [`newton_pass`].)
 #[inline(always)]
 pub(super) fn evaluate(gamma: f64, group: &Group, offset: f64) -> (Evaluation, f64) {
-    let point = point_at_offset(group, offset);
-    let ratios = ratios_to_weight(group, offset, &point, Precision::Exact);
+    let (point, ratios) = point_and_ratios(group, offset, Precision::Exact);
     finish_evaluation(gamma, offset, point, ratios)
 }
 
-/// The group's point at offset `d` (one `exp` and one `ln_1p`); at offset 0
-/// `q = w` exactly (γ = 0 returns P itself, bit for bit).
+/// An evaluation's first stage: the group's point at offset `d` (one `exp`
+/// and one `ln_1p`; at offset 0 `q = w` exactly, so γ = 0 returns P itself,
+/// bit for bit) and `ln(q/w)` and `q − w` there, as `precision` says (exact:
+/// one `expm1` and one `ln_1p` more).
 #[inline(always)]
-fn point_at_offset(group: &Group, offset: f64) -> LogitPoint {
-    if offset == 0.0 {
+fn point_and_ratios(group: &Group, offset: f64, precision: Precision) -> (LogitPoint, (f64, f64)) {
+    let point = if offset == 0.0 {
         group.w
     } else {
         LogitPoint::at(group.w.logit + offset)
-    }
-}
-
-/// `ln(q/w)` and `q − w` at the group's `point`, as `precision` says (exact:
-/// one `expm1` and one `ln_1p`).
-#[inline(always)]
-fn ratios_to_weight(
-    group: &Group,
-    offset: f64,
-    point: &LogitPoint,
-    precision: Precision,
-) -> (f64, f64) {
-    match precision {
+    };
+    let ratios = match precision {
         Precision::Exact => {
-            let (ln_ratio, ratio_minus_one) = log_ratio(offset, point, group.w.neg_ln_q);
+            let (ln_ratio, ratio_minus_one) = log_ratio(offset, &point, group.w.neg_ln_q);
             (ln_ratio, group.w.q * ratio_minus_one)
         }
         Precision::Rough => (group.w.neg_ln_q - point.neg_ln_q, point.q - group.w.q),
-    }
+    };
+    (point, ratios)
 }
 
-/// The evaluation from the point and its ratios to the weight (one `ln_1p`).
+/// An evaluation's second stage: the equation's value and slope from the
+/// point and its ratios to the weight (one `ln_1p`).
 #[inline(always)]
 fn finish_evaluation(
     gamma: f64,
@@ -344,9 +336,8 @@ fn newton_pass(
     let mut staged = [(LogitPoint::HALF, (0.0, 0.0)); PASS_CHUNK];
     for (chunk, chunk_offsets) in groups.chunks(PASS_CHUNK).zip(offsets.chunks(PASS_CHUNK)) {
         let chunk = chunk.iter().zip(chunk_offsets);
-        for ((point, ratio), (group, &offset)) in staged.iter_mut().zip(chunk.clone()) {
-            *point = point_at_offset(group, offset);
-            *ratio = ratios_to_weight(group, offset, point, precision);
+        for (slot, (group, &offset)) in staged.iter_mut().zip(chunk.clone()) {
+            *slot = point_and_ratios(group, offset, precision);
         }
         for (&(point, ratio), (group, &offset)) in staged.iter().zip(chunk) {
             let (solution, value) = finish_evaluation(gamma, offset, point, ratio);
@@ -398,10 +389,10 @@ fn newton_pass(
 /// point and ratios to its weight, then the rest of each group's equation
 /// and step. One group's transcendental functions wait for one another,
 /// different groups' do not, so the processor overlaps them where one group
-/// at a time waits for each result in turn: 5–9 % more instructions, 10–20 %
-/// less time (K = 1000 −10 %, the 256-point sweep −9 %, the map −20 %, the
-/// million-class solve −15 %; 8, 16 and 32 measured: 8 the best, 32 the
-/// least gain).
+/// at a time waits for each result in turn. Natively, on the benchmarked
+/// problems: 5–9 % more instructions, 10–20 % less time (K = 1000 −10 %, the
+/// 256-point sweep −9 %, the map −20 %, the million-class solve −15 %; 8, 16
+/// and 32 measured: 8 the best, 32 the least gain).
 const PASS_CHUNK: usize = 8;
 
 /// A rough pass is bent when the step it should take (as the last pass
