@@ -390,7 +390,7 @@ fn newton_pass(
 /// and step. One group's transcendental functions wait for one another,
 /// different groups' do not, so the processor overlaps them where one group
 /// at a time waits for each result in turn. Natively, on the benchmarked
-/// problems: 5–9 % more instructions, 10–20 % less time (K = 1000 −10 %, the
+/// problems: 3–10 % more instructions, 10–20 % less time (K = 1000 −10 %, the
 /// 256-point sweep −9 %, the map −20 %, the million-class solve −15 %; 8, 16
 /// and 32 measured: 8 the best, 32 the least gain).
 const PASS_CHUNK: usize = 8;
