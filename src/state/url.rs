@@ -3,8 +3,6 @@
 //! are written. Decoding never fails: an invalid value falls back to its
 //! default and yields a notice that says why; unknown parameters are ignored.
 
-use std::collections::HashMap;
-
 use super::classes::parse_number_list;
 use super::config::{
     default_classes, default_label, ClassRow, ClassSource, Config, Panel, Units, MAX_PAGE_CLASSES,
@@ -20,8 +18,26 @@ pub const FORMAT_VERSION: &str = "1";
 /// Longest query decoded; a longer one is ignored with a notice.
 pub const MAX_QUERY_BYTES: usize = 2_000_000;
 
-/// Query parameters by name (the first occurrence wins).
-type Params = HashMap<String, String>;
+/// Query parameters in the order given; a name's first occurrence wins.
+/// (A list rather than a map: a link holds a dozen names, looked up a dozen
+/// times, and a hash map would cost download size for nothing.)
+struct Params(Vec<(String, String)>);
+
+impl Params {
+    /// The parameters of a query (without its `?`).
+    fn parse(query: &str) -> Self {
+        Params(
+            form_urlencoded::parse(query.as_bytes())
+                .map(|(name, value)| (name.into_owned(), value.into_owned()))
+                .collect(),
+        )
+    }
+
+    /// The value of the first parameter called `name`.
+    fn get(&self, name: &str) -> Option<&String> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+}
 
 /// How one field's value is written into the link and read back: the typed
 /// codecs every field is declared with.
@@ -447,12 +463,7 @@ pub fn decode_onto(base: Config, query: &str) -> (Config, Vec<String>) {
         ));
         return (state, notices);
     }
-    let mut params = Params::new();
-    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
-        params
-            .entry(name.into_owned())
-            .or_insert_with(|| value.into_owned());
-    }
+    let params = Params::parse(query);
     if let Some(version) = params.get("v") {
         if version != FORMAT_VERSION {
             notices.push(format!(
@@ -639,6 +650,22 @@ mod tests {
         let (state, notices) = decode("counts=1,2&labels=a,b,c");
         assert_eq!(notices.len(), 1);
         assert_eq!(state.classes, Config::default().classes);
+    }
+
+    #[test]
+    fn a_repeated_parameter_is_read_from_its_first_occurrence() {
+        let (state, notices) = decode("gamma=3&gamma=7&log=1&gamma=oops");
+        assert_eq!(notices, Vec::<String>::new());
+        assert_eq!((state.gamma, state.log_scale), (3.0, true));
+        // The first one is read even when it is invalid (and a later one is not).
+        let (state, notices) = decode("gamma=oops&gamma=7");
+        assert_eq!(state.gamma, Config::default().gamma);
+        assert_eq!(notices.len(), 1);
+        // Half a million names, the most a link of 2 MB holds: each field
+        // looks them up once, so reading them stays linear.
+        let many = "x=1&".repeat(MAX_QUERY_BYTES / 4 - 10) + "gamma=4";
+        let (state, notices) = decode(&many);
+        assert_eq!((state.gamma, notices.len()), (4.0, 0));
     }
 
     #[test]
