@@ -144,13 +144,6 @@ pub fn App() -> impl IntoView {
     provide_context(exports::ExportRequests(RwSignal::new(None)));
     links::sync_url(state);
     host_messages::connect_host(state);
-    let first_draw = StoredValue::new(false);
-    Effect::new(move |_| {
-        if state.solution.with(Option::is_some) && !first_draw.get_value() {
-            first_draw.set_value(true);
-            canvas::record_timing("first-solution", canvas::now_ms());
-        }
-    });
     let shows = move |panel: Panel| move || state.shows(panel);
     // Opened from a link: on a phone the plots come before the editors.
     let from_link = web_sys::window()
