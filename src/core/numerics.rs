@@ -78,7 +78,14 @@ impl LogitPoint {
     /// Evaluates every quantity at the logit `t` (any finite value).
     #[inline(always)]
     pub fn at(logit: f64) -> Self {
-        let e = (-logit.abs()).exp();
+        Self::from_exponential(logit, (-logit.abs()).exp())
+    }
+
+    /// [`LogitPoint::at`] from `e^(−|t|)`, computed beforehand (the solver
+    /// takes the exponentials of several groups before their logarithms,
+    /// so that their latencies overlap).
+    #[inline(always)]
+    pub fn from_exponential(logit: f64, e: f64) -> Self {
         let log1p_e = e.ln_1p();
         let denominator = 1.0 + e;
         if logit >= 0.0 {
@@ -152,8 +159,30 @@ impl LogitPoint {
 /// both come from one `expm1`, which the solver's constraint reuses.
 #[inline(always)]
 pub fn log_ratio(offset: f64, at_q: &LogitPoint, neg_ln_p: f64) -> (f64, f64) {
+    log_ratio_from(offset, offset_exp_m1(offset), at_q, neg_ln_p)
+}
+
+/// The `e^d − 1` that [`log_ratio_from`] needs (an unused 0 for offsets of
+/// 30 and more, where the ratio comes from the logarithms).
+#[inline(always)]
+pub fn offset_exp_m1(offset: f64) -> f64 {
     if offset.abs() < 30.0 {
-        let ratio_minus_one = at_q.one_minus_q * offset.exp_m1();
+        offset.exp_m1()
+    } else {
+        0.0
+    }
+}
+
+/// [`log_ratio`] with `exp_m1_offset` from [`offset_exp_m1`], computed beforehand.
+#[inline(always)]
+pub fn log_ratio_from(
+    offset: f64,
+    exp_m1_offset: f64,
+    at_q: &LogitPoint,
+    neg_ln_p: f64,
+) -> (f64, f64) {
+    if offset.abs() < 30.0 {
+        let ratio_minus_one = at_q.one_minus_q * exp_m1_offset;
         (ratio_minus_one.ln_1p(), ratio_minus_one)
     } else {
         let ln_ratio = neg_ln_p - at_q.neg_ln_q;

@@ -13,7 +13,7 @@
 use super::error::{validate_gamma, FocalError};
 use super::focal::{ln_gradient_curvature, ln_gradient_slope, ln_reshaping_map};
 use super::nested::solve_nested;
-use super::numerics::{log_ratio, CompensatedSum, LogitPoint};
+use super::numerics::{log_ratio_from, offset_exp_m1, CompensatedSum, LogitPoint};
 use super::problem::{FocalProblem, Group};
 use super::solution::{along_tangent, Evaluation, GroupSolution, Located, Solution, WarmStart};
 
@@ -33,24 +33,46 @@ pub(super) enum Precision {
 /// pass runs its stages over several groups in turn: [`newton_pass`].)
 #[inline(always)]
 pub(super) fn evaluate(gamma: f64, group: &Group, offset: f64) -> (Evaluation, f64) {
-    let (point, ratios) = point_and_ratios(group, offset, Precision::Exact);
+    let first = exponentials(group, offset, Precision::Exact);
+    let (point, ratios) = point_and_ratios(group, offset, Precision::Exact, first);
     finish_evaluation(gamma, offset, point, ratios)
 }
 
-/// An evaluation's first stage: the group's point at offset `d` (one `exp`
-/// and one `ln_1p`; at offset 0 `q = w` exactly, so γ = 0 returns P itself,
-/// bit for bit) and `ln(q/w)` and `q − w` there, as `precision` says (exact:
-/// one `expm1` and one `ln_1p` more).
+/// An evaluation's first stage: the exponentials at offset `d`, `e^(−|t|)`
+/// of the point's logit `t` and, for an exact evaluation, `e^d − 1` (zeros
+/// where they are not needed).
 #[inline(always)]
-fn point_and_ratios(group: &Group, offset: f64, precision: Precision) -> (LogitPoint, (f64, f64)) {
+fn exponentials(group: &Group, offset: f64, precision: Precision) -> (f64, f64) {
+    if offset == 0.0 {
+        return (0.0, 0.0);
+    }
+    let exp_m1_offset = match precision {
+        Precision::Exact => offset_exp_m1(offset),
+        Precision::Rough => 0.0,
+    };
+    ((-(group.w.logit + offset).abs()).exp(), exp_m1_offset)
+}
+
+/// An evaluation's second stage, from the first's exponentials: the group's
+/// point at offset `d` (one `ln_1p`; at offset 0 `q = w` exactly, so γ = 0
+/// returns P itself, bit for bit) and `ln(q/w)` and `q − w` there, as
+/// `precision` says (exact: one `ln_1p` more).
+#[inline(always)]
+fn point_and_ratios(
+    group: &Group,
+    offset: f64,
+    precision: Precision,
+    (e, exp_m1_offset): (f64, f64),
+) -> (LogitPoint, (f64, f64)) {
     let point = if offset == 0.0 {
         group.w
     } else {
-        LogitPoint::at(group.w.logit + offset)
+        LogitPoint::from_exponential(group.w.logit + offset, e)
     };
     let ratios = match precision {
         Precision::Exact => {
-            let (ln_ratio, ratio_minus_one) = log_ratio(offset, &point, group.w.neg_ln_q);
+            let (ln_ratio, ratio_minus_one) =
+                log_ratio_from(offset, exp_m1_offset, &point, group.w.neg_ln_q);
             (ln_ratio, group.w.q * ratio_minus_one)
         }
         Precision::Rough => (group.w.neg_ln_q - point.neg_ln_q, point.q - group.w.q),
@@ -332,12 +354,19 @@ fn newton_pass(
     steps.clear();
     let mut excess = CompensatedSum::default();
     let (mut weighted_residuals, mut sensitivity) = (0.0, 0.0);
-    // Each chunk's points and ratios first, then its equations ([`PASS_CHUNK`]).
+    // Each chunk's exponentials first, then its points and ratios, then its
+    // equations ([`PASS_CHUNK`]).
+    let mut exponentials_of = [(0.0, 0.0); PASS_CHUNK];
     let mut staged = [(LogitPoint::HALF, (0.0, 0.0)); PASS_CHUNK];
     for (chunk, chunk_offsets) in groups.chunks(PASS_CHUNK).zip(offsets.chunks(PASS_CHUNK)) {
         let chunk = chunk.iter().zip(chunk_offsets);
-        for (slot, (group, &offset)) in staged.iter_mut().zip(chunk.clone()) {
-            *slot = point_and_ratios(group, offset, precision);
+        for (slot, (group, &offset)) in exponentials_of.iter_mut().zip(chunk.clone()) {
+            *slot = exponentials(group, offset, precision);
+        }
+        for ((slot, &first), (group, &offset)) in
+            staged.iter_mut().zip(&exponentials_of).zip(chunk.clone())
+        {
+            *slot = point_and_ratios(group, offset, precision, first);
         }
         for (&(point, ratio), (group, &offset)) in staged.iter().zip(chunk) {
             let (solution, value) = finish_evaluation(gamma, offset, point, ratio);
@@ -385,14 +414,17 @@ fn newton_pass(
     }
 }
 
-/// How many groups a pass evaluates together, in two stages: every group's
-/// point and ratios to its weight, then the rest of each group's equation
-/// and step. One group's transcendental functions wait for one another,
-/// different groups' do not, so the processor overlaps them where one group
-/// at a time waits for each result in turn. Natively, on the benchmarked
-/// problems: 3–10 % more instructions, 10–20 % less time (K = 1000 −10 %, the
+/// How many groups a pass evaluates together, in three stages: every
+/// group's exponentials (`exp`, and `expm1` in an exact pass), then every
+/// group's point and ratios to its weight (the logarithms that need them),
+/// then the rest of each group's equation and step. One group's
+/// transcendental functions wait for one another, different groups' do not,
+/// so the processor overlaps them where one group at a time waits for each
+/// result in turn. Natively, on the benchmarked problems, two stages against
+/// one: 3–10 % more instructions, 10–20 % less time (K = 1000 −10 %, the
 /// 256-point sweep −9 %, the map −20 %, the million-class solve −15 %; 8, 16
-/// and 32 measured: 8 the best, 32 the least gain).
+/// and 32 measured: 8 the best, 32 the least gain); the third stage, against
+/// two: K = 10 −7 %, the sweep −7 %, K = 1000 −2 %, the million unchanged.
 const PASS_CHUNK: usize = 8;
 
 /// A rough pass is bent when the step it should take (as the last pass
