@@ -153,17 +153,10 @@ impl LogitPoint {
     }
 }
 
-/// `ln(q/p)` and `q/p − 1` for two probabilities given by logits
-/// `t_q = t_p + offset`: `q/p − 1 = (1 − q)·(e^offset − 1)`, exact to a few
-/// ulps relative to the offset even when the offset is tiny (γ close to 0);
-/// both come from one `expm1`, which the solver's constraint reuses.
-#[inline(always)]
-pub fn log_ratio(offset: f64, at_q: &LogitPoint, neg_ln_p: f64) -> (f64, f64) {
-    log_ratio_from(offset, offset_exp_m1(offset), at_q, neg_ln_p)
-}
-
-/// The `e^d − 1` that [`log_ratio_from`] needs (an unused 0 for offsets of
-/// 30 and more, where the ratio comes from the logarithms).
+/// The `e^d − 1` that [`log_ratio`] needs (an unused 0 for offsets of 30
+/// and more, where the ratio comes from the logarithms). Taken apart so that
+/// the solver can compute several groups' exponentials before their
+/// logarithms.
 #[inline(always)]
 pub fn offset_exp_m1(offset: f64) -> f64 {
     if offset.abs() < 30.0 {
@@ -173,14 +166,13 @@ pub fn offset_exp_m1(offset: f64) -> f64 {
     }
 }
 
-/// [`log_ratio`] with `exp_m1_offset` from [`offset_exp_m1`], computed beforehand.
+/// `ln(q/p)` and `q/p − 1` for two probabilities given by logits
+/// `t_q = t_p + offset`, with `exp_m1_offset` from [`offset_exp_m1`]:
+/// `q/p − 1 = (1 − q)·(e^offset − 1)`, exact to a few ulps relative to the
+/// offset even when the offset is tiny (γ close to 0); both come from one
+/// `expm1`, which the solver's constraint reuses.
 #[inline(always)]
-pub fn log_ratio_from(
-    offset: f64,
-    exp_m1_offset: f64,
-    at_q: &LogitPoint,
-    neg_ln_p: f64,
-) -> (f64, f64) {
+pub fn log_ratio(offset: f64, exp_m1_offset: f64, at_q: &LogitPoint, neg_ln_p: f64) -> (f64, f64) {
     if offset.abs() < 30.0 {
         let ratio_minus_one = at_q.one_minus_q * exp_m1_offset;
         (ratio_minus_one.ln_1p(), ratio_minus_one)
@@ -319,12 +311,12 @@ mod tests {
         let neg_ln_p = LogitPoint::at(t_p).neg_ln_q;
         // d/dt ln σ(t) = 1 − σ(t)
         let expected = offset * (1.0 - LogitPoint::at(t_p).q);
-        let (ln_ratio, ratio_minus_one) = log_ratio(offset, &at_q, neg_ln_p);
+        let (ln_ratio, ratio_minus_one) = log_ratio(offset, offset_exp_m1(offset), &at_q, neg_ln_p);
         assert!((ln_ratio / expected - 1.0).abs() < 1e-9);
         assert!((ratio_minus_one / expected - 1.0).abs() < 1e-9);
         // Far apart: the logs of both probabilities.
         let far = LogitPoint::at(t_p + 40.0);
-        let (ln_far, minus_one_far) = log_ratio(40.0, &far, neg_ln_p);
+        let (ln_far, minus_one_far) = log_ratio(40.0, offset_exp_m1(40.0), &far, neg_ln_p);
         assert!((ln_far - (neg_ln_p - far.neg_ln_q)).abs() < 1e-15);
         assert!((minus_one_far / (far.q / LogitPoint::at(t_p).q - 1.0) - 1.0).abs() < 1e-12);
     }

@@ -13,7 +13,7 @@
 use super::error::{validate_gamma, FocalError};
 use super::focal::{ln_gradient_curvature, ln_gradient_slope, ln_reshaping_map};
 use super::nested::solve_nested;
-use super::numerics::{log_ratio_from, offset_exp_m1, CompensatedSum, LogitPoint};
+use super::numerics::{log_ratio, offset_exp_m1, CompensatedSum, LogitPoint};
 use super::problem::{FocalProblem, Group};
 use super::solution::{along_tangent, Evaluation, GroupSolution, Located, Solution, WarmStart};
 
@@ -72,7 +72,7 @@ fn point_and_ratios(
     let ratios = match precision {
         Precision::Exact => {
             let (ln_ratio, ratio_minus_one) =
-                log_ratio_from(offset, exp_m1_offset, &point, group.w.neg_ln_q);
+                log_ratio(offset, exp_m1_offset, &point, group.w.neg_ln_q);
             (ln_ratio, group.w.q * ratio_minus_one)
         }
         Precision::Rough => (group.w.neg_ln_q - point.neg_ln_q, point.q - group.w.q),
