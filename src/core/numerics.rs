@@ -153,13 +153,17 @@ impl LogitPoint {
     }
 }
 
-/// The `e^d − 1` that [`log_ratio`] needs (an unused 0 for offsets of 30
-/// and more, where the ratio comes from the logarithms). Taken apart so that
-/// the solver can compute several groups' exponentials before their
-/// logarithms.
+/// Offsets (in the logit) from which [`log_ratio`] takes the ratio from the
+/// two probabilities' logarithms rather than from `e^d − 1`, which would
+/// overflow or lose the smaller probability's digits there.
+const FAR_OFFSET: f64 = 30.0;
+
+/// The `e^d − 1` that [`log_ratio`] needs (an unused 0 from [`FAR_OFFSET`]
+/// on, where the ratio comes from the logarithms). Taken apart so that the
+/// solver can compute several groups' exponentials before their logarithms.
 #[inline(always)]
 pub fn offset_exp_m1(offset: f64) -> f64 {
-    if offset.abs() < 30.0 {
+    if offset.abs() < FAR_OFFSET {
         offset.exp_m1()
     } else {
         0.0
@@ -173,7 +177,7 @@ pub fn offset_exp_m1(offset: f64) -> f64 {
 /// `expm1`, which the solver's constraint reuses.
 #[inline(always)]
 pub fn log_ratio(offset: f64, exp_m1_offset: f64, at_q: &LogitPoint, neg_ln_p: f64) -> (f64, f64) {
-    if offset.abs() < 30.0 {
+    if offset.abs() < FAR_OFFSET {
         let ratio_minus_one = at_q.one_minus_q * exp_m1_offset;
         (ratio_minus_one.ln_1p(), ratio_minus_one)
     } else {

@@ -80,7 +80,7 @@ fn point_and_ratios(
     (point, ratios)
 }
 
-/// An evaluation's second stage: the equation's value and slope from the
+/// An evaluation's last stage: the equation's value and slope from the
 /// point and its ratios to the weight (one `ln_1p`).
 #[inline(always)]
 fn finish_evaluation(
