@@ -13,7 +13,8 @@ fn percent(ratio: f64) -> String {
     if change >= 9.5 {
         format!("{change:.0}%")
     } else if change >= 0.95 {
-        format!("{change:.1}%").replace(".0%", "%")
+        let tenths = format!("{change:.1}");
+        format!("{}%", tenths.strip_suffix(".0").unwrap_or(&tenths))
     } else {
         // Two significant digits, so that a small change never reads as 0%.
         format!("{}%", format_significant(change, 2))

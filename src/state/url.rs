@@ -232,11 +232,23 @@ pub(crate) fn escape_label(label: &str) -> String {
     label.replace('%', "%25").replace(',', "%2C")
 }
 
+/// Undoes [`escape_label`] in one pass (`%2C` or `%2c` → `,`, `%25` → `%`),
+/// so that an escape's output is never read again; any other `%` is kept.
 fn unescape_label(label: &str) -> String {
-    label
-        .replace("%2C", ",")
-        .replace("%2c", ",")
-        .replace("%25", "%")
+    let mut plain = String::with_capacity(label.len());
+    let mut rest = label;
+    while let Some(at) = rest.find('%') {
+        plain.push_str(&rest[..at]);
+        let (character, skip) = match rest.as_bytes().get(at + 1..at + 3) {
+            Some(b"2C" | b"2c") => (',', 3),
+            Some(b"25") => ('%', 3),
+            _ => ('%', 1),
+        };
+        plain.push(character);
+        rest = &rest[at + skip..];
+    }
+    plain.push_str(rest);
+    plain
 }
 
 fn write_classes(state: &Config) -> Vec<(&'static str, String)> {
@@ -533,6 +545,24 @@ mod tests {
             "{query}"
         );
         assert!(query.contains("&gamma=3.25&alpha=1%2C2%2C0.5&gmax=40&log=1&units=bits&track=2&embed=1&hide=table%2Ctext"));
+    }
+
+    #[test]
+    fn labels_with_commas_and_percent_signs_round_trip() {
+        for label in [
+            "%", "%2C", "%252C", ",%", "%,", "a,,b", "%25", "100%", "%2", "é%2cé",
+        ] {
+            assert_eq!(unescape_label(&escape_label(label)), label, "{label}");
+        }
+        assert_eq!(unescape_label("a%2cb%41%"), "a,b%41%");
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #[test]
+        fn any_label_round_trips(label in "[%,25Cc a-zé]{0,12}") {
+            proptest::prop_assert_eq!(unescape_label(&escape_label(&label)), label);
+        }
     }
 
     #[test]
