@@ -7,12 +7,14 @@ use leptos::prelude::*;
 
 use super::canvas::{now_ms, record_timing};
 use super::slices::advance_for;
+use super::solve_worker::SolveWorker;
 use super::{Debouncer, Newest};
 use crate::core::{track_class, FocalProblem, PartialSweep, Solution, Sweep, TrackedClass};
 use crate::state::config::{ClassRow, ClassSource, Config, Panel, Units};
 use crate::state::derived::{problem_for, solve_at, start_sweep, sweep_refusal};
 use crate::state::findings::{AlongGamma, AtGamma};
 use crate::state::generator::Generator;
+use crate::state::worker_messages::solves_in_worker;
 
 /// The page's configuration (one model, [`Config`]), read-only views of its
 /// fields, and memos of what follows from it. Components read the views and
@@ -59,7 +61,8 @@ pub struct AppState {
     /// Whether the sweep is of the current problem and γ range (false while
     /// a newer one is computed: the plots drawn from it are then marked).
     pub sweep_current: Memo<bool>,
-    /// The solution at the current γ.
+    /// The solution at the current γ, or, while a worker computes it, the
+    /// one it computed last.
     pub solution: Memo<Option<Solution>>,
     /// The tracked class (chosen, or the rarest) along the sweep.
     pub tracked: Memo<Option<TrackedClass>>,
@@ -234,12 +237,30 @@ impl AppState {
                 })
             })
         });
+        // Problems too large to solve within a frame are solved by a worker:
+        // γ goes to it, and its solutions come back here. Should the worker
+        // fail, the page solves on the main thread again, as it always can.
+        let (from_worker, set_from_worker) = signal(None::<Solution>);
+        let worker_failed = RwSignal::new(false);
+        let solve_worker = SolveWorker::new(set_from_worker, worker_failed);
+        let in_worker = move |p: &FocalProblem| !worker_failed.get() && solves_in_worker(p);
+        Effect::new(move |_| {
+            problem.with(|p| {
+                if let Some(p) = p.as_ref().filter(|p| in_worker(p)) {
+                    solve_worker.solve(p, gamma.get());
+                }
+            })
+        });
         let solution = Memo::new_with_compare(
             move |previous: Option<&Option<Solution>>| {
-                let gamma = gamma.get();
-                let previous = previous.and_then(Option::as_ref);
                 problem.with(|p| {
                     let p = p.as_ref()?;
+                    if in_worker(p) {
+                        return from_worker
+                            .with(|s| s.as_ref().filter(|s| s.problem().same_as(p)).cloned());
+                    }
+                    let previous = previous.and_then(Option::as_ref);
+                    let gamma = gamma.get();
                     sweep.with_untracked(|s| solve_at(p, s.as_ref(), previous, gamma).ok())
                 })
             },
@@ -297,6 +318,15 @@ impl AppState {
 }
 
 impl AppState {
+    /// Whether the solution shown is of another γ than the current one: a
+    /// newer one is on its way from the worker (the plots are then marked
+    /// as updating).
+    pub fn solution_pending(&self) -> bool {
+        let gamma = self.gamma.get();
+        self.solution
+            .with(|s| s.as_ref().is_some_and(|s| s.gamma() != gamma))
+    }
+
     /// Changes the configuration; whatever the change leaves inconsistent
     /// (α or a tracked class that no longer fit the classes, γ above γ max)
     /// is put right by the model, silently: the person made the change.

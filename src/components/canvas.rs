@@ -9,6 +9,7 @@ use plotters_backend::DrawingErrorKind;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 
+use super::app_state::use_app_state;
 use super::exports::{ExportRequests, ImageFormat};
 use crate::plots::recording::{Recording, RecordingArea};
 use crate::plots::Theme;
@@ -160,7 +161,9 @@ fn draw_layer(
 /// canvas whenever the signals it reads change; `overlay` (optional) paints on
 /// top of a copy of it whenever its own signals change, so that moving a
 /// marker does not redraw the whole plot. The canvas follows its container's
-/// width (`aspect` = height / width) at the device's pixel ratio.
+/// width (`aspect` = height / width) at the device's pixel ratio. While the
+/// solution at the current γ is on its way from the worker, the plot is
+/// dimmed and `aria-busy`.
 #[component]
 pub fn PlotCanvas(
     /// Stable test id of the canvas.
@@ -181,6 +184,7 @@ pub fn PlotCanvas(
     #[prop(optional)]
     svg: Option<LayerFn>,
 ) -> impl IntoView {
+    let state = use_app_state();
     // Why the plot could not be drawn or exported, shown under it.
     let error = RwSignal::new(None::<String>);
     let canvas_ref = NodeRef::<html::Canvas>::new();
@@ -221,7 +225,6 @@ pub fn PlotCanvas(
         if css_width <= 0.0 {
             return;
         }
-        let started = now_ms();
         let theme = current_theme();
         let css_height = css_height(css_width);
         size_canvas(&canvas, css_width, css_height, &theme);
@@ -244,9 +247,7 @@ pub fn PlotCanvas(
         if layered {
             base_version.update(|v| *v += 1);
         } else {
-            let finished = now_ms();
-            record_timing(test_id, finished - started);
-            record_timing(&format!("{test_id}:done"), finished);
+            record_timing(&format!("{test_id}:done"), now_ms());
         }
     });
     // The visible canvas of a layered plot: the base layer plus the overlay.
@@ -261,7 +262,6 @@ pub fn PlotCanvas(
         ) else {
             return;
         };
-        let started = now_ms();
         let context = canvas
             .get_context("2d")
             .ok()
@@ -281,9 +281,7 @@ pub fn PlotCanvas(
         if let Err(reason) = outcome {
             error.set(Some(reason));
         }
-        let finished = now_ms();
-        record_timing(test_id, finished - started);
-        record_timing(&format!("{test_id}:done"), finished);
+        record_timing(&format!("{test_id}:done"), now_ms());
     });
     {
         let ExportRequests(requests) = expect_context::<ExportRequests>();
@@ -327,7 +325,8 @@ pub fn PlotCanvas(
         }
     };
     view! {
-        <div class="plot-frame" node_ref=container_ref>
+        <div class="plot-frame follows-gamma" node_ref=container_ref
+            aria-busy=move || state.solution_pending().to_string()>
             <canvas
                 node_ref=canvas_ref
                 data-testid=test_id

@@ -95,12 +95,13 @@ pub fn InversePanel() -> impl IntoView {
     };
     // P recovered from Q* of the current classes, against P itself: it
     // follows γ when γ rests, as the panel does (with many distinct classes
-    // it costs about as much as the solve), and the classes at once.
+    // it costs about as much as the solve), computed from the solution at
+    // that γ once it is on screen (from the worker, it may come later) and
+    // left out while γ moves.
     let round_trip = move || {
-        gamma.track();
-        state.problem.track();
-        state.solution.with_untracked(|s| {
-            let s = s.as_ref()?;
+        let settled = gamma.get();
+        state.solution.with(|s| {
+            let s = s.as_ref().filter(|s| s.gamma() == settled)?;
             let gamma = s.gamma();
             let worst = round_trip_error(s)?;
             Some(format!(

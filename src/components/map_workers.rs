@@ -11,18 +11,10 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
-use js_sys::Float64Array;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
-use web_sys::{ErrorEvent, Event, MessageEvent, Worker};
-
+use super::worker::{start_worker, RunningWorker};
 use crate::core::ImbalanceMap;
 use crate::state::map_rows::{MapRow, MapRowRequest};
-
-/// The script that starts a worker, which Trunk copies beside the page
-/// (index.html); relative to the page, so that the app works from any path,
-/// and of its origin, so that a `script-src 'self'` policy allows it.
-const WORKER_SCRIPT: &str = "./focal-map-worker-start.js";
+use crate::state::worker_messages::map_row_message;
 
 /// Most workers, whatever the machine reports.
 const MAX_WORKERS: usize = 8;
@@ -37,15 +29,9 @@ pub enum MapWorkEvent {
 
 /// One worker and what it is doing.
 struct Slot {
-    worker: Worker,
-    /// Whether its WebAssembly is running (it said so).
-    ready: bool,
+    running: RunningWorker,
     /// Whether it is computing a row.
     busy: bool,
-    /// Its message handler, kept alive as long as it lives.
-    _on_message: Closure<dyn Fn(MessageEvent)>,
-    /// Its error handler, likewise.
-    _on_error: Closure<dyn Fn(Event)>,
 }
 
 /// The workers and the work waiting for them.
@@ -92,7 +78,8 @@ impl MapWorkers {
         }
     }
 
-    /// Starts workers until there are `wanted` (they say when they are ready).
+    /// Starts workers until there are `wanted` (work can be sent at once:
+    /// each keeps what arrives before its WebAssembly runs).
     fn grow_to(&self, wanted: usize) -> Result<(), String> {
         while self.0.borrow().slots.len() < wanted {
             let index = self.0.borrow().slots.len();
@@ -107,26 +94,24 @@ impl MapWorkers {
         let mut pool = self.0.borrow_mut();
         pool.queue.clear();
         for slot in pool.slots.drain(..) {
-            slot.worker.terminate();
+            slot.running.worker.terminate();
         }
     }
 
-    /// Hands queued rows to ready, idle workers.
+    /// Hands queued rows to idle workers.
     fn dispatch(&self) {
         let mut failure = None;
         {
             let mut pool = self.0.borrow_mut();
             let pool = &mut *pool;
-            for slot in pool.slots.iter_mut().filter(|s| s.ready && !s.busy) {
+            for slot in pool.slots.iter_mut().filter(|s| !s.busy) {
                 let Some(request) = pool.queue.pop_front() else {
                     break;
                 };
-                let message = Float64Array::from(request.encode().as_slice());
-                match slot.worker.post_message(&message) {
-                    Ok(()) => slot.busy = true,
-                    Err(_) => {
-                        failure = Some("the page could not send work to a map worker".to_string())
-                    }
+                if slot.running.send(&map_row_message(&request)) {
+                    slot.busy = true;
+                } else {
+                    failure = Some("the page could not send work to a map worker".to_string());
                 }
             }
         }
@@ -141,7 +126,7 @@ impl MapWorkers {
         listener(event);
     }
 
-    /// A message from the worker in `index`: "ready" (empty) or a row.
+    /// A message from the worker in `index`: a row.
     fn receive(&self, index: usize, message: Vec<f64>) {
         let event = {
             let mut pool = self.0.borrow_mut();
@@ -149,20 +134,15 @@ impl MapWorkers {
             let Some(slot) = pool.slots.get_mut(index) else {
                 return;
             };
-            if message.is_empty() {
-                slot.ready = true;
-                None
-            } else {
-                slot.busy = false;
-                match MapRow::decode(&message) {
-                    Ok(row) if row.job != job => None,
-                    Ok(row) if row.values.is_empty() => Some(MapWorkEvent::Failed(format!(
-                        "a worker could not compute row {} (the browser console says why)",
-                        row.row + 1
-                    ))),
-                    Ok(row) => Some(MapWorkEvent::Row(row)),
-                    Err(error) => Some(MapWorkEvent::Failed(error.to_string())),
-                }
+            slot.busy = false;
+            match MapRow::decode(&message) {
+                Ok(row) if row.job != job => None,
+                Ok(row) if row.values.is_empty() => Some(MapWorkEvent::Failed(format!(
+                    "a worker could not compute row {} (the browser console says why)",
+                    row.row + 1
+                ))),
+                Ok(row) => Some(MapWorkEvent::Row(row)),
+                Err(error) => Some(MapWorkEvent::Failed(error.to_string())),
             }
         };
         self.dispatch();
@@ -170,16 +150,6 @@ impl MapWorkers {
             self.report(event);
         }
     }
-}
-
-/// The numbers a map message carries (a `Float64Array`, both ways), or `None`
-/// for anything else.
-pub fn numbers_in(event: &MessageEvent) -> Option<Vec<f64>> {
-    event
-        .data()
-        .dyn_into::<Float64Array>()
-        .ok()
-        .map(|array| array.to_vec())
 }
 
 /// Workers to run: one per core the browser reports, at least one.
@@ -190,35 +160,21 @@ fn worker_count() -> usize {
 
 /// Starts a worker for slot `index` whose messages go to the pool.
 fn spawn(pool: Weak<RefCell<Pool>>, index: usize) -> Result<Slot, String> {
-    let worker = Worker::new(WORKER_SCRIPT)
-        .map_err(|_| "this browser could not start a worker for the map".to_string())?;
     let messages = pool.clone();
-    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-        // Anything but numbers is a broken message (one NaN is too short for a row).
-        let message = numbers_in(&event).unwrap_or_else(|| vec![f64::NAN]);
-        if let Some(pool) = messages.upgrade() {
-            MapWorkers(pool).receive(index, message);
-        }
-    });
-    // A script that cannot load fires a plain `Event`, an error inside the
-    // worker an `ErrorEvent` with a message.
-    let on_error = Closure::<dyn Fn(Event)>::new(move |event: Event| {
-        event.prevent_default();
-        let reason = match event.dyn_ref::<ErrorEvent>() {
-            Some(error) => format!("a map worker stopped ({})", error.message()),
-            None => "the map worker could not be loaded".to_string(),
-        };
-        if let Some(pool) = pool.upgrade() {
-            MapWorkers(pool).report(MapWorkEvent::Failed(reason));
-        }
-    });
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let running = start_worker(
+        Box::new(move |message| {
+            if let Some(pool) = messages.upgrade() {
+                MapWorkers(pool).receive(index, message);
+            }
+        }),
+        Box::new(move |reason| {
+            if let Some(pool) = pool.upgrade() {
+                MapWorkers(pool).report(MapWorkEvent::Failed(reason));
+            }
+        }),
+    )?;
     Ok(Slot {
-        worker,
-        ready: false,
+        running,
         busy: false,
-        _on_message: on_message,
-        _on_error: on_error,
     })
 }

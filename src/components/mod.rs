@@ -15,7 +15,9 @@ pub mod map_workers;
 pub mod plots;
 pub mod readout;
 pub mod slices;
+pub mod solve_worker;
 pub mod teaching;
+pub mod worker;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

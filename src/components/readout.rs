@@ -68,7 +68,14 @@ pub fn ClassTable() -> impl IntoView {
                     .map(|s| table_order(s, labels, column, descending))
             })
         };
-        if column.follows_gamma() {
+        // An order that does not follow γ still waits for the first solution
+        // of the current problem (from the worker it comes later).
+        let solved = state.problem.with(|p| {
+            state
+                .solution
+                .with_untracked(|s| matches!((p, s), (Some(p), Some(s)) if s.problem().same_as(p)))
+        });
+        if column.follows_gamma() || !solved {
             state.solution.with(order_of)
         } else {
             state.solution.with_untracked(order_of)

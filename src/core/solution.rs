@@ -2,6 +2,8 @@
 //! focal-entropies, H(Q*) and KL(P‖Q*), and the warm starts that let a nearby
 //! γ begin from it. How Q* is found is in `solver.rs`.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::focal::focal_loss;
@@ -205,7 +207,7 @@ impl WarmStart {
     pub(crate) fn landed_close(&self, solution: &Solution) -> bool {
         self.aims
             .iter()
-            .zip(&solution.groups)
+            .zip(solution.groups.iter())
             .all(|(&(start, _), solved)| {
                 (start - solved.offset).abs() <= SETTLED_STEP * solved.offset.abs().min(1.0)
             })
@@ -285,15 +287,17 @@ pub struct DistinctClass {
     pub regime: Regime,
 }
 
-/// Q* and everything derived from it for one γ.
+/// Q* and everything derived from it for one γ. Cloning it is cheap: its
+/// per-class records are shared (a million of them are not copied when the
+/// page hands a solution from its worker to the views).
 #[derive(Debug, Clone)]
 pub struct Solution {
     problem: FocalProblem,
     gamma: f64,
     /// `λ = ln μ`; for a single class 0 at γ = 0 and `−∞` above.
     lambda: f64,
-    groups: Vec<GroupSolution>,
-    group_regime: Vec<Regime>,
+    groups: Arc<Vec<GroupSolution>>,
+    group_regime: Arc<Vec<Regime>>,
     fe_min: f64,
     shannon_q: f64,
 }
@@ -344,8 +348,8 @@ impl Solution {
             problem,
             gamma,
             lambda,
-            groups,
-            group_regime,
+            groups: Arc::new(groups),
+            group_regime: Arc::new(group_regime),
             fe_min: lambda.exp() * fe_min.value(),
             shannon_q: shannon_q.value(),
         }
@@ -353,7 +357,7 @@ impl Solution {
 
     /// Where the solver stood: the position a later γ extrapolates from.
     pub(crate) fn position(&self) -> Position<'_> {
-        (self.gamma, self.lambda, &self.groups)
+        (self.gamma, self.lambda, &self.groups[..])
     }
 
     /// The problem this solves.
@@ -418,7 +422,7 @@ impl Solution {
         self.problem
             .groups()
             .iter()
-            .zip(&self.groups)
+            .zip(self.groups.iter())
             .map(|(group, solved)| {
                 let ln_ratio = solved.ln_q_over_p(group);
                 group.multiplicity * group.p * exp_minus_one_minus_identity(ln_ratio)
@@ -465,8 +469,8 @@ impl Solution {
         self.problem
             .groups()
             .iter()
-            .zip(&self.groups)
-            .zip(&self.group_regime)
+            .zip(self.groups.iter())
+            .zip(self.group_regime.iter())
             .enumerate()
             .map(|(group, ((data, solved), &regime))| DistinctClass {
                 group,
@@ -636,13 +640,13 @@ mod tests {
                 let error = start
                     .aims
                     .iter()
-                    .zip(&there.groups)
+                    .zip(there.groups.iter())
                     .map(|(a, b)| (a.0 - b.offset).abs())
                     .fold((start.lambda - there.ln_mu()).abs(), f64::max);
                 let constant = from
                     .groups
                     .iter()
-                    .zip(&there.groups)
+                    .zip(there.groups.iter())
                     .map(|(a, b)| (a.offset - b.offset).abs())
                     .fold(0.0, f64::max);
                 assert!(

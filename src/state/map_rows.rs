@@ -1,11 +1,13 @@
-//! The messages between the page and its imbalance-map workers: a request for
-//! one row of the map and the row that answers it, each a flat array of
-//! numbers (a `Float64Array` on the page), so neither bundle needs a parser.
+//! The imbalance map's messages between the page and its workers: a request
+//! for one row of the map and the row that answers it, each a flat array of
+//! numbers (see `worker_messages`).
 //!
 //! The page owns the map and hands out rows; each worker answers one row at a
 //! time with [`MapRowRequest::answer`], the same core code the native tests run.
 
 use crate::core::{FocalError, ImbalanceMap};
+
+use super::worker_messages::{whole_number, MessageError};
 
 /// What the page asks a worker for: one row of an imbalance map.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -33,25 +35,6 @@ pub struct MapRow {
     pub row: usize,
     /// One value per column; empty when the row could not be computed.
     pub values: Vec<f64>,
-}
-
-/// A message that is not a map request or reply, and what is wrong with it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MapMessageError(pub &'static str);
-
-impl std::fmt::Display for MapMessageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "a map worker message {}", self.0)
-    }
-}
-
-/// Reads a non-negative whole number that fits in `usize`.
-fn whole_number(value: f64) -> Result<usize, MapMessageError> {
-    if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= u32::MAX as f64 {
-        Ok(value as usize)
-    } else {
-        Err(MapMessageError("holds a count that is not a whole number"))
-    }
 }
 
 impl MapRowRequest {
@@ -83,10 +66,10 @@ impl MapRowRequest {
     }
 
     /// Reads a message written by [`MapRowRequest::encode`].
-    pub fn decode(message: &[f64]) -> Result<Self, MapMessageError> {
+    pub fn decode(message: &[f64]) -> Result<Self, MessageError> {
         let [job, classes, gamma_max, ratio_points, gamma_points, row] =
             <[f64; Self::LENGTH]>::try_from(message)
-                .map_err(|_| MapMessageError("has the wrong length for a request"))?;
+                .map_err(|_| MessageError("has the wrong length for a request"))?;
         Ok(MapRowRequest {
             job: whole_number(job)? as u32,
             classes: whole_number(classes)?,
@@ -133,14 +116,14 @@ impl MapRow {
     }
 
     /// Reads a message written by [`MapRow::encode`].
-    pub fn decode(message: &[f64]) -> Result<Self, MapMessageError> {
+    pub fn decode(message: &[f64]) -> Result<Self, MessageError> {
         match message {
             [job, row, values @ ..] => Ok(MapRow {
                 job: whole_number(*job)? as u32,
                 row: whole_number(*row)?,
                 values: values.to_vec(),
             }),
-            _ => Err(MapMessageError("is too short for a row")),
+            _ => Err(MessageError("is too short for a row")),
         }
     }
 }
@@ -203,25 +186,25 @@ mod tests {
     fn broken_messages_are_refused_with_a_reason() {
         assert_eq!(
             MapRowRequest::decode(&[1.0, 2.0]),
-            Err(MapMessageError("has the wrong length for a request"))
+            Err(MessageError("has the wrong length for a request"))
         );
         for bad in [f64::NAN, -1.0, 2.5, 1e300] {
             assert_eq!(
                 MapRowRequest::decode(&[1.0, bad, 20.0, 4.0, 6.0, 0.0]),
-                Err(MapMessageError("holds a count that is not a whole number"))
+                Err(MessageError("holds a count that is not a whole number"))
             );
         }
         assert_eq!(
             MapRow::decode(&[3.0]),
-            Err(MapMessageError("is too short for a row"))
+            Err(MessageError("is too short for a row"))
         );
         assert_eq!(
             MapRow::decode(&[3.0, 1.0]).unwrap().values,
             Vec::<f64>::new()
         );
         assert_eq!(
-            MapMessageError("is too short for a row").to_string(),
-            "a map worker message is too short for a row"
+            MessageError("is too short for a row").to_string(),
+            "a worker message is too short for a row"
         );
     }
 }

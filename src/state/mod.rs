@@ -19,3 +19,4 @@ pub mod piecewise;
 pub mod readout;
 pub mod teaching;
 pub mod url;
+pub mod worker_messages;

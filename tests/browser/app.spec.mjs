@@ -188,11 +188,11 @@ test('performance budgets (printed and recorded in the README)', async ({ page }
   // when the map starts) apart.
   const files = readdirSync(DIST).filter((f) => /\.(wasm|js|css)$/.test(f));
   const gzippedSize = (names) => names.reduce((sum, f) => sum + gzipSync(readFileSync(DIST + f), { level: 9 }).length, 0);
-  const isWorker = (f) => f.startsWith('focal-map-worker');
+  const isWorker = (f) => f.startsWith('focal-worker');
   const gzipped = gzippedSize(files.filter((f) => !isWorker(f)));
   figures.bundleGzipKB = +(gzipped / 1024).toFixed(1);
   figures.workerBundleGzipKB = +(gzippedSize(files.filter(isWorker)) / 1024).toFixed(1);
-  expect(files.filter(isWorker).sort()).toEqual(['focal-map-worker-start.js', 'focal-map-worker.js', 'focal-map-worker_bg.wasm']);
+  expect(files.filter(isWorker).sort()).toEqual(['focal-worker-start.js', 'focal-worker.js', 'focal-worker_bg.wasm']);
   expect(gzipped).toBeLessThanOrEqual(300 * 1024);
 
   // First plot drawn after navigation.
@@ -590,5 +590,38 @@ test('problems of more than 32 768 distinct counts show everything at γ and say
   await expect(refusal.first()).toBeHidden();
   await expect(page.getByTestId('plot-entropy')).toHaveAttribute('data-gamma', '3');
   await canvasIsDrawn(page, 'plot-entropy');
+  expect(problems).toEqual([]);
+});
+
+test('γ for more than 32 768 distinct counts is solved by the worker: γ is answered at once, the plots say they are updating, values are the core\'s', async ({ page }) => {
+  const problems = watchPage(page);
+  await page.goto('./?hide=map');
+  const counts = Array.from({ length: 40000 }, (_, i) => 1 + i);
+  await pasteCounts(page, counts.join('\n'));
+  await expect(page.getByTestId('table-size')).toHaveText('40000 classes.');
+  await expect(page.getByTestId('plot-distribution')).toHaveAttribute('data-gamma', '2');
+  // Every change of each plot's updating mark, from now on.
+  await page.evaluate(() => {
+    window.__busy = [];
+    const frames = [...document.querySelectorAll('.plot-frame')];
+    new MutationObserver(() => window.__busy.push(frames.map((f) => f.getAttribute('aria-busy')).join(',')))
+      .observe(document.body, { subtree: true, attributeFilter: ['aria-busy'] });
+  });
+  await watchLongTasks(page);
+  const started = Date.now();
+  await setGamma(page, 3.5);
+  for (const id of ['plot-distribution', 'plot-reshaping']) await expect(page.getByTestId(id)).toHaveAttribute('data-gamma', '3.5');
+  const shownMs = Date.now() - started;
+  const busy = await page.evaluate(() => window.__busy);
+  // Marked as updating while the worker solved, and no longer once its solution is drawn.
+  expect(busy.some((marks) => marks.split(',').every((m) => m === 'true'))).toBe(true);
+  await expect(page.locator('.plot-frame[aria-busy="true"]')).toHaveCount(0);
+  const core = coreSolve(counts, 3.5);
+  const summary = await page.getByTestId('summary').textContent();
+  for (const value of [core.mu, core.fe_min, core.shannon_q, core.kl_p_q]) expect(summary).toContain(significant(value));
+  const rows = await tableRows(page);
+  expect(rows[0][3]).toBe(significant(core.q[0]));
+  const longTasks = await page.evaluate(() => window.__longTasks.map(([, duration]) => Math.round(duration)));
+  console.log(`WORKERSOLVE ${JSON.stringify({ classes: 40000, shownMs, longTasks })}`);
   expect(problems).toEqual([]);
 });

@@ -263,7 +263,7 @@ test('the imbalance map is computed by Web Workers while the page stays responsi
   const problems = watchPage(page);
   const workerRequests = [];
   page.on('request', (request) => {
-    if (/focal-map-worker/.test(request.url())) workerRequests.push(request.url());
+    if (/focal-worker/.test(request.url())) workerRequests.push(request.url());
   });
   // 1000 classes: 1536 exact solves of 1000 distinct classes.
   await askForTimings(page);
@@ -356,19 +356,17 @@ test('rows computed by a map worker match the native core to the map\'s accuracy
   await page.goto('./?hide=map');
   // Ten classes, γ up to 20, 5 × 8 cells: rows 0 and 4 straight from a worker.
   const rows = await page.evaluate(async () => {
-    const worker = new Worker('./focal-map-worker-start.js');
+    const worker = new Worker('./focal-worker-start.js');
     const replies = [];
     await new Promise((resolve) => {
       worker.onmessage = (event) => {
-        if (event.data.length === 0) {
-          worker.postMessage(new Float64Array([3, 10, 20, 5, 8, 0]));
-          worker.postMessage(new Float64Array([3, 10, 20, 5, 8, 4]));
-          worker.postMessage(new Float64Array([4, 1, 20, 5, 8, 0]));
-        } else {
-          replies.push([...event.data]);
-          if (replies.length === 3) resolve();
-        }
+        replies.push([...event.data]);
+        if (replies.length === 3) resolve();
       };
+      // Task 1 (a map row): job, classes, γ max, rows, columns, row.
+      worker.postMessage(new Float64Array([1, 3, 10, 20, 5, 8, 0]));
+      worker.postMessage(new Float64Array([1, 3, 10, 20, 5, 8, 4]));
+      worker.postMessage(new Float64Array([1, 4, 1, 20, 5, 8, 0]));
     });
     worker.terminate();
     return replies;
@@ -394,6 +392,44 @@ test('rows computed by a map worker match the native core to the map\'s accuracy
   expect(Math.exp(rows[0][2])).toBeCloseTo(0.946509, 6);
   expect(Math.exp(rows[1][9])).toBeCloseTo(29.0919, 4);
   expect(problems.filter((p) => !p.includes('map row 0'))).toEqual([]);
+});
+
+test('solutions computed by the worker are the core\'s, and a burst of γ values ends at the newest', async ({ page }) => {
+  const problems = watchPage(page);
+  await page.goto('./?hide=map');
+  // Counts 5, 1, 3, 0, 3: groups by increasing p (1; 3 twice; 5), the absent class in none.
+  const counts = [5, 1, 3, 0, 3];
+  const replies = await page.evaluate(async (counts) => {
+    const worker = new Worker('./focal-worker-start.js');
+    const replies = [];
+    const done = new Promise((resolve) => {
+      worker.onmessage = (event) => {
+        replies.push([...event.data]);
+        if (replies.at(-1)[1] === 0.5) resolve();
+      };
+    });
+    // Sent at once: the worker keeps what arrives before its WebAssembly runs.
+    worker.postMessage(new Float64Array([2, 1, counts.length, 0, ...counts]));
+    worker.postMessage(new Float64Array([3, 1, 2]));
+    await new Promise((resolve) => { const wait = () => (replies.length ? resolve() : setTimeout(wait, 5)); wait(); });
+    // A burst: the worker takes up the last γ; earlier ones may be skipped.
+    for (const gamma of [4, 7, 0.5]) worker.postMessage(new Float64Array([3, 1, gamma]));
+    await done;
+    worker.terminate();
+    return replies;
+  }, counts);
+  // Reply: serial, γ, λ, then per group offset, slope, q, 1 − q, −ln q, r, ln(q/w).
+  const qOfGroups = (reply) => [2, 1, 0].map((g) => reply[3 + 7 * g + 2]);
+  const byClass = (q) => [q[0], q[2], q[1], 0, q[1]];
+  expect(replies[0].slice(0, 2)).toEqual([1, 2]);
+  expect(replies[0]).toHaveLength(3 + 7 * 3);
+  expect(byClass(qOfGroups(replies[0]))).toEqual(coreSolve(counts, 2).q);
+  expect(replies.at(-1)[1]).toBe(0.5);
+  expect(replies.length).toBeLessThanOrEqual(4);
+  const last = byClass(qOfGroups(replies.at(-1)));
+  coreSolve(counts, 0.5).q.forEach((q, i) => expect(Math.abs(last[i] - q)).toBeLessThanOrEqual(1e-15 * q));
+  console.log(`SOLVEWORKER ${JSON.stringify({ replies: replies.map((r) => r[1]) })}`);
+  expect(problems).toEqual([]);
 });
 
 test('keyboard: presets, α buttons, play and the tracked-class chooser are reachable and work', async ({ page }) => {

@@ -1,0 +1,122 @@
+//! The worker that solves problems with more distinct classes than the main
+//! thread can solve within a frame (`state::worker_messages::solves_in_worker`),
+//! so that moving γ never blocks the page while a million classes are solved.
+//! The page gives it each new problem once, then every γ asked for; the
+//! worker solves only the newest of those that arrive while it computes, so
+//! a burst of γ changes leaves no stale work behind, and each reply is the
+//! exact solution at its own γ. The worker is started with the first such
+//! problem.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use super::worker::{start_worker, RunningWorker};
+use crate::core::{FocalProblem, Solution};
+use crate::state::worker_messages::{problem_message, read_solution, solve_message, SolveReply};
+
+/// The worker and what it was given.
+struct Link {
+    /// The worker, once started.
+    running: Option<RunningWorker>,
+    /// The problem it has, with the number it was sent under.
+    problem: Option<(u32, FocalProblem)>,
+    /// Where its solutions go (`None` where the core could not solve, as
+    /// on the main thread).
+    solution: WriteSignal<Option<Solution>>,
+    /// Set, with the reason logged, when the worker cannot be used at all.
+    failed: RwSignal<bool>,
+}
+
+/// The page's solving worker (cheap to clone; all clones share it).
+#[derive(Clone)]
+pub struct SolveWorker(Rc<RefCell<Link>>);
+
+impl SolveWorker {
+    /// A worker, not yet started, that puts its solutions into `solution`
+    /// and sets `failed` if it cannot be used.
+    pub fn new(solution: WriteSignal<Option<Solution>>, failed: RwSignal<bool>) -> Self {
+        SolveWorker(Rc::new(RefCell::new(Link {
+            running: None,
+            problem: None,
+            solution,
+            failed,
+        })))
+    }
+
+    /// Asks for the solution of `problem` at `gamma`.
+    pub fn solve(&self, problem: &FocalProblem, gamma: f64) {
+        if let Err(reason) = self.send(problem, gamma) {
+            self.fail(reason);
+        }
+    }
+
+    /// Starts the worker if needed, gives it `problem` if it lacks it, and
+    /// asks for `gamma`.
+    fn send(&self, problem: &FocalProblem, gamma: f64) -> Result<(), String> {
+        if self.0.borrow().running.is_none() {
+            let link = Rc::downgrade(&self.0);
+            let failed = link.clone();
+            let running = start_worker(
+                Box::new(move |message| {
+                    if let Some(link) = link.upgrade() {
+                        SolveWorker(link).receive(&message);
+                    }
+                }),
+                Box::new(move |reason| {
+                    if let Some(link) = failed.upgrade() {
+                        SolveWorker(link).fail(reason);
+                    }
+                }),
+            )?;
+            self.0.borrow_mut().running = Some(running);
+        }
+        let mut link = self.0.borrow_mut();
+        let link = &mut *link;
+        let sent = link.running.as_ref().is_some_and(|running| {
+            let serial = match &link.problem {
+                Some((serial, kept)) if kept.same_as(problem) => *serial,
+                kept => {
+                    let serial = kept.as_ref().map_or(1, |(s, _)| s.wrapping_add(1));
+                    link.problem = Some((serial, problem.clone()));
+                    if !running.send(&problem_message(serial, problem)) {
+                        return false;
+                    }
+                    serial
+                }
+            };
+            running.send(&solve_message(serial, gamma))
+        });
+        if sent {
+            Ok(())
+        } else {
+            Err("the page could not send work to its worker".into())
+        }
+    }
+
+    /// Logs why the worker cannot be used and says so to the page, which
+    /// then solves on the main thread (with no borrow held).
+    fn fail(&self, reason: String) {
+        web_sys::console::error_1(&reason.into());
+        let failed = self.0.borrow().failed;
+        failed.set(true);
+    }
+
+    /// A reply from the worker; one about an older problem is dropped.
+    fn receive(&self, message: &[f64]) {
+        let (reply, solution) = {
+            let link = self.0.borrow();
+            let Some((serial, problem)) = &link.problem else {
+                return;
+            };
+            (read_solution(message, problem, *serial), link.solution)
+        };
+        match reply {
+            Ok(SolveReply::Solved(solved)) => solution.set(Some(solved)),
+            Ok(SolveReply::Failed(_)) => solution.set(None),
+            Ok(SolveReply::Stale) => {}
+            Err(error) => self.fail(error.to_string()),
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! Starting one of the page's Web Workers (`src/bin/focal-worker.rs`, built
+//! by Trunk as a second, speed-optimised bundle) and hearing from it. Both
+//! the imbalance map's pool and the solver's worker start theirs here.
+
+use js_sys::Float64Array;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{ErrorEvent, Event, MessageEvent, Worker};
+
+/// The script that starts a worker, which Trunk copies beside the page
+/// (index.html); relative to the page, so that the app works from any path,
+/// and of its origin, so that a `script-src 'self'` policy allows it.
+const WORKER_SCRIPT: &str = "./focal-worker-start.js";
+
+/// A running worker with its handlers, which live as long as it does.
+pub struct RunningWorker {
+    /// The worker.
+    pub worker: Worker,
+    /// Its message handler.
+    _on_message: Closure<dyn Fn(MessageEvent)>,
+    /// Its error handler.
+    _on_error: Closure<dyn Fn(Event)>,
+}
+
+impl RunningWorker {
+    /// Sends `message` as a `Float64Array`; `false` if the browser refused it.
+    pub fn send(&self, message: &[f64]) -> bool {
+        self.worker
+            .post_message(&Float64Array::from(message))
+            .is_ok()
+    }
+}
+
+/// The numbers a worker message carries (a `Float64Array`, both ways), or
+/// `None` for anything else.
+pub fn numbers_in(event: &MessageEvent) -> Option<Vec<f64>> {
+    event
+        .data()
+        .dyn_into::<Float64Array>()
+        .ok()
+        .map(|array| array.to_vec())
+}
+
+/// Starts a worker whose messages go to
+/// `on_message` (anything but numbers arrives as one NaN, a broken message)
+/// and whose failure, said in plain words, goes to `on_error`. Work can be
+/// sent at once: the worker keeps what arrives before its WebAssembly runs.
+/// (The handlers are boxed so that this is compiled once for every worker.)
+pub fn start_worker(
+    on_message: Box<dyn Fn(Vec<f64>)>,
+    on_error: Box<dyn Fn(String)>,
+) -> Result<RunningWorker, String> {
+    let worker = Worker::new(WORKER_SCRIPT)
+        .map_err(|_| "this browser could not start a worker".to_string())?;
+    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+        on_message(numbers_in(&event).unwrap_or_else(|| vec![f64::NAN]));
+    });
+    // A script that cannot load fires a plain `Event`, an error inside the
+    // worker an `ErrorEvent` with a message.
+    let on_error = Closure::<dyn Fn(Event)>::new(move |event: Event| {
+        event.prevent_default();
+        on_error(match event.dyn_ref::<ErrorEvent>() {
+            Some(error) => format!("a worker stopped ({})", error.message()),
+            None => "the worker could not be loaded".to_string(),
+        });
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    Ok(RunningWorker {
+        worker,
+        _on_message: on_message,
+        _on_error: on_error,
+    })
+}

@@ -1,0 +1,485 @@
+//! What the page says to its Web Workers and what they answer, each message a
+//! flat array of numbers (a `Float64Array` on the page), so neither bundle
+//! needs a parser. A message to a worker starts with its [`Task`]; the worker
+//! keeps a [`WorkerState`], which answers every message with the same core
+//! code the native tests run.
+//!
+//! Two kinds of work go to workers: rows of the imbalance map
+//! ([`MapRowRequest`]), and the solution at each γ of a problem with more
+//! distinct classes than the main thread can solve within a frame
+//! ([`solves_in_worker`]): the page sends such a problem once
+//! ([`problem_message`]) and then the γ values it wants ([`solve_message`]);
+//! the worker answers each with the solver's converged records, which the
+//! page turns back into the same [`Solution`] ([`read_solution`]).
+
+use crate::core::solution::GroupSolution;
+use crate::core::{FocalProblem, Solution};
+
+use super::config::MAX_SWEEP_DISTINCT_CLASSES;
+use super::derived::solve_at;
+use super::map_rows::MapRowRequest;
+
+/// A message that is not what it should be, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageError(pub &'static str);
+
+impl std::fmt::Display for MessageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a worker message {}", self.0)
+    }
+}
+
+/// Reads a non-negative whole number that fits in `u32`.
+pub(crate) fn whole_number(value: f64) -> Result<usize, MessageError> {
+    if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= u32::MAX as f64 {
+        Ok(value as usize)
+    } else {
+        Err(MessageError("holds a count that is not a whole number"))
+    }
+}
+
+/// What a message to a worker asks for: its first number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Task {
+    /// Compute one row of the imbalance map.
+    MapRow = 1,
+    /// Keep this problem: the γ values that follow are of it.
+    TakeProblem = 2,
+    /// Solve the kept problem at one γ.
+    Solve = 3,
+}
+
+/// Whether the page solves `problem` in its worker rather than on the main
+/// thread: above [`MAX_SWEEP_DISTINCT_CLASSES`] distinct classes, where a
+/// solve takes longer than a frame (8 ms at 32 768 distinct classes in the
+/// page, 0.2–0.5 s at a million) and the problem is not swept, so that no
+/// sweep point can start it either.
+pub fn solves_in_worker(problem: &FocalProblem) -> bool {
+    problem.distinct_class_count() > MAX_SWEEP_DISTINCT_CLASSES
+}
+
+/// The message that gives a worker `problem` under the page's number
+/// `serial`: task, serial, K, whether α follows (0 or 1), the K counts,
+/// then the K α weights if any.
+pub fn problem_message(serial: u32, problem: &FocalProblem) -> Vec<f64> {
+    let counts = problem.counts();
+    let alpha = problem.alpha().unwrap_or(&[]);
+    let mut message = Vec::with_capacity(4 + counts.len() + alpha.len());
+    message.extend([
+        Task::TakeProblem as u8 as f64,
+        f64::from(serial),
+        counts.len() as f64,
+        if alpha.is_empty() { 0.0 } else { 1.0 },
+    ]);
+    message.extend_from_slice(counts);
+    message.extend_from_slice(alpha);
+    message
+}
+
+/// The message that asks for the solution at `gamma` of the problem the
+/// worker was given as `serial`: task, serial, γ.
+pub fn solve_message(serial: u32, gamma: f64) -> [f64; 3] {
+    [Task::Solve as u8 as f64, f64::from(serial), gamma]
+}
+
+/// The message that asks for one row of the imbalance map: task, then the request.
+pub fn map_row_message(request: &MapRowRequest) -> Vec<f64> {
+    let mut message = vec![Task::MapRow as u8 as f64];
+    message.extend(request.encode());
+    message
+}
+
+/// Numbers in a solution's reply before the records: serial, γ, λ.
+const SOLUTION_HEADER: usize = 3;
+
+/// Numbers per distinct class in a solution's reply: the solver's offset and
+/// slope, then q, 1 − q, −ln q, r and ln(q/w) (so that the page computes no
+/// transcendental function to read the solution).
+const RECORD_LENGTH: usize = 7;
+
+/// The reply to a solve: serial, γ, λ, then [`RECORD_LENGTH`] numbers per
+/// distinct class (in the problem's group order).
+fn solution_message(serial: u32, solution: &Solution) -> Vec<f64> {
+    let (gamma, lambda, groups) = solution.position();
+    let mut message = Vec::with_capacity(SOLUTION_HEADER + RECORD_LENGTH * groups.len());
+    message.extend([f64::from(serial), gamma, lambda]);
+    for g in groups {
+        message.extend([
+            g.offset,
+            g.slope,
+            g.q,
+            g.one_minus_q,
+            g.neg_ln_q,
+            g.r,
+            g.ln_q_over_w,
+        ]);
+    }
+    message
+}
+
+/// A worker's reply to a solve it could not do: serial and γ only.
+fn failure_message(serial: u32, gamma: f64) -> Vec<f64> {
+    vec![f64::from(serial), gamma]
+}
+
+/// What a reply to a solve says, read against the problem the page sent as
+/// `serial`.
+#[derive(Debug)]
+pub enum SolveReply {
+    /// The solution (γ is its own).
+    Solved(Solution),
+    /// The worker could not solve at this γ (it logs why).
+    Failed(f64),
+    /// A reply about an older problem, to be dropped.
+    Stale,
+}
+
+/// Reads a worker's reply to a solve of `problem`, sent to it as `serial`.
+pub fn read_solution(
+    message: &[f64],
+    problem: &FocalProblem,
+    serial: u32,
+) -> Result<SolveReply, MessageError> {
+    let (&[sent_as, gamma], rest) = message
+        .split_first_chunk::<2>()
+        .ok_or(MessageError("has the wrong length for its problem"))?;
+    if sent_as != f64::from(serial) {
+        return Ok(SolveReply::Stale);
+    }
+    let Some((&lambda, records)) = rest.split_first() else {
+        return Ok(SolveReply::Failed(gamma));
+    };
+    if records.len() != RECORD_LENGTH * problem.distinct_class_count() {
+        return Err(MessageError("has the wrong length for its problem"));
+    }
+    let groups = records
+        .chunks_exact(RECORD_LENGTH)
+        .map(|r| GroupSolution {
+            offset: r[0],
+            slope: r[1],
+            q: r[2],
+            one_minus_q: r[3],
+            neg_ln_q: r[4],
+            r: r[5],
+            ln_q_over_w: r[6],
+        })
+        .collect();
+    Ok(SolveReply::Solved(Solution::assemble(
+        problem.clone(),
+        gamma,
+        lambda,
+        groups,
+    )))
+}
+
+/// What a worker does about a message.
+#[derive(Debug, PartialEq)]
+pub enum Answer {
+    /// Send this reply.
+    Reply(Vec<f64>),
+    /// Nothing to send now.
+    Nothing,
+    /// Call [`WorkerState::solve_wanted`] once the messages already waiting
+    /// have been read (in a later task), so that of a burst of γ values only
+    /// the newest is solved.
+    SolveSoon,
+}
+
+/// What a worker keeps between messages: the problem it was given, its last
+/// solution, from which the next γ starts, and the γ it is to solve next.
+#[derive(Debug, Default)]
+pub struct WorkerState {
+    /// The problem and the page's number for it.
+    problem: Option<(u32, FocalProblem)>,
+    /// The last solution of that problem.
+    last: Option<Solution>,
+    /// The newest request for a solution not yet computed: serial and γ.
+    wanted: Option<(f64, f64)>,
+}
+
+impl WorkerState {
+    /// Answers one message, and says what went wrong, for the worker's console.
+    pub fn answer(&mut self, message: &[f64]) -> (Answer, Option<String>) {
+        match message.split_first() {
+            Some((&task, rest)) if task == Task::MapRow as u8 as f64 => {
+                match MapRowRequest::decode(rest) {
+                    Ok(request) => {
+                        let (row, error) = request.answer();
+                        let error = error.map(|e| format!("map row {}: {e}", request.row));
+                        (Answer::Reply(row.encode()), error)
+                    }
+                    // A one-number reply, which the page reads as a broken message.
+                    Err(error) => (Answer::Reply(vec![f64::NAN]), Some(error.to_string())),
+                }
+            }
+            Some((&task, rest)) if task == Task::TakeProblem as u8 as f64 => {
+                (Answer::Nothing, self.take_problem(rest).err())
+            }
+            Some((&task, &[serial, gamma])) if task == Task::Solve as u8 as f64 => {
+                // Only the first of a burst schedules a solve; later ones replace its γ.
+                let first = self.wanted.replace((serial, gamma)).is_none();
+                (
+                    if first {
+                        Answer::SolveSoon
+                    } else {
+                        Answer::Nothing
+                    },
+                    None,
+                )
+            }
+            _ => (
+                Answer::Nothing,
+                Some("a worker message of no known task".to_string()),
+            ),
+        }
+    }
+
+    /// Keeps the problem in a [`problem_message`] (without its task); a γ
+    /// still wanted of the problem before is dropped with it.
+    fn take_problem(&mut self, message: &[f64]) -> Result<(), String> {
+        self.problem = None;
+        self.last = None;
+        self.wanted = None;
+        let broken = |e: MessageError| e.to_string();
+        let (&[serial, classes, weighted], values) = message
+            .split_first_chunk::<3>()
+            .ok_or(MessageError("is too short for a problem"))
+            .map_err(broken)?;
+        let classes = whole_number(classes).map_err(broken)?;
+        let expected = if weighted == 1.0 {
+            2 * classes
+        } else {
+            classes
+        };
+        if values.len() != expected {
+            return Err(broken(MessageError("has the wrong length for its problem")));
+        }
+        let (counts, alpha) = values.split_at(classes);
+        let alpha = (weighted == 1.0).then_some(alpha);
+        let problem = FocalProblem::new(counts, alpha).map_err(|e| e.to_string())?;
+        self.problem = Some((whole_number(serial).map_err(broken)? as u32, problem));
+        Ok(())
+    }
+
+    /// Solves at the newest γ asked for since the last call, if any: the
+    /// reply, and what went wrong, for the worker's console.
+    pub fn solve_wanted(&mut self) -> (Option<Vec<f64>>, Option<String>) {
+        let Some((serial, gamma)) = self.wanted.take() else {
+            return (None, None);
+        };
+        let serial = whole_number(serial).unwrap_or(0) as u32;
+        let Some((kept, problem)) = self.problem.as_ref().filter(|(s, _)| *s == serial) else {
+            let error = format!("asked to solve problem {serial}, which it was not given");
+            return (Some(failure_message(serial, gamma)), Some(error));
+        };
+        match solve_at(problem, None, self.last.as_ref(), gamma) {
+            Ok(solution) => {
+                let reply = solution_message(*kept, &solution);
+                self.last = Some(solution);
+                (Some(reply), None)
+            }
+            Err(error) => (
+                Some(failure_message(serial, gamma)),
+                Some(format!("solving at γ = {gamma}: {error}")),
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::ImbalanceMap;
+    use crate::state::map_rows::MapRow;
+
+    /// A worker's reply to `message`, which must have one and no error: a
+    /// map row at once, a solution once the worker turns to it.
+    fn reply(worker: &mut WorkerState, message: &[f64]) -> Vec<f64> {
+        match worker.answer(message) {
+            (Answer::Reply(reply), None) => reply,
+            (Answer::SolveSoon, None) => {
+                let (reply, error) = worker.solve_wanted();
+                assert_eq!(error, None);
+                reply.unwrap()
+            }
+            other => panic!("no reply: {other:?}"),
+        }
+    }
+
+    /// Every readout the page shows, bit for bit.
+    fn readouts(s: &Solution) -> Vec<u64> {
+        let mut values = vec![s.gamma(), s.mu(), s.fe_min(), s.shannon_q(), s.kl_p_q()];
+        values.extend(s.q_all());
+        values.extend((0..s.problem().class_count()).map(|c| s.ln_ratio(c).unwrap_or(-1.0)));
+        let mut bits: Vec<u64> = values.into_iter().map(f64::to_bits).collect();
+        bits.extend(s.regimes().iter().map(|r| *r as u64));
+        bits
+    }
+
+    #[test]
+    fn a_problem_solved_through_messages_is_the_solution_computed_here() {
+        let counts = [500.0, 120.0, 120.0, 30.0, 7.0, 0.0, 1.0];
+        let alpha = [0.25, 0.5, 0.5, 0.75, 1.0, 1.0, 0.9];
+        for alpha in [None, Some(&alpha[..])] {
+            let problem = FocalProblem::new(&counts, alpha).unwrap();
+            let mut worker = WorkerState::default();
+            assert_eq!(
+                worker.answer(&problem_message(4, &problem)),
+                (Answer::Nothing, None)
+            );
+            let mut here: Option<Solution> = None;
+            for gamma in [2.0, 2.5, 0.0, 7.25] {
+                let message = reply(&mut worker, &solve_message(4, gamma));
+                let Ok(SolveReply::Solved(there)) = read_solution(&message, &problem, 4) else {
+                    panic!("no solution at γ = {gamma}");
+                };
+                // The worker starts each γ from its last solution, as the page would.
+                let solved = solve_at(&problem, None, here.as_ref(), gamma).unwrap();
+                assert_eq!(readouts(&there), readouts(&solved));
+                assert!(there.problem().same_as(&problem));
+                here = Some(solved);
+            }
+        }
+    }
+
+    #[test]
+    fn replies_about_another_problem_or_that_failed_are_told_apart() {
+        let problem = FocalProblem::new(&[3.0, 1.0], None).unwrap();
+        let mut worker = WorkerState::default();
+        worker.answer(&problem_message(1, &problem));
+        let old = reply(&mut worker, &solve_message(1, 2.0));
+        assert!(matches!(
+            read_solution(&old, &problem, 2),
+            Ok(SolveReply::Stale)
+        ));
+        // A γ of a problem the worker was not given: a failure, said why.
+        assert_eq!(worker.answer(&solve_message(2, 2.0)).0, Answer::SolveSoon);
+        let (failed, error) = worker.solve_wanted();
+        assert_eq!(
+            error.as_deref(),
+            Some("asked to solve problem 2, which it was not given")
+        );
+        assert!(matches!(
+            read_solution(&failed.unwrap(), &problem, 2),
+            Ok(SolveReply::Failed(gamma)) if gamma == 2.0
+        ));
+        // A γ the core refuses.
+        worker.answer(&solve_message(1, -1.0));
+        let (failed, error) = worker.solve_wanted();
+        assert_eq!(
+            error.as_deref(),
+            Some("solving at γ = -1: γ = -1 is not allowed; γ must be a number from 0 to 100")
+        );
+        assert!(matches!(
+            read_solution(&failed.unwrap(), &problem, 1),
+            Ok(SolveReply::Failed(_))
+        ));
+    }
+
+    #[test]
+    fn of_a_burst_of_gammas_only_the_newest_is_solved() {
+        let problem = FocalProblem::new(&[50.0, 30.0, 15.0, 5.0], None).unwrap();
+        let mut worker = WorkerState::default();
+        worker.answer(&problem_message(7, &problem));
+        // Requests that arrive while the worker computes wait in its queue;
+        // the first schedules one solve, which takes the newest γ.
+        assert_eq!(worker.answer(&solve_message(7, 1.0)).0, Answer::SolveSoon);
+        assert_eq!(worker.answer(&solve_message(7, 2.0)).0, Answer::Nothing);
+        assert_eq!(worker.answer(&solve_message(7, 3.0)).0, Answer::Nothing);
+        let (solved, error) = worker.solve_wanted();
+        assert_eq!(error, None);
+        let Ok(SolveReply::Solved(solution)) = read_solution(&solved.unwrap(), &problem, 7) else {
+            panic!("no solution");
+        };
+        assert_eq!(solution.gamma(), 3.0);
+        assert_eq!(readouts(&solution), readouts(&problem.solve(3.0).unwrap()));
+        // Nothing is left to solve; the next request schedules a solve again.
+        assert_eq!(worker.solve_wanted(), (None, None));
+        assert_eq!(worker.answer(&solve_message(7, 4.0)).0, Answer::SolveSoon);
+        // A new problem drops the γ still wanted of the old one.
+        worker.answer(&problem_message(8, &problem));
+        assert_eq!(worker.solve_wanted(), (None, None));
+    }
+
+    #[test]
+    fn broken_messages_are_refused_with_a_reason() {
+        let problem = FocalProblem::new(&[3.0, 1.0], None).unwrap();
+        let mut worker = WorkerState::default();
+        let refused = |worker: &mut WorkerState, message: &[f64]| match worker.answer(message) {
+            (Answer::SolveSoon, None) => worker.solve_wanted().1,
+            (_, error) => error,
+        };
+        assert_eq!(
+            refused(&mut worker, &[9.0]).as_deref(),
+            Some("a worker message of no known task")
+        );
+        assert_eq!(
+            refused(&mut worker, &[]).as_deref(),
+            Some("a worker message of no known task")
+        );
+        assert_eq!(
+            refused(&mut worker, &[2.0, 1.0, 2.0]).as_deref(),
+            Some("a worker message is too short for a problem")
+        );
+        assert_eq!(
+            refused(&mut worker, &[2.0, 1.0, 2.0, 1.0, 3.0, 1.0]).as_deref(),
+            Some("a worker message has the wrong length for its problem")
+        );
+        assert_eq!(
+            refused(&mut worker, &[2.0, 1.0, 2.0, 0.0, 3.0, -1.0]).as_deref(),
+            Some("the count of class 2 is -1; counts must be finite numbers ≥ 0")
+        );
+        assert_eq!(
+            refused(&mut worker, &[2.0, 0.5, 1.0, 0.0, 3.0]).as_deref(),
+            Some("a worker message holds a count that is not a whole number")
+        );
+        // A broken problem leaves none kept.
+        assert!(refused(&mut worker, &solve_message(1, 2.0)).is_some());
+        assert_eq!(
+            read_solution(&[1.0], &problem, 1).err(),
+            Some(MessageError("has the wrong length for its problem"))
+        );
+        assert_eq!(
+            read_solution(&[1.0, 2.0, 0.5, 0.1], &problem, 1).err(),
+            Some(MessageError("has the wrong length for its problem"))
+        );
+        // A reply that names no problem the page sent is not about this one.
+        assert!(matches!(
+            read_solution(&[-1.0, 2.0], &problem, 1),
+            Ok(SolveReply::Stale)
+        ));
+        assert_eq!(
+            MessageError("is too short for a row").to_string(),
+            "a worker message is too short for a row"
+        );
+    }
+
+    #[test]
+    fn a_map_row_asked_through_its_task_is_the_row_computed_here() {
+        let map = ImbalanceMap::new(50, 20.0, 4, 6).unwrap();
+        let request = MapRowRequest::for_row(3, &map, 2);
+        let mut worker = WorkerState::default();
+        let row = MapRow::decode(&reply(&mut worker, &map_row_message(&request))).unwrap();
+        assert_eq!(row, request.answer().0);
+        assert_eq!(row.values.len(), 6);
+        // A broken request gets a one-number reply, which the page reports.
+        let (broken, error) = worker.answer(&[Task::MapRow as u8 as f64, 1.0]);
+        assert!(matches!(broken, Answer::Reply(reply) if reply[0].is_nan()));
+        assert_eq!(
+            error.as_deref(),
+            Some("a worker message has the wrong length for a request")
+        );
+    }
+
+    #[test]
+    fn problems_with_more_distinct_classes_than_are_swept_are_solved_in_the_worker() {
+        let distinct = |n: usize| {
+            let counts: Vec<f64> = (0..n).map(|i| 1.0 + i as f64).collect();
+            FocalProblem::new(&counts, None).unwrap()
+        };
+        assert!(!solves_in_worker(&distinct(MAX_SWEEP_DISTINCT_CLASSES)));
+        assert!(solves_in_worker(&distinct(MAX_SWEEP_DISTINCT_CLASSES + 1)));
+        let tied: Vec<f64> = (0..100_000).map(|i| (i % 7) as f64 + 1.0).collect();
+        assert!(!solves_in_worker(&FocalProblem::new(&tied, None).unwrap()));
+    }
+}
