@@ -336,9 +336,8 @@ pub fn PlotCanvas(
                 on:pointerdown=move |e| pointer(e, true)
                 on:pointermove=move |e| pointer(e, false)
             ></canvas>
-            <Show when=move || error.with(Option::is_some)>
-                <p class="error" role="alert" data-testid=format!("{test_id}-error")>{move || error.get()}</p>
-            </Show>
+            <p class="error" role="alert" data-testid=format!("{test_id}-error")
+                hidden=move || error.with(Option::is_none)>{move || error.get()}</p>
         </div>
     }
 }

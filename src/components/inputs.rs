@@ -272,15 +272,12 @@ pub fn PasteBox() -> impl IntoView {
         <p class="hint" role="status" data-testid="paste-status" hidden=move || reading.with(Option::is_none)>
             {move || reading.get().map(|share| progress_status("Reading", "the pasted counts", share))}
         </p>
-        <Show when=move || !box_shows_text()>
-            <p class="hint" data-testid="counts-not-shown">{move || format!(
-                "The {} classes are too many to show here as text (more than {MAX_CLASSES_AS_TEXT}); what you paste replaces them.",
-                class_count()
-            )}</p>
-        </Show>
-        <Show when=move || edited.invalid()>
-            <p class="error" role="alert" data-testid="paste-error">{move || edited.error.get().unwrap_or_default()}</p>
-        </Show>
+        <p class="hint" data-testid="counts-not-shown" hidden=box_shows_text>{move || format!(
+            "The {} classes are too many to show here as text (more than {MAX_CLASSES_AS_TEXT}); what you paste replaces them.",
+            class_count()
+        )}</p>
+        <p class="error" role="alert" data-testid="paste-error" hidden=move || !edited.invalid()>
+            {move || edited.error.get().unwrap_or_default()}</p>
     }
 }
 
@@ -330,9 +327,8 @@ pub fn AlphaEditor() -> impl IntoView {
                 disabled=move || state.alpha.with(Option::is_none)>"No weights"</button>
         </div>
         <p id="alpha-help" class="hint">"With α, the target is α·p normalised: inverse frequency makes it uniform, so Q* is uniform at every γ."</p>
-        <Show when=move || edited.invalid()>
-            <p class="error" role="alert" data-testid="alpha-error">{move || edited.error.get().unwrap_or_default()}</p>
-        </Show>
+        <p class="error" role="alert" data-testid="alpha-error" hidden=move || !edited.invalid()>
+            {move || edited.error.get().unwrap_or_default()}</p>
     }
 }
 
@@ -393,9 +389,8 @@ pub fn GammaControl() -> impl IntoView {
                 prop:value=shown
                 on:input=on_number
             />
-            <Show when=move || error.with(Option::is_some)>
-                <span class="error" role="alert" data-testid="gamma-error">{move || error.get().unwrap_or_default()}</span>
-            </Show>
+            <span class="error" role="alert" data-testid="gamma-error" hidden=move || error.with(Option::is_none)>
+                {move || error.get().unwrap_or_default()}</span>
         </div>
     }
 }
@@ -498,9 +493,8 @@ pub fn GeneratorPanel() -> impl IntoView {
                 {PROFILES.iter().map(|p| view! { <option value=p.name>{p.title}</option> }).collect_view()}
             </select>
             <div class="params">{move || names().into_iter().map(parameter).collect_view()}</div>
-            <Show when=move || error.with(Option::is_some)>
-                <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
-            </Show>
+            <p class="error" role="alert" hidden=move || error.with(Option::is_none)>
+                {move || error.get().unwrap_or_default()}</p>
         </div>
     }
 }

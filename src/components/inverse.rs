@@ -155,11 +155,10 @@ pub fn InversePanel() -> impl IntoView {
             <button class="secondary" data-testid="invert-export" on:click=export
                 disabled=move || result.with(Result::is_err)>"Posteriors as CSV"</button>
         </div>
-        <Show when=move || result.with(|r| r.is_err()) && text.with(|t| !t.trim().is_empty())>
-            <p class="error" role="alert" data-testid="invert-error">
-                {move || result.with(|r| r.as_ref().err().cloned().unwrap_or_default())}
-            </p>
-        </Show>
+        <p class="error" role="alert" data-testid="invert-error"
+            hidden=move || result.with(Result::is_ok) || text.with(|t| t.trim().is_empty())>
+            {move || result.with(|r| r.as_ref().err().cloned().unwrap_or_default())}
+        </p>
         // Marked as updating (dimmed, aria-busy) while γ has moved and the
         // panel has not followed yet.
         <div class="follows-gamma" data-testid="invert-results"

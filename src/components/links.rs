@@ -134,9 +134,8 @@ pub fn CopyLink() -> impl IntoView {
     let left_out = Memo::new(move |_| state.config.with(left_out_of_links));
     view! {
         <CopyButton test_id="copy-link" label="Copy link" text=text />
-        <Show when=move || left_out.with(Option::is_some)>
-            <p class="hint" data-testid="link-left-out">{move || left_out.get().unwrap_or_default()}</p>
-        </Show>
+        <p class="hint" data-testid="link-left-out" hidden=move || left_out.with(Option::is_none)>
+            {move || left_out.get().unwrap_or_default()}</p>
     }
 }
 

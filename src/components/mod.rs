@@ -175,12 +175,11 @@ pub fn App() -> impl IntoView {
                     <PasteBox />
                     <CountsFile />
                     <AlphaEditor />
-                    <Show when=move || state.input_error.with(Option::is_some)>
-                        <p class="error" role="alert" data-testid="error-message">
-                            {move || state.input_error.get().unwrap_or_default()}
-                            " — showing the last valid result."
-                        </p>
-                    </Show>
+                    <p class="error" role="alert" data-testid="error-message"
+                        hidden=move || state.input_error.with(Option::is_none)>
+                        {move || state.input_error.get().unwrap_or_default()}
+                        " — showing the last valid result."
+                    </p>
                 </Show>
                 <Show when=move || !embedded() fallback=|| view! { <OpenFull /> }>
                     <ViewOptions />
