@@ -5,6 +5,8 @@
 //! computed by the same core as everywhere else. A request for a solution is
 //! taken up in a later task, after the messages already waiting: of a burst
 //! of γ values that came in while it computed, only the newest is solved.
+//! In a task after that, unless a newer γ has come in meanwhile, it sends
+//! the round trip P → Q* → P of that solution.
 //! Messages that arrive before its WebAssembly runs are kept for it by
 //! `focal-worker-start.js`.
 
@@ -38,29 +40,42 @@ fn main() {
             }
         }
     };
+    // Runs `task` in a later task of the worker, after the messages already waiting.
+    let later = {
+        let scope = scope.clone();
+        move |task: &Closure<dyn Fn()>, what: &str| {
+            let task = task.as_ref().unchecked_ref();
+            if let Err(error) = scope.set_timeout_with_callback_and_timeout_and_arguments_0(task, 0)
+            {
+                console::error_2(
+                    &format!("the worker could not schedule {what}").into(),
+                    &error,
+                );
+            }
+        }
+    };
+    let round_trip_wanted = {
+        let state = Rc::clone(&state);
+        let reply = reply.clone();
+        Closure::<dyn Fn()>::new(move || reply(state.borrow_mut().round_trip_wanted(), None))
+    };
     let solve_wanted = {
         let state = Rc::clone(&state);
         let reply = reply.clone();
+        let later = later.clone();
         Closure::<dyn Fn()>::new(move || {
             let (solution, error) = state.borrow_mut().solve_wanted();
             reply(solution, error);
+            later(&round_trip_wanted, "a round trip");
         })
     };
-    let scheduler = scope.clone();
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
         let message = numbers_in(&event).unwrap_or_default();
         let (answer, error) = state.borrow_mut().answer(&message);
         match answer {
             Answer::Reply(message) => reply(Some(message), error),
             Answer::Nothing => reply(None, error),
-            Answer::SolveSoon => {
-                let handler = solve_wanted.as_ref().unchecked_ref();
-                if let Err(error) =
-                    scheduler.set_timeout_with_callback_and_timeout_and_arguments_0(handler, 0)
-                {
-                    console::error_2(&"the worker could not schedule a solve".into(), &error);
-                }
-            }
+            Answer::SolveSoon => later(&solve_wanted, "a solve"),
         }
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

@@ -14,6 +14,7 @@ use crate::state::config::{ClassRow, ClassSource, Config, Panel, Units};
 use crate::state::derived::{problem_for, solve_at, start_sweep, sweep_refusal};
 use crate::state::findings::{AlongGamma, AtGamma};
 use crate::state::generator::Generator;
+use crate::state::outputs::round_trip_error;
 use crate::state::worker_messages::solves_in_worker;
 
 /// The page's configuration (one model, [`Config`]), read-only views of its
@@ -70,6 +71,17 @@ pub struct AppState {
     pub findings_at: Memo<Option<AtGamma>>,
     /// The findings along the sweep (entropy and over-suppression γ-ranges).
     pub findings_along: Memo<Option<AlongGamma>>,
+    /// Whether the solving worker failed (the page then solves every problem).
+    worker_failed: RwSignal<bool>,
+    /// γ and the largest relative difference of the round trip the worker
+    /// sent last, of the problem it was given last (NaN, NaN until then).
+    worker_round_trip: RwSignal<(f64, f64)>,
+}
+
+/// Whether `problem` is solved by the worker: one too large to solve within
+/// a frame, unless the worker failed.
+fn solved_in_worker(worker_failed: RwSignal<bool>, problem: &FocalProblem) -> bool {
+    !worker_failed.get() && solves_in_worker(problem)
 }
 
 /// Pause in editing after which the γ-sweep is recomputed, in milliseconds.
@@ -241,9 +253,10 @@ impl AppState {
         // γ goes to it, and its solutions come back here. Should the worker
         // fail, the page solves on the main thread again, as it always can.
         let (from_worker, set_from_worker) = signal(None::<Solution>);
+        let worker_round_trip = RwSignal::new((f64::NAN, f64::NAN));
         let worker_failed = RwSignal::new(false);
-        let solve_worker = SolveWorker::new(set_from_worker, worker_failed);
-        let in_worker = move |p: &FocalProblem| !worker_failed.get() && solves_in_worker(p);
+        let solve_worker = SolveWorker::new(set_from_worker, worker_round_trip, worker_failed);
+        let in_worker = move |p: &FocalProblem| solved_in_worker(worker_failed, p);
         Effect::new(move |_| {
             problem.with(|p| {
                 if let Some(p) = p.as_ref().filter(|p| in_worker(p)) {
@@ -313,6 +326,8 @@ impl AppState {
             tracked,
             findings_at,
             findings_along,
+            worker_failed,
+            worker_round_trip,
         }
     }
 }
@@ -325,6 +340,18 @@ impl AppState {
         let gamma = self.gamma.get();
         self.solution
             .with(|s| s.as_ref().is_some_and(|s| s.gamma() != gamma))
+    }
+
+    /// The largest relative difference between P and the P recovered from
+    /// `solution`'s Q* (the round trip P → Q* → P): the worker's for a
+    /// problem it solves (`None` until it has sent it), else computed here.
+    pub fn round_trip_error(&self, solution: &Solution) -> Option<f64> {
+        if !solved_in_worker(self.worker_failed, solution.problem()) {
+            return round_trip_error(solution);
+        }
+        // The worker's solutions are of the problem it was given last.
+        let (gamma, worst) = self.worker_round_trip.get();
+        (gamma == solution.gamma()).then_some(worst)
     }
 
     /// Changes the configuration; whatever the change leaves inconsistent

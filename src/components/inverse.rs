@@ -15,9 +15,7 @@ use super::Debouncer;
 use crate::plots::inverse::draw_inverse_map;
 use crate::plots::Theme;
 use crate::state::format::format_significant;
-use crate::state::outputs::{
-    read_output_rows, round_trip_error, rows_as_text, two_class_map, InvertedRows,
-};
+use crate::state::outputs::{read_output_rows, rows_as_text, two_class_map, InvertedRows};
 
 /// Rows of the table shown (one per example and class).
 const TABLE_LINES: usize = 300;
@@ -97,13 +95,14 @@ pub fn InversePanel() -> impl IntoView {
     // follows γ when γ rests, as the panel does (with many distinct classes
     // it costs about as much as the solve), computed from the solution at
     // that γ once it is on screen (from the worker, it may come later) and
-    // left out while γ moves.
+    // left out while γ moves. For a problem the worker solves, the worker
+    // computes it too, after the solution.
     let round_trip = move || {
         let settled = gamma.get();
         state.solution.with(|s| {
             let s = s.as_ref().filter(|s| s.gamma() == settled)?;
             let gamma = s.gamma();
-            let worst = round_trip_error(s)?;
+            let worst = state.round_trip_error(s)?;
             Some(format!(
                 "Round trip: P → Q* at γ = {} → back to P agrees with your classes to {} (largest relative difference).",
                 (gamma * 100.0).round() / 100.0,

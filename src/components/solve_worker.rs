@@ -4,8 +4,9 @@
 //! The page gives it each new problem once, then every γ asked for; the
 //! worker solves only the newest of those that arrive while it computes, so
 //! a burst of γ changes leaves no stale work behind, and each reply is the
-//! exact solution at its own γ. The worker is started with the first such
-//! problem.
+//! exact solution at its own γ. Once it has nothing newer to solve, it also
+//! sends the round trip P → Q* → P of its last solution, which costs about as
+//! much as the solve. The worker is started with the first such problem.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -14,7 +15,7 @@ use leptos::prelude::*;
 
 use super::worker::{start_worker, RunningWorker};
 use crate::core::{FocalProblem, Solution};
-use crate::state::worker_messages::{problem_message, read_solution, solve_message, SolveReply};
+use crate::state::worker_messages::{problem_message, read_solve_reply, solve_message, SolveReply};
 
 /// The worker and what it was given.
 struct Link {
@@ -25,6 +26,8 @@ struct Link {
     /// Where its solutions go (`None` where the core could not solve, as
     /// on the main thread).
     solution: WriteSignal<Option<Solution>>,
+    /// Where its round trips go (see [`SolveWorker::new`]).
+    round_trip: RwSignal<(f64, f64)>,
     /// Set, with the reason logged, when the worker cannot be used at all.
     failed: RwSignal<bool>,
 }
@@ -34,13 +37,20 @@ struct Link {
 pub struct SolveWorker(Rc<RefCell<Link>>);
 
 impl SolveWorker {
-    /// A worker, not yet started, that puts its solutions into `solution`
-    /// and sets `failed` if it cannot be used.
-    pub fn new(solution: WriteSignal<Option<Solution>>, failed: RwSignal<bool>) -> Self {
+    /// A worker, not yet started, that puts its solutions into `solution`,
+    /// and sets `failed` if it cannot be used. Into `round_trip` go the γ
+    /// and the largest relative difference of the round trip P → Q* → P it
+    /// sent last, of the problem it was given last (NaN, NaN until then).
+    pub fn new(
+        solution: WriteSignal<Option<Solution>>,
+        round_trip: RwSignal<(f64, f64)>,
+        failed: RwSignal<bool>,
+    ) -> Self {
         SolveWorker(Rc::new(RefCell::new(Link {
             running: None,
             problem: None,
             solution,
+            round_trip,
             failed,
         })))
     }
@@ -80,6 +90,7 @@ impl SolveWorker {
                 kept => {
                     let serial = kept.as_ref().map_or(1, |(s, _)| s.wrapping_add(1));
                     link.problem = Some((serial, problem.clone()));
+                    link.round_trip.set((f64::NAN, f64::NAN));
                     if !running.send(&problem_message(serial, problem)) {
                         return false;
                     }
@@ -105,16 +116,18 @@ impl SolveWorker {
 
     /// A reply from the worker; one about an older problem is dropped.
     fn receive(&self, message: &[f64]) {
-        let (reply, solution) = {
+        let (reply, solution, round_trip) = {
             let link = self.0.borrow();
             let Some((serial, problem)) = &link.problem else {
                 return;
             };
-            (read_solution(message, problem, *serial), link.solution)
+            let reply = read_solve_reply(message, problem, *serial);
+            (reply, link.solution, link.round_trip)
         };
         match reply {
             Ok(SolveReply::Solved(solved)) => solution.set(Some(solved)),
             Ok(SolveReply::Failed(_)) => solution.set(None),
+            Ok(SolveReply::RoundTrip { gamma, worst }) => round_trip.set((gamma, worst)),
             Ok(SolveReply::Stale) => {}
             Err(error) => self.fail(error.to_string()),
         }

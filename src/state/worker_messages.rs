@@ -10,7 +10,10 @@
 //! ([`solves_in_worker`]): the page sends such a problem once
 //! ([`problem_message`]) and then the γ values it wants ([`solve_message`]);
 //! the worker answers each with the solver's converged records, which the
-//! page turns back into the same [`Solution`] ([`read_solution`]).
+//! page turns back into the same [`Solution`] ([`read_solve_reply`]). Once it
+//! has nothing newer to solve, the worker also sends the round trip
+//! P → Q* → P of its last solution ([`round_trip_error`]), which costs about
+//! as much as the solve and so is kept off the page's main thread too.
 
 use crate::core::solution::GroupSolution;
 use crate::core::{FocalProblem, Solution};
@@ -18,9 +21,10 @@ use crate::core::{FocalProblem, Solution};
 use super::config::MAX_SWEEP_DISTINCT_CLASSES;
 use super::derived::solve_at;
 use super::map_rows::MapRowRequest;
+use super::outputs::round_trip_error;
 
 /// A message that is not what it should be, and what is wrong with it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MessageError(pub &'static str);
 
 impl std::fmt::Display for MessageError {
@@ -89,20 +93,36 @@ pub fn map_row_message(request: &MapRowRequest) -> Vec<f64> {
     message
 }
 
-/// Numbers in a solution's reply before the records: serial, γ, λ.
-const SOLUTION_HEADER: usize = 3;
+/// What a reply about a solve says: its first number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ReplyKind {
+    /// The solution: serial, γ, λ, then the records.
+    Solved = 1,
+    /// The worker could not solve: serial and γ.
+    Failed = 2,
+    /// The round trip of the last solution: serial, γ, the largest relative error.
+    RoundTrip = 3,
+}
+
+/// Numbers in a solution's reply before the records: kind, serial, γ, λ.
+const SOLUTION_HEADER: usize = 4;
 
 /// Numbers per distinct class in a solution's reply: the solver's offset and
 /// slope, then q, 1 − q, −ln q, r and ln(q/w) (so that the page computes no
 /// transcendental function to read the solution).
 const RECORD_LENGTH: usize = 7;
 
-/// The reply to a solve: serial, γ, λ, then [`RECORD_LENGTH`] numbers per
-/// distinct class (in the problem's group order).
+/// The reply to a solve: kind, serial, γ, λ, then [`RECORD_LENGTH`] numbers
+/// per distinct class (in the problem's group order).
 fn solution_message(serial: u32, solution: &Solution) -> Vec<f64> {
     let (gamma, lambda, groups) = solution.position();
     let mut message = Vec::with_capacity(SOLUTION_HEADER + RECORD_LENGTH * groups.len());
-    message.extend([f64::from(serial), gamma, lambda]);
+    message.extend([
+        ReplyKind::Solved as u8 as f64,
+        f64::from(serial),
+        gamma,
+        lambda,
+    ]);
     for g in groups {
         message.extend([
             g.offset,
@@ -117,9 +137,9 @@ fn solution_message(serial: u32, solution: &Solution) -> Vec<f64> {
     message
 }
 
-/// A worker's reply to a solve it could not do: serial and γ only.
+/// A worker's reply to a solve it could not do: kind, serial and γ.
 fn failure_message(serial: u32, gamma: f64) -> Vec<f64> {
-    vec![f64::from(serial), gamma]
+    vec![ReplyKind::Failed as u8 as f64, f64::from(serial), gamma]
 }
 
 /// What a reply to a solve says, read against the problem the page sent as
@@ -130,27 +150,39 @@ pub enum SolveReply {
     Solved(Solution),
     /// The worker could not solve at this γ (it logs why).
     Failed(f64),
+    /// The round trip P → Q* → P at γ: the largest relative difference
+    /// between P and the P recovered from Q*.
+    RoundTrip {
+        /// The γ of the solution it went through.
+        gamma: f64,
+        /// The largest relative difference.
+        worst: f64,
+    },
     /// A reply about an older problem, to be dropped.
     Stale,
 }
 
-/// Reads a worker's reply to a solve of `problem`, sent to it as `serial`.
-pub fn read_solution(
+/// Reads a worker's reply about a solve of `problem`, sent to it as `serial`.
+pub fn read_solve_reply(
     message: &[f64],
     problem: &FocalProblem,
     serial: u32,
 ) -> Result<SolveReply, MessageError> {
-    let (&[sent_as, gamma], rest) = message
-        .split_first_chunk::<2>()
-        .ok_or(MessageError("has the wrong length for its problem"))?;
+    let wrong_length = MessageError("has the wrong length for its problem");
+    let (&[kind, sent_as, gamma], rest) = message.split_first_chunk::<3>().ok_or(wrong_length)?;
     if sent_as != f64::from(serial) {
         return Ok(SolveReply::Stale);
     }
-    let Some((&lambda, records)) = rest.split_first() else {
-        return Ok(SolveReply::Failed(gamma));
+    let (&lambda_or_worst, records) = match rest.split_first() {
+        None if kind == ReplyKind::Failed as u8 as f64 => return Ok(SolveReply::Failed(gamma)),
+        Some((&worst, [])) if kind == ReplyKind::RoundTrip as u8 as f64 => {
+            return Ok(SolveReply::RoundTrip { gamma, worst })
+        }
+        Some(split) if kind == ReplyKind::Solved as u8 as f64 => split,
+        _ => return Err(MessageError("is not a reply about a solve")),
     };
     if records.len() != RECORD_LENGTH * problem.distinct_class_count() {
-        return Err(MessageError("has the wrong length for its problem"));
+        return Err(wrong_length);
     }
     let groups = records
         .chunks_exact(RECORD_LENGTH)
@@ -167,7 +199,7 @@ pub fn read_solution(
     Ok(SolveReply::Solved(Solution::assemble(
         problem.clone(),
         gamma,
-        lambda,
+        lambda_or_worst,
         groups,
     )))
 }
@@ -186,7 +218,8 @@ pub enum Answer {
 }
 
 /// What a worker keeps between messages: the problem it was given, its last
-/// solution, from which the next γ starts, and the γ it is to solve next.
+/// solution, from which the next γ starts, the γ it is to solve next, and
+/// whether the last solution's round trip is still to be sent.
 #[derive(Debug, Default)]
 pub struct WorkerState {
     /// The problem and the page's number for it.
@@ -195,6 +228,8 @@ pub struct WorkerState {
     last: Option<Solution>,
     /// The newest request for a solution not yet computed: serial and γ.
     wanted: Option<(f64, f64)>,
+    /// Whether the round trip of `last` is still to be sent.
+    round_trip_due: bool,
 }
 
 impl WorkerState {
@@ -240,6 +275,7 @@ impl WorkerState {
         self.problem = None;
         self.last = None;
         self.wanted = None;
+        self.round_trip_due = false;
         let broken = |e: MessageError| e.to_string();
         let (&[serial, classes, weighted], values) = message
             .split_first_chunk::<3>()
@@ -276,6 +312,7 @@ impl WorkerState {
             Ok(solution) => {
                 let reply = solution_message(*kept, &solution);
                 self.last = Some(solution);
+                self.round_trip_due = true;
                 (Some(reply), None)
             }
             Err(error) => (
@@ -283,6 +320,25 @@ impl WorkerState {
                 Some(format!("solving at γ = {gamma}: {error}")),
             ),
         }
+    }
+
+    /// The round trip of the last solution, to be called in a later task
+    /// than [`WorkerState::solve_wanted`]: `None` when it was sent already,
+    /// when a newer γ is waiting to be solved (its solution comes first, and
+    /// then its own round trip), or when the inversion fails.
+    pub fn round_trip_wanted(&mut self) -> Option<Vec<f64>> {
+        if !self.round_trip_due || self.wanted.is_some() {
+            return None;
+        }
+        self.round_trip_due = false;
+        let ((serial, _), last) = self.problem.as_ref().zip(self.last.as_ref())?;
+        let worst = round_trip_error(last)?;
+        Some(vec![
+            ReplyKind::RoundTrip as u8 as f64,
+            f64::from(*serial),
+            last.gamma(),
+            worst,
+        ])
     }
 }
 
@@ -330,7 +386,7 @@ mod tests {
             let mut here: Option<Solution> = None;
             for gamma in [2.0, 2.5, 0.0, 7.25] {
                 let message = reply(&mut worker, &solve_message(4, gamma));
-                let Ok(SolveReply::Solved(there)) = read_solution(&message, &problem, 4) else {
+                let Ok(SolveReply::Solved(there)) = read_solve_reply(&message, &problem, 4) else {
                     panic!("no solution at γ = {gamma}");
                 };
                 // The worker starts each γ from its last solution, as the page would.
@@ -349,7 +405,7 @@ mod tests {
         worker.answer(&problem_message(1, &problem));
         let old = reply(&mut worker, &solve_message(1, 2.0));
         assert!(matches!(
-            read_solution(&old, &problem, 2),
+            read_solve_reply(&old, &problem, 2),
             Ok(SolveReply::Stale)
         ));
         // A γ of a problem the worker was not given: a failure, said why.
@@ -360,7 +416,7 @@ mod tests {
             Some("asked to solve problem 2, which it was not given")
         );
         assert!(matches!(
-            read_solution(&failed.unwrap(), &problem, 2),
+            read_solve_reply(&failed.unwrap(), &problem, 2),
             Ok(SolveReply::Failed(gamma)) if gamma == 2.0
         ));
         // A γ the core refuses.
@@ -371,7 +427,7 @@ mod tests {
             Some("solving at γ = -1: γ = -1 is not allowed; γ must be a number from 0 to 100")
         );
         assert!(matches!(
-            read_solution(&failed.unwrap(), &problem, 1),
+            read_solve_reply(&failed.unwrap(), &problem, 1),
             Ok(SolveReply::Failed(_))
         ));
     }
@@ -388,7 +444,8 @@ mod tests {
         assert_eq!(worker.answer(&solve_message(7, 3.0)).0, Answer::Nothing);
         let (solved, error) = worker.solve_wanted();
         assert_eq!(error, None);
-        let Ok(SolveReply::Solved(solution)) = read_solution(&solved.unwrap(), &problem, 7) else {
+        let Ok(SolveReply::Solved(solution)) = read_solve_reply(&solved.unwrap(), &problem, 7)
+        else {
             panic!("no solution");
         };
         assert_eq!(solution.gamma(), 3.0);
@@ -399,6 +456,40 @@ mod tests {
         // A new problem drops the γ still wanted of the old one.
         worker.answer(&problem_message(8, &problem));
         assert_eq!(worker.solve_wanted(), (None, None));
+    }
+
+    #[test]
+    fn the_round_trip_of_the_last_solution_follows_it_once_nothing_newer_waits() {
+        let problem = FocalProblem::new(&[900.0, 60.0, 30.0, 9.0, 1.0], None).unwrap();
+        let mut worker = WorkerState::default();
+        // Nothing solved yet: no round trip.
+        assert_eq!(worker.round_trip_wanted(), None);
+        worker.answer(&problem_message(3, &problem));
+        reply(&mut worker, &solve_message(3, 2.5));
+        let message = worker.round_trip_wanted().unwrap();
+        let Ok(SolveReply::RoundTrip { gamma, worst }) = read_solve_reply(&message, &problem, 3)
+        else {
+            panic!("no round trip in {message:?}");
+        };
+        let here = round_trip_error(&problem.solve(2.5).unwrap()).unwrap();
+        assert_eq!((gamma, worst.to_bits()), (2.5, here.to_bits()));
+        assert!(worst < 1e-12, "{worst}");
+        // It is sent once.
+        assert_eq!(worker.round_trip_wanted(), None);
+        // While a newer γ waits, its solution comes first, then its round trip.
+        reply(&mut worker, &solve_message(3, 4.0));
+        assert_eq!(worker.answer(&solve_message(3, 5.0)).0, Answer::SolveSoon);
+        assert_eq!(worker.round_trip_wanted(), None);
+        worker.solve_wanted();
+        let later = worker.round_trip_wanted().unwrap();
+        assert!(matches!(
+            read_solve_reply(&later, &problem, 3),
+            Ok(SolveReply::RoundTrip { gamma, .. }) if gamma == 5.0
+        ));
+        // A new problem drops the round trip still due of the old one.
+        reply(&mut worker, &solve_message(3, 6.0));
+        worker.answer(&problem_message(4, &problem));
+        assert_eq!(worker.round_trip_wanted(), None);
     }
 
     #[test]
@@ -436,16 +527,26 @@ mod tests {
         // A broken problem leaves none kept.
         assert!(refused(&mut worker, &solve_message(1, 2.0)).is_some());
         assert_eq!(
-            read_solution(&[1.0], &problem, 1).err(),
+            read_solve_reply(&[1.0], &problem, 1).err(),
             Some(MessageError("has the wrong length for its problem"))
         );
         assert_eq!(
-            read_solution(&[1.0, 2.0, 0.5, 0.1], &problem, 1).err(),
+            read_solve_reply(&[1.0, 1.0, 0.5, 0.1], &problem, 1).err(),
             Some(MessageError("has the wrong length for its problem"))
         );
+        for unknown in [
+            &[9.0, 1.0, 2.0][..],
+            &[3.0, 1.0, 2.0],
+            &[3.0, 1.0, 2.0, 0.1, 0.2],
+        ] {
+            assert_eq!(
+                read_solve_reply(unknown, &problem, 1).err(),
+                Some(MessageError("is not a reply about a solve"))
+            );
+        }
         // A reply that names no problem the page sent is not about this one.
         assert!(matches!(
-            read_solution(&[-1.0, 2.0], &problem, 1),
+            read_solve_reply(&[1.0, -1.0, 2.0], &problem, 1),
             Ok(SolveReply::Stale)
         ));
         assert_eq!(

@@ -621,7 +621,12 @@ test('γ for more than 32 768 distinct counts is solved by the worker: γ is ans
   for (const value of [core.mu, core.fe_min, core.shannon_q, core.kl_p_q]) expect(summary).toContain(significant(value));
   const rows = await tableRows(page);
   expect(rows[0][3]).toBe(significant(core.q[0]));
+  // The round trip P → Q* → P at the settled γ comes from the worker too.
+  const roundTrip = page.getByTestId('invert-summary');
+  await expect(roundTrip).toContainText('Round trip: P → Q* at γ = 3.5 → back to P agrees with your classes to ');
+  const worst = Number((await roundTrip.textContent()).match(/classes to (\S+) \(largest/)[1]);
+  expect(worst).toBeLessThan(1e-10);
   const longTasks = await page.evaluate(() => window.__longTasks.map(([, duration]) => Math.round(duration)));
-  console.log(`WORKERSOLVE ${JSON.stringify({ classes: 40000, shownMs, longTasks })}`);
+  console.log(`WORKERSOLVE ${JSON.stringify({ classes: 40000, shownMs, longTasks, roundTripWorst: worst })}`);
   expect(problems).toEqual([]);
 });

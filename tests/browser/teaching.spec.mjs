@@ -394,7 +394,7 @@ test('rows computed by a map worker match the native core to the map\'s accuracy
   expect(problems.filter((p) => !p.includes('map row 0'))).toEqual([]);
 });
 
-test('solutions computed by the worker are the core\'s, and a burst of γ values ends at the newest', async ({ page }) => {
+test('solutions computed by the worker are the core\'s, a burst of γ values ends at the newest, and each settled solution\'s round trip follows it', async ({ page }) => {
   const problems = watchPage(page);
   await page.goto('./?hide=map');
   // Counts 5, 1, 3, 0, 3: groups by increasing p (1; 3 twice; 5), the absent class in none.
@@ -402,10 +402,11 @@ test('solutions computed by the worker are the core\'s, and a burst of γ values
   const replies = await page.evaluate(async (counts) => {
     const worker = new Worker('./focal-worker-start.js');
     const replies = [];
+    // Replies start with their kind: 1 a solution, 2 a failure, 3 a round trip.
     const done = new Promise((resolve) => {
       worker.onmessage = (event) => {
         replies.push([...event.data]);
-        if (replies.at(-1)[1] === 0.5) resolve();
+        if (replies.at(-1)[0] === 3 && replies.at(-1)[2] === 0.5) resolve();
       };
     });
     // Sent at once: the worker keeps what arrives before its WebAssembly runs.
@@ -418,17 +419,29 @@ test('solutions computed by the worker are the core\'s, and a burst of γ values
     worker.terminate();
     return replies;
   }, counts);
-  // Reply: serial, γ, λ, then per group offset, slope, q, 1 − q, −ln q, r, ln(q/w).
-  const qOfGroups = (reply) => [2, 1, 0].map((g) => reply[3 + 7 * g + 2]);
+  const solutions = replies.filter((r) => r[0] === 1);
+  const roundTrips = replies.filter((r) => r[0] === 3);
+  expect(solutions.length + roundTrips.length).toBe(replies.length);
+  // A solution: kind, serial, γ, λ, then per group offset, slope, q, 1 − q, −ln q, r, ln(q/w).
+  const qOfGroups = (reply) => [2, 1, 0].map((g) => reply[4 + 7 * g + 2]);
   const byClass = (q) => [q[0], q[2], q[1], 0, q[1]];
-  expect(replies[0].slice(0, 2)).toEqual([1, 2]);
-  expect(replies[0]).toHaveLength(3 + 7 * 3);
+  expect(replies[0].slice(0, 3)).toEqual([1, 1, 2]);
+  expect(replies[0]).toHaveLength(4 + 7 * 3);
   expect(byClass(qOfGroups(replies[0]))).toEqual(coreSolve(counts, 2).q);
-  expect(replies.at(-1)[1]).toBe(0.5);
-  expect(replies.length).toBeLessThanOrEqual(4);
-  const last = byClass(qOfGroups(replies.at(-1)));
+  expect(solutions.at(-1)[2]).toBe(0.5);
+  expect(solutions.length).toBeLessThanOrEqual(4);
+  const last = byClass(qOfGroups(solutions.at(-1)));
   coreSolve(counts, 0.5).q.forEach((q, i) => expect(Math.abs(last[i] - q)).toBeLessThanOrEqual(1e-15 * q));
-  console.log(`SOLVEWORKER ${JSON.stringify({ replies: replies.map((r) => r[1]) })}`);
+  // A round trip (kind, serial, γ, largest relative difference) comes only
+  // after its own solution, at most once each, and last of all.
+  roundTrips.forEach((trip) => {
+    expect(trip).toHaveLength(4);
+    const at = replies.indexOf(trip);
+    expect(replies[at - 1][0] === 1 ? replies[at - 1][2] : NaN).toBe(trip[2]);
+    expect(trip[3]).toBeLessThan(1e-12);
+  });
+  expect(replies.at(-1)[0]).toBe(3);
+  console.log(`SOLVEWORKER ${JSON.stringify({ replies: replies.map((r) => [r[0], r[2]]) })}`);
   expect(problems).toEqual([]);
 });
 
