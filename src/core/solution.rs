@@ -2,7 +2,7 @@
 //! focal-entropies, H(Q*) and KL(P‖Q*), and the warm starts that let a nearby
 //! γ begin from it. How Q* is found is in `solver.rs`.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
@@ -300,6 +300,10 @@ pub struct Solution {
     group_regime: Arc<Vec<Regime>>,
     fe_min: f64,
     shannon_q: f64,
+    /// [`Solution::fe_at_p`], once computed (or given by the worker that solved it).
+    fe_at_p: OnceLock<f64>,
+    /// [`Solution::kl_p_q`], likewise.
+    kl_p_q: OnceLock<f64>,
 }
 
 impl Solution {
@@ -352,7 +356,18 @@ impl Solution {
             group_regime: Arc::new(group_regime),
             fe_min: lambda.exp() * fe_min.value(),
             shannon_q: shannon_q.value(),
+            fe_at_p: OnceLock::new(),
+            kl_p_q: OnceLock::new(),
         }
+    }
+
+    /// This solution with [`Solution::fe_at_p`] and [`Solution::kl_p_q`] as
+    /// the same code computed them elsewhere (in the worker that solved it),
+    /// so that the page does not pass over a million classes again for them.
+    pub(crate) fn with_readouts_computed(self, fe_at_p: f64, kl_p_q: f64) -> Self {
+        let _ = self.fe_at_p.set(fe_at_p);
+        let _ = self.kl_p_q.set(kl_p_q);
+        self
     }
 
     /// Where the solver stood: the position a later γ extrapolates from.
@@ -390,19 +405,21 @@ impl Solution {
     }
 
     /// `FE_γ(W, P)` in nats: the focal-entropy if the model predicted P itself.
-    /// Computed when asked for (one exponential per group of equal classes),
-    /// so that a γ-sweep, which never reads it, does not pay for it.
+    /// Computed when first asked for (one exponential per group of equal
+    /// classes), so that a γ-sweep, which never reads it, does not pay for it.
     pub fn fe_at_p(&self) -> f64 {
-        self.problem
-            .groups()
-            .iter()
-            .enumerate()
-            .map(|(index, group)| {
-                let p = self.problem.data_point(index);
-                group.multiplicity * group.w.q * focal_loss(self.gamma, p)
-            })
-            .collect::<CompensatedSum>()
-            .value()
+        *self.fe_at_p.get_or_init(|| {
+            self.problem
+                .groups()
+                .iter()
+                .enumerate()
+                .map(|(index, group)| {
+                    let p = self.problem.data_point(index);
+                    group.multiplicity * group.w.q * focal_loss(self.gamma, p)
+                })
+                .collect::<CompensatedSum>()
+                .value()
+        })
     }
 
     /// Shannon entropy H(P) in nats.
@@ -416,20 +433,22 @@ impl Solution {
     }
 
     /// Kullback–Leibler divergence KL(P‖Q*) in nats, as `Σ p·(e^u − 1 − u)` with
-    /// `u = ln(q/p)` (non-negative terms). Computed when asked for, like
-    /// [`Solution::fe_at_p`].
+    /// `u = ln(q/p)` (non-negative terms). Computed when first asked for,
+    /// like [`Solution::fe_at_p`].
     pub fn kl_p_q(&self) -> f64 {
-        self.problem
-            .groups()
-            .iter()
-            .zip(self.groups.iter())
-            .map(|(group, solved)| {
-                let ln_ratio = solved.ln_q_over_p(group);
-                group.multiplicity * group.p * exp_minus_one_minus_identity(ln_ratio)
-            })
-            .collect::<CompensatedSum>()
-            .value()
-            .max(0.0)
+        *self.kl_p_q.get_or_init(|| {
+            self.problem
+                .groups()
+                .iter()
+                .zip(self.groups.iter())
+                .map(|(group, solved)| {
+                    let ln_ratio = solved.ln_q_over_p(group);
+                    group.multiplicity * group.p * exp_minus_one_minus_identity(ln_ratio)
+                })
+                .collect::<CompensatedSum>()
+                .value()
+                .max(0.0)
+        })
     }
 
     /// Reshaped probability `q*_i` of a class (0 for an absent class).

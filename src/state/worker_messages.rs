@@ -96,7 +96,7 @@ pub fn map_row_message(request: &MapRowRequest) -> Vec<f64> {
 /// What a reply about a solve says: its first number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ReplyKind {
-    /// The solution: serial, γ, λ, then the records.
+    /// The solution: serial, γ, λ, FE(W, P), KL(P‖Q*), then the records.
     Solved = 1,
     /// The worker could not solve: serial and γ.
     Failed = 2,
@@ -104,16 +104,17 @@ enum ReplyKind {
     RoundTrip = 3,
 }
 
-/// Numbers in a solution's reply before the records: kind, serial, γ, λ.
-const SOLUTION_HEADER: usize = 4;
+/// Numbers in a solution's reply before the records: kind, serial, γ, λ,
+/// FE(W, P) and KL(P‖Q*) (each a pass over every class, made in the worker).
+const SOLUTION_HEADER: usize = 6;
 
 /// Numbers per distinct class in a solution's reply: the solver's offset and
 /// slope, then q, 1 − q, −ln q, r and ln(q/w) (so that the page computes no
 /// transcendental function to read the solution).
 const RECORD_LENGTH: usize = 7;
 
-/// The reply to a solve: kind, serial, γ, λ, then [`RECORD_LENGTH`] numbers
-/// per distinct class (in the problem's group order).
+/// The reply to a solve: kind, serial, γ, λ, FE(W, P), KL(P‖Q*), then
+/// [`RECORD_LENGTH`] numbers per distinct class (in the problem's group order).
 fn solution_message(serial: u32, solution: &Solution) -> Vec<f64> {
     let (gamma, lambda, groups) = solution.position();
     let mut message = Vec::with_capacity(SOLUTION_HEADER + RECORD_LENGTH * groups.len());
@@ -122,6 +123,8 @@ fn solution_message(serial: u32, solution: &Solution) -> Vec<f64> {
         f64::from(serial),
         gamma,
         lambda,
+        solution.fe_at_p(),
+        solution.kl_p_q(),
     ]);
     for g in groups {
         message.extend([
@@ -173,12 +176,14 @@ pub fn read_solve_reply(
     if sent_as != f64::from(serial) {
         return Ok(SolveReply::Stale);
     }
-    let (&lambda_or_worst, records) = match rest.split_first() {
-        None if kind == ReplyKind::Failed as u8 as f64 => return Ok(SolveReply::Failed(gamma)),
-        Some((&worst, [])) if kind == ReplyKind::RoundTrip as u8 as f64 => {
+    let (&[lambda, fe_at_p, kl_p_q], records) = match rest {
+        [] if kind == ReplyKind::Failed as u8 as f64 => return Ok(SolveReply::Failed(gamma)),
+        &[worst] if kind == ReplyKind::RoundTrip as u8 as f64 => {
             return Ok(SolveReply::RoundTrip { gamma, worst })
         }
-        Some(split) if kind == ReplyKind::Solved as u8 as f64 => split,
+        _ if kind == ReplyKind::Solved as u8 as f64 => {
+            rest.split_first_chunk::<3>().ok_or(wrong_length)?
+        }
         _ => return Err(MessageError("is not a reply about a solve")),
     };
     if records.len() != RECORD_LENGTH * problem.distinct_class_count() {
@@ -196,12 +201,10 @@ pub fn read_solve_reply(
             ln_q_over_w: r[6],
         })
         .collect();
-    Ok(SolveReply::Solved(Solution::assemble(
-        problem.clone(),
-        gamma,
-        lambda_or_worst,
-        groups,
-    )))
+    Ok(SolveReply::Solved(
+        Solution::assemble(problem.clone(), gamma, lambda, groups)
+            .with_readouts_computed(fe_at_p, kl_p_q),
+    ))
 }
 
 /// What a worker does about a message.
@@ -364,7 +367,14 @@ mod tests {
 
     /// Every readout the page shows, bit for bit.
     fn readouts(s: &Solution) -> Vec<u64> {
-        let mut values = vec![s.gamma(), s.mu(), s.fe_min(), s.shannon_q(), s.kl_p_q()];
+        let mut values = vec![
+            s.gamma(),
+            s.mu(),
+            s.fe_min(),
+            s.shannon_q(),
+            s.kl_p_q(),
+            s.fe_at_p(),
+        ];
         values.extend(s.q_all());
         values.extend((0..s.problem().class_count()).map(|c| s.ln_ratio(c).unwrap_or(-1.0)));
         let mut bits: Vec<u64> = values.into_iter().map(f64::to_bits).collect();
@@ -531,7 +541,7 @@ mod tests {
             Some(MessageError("has the wrong length for its problem"))
         );
         assert_eq!(
-            read_solve_reply(&[1.0, 1.0, 0.5, 0.1], &problem, 1).err(),
+            read_solve_reply(&[1.0, 1.0, 0.5, 0.1, 0.2, 0.3], &problem, 1).err(),
             Some(MessageError("has the wrong length for its problem"))
         );
         for unknown in [

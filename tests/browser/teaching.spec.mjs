@@ -422,12 +422,16 @@ test('solutions computed by the worker are the core\'s, a burst of γ values end
   const solutions = replies.filter((r) => r[0] === 1);
   const roundTrips = replies.filter((r) => r[0] === 3);
   expect(solutions.length + roundTrips.length).toBe(replies.length);
-  // A solution: kind, serial, γ, λ, then per group offset, slope, q, 1 − q, −ln q, r, ln(q/w).
-  const qOfGroups = (reply) => [2, 1, 0].map((g) => reply[4 + 7 * g + 2]);
+  // A solution: kind, serial, γ, λ, FE(P, P), KL(P‖Q*), then per group
+  // offset, slope, q, 1 − q, −ln q, r, ln(q/w).
+  const qOfGroups = (reply) => [2, 1, 0].map((g) => reply[6 + 7 * g + 2]);
   const byClass = (q) => [q[0], q[2], q[1], 0, q[1]];
+  const core = coreSolve(counts, 2);
   expect(replies[0].slice(0, 3)).toEqual([1, 1, 2]);
-  expect(replies[0]).toHaveLength(4 + 7 * 3);
-  expect(byClass(qOfGroups(replies[0]))).toEqual(coreSolve(counts, 2).q);
+  expect(replies[0]).toHaveLength(6 + 7 * 3);
+  expect(byClass(qOfGroups(replies[0]))).toEqual(core.q);
+  expect(Math.abs(replies[0][4] / core.fe_at_p - 1)).toBeLessThanOrEqual(1e-14);
+  expect(Math.abs(replies[0][5] / core.kl_p_q - 1)).toBeLessThanOrEqual(1e-14);
   expect(solutions.at(-1)[2]).toBe(0.5);
   expect(solutions.length).toBeLessThanOrEqual(4);
   const last = byClass(qOfGroups(solutions.at(-1)));
