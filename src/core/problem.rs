@@ -121,20 +121,22 @@ impl ClassRanks {
         self.by_group.get(group).copied().unwrap_or(self.absent)
     }
 
-    /// How many present classes of `problem` rank from `best` to `worst`.
-    pub fn present_classes_ranked(
+    /// How many present classes of `problem` rank within each of `ranges`
+    /// (`(best, worst)`, both included), in one pass over the groups.
+    pub fn present_classes_ranked<const N: usize>(
         &self,
         problem: &FocalProblem,
-        best: usize,
-        worst: usize,
-    ) -> usize {
-        problem
-            .groups()
-            .iter()
-            .zip(&self.by_group)
-            .filter(|(_, &rank)| rank >= best && rank <= worst)
-            .map(|(group, _)| group.multiplicity as usize)
-            .sum()
+        ranges: [(usize, usize); N],
+    ) -> [usize; N] {
+        let mut counts = [0; N];
+        for (group, &rank) in problem.groups().iter().zip(&self.by_group) {
+            for (count, &(best, worst)) in counts.iter_mut().zip(&ranges) {
+                if rank >= best && rank <= worst {
+                    *count += group.multiplicity as usize;
+                }
+            }
+        }
+        counts
     }
 }
 
@@ -459,8 +461,10 @@ mod tests {
                 .collect()
         };
         assert_eq!(of(&problem, ranks), vec![4, 1, 5, 1, 3]);
-        assert_eq!(ranks.present_classes_ranked(&problem, 1, 3), 3);
-        assert_eq!(ranks.present_classes_ranked(&problem, 2, 3), 1);
+        assert_eq!(
+            ranks.present_classes_ranked(&problem, [(1, 3), (2, 3), (4, 5), (6, 9)]),
+            [3, 1, 1, 0]
+        );
         // Equal p in different groups (told apart by α) share a rank.
         let weighted = FocalProblem::new(&[2.0, 2.0, 1.0], Some(&[1.0, 3.0, 1.0])).unwrap();
         assert_eq!(weighted.distinct_class_count(), 3);

@@ -9,7 +9,6 @@ use serde::Serialize;
 
 use crate::core::{gamma_grid, negative_ranges, FocalError, Regime, Solution, Sweep, MAX_GAMMA};
 
-use super::teaching::order_preserved;
 
 /// A set of classes that moved the same way, with the size of the move.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -144,12 +143,25 @@ const MOVED: [Regime; 3] = [
     Regime::OverSuppressed,
 ];
 
-/// The shift of the classes in each regime of [`MOVED`] (`None` for a regime
-/// without classes): sums and ranks in one pass over the distinct classes,
-/// so they cost no more for a million tied classes than for a thousand (and
-/// nothing is copied per class), then the first classes of each, in input
-/// order, in one pass over the classes that ends once every list is full.
-fn shifts_of(solution: &Solution) -> [Option<ClassShift>; 3] {
+/// What [`AtGamma`] reads off the distinct classes: the shift of the classes
+/// in each regime of [`MOVED`] (`None` for a regime without classes), the
+/// rare classes' mass, and whether Q* keeps the order of the target weights.
+struct Tally {
+    shifts: [Option<ClassShift>; 3],
+    rare_mass: RareMass,
+    order_preserved: bool,
+}
+
+/// Gathers the [`Tally`] of `solution`, whose problem has `class_count`
+/// present classes. Sums, extremes and ranks come from one pass over the
+/// distinct classes: at a million of them each pass reads about 120 MB, so
+/// the shifts, the rare mass and the order check share it, and they cost no
+/// more for a million tied classes than for a thousand (nothing is copied per
+/// class). Then the first classes of each shift, in input order, in one pass
+/// over the classes that ends once every list is full, and whether each
+/// shift's classes are all those of its span of ranks, in one pass over the
+/// groups.
+fn tally(solution: &Solution, class_count: usize) -> Tally {
     let problem = solution.problem();
     let ranks = problem.frequency_ranks();
     let slot = |regime| MOVED.iter().position(|&r| r == regime);
@@ -157,7 +169,27 @@ fn shifts_of(solution: &Solution) -> [Option<ClassShift>; 3] {
     // The extreme ratios are taken in logarithms (exp is increasing): one
     // exponential each instead of one per distinct class.
     let mut ln_ratios = [(f64::INFINITY, f64::NEG_INFINITY); 3];
+    // The classes rarer than uniform (p < 1/K): count, mass under P, Q*, target.
+    let rare_threshold = 1.0 / class_count as f64;
+    let (mut rare, mut rare_p, mut rare_q, mut rare_target) = (0, 0.0, 0.0, 0.0);
+    // The order of the weights is kept when `w_i > w_j ⇒ q_i ≥ q_j` and
+    // `w_i = w_j ⇒ q_i = q_j`; the distinct classes come by increasing
+    // weight, so each is compared with the one before (absent classes, with
+    // w = q = 0, keep the order trivially).
+    let mut order_preserved = true;
+    let mut previous: Option<(f64, f64)> = None;
     for d in solution.distinct_classes() {
+        let m = d.multiplicity as f64;
+        if let Some((weight, q)) = previous {
+            order_preserved &= if weight == d.weight { q == d.q } else { q <= d.q };
+        }
+        previous = Some((d.weight, d.q));
+        if d.p < rare_threshold {
+            rare += d.multiplicity;
+            rare_p += m * d.p;
+            rare_q += m * d.q;
+            rare_target += m * d.weight;
+        }
         let Some(s) = slot(d.regime) else {
             continue;
         };
@@ -172,7 +204,6 @@ fn shifts_of(solution: &Solution) -> [Option<ClassShift>; 3] {
             contiguous: false,
             first_classes: Vec::new(),
         });
-        let m = d.multiplicity as f64;
         shift.count += d.multiplicity;
         shift.ranks = (shift.ranks.0.min(rank), shift.ranks.1.max(rank));
         let (low, high) = &mut ln_ratios[s];
@@ -198,36 +229,28 @@ fn shifts_of(solution: &Solution) -> [Option<ClassShift>; 3] {
             }
         }
     }
-    for (shift, (low, high)) in shifts.iter_mut().zip(ln_ratios) {
+    // A shift without classes spans no rank (1 to 0).
+    let spans = shifts
+        .each_ref()
+        .map(|shift| shift.as_ref().map_or((1, 0), |s| s.ranks));
+    let ranked = ranks.present_classes_ranked(problem, spans);
+    for ((shift, (low, high)), ranked) in shifts.iter_mut().zip(ln_ratios).zip(ranked) {
         if let Some(shift) = shift {
             shift.ratio_low = low.exp();
             shift.ratio_high = high.exp();
-            shift.contiguous =
-                ranks.present_classes_ranked(problem, shift.ranks.0, shift.ranks.1) == shift.count;
+            shift.contiguous = ranked == shift.count;
         }
     }
-    shifts
-}
-
-/// The classes rarer than uniform among `class_count` present classes and
-/// their mass under P, Q* and, with α (`weighted`), the target: one pass over
-/// the distinct classes.
-fn rare_mass_of(solution: &Solution, class_count: usize, weighted: bool) -> RareMass {
-    let threshold = 1.0 / class_count as f64;
-    let (mut classes, mut mass_p, mut mass_q, mut mass_target) = (0, 0.0, 0.0, 0.0);
-    for d in solution.distinct_classes().filter(|d| d.p < threshold) {
-        let m = d.multiplicity as f64;
-        classes += d.multiplicity;
-        mass_p += m * d.p;
-        mass_q += m * d.q;
-        mass_target += m * d.weight;
-    }
-    RareMass {
-        classes,
-        mass_p,
-        mass_q,
-        mass_target: weighted.then_some(mass_target),
-        direction: Direction::of(mass_p, mass_q),
+    Tally {
+        shifts,
+        rare_mass: RareMass {
+            classes: rare,
+            mass_p: rare_p,
+            mass_q: rare_q,
+            mass_target: problem.alpha().is_some().then_some(rare_target),
+            direction: Direction::of(rare_p, rare_q),
+        },
+        order_preserved,
     }
 }
 
@@ -236,7 +259,11 @@ impl AtGamma {
     pub fn new(solution: &Solution) -> Self {
         let problem = solution.problem();
         let class_count = problem.positive_class_count();
-        let [gainers, head_losers, tail_losers] = shifts_of(solution);
+        let Tally {
+            shifts: [gainers, head_losers, tail_losers],
+            rare_mass,
+            order_preserved,
+        } = tally(solution, class_count);
         let moved = gainers.as_ref().map_or(0.0, |g| g.mass_q - g.mass_p);
         let movement = Movement {
             gainers,
@@ -251,8 +278,6 @@ impl AtGamma {
             delta: solution.shannon_q() - solution.shannon_p(),
             uniform,
         };
-        let weighted = problem.alpha().is_some();
-        let rare_mass = rare_mass_of(solution, class_count, weighted);
         AtGamma {
             gamma: solution.gamma(),
             class_count,
@@ -260,8 +285,8 @@ impl AtGamma {
             movement,
             entropy,
             rare_mass,
-            weighted,
-            order_preserved: order_preserved(solution),
+            weighted: problem.alpha().is_some(),
+            order_preserved,
         }
     }
 }

@@ -1,25 +1,8 @@
 //! The presets, each showing a finding on a familiar shape (or a case that
-//! contradicts the usual story), and the order check.
-
-use crate::core::Solution;
+//! contradicts the usual story).
 
 use super::config::ClassRow;
 use super::generator::Generator;
-
-/// Whether `w_i > w_j ⇒ q_i ≥ q_j` and `w_i = w_j ⇒ q_i = q_j` for every pair,
-/// where `w` is the target weight (`p` itself without α, `α·p` normalised with α).
-pub fn order_preserved(solution: &Solution) -> bool {
-    // The distinct classes come by increasing weight; absent classes (w = q = 0)
-    // keep the order trivially.
-    let next = solution.distinct_classes().skip(1);
-    solution.distinct_classes().zip(next).all(|(a, b)| {
-        if a.weight == b.weight {
-            a.q == b.q
-        } else {
-            a.q <= b.q
-        }
-    })
-}
 
 /// Where a preset's classes come from.
 #[derive(Debug, Clone, PartialEq)]
@@ -148,6 +131,7 @@ pub fn presets() -> Vec<Preset> {
 mod tests {
     use super::*;
     use crate::core::solve;
+    use crate::state::findings::AtGamma;
 
     #[test]
     fn with_alpha_the_order_follows_alpha_times_p() {
@@ -155,11 +139,11 @@ mod tests {
         // order of p but keeps the order of α·p.
         let solution = solve(&[99.0, 1.0], 2.0, Some(&[1.0, 200.0])).unwrap();
         assert!(solution.q(1) > solution.q(0));
-        assert!(order_preserved(&solution));
+        assert!(AtGamma::new(&solution).order_preserved);
         // Equal α is no weighting at all.
         let equal = solve(&[99.0, 1.0], 2.0, Some(&[3.0, 3.0])).unwrap();
         assert!(equal.problem().alpha().is_none());
-        assert!(order_preserved(&equal));
+        assert!(AtGamma::new(&equal).order_preserved);
     }
 
     #[test]
@@ -185,7 +169,7 @@ mod tests {
             (imagenet[0], imagenet[999], imagenet.len()),
             (1280.0, 5.0, 1000)
         );
-        assert!(order_preserved(&solve(&imagenet, 3.0, None).unwrap()));
+        assert!(AtGamma::new(&solve(&imagenet, 3.0, None).unwrap()).order_preserved);
         // The counter-intuitive cases: under the step the majority gains; on
         // the Zipf tail the entropy falls.
         // The vocabularies: a few top tokens gain, every other token loses.
