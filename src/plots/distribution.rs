@@ -46,7 +46,7 @@ pub fn class_runs(solution: &Solution) -> Vec<ClassRun> {
             })
             .collect();
     }
-    let distinct: Vec<ClassRun> = solution
+    let mut runs: Vec<ClassRun> = solution
         .distinct_classes()
         .map(|d| ClassRun {
             classes: d.multiplicity,
@@ -55,13 +55,17 @@ pub fn class_runs(solution: &Solution) -> Vec<ClassRun> {
             regime: d.regime,
         })
         .collect();
-    // Stable: equal p (told apart by α) keep increasing weight.
-    let mut runs: Vec<ClassRun> = sorted_indices(distinct.len(), &|a, b| {
-        distinct[b].p.total_cmp(&distinct[a].p)
-    })
-    .into_iter()
-    .map(|i| distinct[i])
-    .collect();
+    if solution.problem().alpha().is_none() {
+        // The distinct classes come by increasing weight, which without α
+        // is p itself (each group its own p): reversed, they are sorted.
+        runs.reverse();
+    } else {
+        // Stable: equal p (told apart by α) keep increasing weight.
+        runs = sorted_indices(runs.len(), &|a, b| runs[b].p.total_cmp(&runs[a].p))
+            .into_iter()
+            .map(|i| runs[i])
+            .collect();
+    }
     let absent = classes - solution.problem().positive_class_count();
     if absent > 0 {
         runs.push(ClassRun {
@@ -84,9 +88,16 @@ struct ProbabilityAxis {
 
 impl ProbabilityAxis {
     fn new(runs: &[ClassRun], log_scale: bool) -> Self {
-        let positive = runs.iter().flat_map(|r| [r.p, r.q]).filter(|&v| v > 0.0);
-        let (smallest, largest) =
-            positive.fold((1.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        // The smallest and largest positive p or q (a plain loop: a million runs).
+        let (mut smallest, mut largest) = (1.0f64, 0.0f64);
+        for run in runs {
+            for value in [run.p, run.q] {
+                if value > 0.0 {
+                    smallest = smallest.min(value);
+                    largest = largest.max(value);
+                }
+            }
+        }
         let largest = if largest > 0.0 { largest } else { 1.0 };
         if log_scale {
             let low = (smallest.max(1e-300).log10() - 0.3).floor();
@@ -277,7 +288,7 @@ fn rank_points<'r>(
     runs: impl Iterator<Item = (usize, &'r ClassRun)>,
     value: impl Fn(&ClassRun) -> f64,
 ) -> Vec<(f64, f64)> {
-    let mut points = Vec::new();
+    let mut points = Vec::with_capacity(runs.size_hint().1.unwrap_or(0));
     for (start, run) in runs {
         let y = value(run);
         points.push((start as f64 + 1.0, y));

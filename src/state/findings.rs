@@ -9,7 +9,6 @@ use serde::Serialize;
 
 use crate::core::{gamma_grid, negative_ranges, FocalError, Regime, Solution, Sweep, MAX_GAMMA};
 
-
 /// A set of classes that moved the same way, with the size of the move.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClassShift {
@@ -181,7 +180,11 @@ fn tally(solution: &Solution, class_count: usize) -> Tally {
     for d in solution.distinct_classes() {
         let m = d.multiplicity as f64;
         if let Some((weight, q)) = previous {
-            order_preserved &= if weight == d.weight { q == d.q } else { q <= d.q };
+            order_preserved &= if weight == d.weight {
+                q == d.q
+            } else {
+                q <= d.q
+            };
         }
         previous = Some((d.weight, d.q));
         if d.p < rare_threshold {
