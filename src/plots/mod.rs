@@ -206,22 +206,24 @@ pub fn thin_line(
     let mut thinned = Vec::with_capacity(4 * columns + 4);
     let mut start = 0;
     while start < points.len() {
+        // One scan of the column's points: where it ends, its first lowest
+        // and its last highest point.
         let column = column_of(points[start].0);
-        let end = start
-            + points[start..]
-                .iter()
-                .position(|p| column_of(p.0) != column)
-                .unwrap_or(points.len() - start);
-        let run = &points[start..end];
-        // (The run is never empty: it holds the point that started it.)
-        let by_y = |&a: &usize, &b: &usize| run[a].1.total_cmp(&run[b].1);
-        let lowest = (0..run.len()).min_by(by_y).unwrap_or(0);
-        let highest = (0..run.len()).max_by(by_y).unwrap_or(0);
-        // In run order (the first and last bound the other two).
-        let kept = [0, lowest.min(highest), lowest.max(highest), run.len() - 1];
+        let (mut lowest, mut highest, mut end) = (start, start, start + 1);
+        while let Some(&(_, y)) = points.get(end).filter(|p| column_of(p.0) == column) {
+            if y.total_cmp(&points[lowest].1).is_lt() {
+                lowest = end;
+            }
+            if y.total_cmp(&points[highest].1).is_ge() {
+                highest = end;
+            }
+            end += 1;
+        }
+        // In x order (the first and last bound the other two).
+        let kept = [start, lowest.min(highest), lowest.max(highest), end - 1];
         for (i, &index) in kept.iter().enumerate() {
             if i == 0 || kept[i - 1] != index {
-                thinned.push(run[index]);
+                thinned.push(points[index]);
             }
         }
         start = end;
