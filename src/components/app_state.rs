@@ -2,6 +2,7 @@
 //! results as memos, shared with every component through context.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use leptos::prelude::*;
 
@@ -65,6 +66,11 @@ pub struct AppState {
     /// The solution at the current γ, or, while a worker computes it, the
     /// one it computed last.
     pub solution: Memo<Option<Solution>>,
+    /// The solution the plots of the classes (P and Q*, the reshaping map)
+    /// draw: [`AppState::solution`], except that one the worker computed
+    /// comes to them a task later, so that drawing a million classes is a
+    /// task of its own after the table and the captions have taken it in.
+    pub drawn: ReadSignal<Option<Solution>>,
     /// The tracked class (chosen, or the rarest) along the sweep.
     pub tracked: Memo<Option<TrackedClass>>,
     /// The findings at the current γ (who gains, entropy, rare-class mass).
@@ -279,6 +285,24 @@ impl AppState {
             },
             always_changed,
         );
+        let (drawn, set_drawn) = signal(None::<Solution>);
+        let newest_drawn = Newest::default();
+        Effect::new(move |_| {
+            let shown = solution.get();
+            let current = newest_drawn.start();
+            if shown.as_ref().is_some_and(|s| in_worker(s.problem())) {
+                set_timeout(
+                    move || {
+                        if current() {
+                            set_drawn.set(shown);
+                        }
+                    },
+                    Duration::ZERO,
+                );
+            } else {
+                set_drawn.set(shown);
+            }
+        });
         let tracked = Memo::new(move |_| {
             let chosen = track.get();
             let class = problem.with(|p| {
@@ -323,6 +347,7 @@ impl AppState {
             sweep_refusal: Memo::new(move |_| problem.with(|p| p.as_ref().and_then(sweep_refusal))),
             sweep_current,
             solution,
+            drawn,
             tracked,
             findings_at,
             findings_along,
@@ -333,12 +358,12 @@ impl AppState {
 }
 
 impl AppState {
-    /// Whether the solution shown is of another γ than the current one: a
-    /// newer one is on its way from the worker (the plots are then marked
-    /// as updating).
+    /// Whether the plots show a solution of another γ than the current one:
+    /// a newer one is on its way from the worker, or about to be drawn (the
+    /// plots are then marked as updating).
     pub fn solution_pending(&self) -> bool {
         let gamma = self.gamma.get();
-        self.solution
+        self.drawn
             .with(|s| s.as_ref().is_some_and(|s| s.gamma() != gamma))
     }
 

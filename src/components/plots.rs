@@ -158,7 +158,7 @@ impl Figure for DistributionFigure {
         let state = self.0;
         let log_scale = state.log_scale.get();
         state.labels.with(|labels| {
-            state.solution.with(|solution| match solution {
+            state.drawn.with(|solution| match solution {
                 Some(solution) if labels.len() == solution.problem().class_count() => {
                     draw_solution(area, solution, labels, log_scale, theme)
                         .map(|()| Some(solution.gamma()))
@@ -292,7 +292,7 @@ impl Figure for ReshapingFigure {
         area: &DrawingArea<DB, Shift>,
         theme: &Theme,
     ) -> LayerResult {
-        self.0.solution.with(|solution| {
+        self.0.drawn.with(|solution| {
             let Some(solution) = solution else {
                 return Ok(None);
             };
