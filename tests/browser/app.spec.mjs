@@ -396,6 +396,43 @@ test('a 262 144-token Zipf vocabulary: γ moves smoothly, every plot follows it,
   expect(problems).toEqual([]);
 });
 
+test('a million distinct counts: each γ is solved by the worker and taken in by the page in two tasks, plots, table and round trip follow', async ({ page }) => {
+  test.setTimeout(120_000);
+  const problems = watchPage(page);
+  await page.goto('./?dist=exp&k=1000000&nmax=1e12&ratio=1e6&hide=map');
+  await expect(page.getByTestId('table-size')).toHaveText('1000000 classes.', { timeout: 60_000 });
+  await expect(page.getByTestId('plot-distribution')).toHaveAttribute('data-gamma', '2', { timeout: 60_000 });
+  await expect(page.getByTestId('invert-summary')).toContainText('Round trip: P → Q* at γ = 2 →', { timeout: 30_000 });
+  const steps = [];
+  const summaries = [];
+  for (const gamma of [2.5, 3, 3.1]) {
+    await watchLongTasks(page);
+    const started = Date.now();
+    await setGamma(page, gamma);
+    // Watched at every frame, so that the time is not the test's polling.
+    await page.waitForFunction((gamma) => ['plot-distribution', 'plot-reshaping'].every(
+      (id) => document.querySelector(`[data-testid="${id}"]`).dataset.gamma === String(gamma),
+    ), gamma, { timeout: 30_000 });
+    const shownMs = Date.now() - started;
+    await expect(page.locator('.plot-frame[aria-busy="true"]')).toHaveCount(0);
+    // The round trip P → Q* → P, computed by the worker after the solution.
+    const roundTrip = page.getByTestId('invert-summary');
+    await expect(roundTrip).toContainText(`Round trip: P → Q* at γ = ${gamma} → back to P agrees with your classes to `);
+    const worst = Number((await roundTrip.textContent()).match(/classes to (\S+) \(largest/)[1]);
+    expect(worst).toBeLessThan(1e-10);
+    summaries.push(await page.getByTestId('summary').textContent());
+    const longTasks = await page.evaluate(() => window.__longTasks.map(([, duration]) => Math.round(duration)));
+    steps.push({ gamma, shownMs, longTasks });
+  }
+  // Each γ's summary is its own.
+  expect(new Set(summaries).size).toBe(summaries.length);
+  console.log(`MILLIONSTEP ${JSON.stringify(steps)}`);
+  // #12 asks for no task over 50 ms at any K, which is not met here: this
+  // guards the two tasks (about 0.1 s each on this machine) against regressions.
+  expect(Math.max(...steps.flatMap((s) => s.longTasks))).toBeLessThanOrEqual(300);
+  expect(problems).toEqual([]);
+});
+
 /** Records in `window.__exportStatus` each text of the export status line from now on. */
 async function recordExportStatus(page) {
   await page.evaluate(() => {
