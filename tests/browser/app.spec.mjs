@@ -607,12 +607,18 @@ test('a large paste replaces the selection, or goes in at the caret, as the brow
   expect(problems).toEqual([]);
 });
 
+/** Opens the page (the map hidden) and pastes the distinct counts 1 to `k`; returns them. */
+async function openWithDistinctCounts(page, k) {
+  await page.goto('./?hide=map');
+  const counts = Array.from({ length: k }, (_, i) => 1 + i);
+  await pasteCounts(page, counts.join('\n'));
+  await expect(page.getByTestId('table-size')).toHaveText(`${k} classes.`);
+  return counts;
+}
+
 test('problems of more than 32 768 distinct counts show everything at γ and say why there are no curves along γ', async ({ page }) => {
   const problems = watchPage(page);
-  await page.goto('./?hide=map');
-  const counts = Array.from({ length: 40000 }, (_, i) => 1 + i);
-  await pasteCounts(page, counts.join('\n'));
-  await expect(page.getByTestId('table-size')).toHaveText('40000 classes.');
+  await openWithDistinctCounts(page, 40000);
   const refusal = page.getByTestId('sweep-refusal');
   await expect(refusal.first()).toBeVisible();
   await expect(refusal.first()).toHaveText('The curves along γ are computed for up to 32768 distinct counts; these classes have 40000. Everything at the current γ is shown.');
@@ -632,10 +638,7 @@ test('problems of more than 32 768 distinct counts show everything at γ and say
 
 test('γ for more than 32 768 distinct counts is solved by the worker: γ is answered at once, the plots say they are updating, values are the core\'s', async ({ page }) => {
   const problems = watchPage(page);
-  await page.goto('./?hide=map');
-  const counts = Array.from({ length: 40000 }, (_, i) => 1 + i);
-  await pasteCounts(page, counts.join('\n'));
-  await expect(page.getByTestId('table-size')).toHaveText('40000 classes.');
+  const counts = await openWithDistinctCounts(page, 40000);
   await expect(page.getByTestId('plot-distribution')).toHaveAttribute('data-gamma', '2');
   // Every change of each plot's updating mark, from now on.
   await page.evaluate(() => {
