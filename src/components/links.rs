@@ -161,12 +161,10 @@ pub fn OpenFull() -> impl IntoView {
 pub fn Notices() -> impl IntoView {
     let state = use_app_state();
     view! {
-        <Show when=move || state.notices.with(|n| !n.is_empty())>
-            <div class="notice" role="status" data-testid="notice">
-                <strong>"Some values of this link were not usable:"</strong>
-                <ul>{move || state.notices.get().into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
-                <button class="icon" aria-label="dismiss" on:click=move |_| state.notices.set(Vec::new())>"×"</button>
-            </div>
-        </Show>
+        <div class="notice" role="status" data-testid="notice" hidden=move || state.notices.with(Vec::is_empty)>
+            <strong>"Some values of this link were not usable:"</strong>
+            <ul>{move || state.notices.get().into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+            <button class="icon" aria-label="dismiss" on:click=move |_| state.notices.set(Vec::new())>"×"</button>
+        </div>
     }
 }

@@ -154,12 +154,10 @@ pub fn App() -> impl IntoView {
     let embedded = move || state.embed.get();
     view! {
         <Notices />
-        <Show when=shows(Panel::Text)>
-            <header class="page-header">
-                <h1>"Focal-Entropy Explorer"</h1>
-                <p class="tagline">"What focal loss does to a class distribution: the exact minimiser Q* of the focal-entropy, computed in your browser."</p>
-            </header>
-        </Show>
+        <header class="page-header" hidden=move || !shows(Panel::Text)()>
+            <h1>"Focal-Entropy Explorer"</h1>
+            <p class="tagline">"What focal loss does to a class distribution: the exact minimiser Q* of the focal-entropy, computed in your browser."</p>
+        </header>
         <main class="layout" class:embedded=embedded class:from-link=from_link>
             // γ stays at hand: a bar that sticks to the top while the page scrolls.
             <section class="panel gamma-bar" aria-label="Focal parameter γ" data-testid="gamma-bar">
