@@ -2,7 +2,6 @@
 //! results as memos, shared with every component through context.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use leptos::prelude::*;
 
@@ -286,20 +285,14 @@ impl AppState {
             always_changed,
         );
         let (drawn, set_drawn) = signal(None::<Solution>);
-        let newest_drawn = Newest::default();
+        // A worker's solution reaches the plots in a later task (a 0 ms pause).
+        let next_task = Debouncer::new(0);
         Effect::new(move |_| {
             let shown = solution.get();
-            let current = newest_drawn.start();
             if shown.as_ref().is_some_and(|s| in_worker(s.problem())) {
-                set_timeout(
-                    move || {
-                        if current() {
-                            set_drawn.set(shown);
-                        }
-                    },
-                    Duration::ZERO,
-                );
+                next_task.schedule(move || set_drawn.set(shown));
             } else {
+                next_task.cancel();
                 set_drawn.set(shown);
             }
         });

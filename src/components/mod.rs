@@ -74,6 +74,13 @@ impl Debouncer {
         }
     }
 
+    /// Drops the action scheduled, if any (one about to be overtaken by
+    /// work done at once).
+    pub fn cancel(self) {
+        // Starting a job with nothing to run supersedes the one scheduled.
+        let _ = self.latest.start();
+    }
+
     /// Runs `action` after the pause unless another action is scheduled first.
     pub fn schedule(self, action: impl FnOnce() + 'static) {
         let current = self.latest.start();

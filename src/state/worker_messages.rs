@@ -53,6 +53,13 @@ pub enum Task {
     Solve = 3,
 }
 
+impl Task {
+    /// The number that says this task at the head of a message.
+    const fn number(self) -> f64 {
+        self as u8 as f64
+    }
+}
+
 /// Whether the page solves `problem` in its worker rather than on the main
 /// thread: above [`MAX_SWEEP_DISTINCT_CLASSES`] distinct classes, where a
 /// solve takes longer than a frame (8 ms at 32 768 distinct classes in the
@@ -70,7 +77,7 @@ pub fn problem_message(serial: u32, problem: &FocalProblem) -> Vec<f64> {
     let alpha = problem.alpha().unwrap_or(&[]);
     let mut message = Vec::with_capacity(4 + counts.len() + alpha.len());
     message.extend([
-        Task::TakeProblem as u8 as f64,
+        Task::TakeProblem.number(),
         f64::from(serial),
         counts.len() as f64,
         if alpha.is_empty() { 0.0 } else { 1.0 },
@@ -83,12 +90,12 @@ pub fn problem_message(serial: u32, problem: &FocalProblem) -> Vec<f64> {
 /// The message that asks for the solution at `gamma` of the problem the
 /// worker was given as `serial`: task, serial, γ.
 pub fn solve_message(serial: u32, gamma: f64) -> [f64; 3] {
-    [Task::Solve as u8 as f64, f64::from(serial), gamma]
+    [Task::Solve.number(), f64::from(serial), gamma]
 }
 
 /// The message that asks for one row of the imbalance map: task, then the request.
 pub fn map_row_message(request: &MapRowRequest) -> Vec<f64> {
-    let mut message = vec![Task::MapRow as u8 as f64];
+    let mut message = vec![Task::MapRow.number()];
     message.extend(request.encode());
     message
 }
@@ -102,6 +109,13 @@ enum ReplyKind {
     Failed = 2,
     /// The round trip of the last solution: serial, γ, the largest relative error.
     RoundTrip = 3,
+}
+
+impl ReplyKind {
+    /// The number that says this kind at the head of a reply.
+    const fn number(self) -> f64 {
+        self as u8 as f64
+    }
 }
 
 /// Numbers in a solution's reply before the records: kind, serial, γ, λ,
@@ -119,7 +133,7 @@ fn solution_message(serial: u32, solution: &Solution) -> Vec<f64> {
     let (gamma, lambda, groups) = solution.position();
     let mut message = Vec::with_capacity(SOLUTION_HEADER + RECORD_LENGTH * groups.len());
     message.extend([
-        ReplyKind::Solved as u8 as f64,
+        ReplyKind::Solved.number(),
         f64::from(serial),
         gamma,
         lambda,
@@ -142,7 +156,7 @@ fn solution_message(serial: u32, solution: &Solution) -> Vec<f64> {
 
 /// A worker's reply to a solve it could not do: kind, serial and γ.
 fn failure_message(serial: u32, gamma: f64) -> Vec<f64> {
-    vec![ReplyKind::Failed as u8 as f64, f64::from(serial), gamma]
+    vec![ReplyKind::Failed.number(), f64::from(serial), gamma]
 }
 
 /// What a reply to a solve says, read against the problem the page sent as
@@ -177,11 +191,11 @@ pub fn read_solve_reply(
         return Ok(SolveReply::Stale);
     }
     let (&[lambda, fe_at_p, kl_p_q], records) = match rest {
-        [] if kind == ReplyKind::Failed as u8 as f64 => return Ok(SolveReply::Failed(gamma)),
-        &[worst] if kind == ReplyKind::RoundTrip as u8 as f64 => {
+        [] if kind == ReplyKind::Failed.number() => return Ok(SolveReply::Failed(gamma)),
+        &[worst] if kind == ReplyKind::RoundTrip.number() => {
             return Ok(SolveReply::RoundTrip { gamma, worst })
         }
-        _ if kind == ReplyKind::Solved as u8 as f64 => {
+        _ if kind == ReplyKind::Solved.number() => {
             rest.split_first_chunk::<3>().ok_or(wrong_length)?
         }
         _ => return Err(MessageError("is not a reply about a solve")),
@@ -230,7 +244,7 @@ pub struct WorkerState {
     /// The last solution of that problem.
     last: Option<Solution>,
     /// The newest request for a solution not yet computed: serial and γ.
-    wanted: Option<(f64, f64)>,
+    wanted: Option<(u32, f64)>,
     /// Whether the round trip of `last` is still to be sent.
     round_trip_due: bool,
 }
@@ -239,7 +253,7 @@ impl WorkerState {
     /// Answers one message, and says what went wrong, for the worker's console.
     pub fn answer(&mut self, message: &[f64]) -> (Answer, Option<String>) {
         match message.split_first() {
-            Some((&task, rest)) if task == Task::MapRow as u8 as f64 => {
+            Some((&task, rest)) if task == Task::MapRow.number() => {
                 match MapRowRequest::decode(rest) {
                     Ok(request) => {
                         let (row, error) = request.answer();
@@ -250,10 +264,14 @@ impl WorkerState {
                     Err(error) => (Answer::Reply(vec![f64::NAN]), Some(error.to_string())),
                 }
             }
-            Some((&task, rest)) if task == Task::TakeProblem as u8 as f64 => {
+            Some((&task, rest)) if task == Task::TakeProblem.number() => {
                 (Answer::Nothing, self.take_problem(rest).err())
             }
-            Some((&task, &[serial, gamma])) if task == Task::Solve as u8 as f64 => {
+            Some((&task, &[serial, gamma])) if task == Task::Solve.number() => {
+                let serial = match whole_number(serial) {
+                    Ok(serial) => serial as u32,
+                    Err(error) => return (Answer::Nothing, Some(error.to_string())),
+                };
                 // Only the first of a burst schedules a solve; later ones replace its γ.
                 let first = self.wanted.replace((serial, gamma)).is_none();
                 (
@@ -306,7 +324,6 @@ impl WorkerState {
         let Some((serial, gamma)) = self.wanted.take() else {
             return (None, None);
         };
-        let serial = whole_number(serial).unwrap_or(0) as u32;
         let Some((kept, problem)) = self.problem.as_ref().filter(|(s, _)| *s == serial) else {
             let error = format!("asked to solve problem {serial}, which it was not given");
             return (Some(failure_message(serial, gamma)), Some(error));
@@ -337,7 +354,7 @@ impl WorkerState {
         let ((serial, _), last) = self.problem.as_ref().zip(self.last.as_ref())?;
         let worst = round_trip_error(last)?;
         Some(vec![
-            ReplyKind::RoundTrip as u8 as f64,
+            ReplyKind::RoundTrip.number(),
             f64::from(*serial),
             last.gamma(),
             worst,
@@ -418,28 +435,27 @@ mod tests {
             read_solve_reply(&old, &problem, 2),
             Ok(SolveReply::Stale)
         ));
-        // A γ of a problem the worker was not given: a failure, said why.
-        assert_eq!(worker.answer(&solve_message(2, 2.0)).0, Answer::SolveSoon);
-        let (failed, error) = worker.solve_wanted();
-        assert_eq!(
-            error.as_deref(),
-            Some("asked to solve problem 2, which it was not given")
-        );
-        assert!(matches!(
-            read_solve_reply(&failed.unwrap(), &problem, 2),
-            Ok(SolveReply::Failed(gamma)) if gamma == 2.0
-        ));
+        // A solve the worker cannot do: a failure at its γ, and why.
+        let mut fails = |serial: u32, gamma: f64, why: &str| {
+            assert_eq!(
+                worker.answer(&solve_message(serial, gamma)).0,
+                Answer::SolveSoon
+            );
+            let (failed, error) = worker.solve_wanted();
+            assert_eq!(error.as_deref(), Some(why));
+            assert!(matches!(
+                read_solve_reply(&failed.unwrap(), &problem, serial),
+                Ok(SolveReply::Failed(at)) if at == gamma
+            ));
+        };
+        // A γ of a problem the worker was not given.
+        fails(2, 2.0, "asked to solve problem 2, which it was not given");
         // A γ the core refuses.
-        worker.answer(&solve_message(1, -1.0));
-        let (failed, error) = worker.solve_wanted();
-        assert_eq!(
-            error.as_deref(),
-            Some("solving at γ = -1: γ = -1 is not allowed; γ must be a number from 0 to 100")
+        fails(
+            1,
+            -1.0,
+            "solving at γ = -1: γ = -1 is not allowed; γ must be a number from 0 to 100",
         );
-        assert!(matches!(
-            read_solve_reply(&failed.unwrap(), &problem, 1),
-            Ok(SolveReply::Failed(_))
-        ));
     }
 
     #[test]
@@ -534,6 +550,11 @@ mod tests {
             refused(&mut worker, &[2.0, 0.5, 1.0, 0.0, 3.0]).as_deref(),
             Some("a worker message holds a count that is not a whole number")
         );
+        // A solve of a problem the page cannot have numbered.
+        assert_eq!(
+            refused(&mut worker, &[Task::Solve.number(), 0.5, 2.0]).as_deref(),
+            Some("a worker message holds a count that is not a whole number")
+        );
         // A broken problem leaves none kept.
         assert!(refused(&mut worker, &solve_message(1, 2.0)).is_some());
         assert_eq!(
@@ -574,7 +595,7 @@ mod tests {
         assert_eq!(row, request.answer().0);
         assert_eq!(row.values.len(), 6);
         // A broken request gets a one-number reply, which the page reports.
-        let (broken, error) = worker.answer(&[Task::MapRow as u8 as f64, 1.0]);
+        let (broken, error) = worker.answer(&[Task::MapRow.number(), 1.0]);
         assert!(matches!(broken, Answer::Reply(reply) if reply[0].is_nan()));
         assert_eq!(
             error.as_deref(),
