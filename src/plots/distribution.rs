@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::axes::{draw_axes, draw_legend, nice_ticks, AxisSpec, Chart2d, LegendMark};
-use super::{draw_regime_marker, format_probability, pixel_in, thin_line, Theme};
+use super::{draw_regime_marker, format_probability, pixel_in, LineThinner, Theme};
 use crate::core::{sorted_indices, Regime, Solution};
 
 /// Above this many classes bars become unreadable and a rank plot is drawn.
@@ -282,21 +282,14 @@ fn run_starts(runs: &[ClassRun]) -> impl Iterator<Item = (usize, &ClassRun)> + C
     })
 }
 
-/// The points of a rank plot's line through `value` of each run (ranks from
-/// 1): a run of tied classes is a level segment from its first rank to its last.
-fn rank_points<'r>(
-    runs: impl Iterator<Item = (usize, &'r ClassRun)>,
-    value: impl Fn(&ClassRun) -> f64,
-) -> Vec<(f64, f64)> {
-    let mut points = Vec::with_capacity(runs.size_hint().1.unwrap_or(0));
-    for (start, run) in runs {
-        let y = value(run);
-        points.push((start as f64 + 1.0, y));
-        if run.classes > 1 {
-            points.push(((start + run.classes) as f64, y));
-        }
+/// Puts a run's points on a rank plot's line through `value` (ranks from 1,
+/// `start` the run's first class from 0): a run of tied classes is a level
+/// segment from its first rank to its last.
+fn push_run(line: &mut LineThinner, start: usize, run: &ClassRun, value: f64) {
+    line.push((start as f64 + 1.0, value));
+    if run.classes > 1 {
+        line.push(((start + run.classes) as f64, value));
     }
-    points
 }
 
 fn draw_bars<'a, DB: DrawingBackend + 'a>(
@@ -348,22 +341,63 @@ fn draw_ranks<'a, DB: DrawingBackend + 'a>(
     axis: &ProbabilityAxis,
     theme: &Theme,
 ) -> Result<Legend, DrawingAreaErrorKind<DB::ErrorType>> {
-    let thin = line_thinner(chart);
     let width = theme.line_width();
-    chart.draw_series(LineSeries::new(
-        thin(&rank_points(run_starts(runs), |r| axis.y(r.p))),
-        theme.data.stroke_width(width),
-    ))?;
+    // The lines are thinned on the probabilities themselves and only the
+    // kept points go through the (increasing) axis map: a million classes
+    // cost no logarithm each.
+    let draw_line = |chart: &mut Chart2d<'a, DB>, line: LineThinner, style: ShapeStyle| {
+        let points = line.finish().into_iter().map(|(x, v)| (x, axis.y(v)));
+        chart.draw_series(LineSeries::new(points, style)).map(drop)
+    };
+    let mut p_line = line_thinner(chart);
+    for (start, run) in run_starts(runs) {
+        push_run(&mut p_line, start, run, run.p);
+    }
+    draw_line(chart, p_line, theme.data.stroke_width(width))?;
     let mut legend = vec![(LegendMark::Line(theme.data), "P (data)".to_string())];
     let classes: usize = runs.iter().map(|r| r.classes).sum();
     if classes > MAX_RANK_MARKERS {
-        legend.extend(draw_regime_runs(chart, runs, axis, theme)?);
+        // The Q* line itself, one polyline per stretch of classes in the same
+        // regime, each in its regime's colour and joined up with the next
+        // stretch's first class.
+        let regime_width = theme.px(2.5).max(1) as u32;
+        let draw_stretch = |chart: &mut Chart2d<'a, DB>,
+                            (regime, line): (Regime, LineThinner),
+                            legend: &mut Legend| {
+            let color = theme.regime_color(regime);
+            let name = REGIMES
+                .iter()
+                .find(|(r, _)| *r == regime)
+                .map_or("Q*", |(_, n)| *n);
+            if !legend.iter().any(|(_, n)| n == name) {
+                legend.push((LegendMark::Line(color), name.to_string()));
+            }
+            draw_line(chart, line, color.stroke_width(regime_width))
+        };
+        let mut stretch: Option<(Regime, LineThinner)> = None;
+        for (start, run) in run_starts(runs) {
+            if let Some((regime, line)) = &mut stretch {
+                if *regime != run.regime {
+                    // Joined up with the next stretch's first class.
+                    line.push((start as f64 + 1.0, run.q));
+                    if let Some(ended) = stretch.take() {
+                        draw_stretch(chart, ended, &mut legend)?;
+                    }
+                }
+            }
+            let (_, line) = stretch.get_or_insert_with(|| (run.regime, line_thinner(chart)));
+            push_run(line, start, run, run.q);
+        }
+        if let Some(ended) = stretch {
+            draw_stretch(chart, ended, &mut legend)?;
+        }
         return Ok(legend);
     }
-    chart.draw_series(LineSeries::new(
-        thin(&rank_points(run_starts(runs), |r| axis.y(r.q))),
-        theme.text.stroke_width(width),
-    ))?;
+    let mut q_line = line_thinner(chart);
+    for (start, run) in run_starts(runs) {
+        push_run(&mut q_line, start, run, run.q);
+    }
+    draw_line(chart, q_line, theme.text.stroke_width(width))?;
     legend.push((LegendMark::Line(theme.text), "Q*".to_string()));
     for (regime, name) in REGIMES {
         let mut present = false;
@@ -381,51 +415,11 @@ fn draw_ranks<'a, DB: DrawingBackend + 'a>(
     Ok(legend)
 }
 
-/// Thins a rank plot's line (points by increasing rank) to what the chart's
-/// pixel columns can show ([`thin_line`]).
-fn line_thinner<'a, DB: DrawingBackend + 'a>(
-    chart: &Chart2d<'a, DB>,
-) -> impl Fn(&[(f64, f64)]) -> Vec<(f64, f64)> {
+/// A thinner for a rank plot's line ([`LineThinner`]) over the chart's pixel columns.
+fn line_thinner<'a, DB: DrawingBackend + 'a>(chart: &Chart2d<'a, DB>) -> LineThinner {
     let columns = chart.plotting_area().dim_in_pixel().0 as usize;
     let range = chart.x_range();
-    move |points| thin_line(points, (range.start, range.end), columns.max(1))
-}
-
-/// The Q* line of a large rank plot, one polyline per stretch of classes in
-/// the same regime, each in its regime's colour.
-fn draw_regime_runs<'a, DB: DrawingBackend + 'a>(
-    chart: &mut Chart2d<'a, DB>,
-    runs: &[ClassRun],
-    axis: &ProbabilityAxis,
-    theme: &Theme,
-) -> Result<Legend, DrawingAreaErrorKind<DB::ErrorType>> {
-    let width = theme.px(2.5).max(1) as u32;
-    let thin = line_thinner(chart);
-    let mut legend: Legend = Vec::new();
-    let starts: Vec<(usize, &ClassRun)> = run_starts(runs).collect();
-    let mut first = 0;
-    while first < starts.len() {
-        let regime = starts[first].1.regime;
-        let end = (first..starts.len())
-            .find(|&i| starts[i].1.regime != regime)
-            .unwrap_or(starts.len());
-        let mut points = rank_points(starts[first..end].iter().copied(), |r| axis.y(r.q));
-        // Join up with the next stretch's first class.
-        if let Some(&(start, next)) = starts.get(end) {
-            points.push((start as f64 + 1.0, axis.y(next.q)));
-        }
-        let color = theme.regime_color(regime);
-        chart.draw_series(LineSeries::new(thin(&points), color.stroke_width(width)))?;
-        let name = REGIMES
-            .iter()
-            .find(|(r, _)| *r == regime)
-            .map_or("Q*", |(_, n)| *n);
-        if !legend.iter().any(|(_, n)| n == name) {
-            legend.push((LegendMark::Line(color), name.to_string()));
-        }
-        first = end;
-    }
-    Ok(legend)
+    LineThinner::new((range.start, range.end), columns)
 }
 
 #[cfg(test)]

@@ -188,47 +188,94 @@ pub fn pixel_in<DB: DrawingBackend, X: Ranged, Y: Ranged>(
     (x - base_x, y - base_y)
 }
 
-/// A line of many points (x increasing) thinned to what `columns` pixel
-/// columns across `[x_low, x_high]` can show: in each column its first,
-/// lowest, highest and last point, in x order. Drawn, it covers the same
-/// pixels as the whole line, with at most four points per column, so a
-/// million classes cost no more to draw than a few thousand.
-pub fn thin_line(
-    points: &[(f64, f64)],
-    (x_low, x_high): (f64, f64),
-    columns: usize,
-) -> Vec<(f64, f64)> {
-    let span = x_high - x_low;
-    if points.len() <= 4 * columns || span.is_nan() || span <= 0.0 {
-        return points.to_vec();
-    }
-    let column_of = |x: f64| ((x - x_low) / span * columns as f64).floor() as i64;
-    let mut thinned = Vec::with_capacity(4 * columns + 4);
-    let mut start = 0;
-    while start < points.len() {
-        // One scan of the column's points: where it ends, its first lowest
-        // and its last highest point.
-        let column = column_of(points[start].0);
-        let (mut lowest, mut highest, mut end) = (start, start, start + 1);
-        while let Some(&(_, y)) = points.get(end).filter(|p| column_of(p.0) == column) {
-            if y.total_cmp(&points[lowest].1).is_lt() {
-                lowest = end;
-            }
-            if y.total_cmp(&points[highest].1).is_ge() {
-                highest = end;
-            }
-            end += 1;
+/// A line of many points thinned, as its points arrive by increasing x, to
+/// what `columns` pixel columns across `[x_low, x_high]` can show: in each
+/// column its first, lowest, highest and last point, in x order. Drawn, it
+/// covers the same pixels as the whole line with at most four points per
+/// column, so a million classes cost no more to draw than a few thousand,
+/// and the whole line is never held. Any increasing map of y (such as a log
+/// axis) can be applied after thinning: it keeps each column's extremes.
+pub struct LineThinner {
+    /// x at the left edge of the first column.
+    x_low: f64,
+    /// Columns per unit of x; `None` for a range without width, where every
+    /// point is kept.
+    columns_per_x: Option<f64>,
+    /// The points kept so far.
+    thinned: Vec<(f64, f64)>,
+    /// The column being read, with its first, lowest, highest and last point.
+    column: Option<(i64, [PlacedPoint; 4])>,
+    /// Points pushed so far.
+    pushed: usize,
+}
+
+/// A point of a line with its position along it (from 0).
+type PlacedPoint = (usize, (f64, f64));
+
+impl LineThinner {
+    /// A thinner for `columns` pixel columns across `[x_low, x_high]`.
+    pub fn new((x_low, x_high): (f64, f64), columns: usize) -> Self {
+        let span = x_high - x_low;
+        LineThinner {
+            x_low,
+            columns_per_x: (span > 0.0).then(|| columns.max(1) as f64 / span),
+            thinned: Vec::new(),
+            column: None,
+            pushed: 0,
         }
-        // In x order (the first and last bound the other two).
-        let kept = [start, lowest.min(highest), lowest.max(highest), end - 1];
-        for (i, &index) in kept.iter().enumerate() {
-            if i == 0 || kept[i - 1] != index {
-                thinned.push(points[index]);
+    }
+
+    /// The next point of the line (x not below the last one's).
+    pub fn push(&mut self, point: (f64, f64)) {
+        let Some(columns_per_x) = self.columns_per_x else {
+            self.thinned.push(point);
+            return;
+        };
+        let column = ((point.0 - self.x_low) * columns_per_x).floor() as i64;
+        let at = (self.pushed, point);
+        self.pushed += 1;
+        match &mut self.column {
+            Some((current, [_, lowest, highest, last])) if *current == column => {
+                if point.1.total_cmp(&lowest.1 .1).is_lt() {
+                    *lowest = at;
+                }
+                if point.1.total_cmp(&highest.1 .1).is_ge() {
+                    *highest = at;
+                }
+                *last = at;
+            }
+            _ => {
+                self.end_column();
+                self.column = Some((column, [at; 4]));
             }
         }
-        start = end;
     }
-    thinned
+
+    /// Keeps the points of the column read so far, in x order (its first and
+    /// last bound the other two), each once.
+    fn end_column(&mut self) {
+        let Some((_, [first, lowest, highest, last])) = self.column.take() else {
+            return;
+        };
+        let (left, right) = if lowest.0 <= highest.0 {
+            (lowest, highest)
+        } else {
+            (highest, lowest)
+        };
+        let mut previous = None;
+        for (position, point) in [first, left, right, last] {
+            if previous != Some(position) {
+                self.thinned.push(point);
+                previous = Some(position);
+            }
+        }
+    }
+
+    /// The thinned line.
+    pub fn finish(mut self) -> Vec<(f64, f64)> {
+        self.end_column();
+        self.thinned
+    }
 }
 
 /// Axis-label text of a probability: plain decimals down to 0.001, powers of ten below.
@@ -267,7 +314,12 @@ mod tests {
             })
             .collect();
         let range = (0.5, 100_000.5);
-        let thinned = thin_line(&points, range, 500);
+        let thin = |points: &[(f64, f64)], range| {
+            let mut thinner = LineThinner::new(range, 500);
+            points.iter().for_each(|&point| thinner.push(point));
+            thinner.finish()
+        };
+        let thinned = thin(&points, range);
         assert!(thinned.len() <= 4 * 500, "{}", thinned.len());
         assert_eq!(thinned.first(), points.first());
         assert_eq!(thinned.last(), points.last());
@@ -282,12 +334,11 @@ mod tests {
             by_column
         };
         assert_eq!(extremes(&thinned), extremes(&points));
-        // Few points, or a degenerate range: the line as it is.
-        assert_eq!(
-            thin_line(&points[..1000], range, 500),
-            points[..1000].to_vec()
-        );
-        assert_eq!(thin_line(&points, (1.0, 1.0), 500).len(), points.len());
+        // At most four points per column (here two), or a range without
+        // width: the line as it is.
+        let sparse: Vec<(f64, f64)> = points.iter().copied().step_by(100).collect();
+        assert_eq!(thin(&sparse, range), sparse);
+        assert_eq!(thin(&points, (1.0, 1.0)), points);
     }
 
     #[test]
