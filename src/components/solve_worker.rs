@@ -13,7 +13,9 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use super::slices::run_in_slices;
 use super::worker::{start_worker, RunningWorker};
+use super::Newest;
 use crate::core::{FocalProblem, Solution};
 use crate::state::worker_messages::{problem_message, read_solve_reply, solve_message, SolveReply};
 
@@ -30,6 +32,9 @@ struct Link {
     round_trip: RwSignal<(f64, f64)>,
     /// Set, with the reason logged, when the worker cannot be used at all.
     failed: RwSignal<bool>,
+    /// The newest solution being read (a newer reply or problem drops an
+    /// older one still being read).
+    reading: Newest,
 }
 
 /// The page's solving worker (cheap to clone; all clones share it).
@@ -52,6 +57,7 @@ impl SolveWorker {
             solution,
             round_trip,
             failed,
+            reading: Newest::default(),
         })))
     }
 
@@ -71,7 +77,7 @@ impl SolveWorker {
             let running = start_worker(
                 Box::new(move |message| {
                     if let Some(link) = link.upgrade() {
-                        SolveWorker(link).receive(&message);
+                        SolveWorker(link).receive(message);
                     }
                 }),
                 Box::new(move |reason| {
@@ -91,6 +97,7 @@ impl SolveWorker {
                     let serial = kept.as_ref().map_or(1, |(s, _)| s.wrapping_add(1));
                     link.problem = Some((serial, problem.clone()));
                     link.round_trip.set((f64::NAN, f64::NAN));
+                    let _ = link.reading.start();
                     if !running.send(&problem_message(serial, problem)) {
                         return false;
                     }
@@ -114,19 +121,38 @@ impl SolveWorker {
         failed.set(true);
     }
 
-    /// A reply from the worker; one about an older problem is dropped.
-    fn receive(&self, message: &[f64]) {
-        let (reply, solution, round_trip) = {
+    /// A reply from the worker; one about an older problem is dropped. A
+    /// solution is read in slices, the browser given a turn between them, and
+    /// shown once read unless a newer reply or problem came meanwhile.
+    fn receive(&self, message: Vec<f64>) {
+        let (reply, solution, round_trip, reading) = {
             let link = self.0.borrow();
             let Some((serial, problem)) = &link.problem else {
                 return;
             };
             let reply = read_solve_reply(message, problem, *serial);
-            (reply, link.solution, link.round_trip)
+            (reply, link.solution, link.round_trip, link.reading)
         };
         match reply {
-            Ok(SolveReply::Solved(solved)) => solution.set(Some(solved)),
-            Ok(SolveReply::Failed(_)) => solution.set(None),
+            Ok(SolveReply::Solved(mut reader)) => {
+                let current = reading.start();
+                let worker = self.clone();
+                leptos::task::spawn_local(async move {
+                    let Some(read) =
+                        run_in_slices(&mut reader, &mut |_| {}, &|_| {}, &current).await
+                    else {
+                        return;
+                    };
+                    match read.and_then(|()| reader.into_solution().map_err(|e| e.to_string())) {
+                        Ok(solved) => solution.set(Some(solved)),
+                        Err(error) => worker.fail(error),
+                    }
+                });
+            }
+            Ok(SolveReply::Failed(_)) => {
+                let _ = reading.start();
+                solution.set(None);
+            }
             Ok(SolveReply::RoundTrip { gamma, worst }) => round_trip.set((gamma, worst)),
             Ok(SolveReply::Stale) => {}
             Err(error) => self.fail(error.to_string()),

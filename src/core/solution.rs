@@ -348,17 +348,45 @@ impl Solution {
                 }
             })
             .collect();
+        let fe_min = lambda.exp() * fe_min.value();
+        Self::from_parts(
+            problem,
+            gamma,
+            lambda,
+            groups,
+            group_regime,
+            [fe_min, shannon_q.value()],
+        )
+    }
+
+    /// A solution from what [`Solution::assemble`] computed (in the worker
+    /// that solved it): λ, each group's solution and regime, and the sums
+    /// `[FE(W, Q*), H(Q*)]`, so that the page makes no pass over a million
+    /// classes to take it in.
+    pub(crate) fn from_parts(
+        problem: FocalProblem,
+        gamma: f64,
+        lambda: f64,
+        groups: Vec<GroupSolution>,
+        group_regime: Vec<Regime>,
+        [fe_min, shannon_q]: [f64; 2],
+    ) -> Self {
         Solution {
             problem,
             gamma,
             lambda,
             groups: Arc::new(groups),
             group_regime: Arc::new(group_regime),
-            fe_min: lambda.exp() * fe_min.value(),
-            shannon_q: shannon_q.value(),
+            fe_min,
+            shannon_q,
             fe_at_p: OnceLock::new(),
             kl_p_q: OnceLock::new(),
         }
+    }
+
+    /// Each group's regime, in the problem's group order.
+    pub(crate) fn group_regimes(&self) -> &[Regime] {
+        &self.group_regime
     }
 
     /// This solution with [`Solution::fe_at_p`] and [`Solution::kl_p_q`] as

@@ -16,12 +16,13 @@
 //! as much as the solve and so is kept off the page's main thread too.
 
 use crate::core::solution::GroupSolution;
-use crate::core::{FocalProblem, Solution};
+use crate::core::{FocalProblem, Regime, Solution};
 
 use super::config::MAX_SWEEP_DISTINCT_CLASSES;
 use super::derived::solve_at;
 use super::map_rows::MapRowRequest;
 use super::outputs::round_trip_error;
+use super::piecewise::Piecewise;
 
 /// A message that is not what it should be, and what is wrong with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,16 +120,27 @@ impl ReplyKind {
 }
 
 /// Numbers in a solution's reply before the records: kind, serial, γ, λ,
-/// FE(W, P) and KL(P‖Q*) (each a pass over every class, made in the worker).
-const SOLUTION_HEADER: usize = 6;
+/// FE(W, Q*), H(Q*), FE(W, P) and KL(P‖Q*) (each a pass over every class,
+/// made in the worker).
+const SOLUTION_HEADER: usize = 8;
 
 /// Numbers per distinct class in a solution's reply: the solver's offset and
-/// slope, then q, 1 − q, −ln q, r and ln(q/w) (so that the page computes no
-/// transcendental function to read the solution).
-const RECORD_LENGTH: usize = 7;
+/// slope, then q, 1 − q, −ln q, r, ln(q/w) and the regime's place in
+/// [`GROUP_REGIMES`] (so that the page computes nothing per class to read
+/// the solution).
+const RECORD_LENGTH: usize = 8;
 
-/// The reply to a solve: kind, serial, γ, λ, FE(W, P), KL(P‖Q*), then
-/// [`RECORD_LENGTH`] numbers per distinct class (in the problem's group order).
+/// The regimes a group can have, numbered by their place here.
+const GROUP_REGIMES: [Regime; 4] = [
+    Regime::Amplified,
+    Regime::Suppressed,
+    Regime::OverSuppressed,
+    Regime::Unchanged,
+];
+
+/// The reply to a solve: kind, serial, γ, λ, FE(W, Q*), H(Q*), FE(W, P),
+/// KL(P‖Q*), then [`RECORD_LENGTH`] numbers per distinct class (in the
+/// problem's group order).
 fn solution_message(serial: u32, solution: &Solution) -> Vec<f64> {
     let (gamma, lambda, groups) = solution.position();
     let mut message = Vec::with_capacity(SOLUTION_HEADER + RECORD_LENGTH * groups.len());
@@ -137,10 +149,13 @@ fn solution_message(serial: u32, solution: &Solution) -> Vec<f64> {
         f64::from(serial),
         gamma,
         lambda,
+        solution.fe_min(),
+        solution.shannon_q(),
         solution.fe_at_p(),
         solution.kl_p_q(),
     ]);
-    for g in groups {
+    for (g, regime) in groups.iter().zip(solution.group_regimes()) {
+        let regime = GROUP_REGIMES.iter().position(|r| r == regime).unwrap_or(0);
         message.extend([
             g.offset,
             g.slope,
@@ -149,6 +164,7 @@ fn solution_message(serial: u32, solution: &Solution) -> Vec<f64> {
             g.neg_ln_q,
             g.r,
             g.ln_q_over_w,
+            regime as f64,
         ]);
     }
     message
@@ -163,8 +179,8 @@ fn failure_message(serial: u32, gamma: f64) -> Vec<f64> {
 /// `serial`.
 #[derive(Debug)]
 pub enum SolveReply {
-    /// The solution (γ is its own).
-    Solved(Solution),
+    /// The solution (γ is its own), still to be read record by record.
+    Solved(SolutionReader),
     /// The worker could not solve at this γ (it logs why).
     Failed(f64),
     /// The round trip P → Q* → P at γ: the largest relative difference
@@ -181,7 +197,7 @@ pub enum SolveReply {
 
 /// Reads a worker's reply about a solve of `problem`, sent to it as `serial`.
 pub fn read_solve_reply(
-    message: &[f64],
+    message: Vec<f64>,
     problem: &FocalProblem,
     serial: u32,
 ) -> Result<SolveReply, MessageError> {
@@ -190,35 +206,104 @@ pub fn read_solve_reply(
     if sent_as != f64::from(serial) {
         return Ok(SolveReply::Stale);
     }
-    let (&[lambda, fe_at_p, kl_p_q], records) = match rest {
+    let (&[lambda, fe_min, shannon_q, fe_at_p, kl_p_q], records) = match rest {
         [] if kind == ReplyKind::Failed.number() => return Ok(SolveReply::Failed(gamma)),
         &[worst] if kind == ReplyKind::RoundTrip.number() => {
             return Ok(SolveReply::RoundTrip { gamma, worst })
         }
         _ if kind == ReplyKind::Solved.number() => {
-            rest.split_first_chunk::<3>().ok_or(wrong_length)?
+            rest.split_first_chunk::<5>().ok_or(wrong_length)?
         }
         _ => return Err(MessageError("is not a reply about a solve")),
     };
-    if records.len() != RECORD_LENGTH * problem.distinct_class_count() {
+    let count = problem.distinct_class_count();
+    if records.len() != RECORD_LENGTH * count {
         return Err(wrong_length);
     }
-    let groups = records
-        .chunks_exact(RECORD_LENGTH)
-        .map(|r| GroupSolution {
-            offset: r[0],
-            slope: r[1],
-            q: r[2],
-            one_minus_q: r[3],
-            neg_ln_q: r[4],
-            r: r[5],
-            ln_q_over_w: r[6],
-        })
-        .collect();
-    Ok(SolveReply::Solved(
-        Solution::assemble(problem.clone(), gamma, lambda, groups)
-            .with_readouts_computed(fe_at_p, kl_p_q),
-    ))
+    Ok(SolveReply::Solved(SolutionReader {
+        problem: problem.clone(),
+        gamma,
+        lambda,
+        sums: [fe_min, shannon_q],
+        readouts: [fe_at_p, kl_p_q],
+        message,
+        groups: Vec::with_capacity(count),
+        regimes: Vec::with_capacity(count),
+    }))
+}
+
+/// Records a [`SolutionReader`] reads per batch: about a tenth of a
+/// millisecond's work.
+const RECORDS_PER_BATCH: usize = 4096;
+
+/// A worker's solution, read a batch of records at a time ([`Piecewise`]):
+/// at a million distinct classes the reply holds 64 MB, which the page reads
+/// in slices between which the browser keeps drawing and answering input.
+#[derive(Debug)]
+pub struct SolutionReader {
+    /// The problem solved.
+    problem: FocalProblem,
+    /// Its γ.
+    gamma: f64,
+    /// λ = ln μ.
+    lambda: f64,
+    /// FE(W, Q*) and H(Q*), in nats.
+    sums: [f64; 2],
+    /// FE(W, P) and KL(P‖Q*), in nats.
+    readouts: [f64; 2],
+    /// The whole reply, whose records after those read are still to be read.
+    message: Vec<f64>,
+    /// Each group's solution read so far.
+    groups: Vec<GroupSolution>,
+    /// Each group's regime read so far.
+    regimes: Vec<Regime>,
+}
+
+impl Piecewise for SolutionReader {
+    fn advance(&mut self) -> Result<bool, String> {
+        let records = &self.message[SOLUTION_HEADER..];
+        let start = self.groups.len() * RECORD_LENGTH;
+        let end = records.len().min(start + RECORDS_PER_BATCH * RECORD_LENGTH);
+        for r in records[start..end].chunks_exact(RECORD_LENGTH) {
+            self.groups.push(GroupSolution {
+                offset: r[0],
+                slope: r[1],
+                q: r[2],
+                one_minus_q: r[3],
+                neg_ln_q: r[4],
+                r: r[5],
+                ln_q_over_w: r[6],
+            });
+            let regime = whole_number(r[7]).ok().and_then(|n| GROUP_REGIMES.get(n));
+            let unknown = || MessageError("names a regime that does not exist").to_string();
+            self.regimes.push(*regime.ok_or_else(unknown)?);
+        }
+        Ok(end == records.len())
+    }
+
+    fn fraction_done(&self) -> f64 {
+        self.groups.len() as f64 / self.problem.distinct_class_count().max(1) as f64
+    }
+}
+
+impl SolutionReader {
+    /// The solution, once every record is read ([`Piecewise::advance`] said
+    /// so); until then, an error.
+    pub fn into_solution(self) -> Result<Solution, MessageError> {
+        if self.groups.len() * RECORD_LENGTH + SOLUTION_HEADER != self.message.len() {
+            return Err(MessageError("was taken before it was read to its end"));
+        }
+        let solution = Solution::from_parts(
+            self.problem,
+            self.gamma,
+            self.lambda,
+            self.groups,
+            self.regimes,
+            self.sums,
+        );
+        let [fe_at_p, kl_p_q] = self.readouts;
+        Ok(solution.with_readouts_computed(fe_at_p, kl_p_q))
+    }
 }
 
 /// What a worker does about a message.
@@ -382,6 +467,15 @@ mod tests {
         }
     }
 
+    /// The solution a reply about a solve carries, read to its end.
+    fn solution_in(reply: Result<SolveReply, MessageError>) -> Solution {
+        let Ok(SolveReply::Solved(mut reader)) = reply else {
+            panic!("no solution in {reply:?}");
+        };
+        reader.run_to_end().unwrap();
+        reader.into_solution().unwrap()
+    }
+
     /// Every readout the page shows, bit for bit.
     fn readouts(s: &Solution) -> Vec<u64> {
         let mut values = vec![
@@ -413,9 +507,7 @@ mod tests {
             let mut here: Option<Solution> = None;
             for gamma in [2.0, 2.5, 0.0, 7.25] {
                 let message = reply(&mut worker, &solve_message(4, gamma));
-                let Ok(SolveReply::Solved(there)) = read_solve_reply(&message, &problem, 4) else {
-                    panic!("no solution at γ = {gamma}");
-                };
+                let there = solution_in(read_solve_reply(message, &problem, 4));
                 // The worker starts each γ from its last solution, as the page would.
                 let solved = solve_at(&problem, None, here.as_ref(), gamma).unwrap();
                 assert_eq!(readouts(&there), readouts(&solved));
@@ -426,13 +518,38 @@ mod tests {
     }
 
     #[test]
+    fn a_large_solution_is_read_a_batch_at_a_time_and_taken_only_whole() {
+        let counts: Vec<f64> = (1..=10_000).map(f64::from).collect();
+        let problem = FocalProblem::new(&counts, None).unwrap();
+        let mut worker = WorkerState::default();
+        worker.answer(&problem_message(2, &problem));
+        let message = reply(&mut worker, &solve_message(2, 2.0));
+        let read = |message| match read_solve_reply(message, &problem, 2) {
+            Ok(SolveReply::Solved(reader)) => reader,
+            other => panic!("no solution in {other:?}"),
+        };
+        assert_eq!(
+            read(message.clone()).into_solution().err(),
+            Some(MessageError("was taken before it was read to its end"))
+        );
+        let mut reader = read(message);
+        assert_eq!(reader.advance(), Ok(false));
+        assert_eq!(reader.fraction_done(), 0.4096);
+        assert_eq!(reader.advance(), Ok(false));
+        assert_eq!(reader.advance(), Ok(true));
+        assert_eq!(reader.fraction_done(), 1.0);
+        let solution = reader.into_solution().unwrap();
+        assert_eq!(readouts(&solution), readouts(&problem.solve(2.0).unwrap()));
+    }
+
+    #[test]
     fn replies_about_another_problem_or_that_failed_are_told_apart() {
         let problem = FocalProblem::new(&[3.0, 1.0], None).unwrap();
         let mut worker = WorkerState::default();
         worker.answer(&problem_message(1, &problem));
         let old = reply(&mut worker, &solve_message(1, 2.0));
         assert!(matches!(
-            read_solve_reply(&old, &problem, 2),
+            read_solve_reply(old, &problem, 2),
             Ok(SolveReply::Stale)
         ));
         // A solve the worker cannot do: a failure at its γ, and why.
@@ -444,7 +561,7 @@ mod tests {
             let (failed, error) = worker.solve_wanted();
             assert_eq!(error.as_deref(), Some(why));
             assert!(matches!(
-                read_solve_reply(&failed.unwrap(), &problem, serial),
+                read_solve_reply(failed.unwrap(), &problem, serial),
                 Ok(SolveReply::Failed(at)) if at == gamma
             ));
         };
@@ -470,10 +587,7 @@ mod tests {
         assert_eq!(worker.answer(&solve_message(7, 3.0)).0, Answer::Nothing);
         let (solved, error) = worker.solve_wanted();
         assert_eq!(error, None);
-        let Ok(SolveReply::Solved(solution)) = read_solve_reply(&solved.unwrap(), &problem, 7)
-        else {
-            panic!("no solution");
-        };
+        let solution = solution_in(read_solve_reply(solved.unwrap(), &problem, 7));
         assert_eq!(solution.gamma(), 3.0);
         assert_eq!(readouts(&solution), readouts(&problem.solve(3.0).unwrap()));
         // Nothing is left to solve; the next request schedules a solve again.
@@ -493,7 +607,8 @@ mod tests {
         worker.answer(&problem_message(3, &problem));
         reply(&mut worker, &solve_message(3, 2.5));
         let message = worker.round_trip_wanted().unwrap();
-        let Ok(SolveReply::RoundTrip { gamma, worst }) = read_solve_reply(&message, &problem, 3)
+        let Ok(SolveReply::RoundTrip { gamma, worst }) =
+            read_solve_reply(message.clone(), &problem, 3)
         else {
             panic!("no round trip in {message:?}");
         };
@@ -509,7 +624,7 @@ mod tests {
         worker.solve_wanted();
         let later = worker.round_trip_wanted().unwrap();
         assert!(matches!(
-            read_solve_reply(&later, &problem, 3),
+            read_solve_reply(later, &problem, 3),
             Ok(SolveReply::RoundTrip { gamma, .. }) if gamma == 5.0
         ));
         // A new problem drops the round trip still due of the old one.
@@ -558,26 +673,42 @@ mod tests {
         // A broken problem leaves none kept.
         assert!(refused(&mut worker, &solve_message(1, 2.0)).is_some());
         assert_eq!(
-            read_solve_reply(&[1.0], &problem, 1).err(),
+            read_solve_reply(vec![1.0], &problem, 1).err(),
             Some(MessageError("has the wrong length for its problem"))
         );
         assert_eq!(
-            read_solve_reply(&[1.0, 1.0, 0.5, 0.1, 0.2, 0.3], &problem, 1).err(),
+            read_solve_reply(vec![1.0, 1.0, 0.5, 0.1, 0.2, 0.3], &problem, 1).err(),
             Some(MessageError("has the wrong length for its problem"))
         );
+        // A record whose regime is not one of a group's.
+        let mut worker = WorkerState::default();
+        worker.answer(&problem_message(1, &problem));
+        let solved = reply(&mut worker, &solve_message(1, 2.0));
+        for regime in [4.0, -1.0, 0.5, f64::NAN] {
+            let mut broken = solved.clone();
+            broken[SOLUTION_HEADER + RECORD_LENGTH - 1] = regime;
+            let Ok(SolveReply::Solved(mut reader)) = read_solve_reply(broken, &problem, 1) else {
+                panic!("not read as a solution");
+            };
+            assert_eq!(
+                reader.run_to_end(),
+                Err("a worker message names a regime that does not exist".to_string()),
+                "{regime}"
+            );
+        }
         for unknown in [
             &[9.0, 1.0, 2.0][..],
             &[3.0, 1.0, 2.0],
             &[3.0, 1.0, 2.0, 0.1, 0.2],
         ] {
             assert_eq!(
-                read_solve_reply(unknown, &problem, 1).err(),
+                read_solve_reply(unknown.to_vec(), &problem, 1).err(),
                 Some(MessageError("is not a reply about a solve"))
             );
         }
         // A reply that names no problem the page sent is not about this one.
         assert!(matches!(
-            read_solve_reply(&[1.0, -1.0, 2.0], &problem, 1),
+            read_solve_reply(vec![1.0, -1.0, 2.0], &problem, 1),
             Ok(SolveReply::Stale)
         ));
         assert_eq!(

@@ -422,19 +422,23 @@ test('solutions computed by the worker are the core\'s, a burst of γ values end
   const solutions = replies.filter((r) => r[0] === 1);
   const roundTrips = replies.filter((r) => r[0] === 3);
   expect(solutions.length + roundTrips.length).toBe(replies.length);
-  // A solution: kind, serial, γ, λ, FE(P, P), KL(P‖Q*), then per group
-  // offset, slope, q, 1 − q, −ln q, r, ln(q/w).
-  const qOfGroups = (reply) => [2, 1, 0].map((g) => reply[6 + 7 * g + 2]);
-  const byClass = (q) => [q[0], q[2], q[1], 0, q[1]];
+  // A solution: kind, serial, γ, λ, FE(P, Q*), H(Q*), FE(P, P), KL(P‖Q*),
+  // then per group offset, slope, q, 1 − q, −ln q, r, ln(q/w) and the
+  // regime (0 amplified, 1 suppressed, 2 over-suppressed, 3 unchanged).
+  const ofGroups = (reply, field) => [2, 1, 0].map((g) => reply[8 + 8 * g + field]);
+  const byClass = (q, absent) => [q[0], q[2], q[1], absent, q[1]];
   const core = coreSolve(counts, 2);
   expect(replies[0].slice(0, 3)).toEqual([1, 1, 2]);
-  expect(replies[0]).toHaveLength(6 + 7 * 3);
-  expect(byClass(qOfGroups(replies[0]))).toEqual(core.q);
-  expect(Math.abs(replies[0][4] / core.fe_at_p - 1)).toBeLessThanOrEqual(1e-14);
-  expect(Math.abs(replies[0][5] / core.kl_p_q - 1)).toBeLessThanOrEqual(1e-14);
+  expect(replies[0]).toHaveLength(8 + 8 * 3);
+  expect(byClass(ofGroups(replies[0], 2), 0)).toEqual(core.q);
+  const regimes = ['amplified', 'suppressed', 'over-suppressed', 'unchanged'];
+  expect(byClass(ofGroups(replies[0], 7).map((r) => regimes[r]), 'absent')).toEqual(core.regime);
+  ['fe_min', 'shannon_q', 'fe_at_p', 'kl_p_q'].forEach((readout, i) => {
+    expect(Math.abs(replies[0][4 + i] / core[readout] - 1), readout).toBeLessThanOrEqual(1e-14);
+  });
   expect(solutions.at(-1)[2]).toBe(0.5);
   expect(solutions.length).toBeLessThanOrEqual(4);
-  const last = byClass(qOfGroups(solutions.at(-1)));
+  const last = byClass(ofGroups(solutions.at(-1), 2), 0);
   coreSolve(counts, 0.5).q.forEach((q, i) => expect(Math.abs(last[i] - q)).toBeLessThanOrEqual(1e-15 * q));
   // A round trip (kind, serial, γ, largest relative difference) comes only
   // after its own solution, at most once each, and last of all.
