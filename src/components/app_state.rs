@@ -65,11 +65,14 @@ pub struct AppState {
     /// The solution at the current γ, or, while a worker computes it, the
     /// one it computed last.
     pub solution: Memo<Option<Solution>>,
-    /// The solution the plots of the classes (P and Q*, the reshaping map)
-    /// draw: [`AppState::solution`], except that one the worker computed
-    /// comes to them a task later, so that drawing a million classes is a
-    /// task of its own after the table and the captions have taken it in.
+    /// The solution the plot of P and Q* draws: [`AppState::solution`],
+    /// except that one the worker computed comes to it a task later, so that
+    /// drawing a million classes is a task of its own after the captions
+    /// have taken it in.
     pub drawn: ReadSignal<Option<Solution>>,
+    /// The solution the reshaping map and the table show: [`AppState::drawn`],
+    /// except that one the worker computed comes to them a task later again.
+    pub drawn_last: ReadSignal<Option<Solution>>,
     /// The tracked class (chosen, or the rarest) along the sweep.
     pub tracked: Memo<Option<TrackedClass>>,
     /// The findings at the current γ (who gains, entropy, rare-class mass).
@@ -87,6 +90,31 @@ pub struct AppState {
 /// a frame, unless the worker failed.
 fn solved_in_worker(worker_failed: RwSignal<bool>, problem: &FocalProblem) -> bool {
     !worker_failed.get() && solves_in_worker(problem)
+}
+
+/// `earlier`'s solution, except that one the worker computed comes a task
+/// later (a 0 ms pause), so that the page's work on a million classes is
+/// split into tasks of its own, each short enough for the browser to keep
+/// answering input in between.
+fn a_task_later(
+    earlier: impl Get<Value = Option<Solution>> + 'static,
+    worker_failed: RwSignal<bool>,
+) -> ReadSignal<Option<Solution>> {
+    let (later, set_later) = signal(None::<Solution>);
+    let next_task = Debouncer::new(0);
+    Effect::new(move |_| {
+        let shown = earlier.get();
+        if shown
+            .as_ref()
+            .is_some_and(|s| solved_in_worker(worker_failed, s.problem()))
+        {
+            next_task.schedule(move || set_later.set(shown));
+        } else {
+            next_task.cancel();
+            set_later.set(shown);
+        }
+    });
+    later
 }
 
 /// Pause in editing after which the γ-sweep is recomputed, in milliseconds.
@@ -284,18 +312,8 @@ impl AppState {
             },
             always_changed,
         );
-        let (drawn, set_drawn) = signal(None::<Solution>);
-        // A worker's solution reaches the plots in a later task (a 0 ms pause).
-        let next_task = Debouncer::new(0);
-        Effect::new(move |_| {
-            let shown = solution.get();
-            if shown.as_ref().is_some_and(|s| in_worker(s.problem())) {
-                next_task.schedule(move || set_drawn.set(shown));
-            } else {
-                next_task.cancel();
-                set_drawn.set(shown);
-            }
-        });
+        let drawn = a_task_later(solution, worker_failed);
+        let drawn_last = a_task_later(drawn, worker_failed);
         let tracked = Memo::new(move |_| {
             let chosen = track.get();
             let class = problem.with(|p| {
@@ -341,6 +359,7 @@ impl AppState {
             sweep_current,
             solution,
             drawn,
+            drawn_last,
             tracked,
             findings_at,
             findings_along,
@@ -353,10 +372,10 @@ impl AppState {
 impl AppState {
     /// Whether the plots show a solution of another γ than the current one:
     /// a newer one is on its way from the worker, or about to be drawn (the
-    /// plots are then marked as updating).
+    /// plots are then marked as updating, until the last of them has it).
     pub fn solution_pending(&self) -> bool {
         let gamma = self.gamma.get();
-        self.drawn
+        self.drawn_last
             .with(|s| s.as_ref().is_some_and(|s| s.gamma() != gamma))
     }
 

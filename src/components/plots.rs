@@ -292,7 +292,7 @@ impl Figure for ReshapingFigure {
         area: &DrawingArea<DB, Shift>,
         theme: &Theme,
     ) -> LayerResult {
-        self.0.drawn.with(|solution| {
+        self.0.drawn_last.with(|solution| {
             let Some(solution) = solution else {
                 return Ok(None);
             };

@@ -72,17 +72,17 @@ pub fn ClassTable() -> impl IntoView {
         // of the current problem (from the worker it comes later).
         let solved = state.problem.with(|p| {
             state
-                .solution
+                .drawn_last
                 .with_untracked(|s| matches!((p, s), (Some(p), Some(s)) if s.problem().same_as(p)))
         });
         if column.follows_gamma() || !solved {
-            state.solution.with(order_of)
+            state.drawn_last.with(order_of)
         } else {
-            state.solution.with_untracked(order_of)
+            state.drawn_last.with_untracked(order_of)
         }
         .unwrap_or_default()
     });
-    let q_ranks = Memo::new(move |_| state.solution.with(|s| s.as_ref().map(Solution::q_ranks)));
+    let q_ranks = Memo::new(move |_| state.drawn_last.with(|s| s.as_ref().map(Solution::q_ranks)));
     let toggle = move |column: SortColumn| {
         sort.update(|(current, descending)| {
             if *current == column {
@@ -123,7 +123,7 @@ pub fn ClassTable() -> impl IntoView {
     let shown = move || {
         let range = range();
         let classes = order.with(|order| order.get(range.clone()).unwrap_or_default().to_vec());
-        state.solution.with(|solution| {
+        state.drawn_last.with(|solution| {
             let Some(solution) = solution else {
                 return Vec::new();
             };
