@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::focal::focal_loss;
 use super::numerics::{exp_minus_one_minus_identity, CompensatedSum, LogitPoint};
-use super::problem::{ClassRanks, FocalProblem, Group};
+use super::problem::{sorted_indices, ClassRanks, FocalProblem, Group};
 use super::solver::SETTLED_STEP;
 
 /// How focal loss moves one class's probability relative to the data.
@@ -287,6 +287,44 @@ pub struct DistinctClass {
     pub regime: Regime,
 }
 
+/// Classes next to each other in rank order (by decreasing `p`) that share
+/// `p`, `q*` and the regime: a rank plot draws a million tied classes as a
+/// few thousand runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClassRun {
+    /// How many classes.
+    pub classes: usize,
+    /// Data probability of each.
+    pub p: f64,
+    /// Reshaped probability of each.
+    pub q: f64,
+    /// Their regime.
+    pub regime: Regime,
+}
+
+impl ClassRun {
+    /// The run of a distinct class's classes.
+    pub(crate) fn of_group(multiplicity: f64, p: f64, q: f64, regime: Regime) -> Self {
+        ClassRun {
+            classes: multiplicity as usize,
+            p,
+            q,
+            regime,
+        }
+    }
+
+    /// The run of a problem's absent classes, if it has any.
+    pub(crate) fn absent(problem: &FocalProblem) -> Option<Self> {
+        let absent = problem.class_count() - problem.positive_class_count();
+        (absent > 0).then_some(ClassRun {
+            classes: absent,
+            p: 0.0,
+            q: 0.0,
+            regime: Regime::Absent,
+        })
+    }
+}
+
 /// Q* and everything derived from it for one γ. Cloning it is cheap: its
 /// per-class records are shared (a million of them are not copied when the
 /// page hands a solution from its worker to the views).
@@ -304,6 +342,8 @@ pub struct Solution {
     fe_at_p: OnceLock<f64>,
     /// [`Solution::kl_p_q`], likewise.
     kl_p_q: OnceLock<f64>,
+    /// [`Solution::runs_by_rank`], once computed or given (shared by clones).
+    runs_by_rank: Arc<OnceLock<Vec<ClassRun>>>,
 }
 
 impl Solution {
@@ -381,6 +421,7 @@ impl Solution {
             shannon_q,
             fe_at_p: OnceLock::new(),
             kl_p_q: OnceLock::new(),
+            runs_by_rank: Arc::default(),
         }
     }
 
@@ -396,6 +437,38 @@ impl Solution {
         let _ = self.fe_at_p.set(fe_at_p);
         let _ = self.kl_p_q.set(kl_p_q);
         self
+    }
+
+    /// This solution with [`Solution::runs_by_rank`] as read elsewhere (by
+    /// the page, in slices, from the worker's reply).
+    pub(crate) fn with_runs_by_rank(self, runs: Vec<ClassRun>) -> Self {
+        let _ = self.runs_by_rank.set(runs);
+        self
+    }
+
+    /// Every class by decreasing `p` as runs of classes that share `p`, `q*`
+    /// and the regime: each distinct class, and the absent classes last,
+    /// what a rank plot draws. Equal `p` told apart by α keep increasing
+    /// weight. Computed once per solution (clones share it).
+    pub fn runs_by_rank(&self) -> &[ClassRun] {
+        self.runs_by_rank.get_or_init(|| {
+            let run =
+                |d: DistinctClass| ClassRun::of_group(d.multiplicity as f64, d.p, d.q, d.regime);
+            let mut runs: Vec<ClassRun> = self.distinct_classes().map(run).collect();
+            if self.problem.alpha().is_none() {
+                // By increasing weight, which without α is p itself (each
+                // group its own p): reversed, they are sorted.
+                runs.reverse();
+            } else {
+                // Stable: equal p (told apart by α) keep increasing weight.
+                runs = sorted_indices(runs.len(), &|a, b| runs[b].p.total_cmp(&runs[a].p))
+                    .into_iter()
+                    .map(|i| runs[i])
+                    .collect();
+            }
+            runs.extend(ClassRun::absent(&self.problem));
+            runs
+        })
     }
 
     /// Where the solver stood: the position a later γ extrapolates from.

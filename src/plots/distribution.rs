@@ -6,7 +6,9 @@ use plotters::prelude::*;
 
 use super::axes::{draw_axes, draw_legend, nice_ticks, AxisSpec, Chart2d, LegendMark};
 use super::{draw_regime_marker, format_probability, pixel_in, LineThinner, Theme};
-use crate::core::{sorted_indices, Regime, Solution};
+use std::borrow::Cow;
+
+use crate::core::{ClassRun, Regime, Solution};
 
 /// Above this many classes bars become unreadable and a rank plot is drawn.
 pub const RANK_PLOT_THRESHOLD: usize = 40;
@@ -15,67 +17,22 @@ pub const RANK_PLOT_THRESHOLD: usize = 40;
 /// line itself is coloured by regime (markers would overlap and cost time).
 pub const MAX_RANK_MARKERS: usize = 200;
 
-/// Classes next to each other on the x axis that share `p`, `q*` and the
-/// regime: one class per bar in the bar plot, and in the rank plot every class
-/// of a group of equal counts, so that a million tied classes are drawn as a
-/// few thousand runs.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ClassRun {
-    /// How many classes.
-    pub classes: usize,
-    /// Data probability of each.
-    pub p: f64,
-    /// Reshaped probability of each.
-    pub q: f64,
-    /// Their regime.
-    pub regime: Regime,
-}
-
 /// The plot's runs of a solution: each class in input order for a bar plot
-/// (up to [`RANK_PLOT_THRESHOLD`] classes), or by decreasing `p` for a rank
-/// plot, the absent classes last.
-pub fn class_runs(solution: &Solution) -> Vec<ClassRun> {
+/// (up to [`RANK_PLOT_THRESHOLD`] classes), or [`Solution::runs_by_rank`]
+/// for a rank plot (computed once per solution).
+pub fn class_runs(solution: &Solution) -> Cow<'_, [ClassRun]> {
     let classes = solution.problem().class_count();
-    if classes <= RANK_PLOT_THRESHOLD {
-        return (0..classes)
-            .map(|class| ClassRun {
-                classes: 1,
-                p: solution.p(class),
-                q: solution.q(class),
-                regime: solution.regime(class),
-            })
-            .collect();
+    if classes > RANK_PLOT_THRESHOLD {
+        return Cow::Borrowed(solution.runs_by_rank());
     }
-    let mut runs: Vec<ClassRun> = solution
-        .distinct_classes()
-        .map(|d| ClassRun {
-            classes: d.multiplicity,
-            p: d.p,
-            q: d.q,
-            regime: d.regime,
+    (0..classes)
+        .map(|class| ClassRun {
+            classes: 1,
+            p: solution.p(class),
+            q: solution.q(class),
+            regime: solution.regime(class),
         })
-        .collect();
-    if solution.problem().alpha().is_none() {
-        // The distinct classes come by increasing weight, which without α
-        // is p itself (each group its own p): reversed, they are sorted.
-        runs.reverse();
-    } else {
-        // Stable: equal p (told apart by α) keep increasing weight.
-        runs = sorted_indices(runs.len(), &|a, b| runs[b].p.total_cmp(&runs[a].p))
-            .into_iter()
-            .map(|i| runs[i])
-            .collect();
-    }
-    let absent = classes - solution.problem().positive_class_count();
-    if absent > 0 {
-        runs.push(ClassRun {
-            classes: absent,
-            p: 0.0,
-            q: 0.0,
-            regime: Regime::Absent,
-        });
-    }
-    runs
+        .collect()
 }
 
 /// The y axis: linear probability or its base-10 logarithm.

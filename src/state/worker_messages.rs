@@ -16,7 +16,7 @@
 //! as much as the solve and so is kept off the page's main thread too.
 
 use crate::core::solution::GroupSolution;
-use crate::core::{FocalProblem, Regime, Solution};
+use crate::core::{ClassRun, FocalProblem, Regime, Solution};
 
 use super::config::MAX_SWEEP_DISTINCT_CLASSES;
 use super::derived::solve_at;
@@ -229,6 +229,10 @@ pub fn read_solve_reply(
         message,
         groups: Vec::with_capacity(count),
         regimes: Vec::with_capacity(count),
+        runs: problem
+            .alpha()
+            .is_none()
+            .then(|| Vec::with_capacity(count + 1)),
     }))
 }
 
@@ -257,6 +261,10 @@ pub struct SolutionReader {
     groups: Vec<GroupSolution>,
     /// Each group's regime read so far.
     regimes: Vec<Regime>,
+    /// Without α, each group's run of classes read so far, by increasing
+    /// `p` (see [`Solution::runs_by_rank`]); with α they are sorted when
+    /// first drawn.
+    runs: Option<Vec<ClassRun>>,
 }
 
 impl Piecewise for SolutionReader {
@@ -264,7 +272,8 @@ impl Piecewise for SolutionReader {
         let records = &self.message[SOLUTION_HEADER..];
         let start = self.groups.len() * RECORD_LENGTH;
         let end = records.len().min(start + RECORDS_PER_BATCH * RECORD_LENGTH);
-        for r in records[start..end].chunks_exact(RECORD_LENGTH) {
+        let data = &self.problem.groups()[self.groups.len()..];
+        for (r, data) in records[start..end].chunks_exact(RECORD_LENGTH).zip(data) {
             self.groups.push(GroupSolution {
                 offset: r[0],
                 slope: r[1],
@@ -276,7 +285,11 @@ impl Piecewise for SolutionReader {
             });
             let regime = whole_number(r[7]).ok().and_then(|n| GROUP_REGIMES.get(n));
             let unknown = || MessageError("names a regime that does not exist").to_string();
-            self.regimes.push(*regime.ok_or_else(unknown)?);
+            let regime = *regime.ok_or_else(unknown)?;
+            self.regimes.push(regime);
+            if let Some(runs) = &mut self.runs {
+                runs.push(ClassRun::of_group(data.multiplicity, data.p, r[2], regime));
+            }
         }
         Ok(end == records.len())
     }
@@ -302,7 +315,15 @@ impl SolutionReader {
             self.sums,
         );
         let [fe_at_p, kl_p_q] = self.readouts;
-        Ok(solution.with_readouts_computed(fe_at_p, kl_p_q))
+        let solution = solution.with_readouts_computed(fe_at_p, kl_p_q);
+        Ok(match self.runs {
+            Some(mut runs) => {
+                runs.reverse();
+                runs.extend(ClassRun::absent(solution.problem()));
+                solution.with_runs_by_rank(runs)
+            }
+            None => solution,
+        })
     }
 }
 
@@ -488,6 +509,9 @@ mod tests {
         ];
         values.extend(s.q_all());
         values.extend((0..s.problem().class_count()).map(|c| s.ln_ratio(c).unwrap_or(-1.0)));
+        for run in s.runs_by_rank() {
+            values.extend([run.classes as f64, run.p, run.q, run.regime as u8 as f64]);
+        }
         let mut bits: Vec<u64> = values.into_iter().map(f64::to_bits).collect();
         bits.extend(s.regimes().iter().map(|r| *r as u64));
         bits

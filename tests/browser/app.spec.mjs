@@ -396,7 +396,7 @@ test('a 262 144-token Zipf vocabulary: γ moves smoothly, every plot follows it,
   expect(problems).toEqual([]);
 });
 
-test('a million distinct counts: each γ is solved by the worker and taken in by the page in two tasks, plots, table and round trip follow', async ({ page }) => {
+test('a million distinct counts: each γ is solved by the worker and taken in by the page in slices and stages, none of them a long task; plots, table and round trip follow', async ({ page }) => {
   test.setTimeout(120_000);
   const problems = watchPage(page);
   await page.goto('./?dist=exp&k=1000000&nmax=1e12&ratio=1e6&hide=map');
@@ -427,9 +427,9 @@ test('a million distinct counts: each γ is solved by the worker and taken in by
   // Each γ's summary is its own.
   expect(new Set(summaries).size).toBe(summaries.length);
   console.log(`MILLIONSTEP ${JSON.stringify(steps)}`);
-  // #12 asks for no task over 50 ms at any K, which is not met here: this
-  // guards the two tasks (about 0.1 s each on this machine) against regressions.
-  expect(Math.max(...steps.flatMap((s) => s.longTasks))).toBeLessThanOrEqual(300);
+  // #12 asks for no task over 50 ms at any K; as everywhere in this suite,
+  // the test fails only past twice that, so that a noisy machine does not flake.
+  expect(Math.max(0, ...steps.flatMap((s) => s.longTasks))).toBeLessThanOrEqual(100);
   expect(problems).toEqual([]);
 });
 
