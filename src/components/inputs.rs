@@ -287,10 +287,15 @@ pub fn PasteBox() -> impl IntoView {
 #[component]
 pub fn AlphaEditor() -> impl IntoView {
     let state = use_app_state();
+    // Like the paste box, the box shows no more than MAX_CLASSES_AS_TEXT
+    // weights: a million as text took 4.4 s to set, and then 0.4 s at every
+    // γ step, when the browser saves the box's value with the address.
+    let weights = move || state.alpha.with(|a| a.as_ref().map_or(0, Vec::len));
     let edited = EditedText::new(Signal::derive(move || {
-        state
-            .alpha
-            .with(|a| a.as_deref().map_or(String::new(), alpha_as_text))
+        state.alpha.with(|a| match a {
+            Some(a) if shown_as_text(a.len()) => alpha_as_text(a),
+            _ => String::new(),
+        })
     }));
     let on_input = move |event| {
         let value = event_target_value(&event);
@@ -314,7 +319,10 @@ pub fn AlphaEditor() -> impl IntoView {
             data-testid="alpha-input"
             type="text"
             spellcheck="false"
-            placeholder="none: every class weighs 1"
+            placeholder=move || match weights() {
+                weights if shown_as_text(weights) => "none: every class weighs 1".to_string(),
+                weights => format!("{weights} weights, too many to show; typing replaces them"),
+            }
             aria-describedby="alpha-help"
             aria-invalid=move || edited.invalid().to_string()
             prop:value=move || edited.text.get()
