@@ -50,6 +50,9 @@ struct ProblemData {
     positive_class_count: usize,
     /// Frequency ranks, computed when first asked for.
     frequency_ranks: OnceLock<ClassRanks>,
+    /// With α, each group's position by decreasing `p` ([`RankPositions`]),
+    /// computed when first asked for.
+    rank_positions: OnceLock<Vec<u32>>,
     /// The rarest class, found when first asked for (a scan of every class,
     /// which the page would otherwise repeat at every γ).
     rarest_class: OnceLock<usize>,
@@ -137,6 +140,28 @@ impl ClassRanks {
             }
         }
         counts
+    }
+}
+
+/// Where each group's classes stand among the distinct classes by decreasing
+/// `p` (equal `p`, told apart by α, by increasing weight): the order of a
+/// rank plot. Without α the groups, which come by increasing weight, that
+/// is `p`, stand in reverse; with α their positions are sorted once per
+/// problem.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RankPositions<'a> {
+    /// With α, each group's position; `None` without.
+    sorted: Option<&'a [u32]>,
+    /// The last position.
+    last: usize,
+}
+
+impl RankPositions<'_> {
+    /// The position of a group (from 0).
+    pub(crate) fn of(self, group: usize) -> usize {
+        self.sorted.map_or(self.last.wrapping_sub(group), |sorted| {
+            sorted[group] as usize
+        })
     }
 }
 
@@ -320,6 +345,7 @@ impl FocalProblem {
             shannon_p,
             positive_class_count: order.len(),
             frequency_ranks: OnceLock::new(),
+            rank_positions: OnceLock::new(),
             rarest_class: OnceLock::new(),
         })))
     }
@@ -348,6 +374,27 @@ impl FocalProblem {
     /// others that its probability underflows to 0 counts as absent).
     pub fn positive_class_count(&self) -> usize {
         self.0.positive_class_count
+    }
+
+    /// Each group's position among the distinct classes by decreasing `p`.
+    pub(crate) fn rank_positions(&self) -> RankPositions<'_> {
+        let groups = self.groups();
+        let sorted = self.0.alpha.as_ref().map(|_| {
+            &self.0.rank_positions.get_or_init(|| {
+                // Stable: equal p keep increasing weight.
+                let order =
+                    sorted_indices(groups.len(), &|a, b| groups[b].p.total_cmp(&groups[a].p));
+                let mut positions = vec![0; groups.len()];
+                for (position, group) in order.into_iter().enumerate() {
+                    positions[group] = position as u32;
+                }
+                positions
+            })[..]
+        });
+        RankPositions {
+            sorted,
+            last: groups.len().saturating_sub(1),
+        }
     }
 
     /// Number of distinct classes: groups of equal probability (and α

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::focal::focal_loss;
 use super::numerics::{exp_minus_one_minus_identity, CompensatedSum, LogitPoint};
-use super::problem::{sorted_indices, ClassRanks, FocalProblem, Group};
+use super::problem::{ClassRanks, FocalProblem, Group};
 use super::solver::SETTLED_STEP;
 
 /// How focal loss moves one class's probability relative to the data.
@@ -303,6 +303,14 @@ pub struct ClassRun {
 }
 
 impl ClassRun {
+    /// A run of no classes, in a list of runs still being filled.
+    pub(crate) const FILLER: ClassRun = ClassRun {
+        classes: 0,
+        p: 0.0,
+        q: 0.0,
+        regime: Regime::Absent,
+    };
+
     /// The run of a distinct class's classes.
     pub(crate) fn of_group(multiplicity: f64, p: f64, q: f64, regime: Regime) -> Self {
         ClassRun {
@@ -452,19 +460,11 @@ impl Solution {
     /// weight. Computed once per solution (clones share it).
     pub fn runs_by_rank(&self) -> &[ClassRun] {
         self.runs_by_rank.get_or_init(|| {
-            let run =
-                |d: DistinctClass| ClassRun::of_group(d.multiplicity as f64, d.p, d.q, d.regime);
-            let mut runs: Vec<ClassRun> = self.distinct_classes().map(run).collect();
-            if self.problem.alpha().is_none() {
-                // By increasing weight, which without α is p itself (each
-                // group its own p): reversed, they are sorted.
-                runs.reverse();
-            } else {
-                // Stable: equal p (told apart by α) keep increasing weight.
-                runs = sorted_indices(runs.len(), &|a, b| runs[b].p.total_cmp(&runs[a].p))
-                    .into_iter()
-                    .map(|i| runs[i])
-                    .collect();
+            let positions = self.problem.rank_positions();
+            let mut runs = vec![ClassRun::FILLER; self.groups.len()];
+            for d in self.distinct_classes() {
+                runs[positions.of(d.group)] =
+                    ClassRun::of_group(d.multiplicity as f64, d.p, d.q, d.regime);
             }
             runs.extend(ClassRun::absent(&self.problem));
             runs

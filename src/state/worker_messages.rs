@@ -229,10 +229,7 @@ pub fn read_solve_reply(
         message,
         groups: Vec::with_capacity(count),
         regimes: Vec::with_capacity(count),
-        runs: problem
-            .alpha()
-            .is_none()
-            .then(|| Vec::with_capacity(count + 1)),
+        runs: vec![ClassRun::FILLER; count],
     }))
 }
 
@@ -261,10 +258,9 @@ pub struct SolutionReader {
     groups: Vec<GroupSolution>,
     /// Each group's regime read so far.
     regimes: Vec<Regime>,
-    /// Without α, each group's run of classes read so far, by increasing
-    /// `p` (see [`Solution::runs_by_rank`]); with α they are sorted when
-    /// first drawn.
-    runs: Option<Vec<ClassRun>>,
+    /// Each group's run of classes read so far, put at its place by
+    /// decreasing `p` (see [`Solution::runs_by_rank`]).
+    runs: Vec<ClassRun>,
 }
 
 impl Piecewise for SolutionReader {
@@ -272,8 +268,13 @@ impl Piecewise for SolutionReader {
         let records = &self.message[SOLUTION_HEADER..];
         let start = self.groups.len() * RECORD_LENGTH;
         let end = records.len().min(start + RECORDS_PER_BATCH * RECORD_LENGTH);
-        let data = &self.problem.groups()[self.groups.len()..];
-        for (r, data) in records[start..end].chunks_exact(RECORD_LENGTH).zip(data) {
+        let first = self.groups.len();
+        let positions = self.problem.rank_positions();
+        let data = &self.problem.groups()[first..];
+        for (r, (group, data)) in records[start..end]
+            .chunks_exact(RECORD_LENGTH)
+            .zip(data.iter().enumerate())
+        {
             self.groups.push(GroupSolution {
                 offset: r[0],
                 slope: r[1],
@@ -287,9 +288,8 @@ impl Piecewise for SolutionReader {
             let unknown = || MessageError("names a regime that does not exist").to_string();
             let regime = *regime.ok_or_else(unknown)?;
             self.regimes.push(regime);
-            if let Some(runs) = &mut self.runs {
-                runs.push(ClassRun::of_group(data.multiplicity, data.p, r[2], regime));
-            }
+            self.runs[positions.of(first + group)] =
+                ClassRun::of_group(data.multiplicity, data.p, r[2], regime);
         }
         Ok(end == records.len())
     }
@@ -316,14 +316,9 @@ impl SolutionReader {
         );
         let [fe_at_p, kl_p_q] = self.readouts;
         let solution = solution.with_readouts_computed(fe_at_p, kl_p_q);
-        Ok(match self.runs {
-            Some(mut runs) => {
-                runs.reverse();
-                runs.extend(ClassRun::absent(solution.problem()));
-                solution.with_runs_by_rank(runs)
-            }
-            None => solution,
-        })
+        let mut runs = self.runs;
+        runs.extend(ClassRun::absent(solution.problem()));
+        Ok(solution.with_runs_by_rank(runs))
     }
 }
 
