@@ -159,9 +159,10 @@ pub(crate) struct RankPositions<'a> {
 impl RankPositions<'_> {
     /// The position of a group (from 0).
     pub(crate) fn of(self, group: usize) -> usize {
-        self.sorted.map_or(self.last.wrapping_sub(group), |sorted| {
-            sorted[group] as usize
-        })
+        match self.sorted {
+            Some(sorted) => sorted[group] as usize,
+            None => self.last - group,
+        }
     }
 }
 

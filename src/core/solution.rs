@@ -326,9 +326,7 @@ impl ClassRun {
         let absent = problem.class_count() - problem.positive_class_count();
         (absent > 0).then_some(ClassRun {
             classes: absent,
-            p: 0.0,
-            q: 0.0,
-            regime: Regime::Absent,
+            ..Self::FILLER
         })
     }
 }

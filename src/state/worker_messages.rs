@@ -10,7 +10,8 @@
 //! ([`solves_in_worker`]): the page sends such a problem once
 //! ([`problem_message`]) and then the γ values it wants ([`solve_message`]);
 //! the worker answers each with the solver's converged records, which the
-//! page turns back into the same [`Solution`] ([`read_solve_reply`]). Once it
+//! page reads back, a batch at a time, into the same [`Solution`]
+//! ([`read_solve_reply`], [`SolutionReader`]). Once it
 //! has nothing newer to solve, the worker also sends the round trip
 //! P → Q* → P of its last solution ([`round_trip_error`]), which costs about
 //! as much as the solve and so is kept off the page's main thread too.
@@ -155,6 +156,7 @@ fn solution_message(serial: u32, solution: &Solution) -> Vec<f64> {
         solution.kl_p_q(),
     ]);
     for (g, regime) in groups.iter().zip(solution.group_regimes()) {
+        // Always found: a group has classes, so it is never absent.
         let regime = GROUP_REGIMES.iter().position(|r| r == regime).unwrap_or(0);
         message.extend([
             g.offset,
@@ -266,9 +268,9 @@ pub struct SolutionReader {
 impl Piecewise for SolutionReader {
     fn advance(&mut self) -> Result<bool, String> {
         let records = &self.message[SOLUTION_HEADER..];
-        let start = self.groups.len() * RECORD_LENGTH;
-        let end = records.len().min(start + RECORDS_PER_BATCH * RECORD_LENGTH);
         let first = self.groups.len();
+        let start = first * RECORD_LENGTH;
+        let end = records.len().min(start + RECORDS_PER_BATCH * RECORD_LENGTH);
         let positions = self.problem.rank_positions();
         let data = &self.problem.groups()[first..];
         for (r, (group, data)) in records[start..end]
