@@ -321,7 +321,7 @@ pub fn AlphaEditor() -> impl IntoView {
             spellcheck="false"
             placeholder=move || match weights() {
                 weights if shown_as_text(weights) => "none: every class weighs 1".to_string(),
-                weights => format!("{weights} weights, too many to show; typing replaces them"),
+                weights => format!("{weights} weights, too many to show"),
             }
             aria-describedby="alpha-help"
             aria-invalid=move || edited.invalid().to_string()
