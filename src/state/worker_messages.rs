@@ -105,7 +105,7 @@ pub fn map_row_message(request: &MapRowRequest) -> Vec<f64> {
 /// What a reply about a solve says: its first number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ReplyKind {
-    /// The solution: serial, γ, λ, FE(W, P), KL(P‖Q*), then the records.
+    /// The solution: serial, γ, λ, FE(W, Q*), H(Q*), FE(W, P), KL(P‖Q*), then the records.
     Solved = 1,
     /// The worker could not solve: serial and γ.
     Failed = 2,
