@@ -14,7 +14,7 @@ const SLICE_MS: f64 = 12.0;
 
 /// Resolves once the browser has had a turn: it paints, handles input and
 /// runs its timers before the work goes on.
-async fn give_the_browser_a_turn() {
+pub async fn give_the_browser_a_turn() {
     let turn = js_sys::Promise::new(&mut |resolve, _| {
         let scheduled = web_sys::window().and_then(|window| {
             window

@@ -13,7 +13,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use super::slices::run_in_slices;
+use super::slices::{give_the_browser_a_turn, run_in_slices};
 use super::worker::{start_worker, RunningWorker};
 use super::Newest;
 use crate::core::{FocalProblem, Solution};
@@ -143,6 +143,12 @@ impl SolveWorker {
                     else {
                         return;
                     };
+                    // The solution goes to the page in a task of its own, not
+                    // after the last slice.
+                    give_the_browser_a_turn().await;
+                    if !current() {
+                        return;
+                    }
                     match read.and_then(|()| reader.into_solution().map_err(|e| e.to_string())) {
                         Ok(solved) => solution.set(Some(solved)),
                         Err(error) => worker.fail(error),
