@@ -297,25 +297,36 @@ impl FocalProblem {
                 .collect();
             Shares::new(&masses)
         });
-        // The present classes sorted by (w, p), compared through their bits
-        // (both positive, where bits order as values do) kept beside each
-        // index: the sort reads no other memory, and equal keys, which it
-        // leaves in any order, become one group.
-        let mut order: Vec<(u64, u64, u32)> = Vec::with_capacity(counts.len());
+        // The present classes sorted by w and, with α, within each run of
+        // equal w by p, each compared through its bits (positive, where bits
+        // order as values do) kept beside its index: one key per item, so
+        // that a sort of a million reads 16 bytes an item and nothing else
+        // (11 ms natively, 19 with both keys in each item), and equal keys,
+        // which it leaves in any order, become one group.
+        let weight = |i: usize| weighted.as_ref().map_or(data.q(i), |shares| shares.q(i));
+        let mut order: Vec<(u64, u32)> = Vec::with_capacity(counts.len());
         order.extend((0..counts.len()).filter_map(|i| {
-            let p = data.q(i);
-            let w = weighted.as_ref().map_or(p, |shares| shares.q(i));
-            (p > 0.0 && w > 0.0).then_some((w.to_bits(), p.to_bits(), i as u32))
+            let w = weight(i);
+            (data.q(i) > 0.0 && w > 0.0).then_some((w.to_bits(), i as u32))
         }));
-        order.sort_unstable_by_key(|&(w, p, _)| (w, p));
+        order.sort_unstable_by_key(|&(key, _)| key);
+        if weighted.is_some() {
+            for run in order.chunk_by_mut(|a, b| a.0 == b.0) {
+                for (key, class) in run.iter_mut() {
+                    *key = data.q(*class as usize).to_bits();
+                }
+                run.sort_unstable_by_key(|&(key, _)| key);
+            }
+        }
         let mut class_group = vec![ABSENT; counts.len()];
         let mut groups: Vec<Group> = Vec::new();
         let mut data_points: Option<Vec<LogitPoint>> = weighted.as_ref().map(|_| Vec::new());
         let mut last_key = None;
-        for &(w_bits, p_bits, class) in &order {
+        for &(_, class) in &order {
             let index = class as usize;
-            if last_key != Some((w_bits, p_bits)) {
-                last_key = Some((w_bits, p_bits));
+            let key = (weight(index).to_bits(), data.q(index).to_bits());
+            if last_key != Some(key) {
+                last_key = Some(key);
                 // Logits and logarithms once per group.
                 let p = data.point(index);
                 let w = weighted.as_ref().map_or(p, |shares| shares.point(index));
