@@ -322,9 +322,13 @@ impl FocalProblem {
         let mut groups: Vec<Group> = Vec::new();
         let mut data_points: Option<Vec<LogitPoint>> = weighted.as_ref().map(|_| Vec::new());
         let mut last_key = None;
-        for &(_, class) in &order {
+        for &(p_bits, class) in &order {
+            // The keys are now p's bits (w's too without α).
             let index = class as usize;
-            let key = (weight(index).to_bits(), data.q(index).to_bits());
+            let w_bits = weighted
+                .as_ref()
+                .map_or(p_bits, |shares| shares.q(index).to_bits());
+            let key = (w_bits, p_bits);
             if last_key != Some(key) {
                 last_key = Some(key);
                 // Logits and logarithms once per group.
