@@ -105,11 +105,7 @@ async fn read_in_slices(
             "Reading", name, share,
         ))));
     };
-    Some(
-        read_class_list(reader, &progress, &current)
-            .await?
-            .and_then(page_classes),
-    )
+    read_class_list(reader, page_classes, &progress, &current).await
 }
 
 /// The first file of a list (a picker's or a drop's).

@@ -237,8 +237,8 @@ pub fn PasteBox() -> impl IntoView {
             let parsed = match ClassListReader::new(&text) {
                 Ok(reader) => {
                     let progress = |share| reading.set(Some(share));
-                    match read_class_list(reader, &progress, &current).await {
-                        Some(read) => read.and_then(classes_from_entries),
+                    match read_class_list(reader, classes_from_entries, &progress, &current).await {
+                        Some(read) => read,
                         None => return,
                     }
                 }

@@ -6,6 +6,7 @@ use wasm_bindgen::JsValue;
 
 use super::canvas::now_ms;
 use crate::state::classes::{ClassEntry, ClassListReader};
+use crate::state::config::ClassRow;
 use crate::state::piecewise::Piecewise;
 
 /// Longest stretch of work before the browser gets a turn, in milliseconds:
@@ -69,13 +70,18 @@ pub async fn run_in_slices(
 }
 
 /// Reads a class list (a counts file, a large paste) to its end in slices,
-/// telling `progress` the share read; `None` once `current` says that newer
-/// work has taken its place.
+/// telling `progress` the share read, and makes the classes of its entries
+/// with `into_classes`; then gives the browser a turn, so that the page takes
+/// them in with a task of its own (a million labels made cost 30 ms). `None`
+/// once `current` says that newer work has taken its place.
 pub async fn read_class_list(
     mut reader: ClassListReader<'_>,
+    into_classes: fn(Vec<ClassEntry>) -> Result<Vec<ClassRow>, String>,
     progress: &dyn Fn(f64),
     current: &dyn Fn() -> bool,
-) -> Option<Result<Vec<ClassEntry>, String>> {
+) -> Option<Result<Vec<ClassRow>, String>> {
     let read = run_in_slices(&mut reader, &mut |_| {}, progress, current).await?;
-    Some(read.map(|()| reader.into_entries()))
+    let classes = read.and_then(|()| into_classes(reader.into_entries()));
+    give_the_browser_a_turn().await;
+    current().then_some(classes)
 }
