@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::app_state::use_app_state;
+use super::app_state::{always_changed, use_app_state};
 use crate::core::Solution;
 use crate::state::readout::{
     row_cells, rows_in_view, table_order, table_row, SortColumn, Summary, TABLE_ROW_HEIGHT_PX,
@@ -82,7 +82,11 @@ pub fn ClassTable() -> impl IntoView {
         }
         .unwrap_or_default()
     });
-    let q_ranks = Memo::new(move |_| state.drawn_last.with(|s| s.as_ref().map(Solution::q_ranks)));
+    // Not compared: ranks of a million classes would be compared at every γ.
+    let q_ranks = Memo::new_with_compare(
+        move |_| state.drawn_last.with(|s| s.as_ref().map(Solution::q_ranks)),
+        always_changed,
+    );
     let toggle = move |column: SortColumn| {
         sort.update(|(current, descending)| {
             if *current == column {
