@@ -213,9 +213,10 @@ fn valid_state() -> impl Strategy<Value = Config> {
             |(classes, gamma, gamma_max, log_scale, bits, embed, hidden, seed)| {
                 let count = classes.classes().len();
                 let alpha = (seed % 3 == 0).then(|| {
-                    (0..count)
+                    let weights: Vec<f64> = (0..count)
                         .map(|i| 1.0 + ((seed >> 8) % 7) as f64 + i as f64 * 0.5)
-                        .collect()
+                        .collect();
+                    weights.into()
                 });
                 let track = (seed % 5 == 0).then(|| (seed as usize >> 4) % count);
                 Config {

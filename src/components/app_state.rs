@@ -36,7 +36,7 @@ pub struct AppState {
     /// Entropy unit.
     pub units: Memo<Units>,
     /// α weights (one per class, or none).
-    pub alpha: Memo<Option<Vec<f64>>>,
+    pub alpha: Memo<Option<Arc<Vec<f64>>>>,
     /// The generator the classes come from, until they are edited by hand.
     pub generator: Memo<Option<Generator>>,
     /// The tracked class, `None` for the rarest.
@@ -218,7 +218,7 @@ impl AppState {
             move |_| {
                 let alpha = alpha.get();
                 classes.with(|c| {
-                    problem_for(c, alpha.as_deref())
+                    problem_for(c, alpha.as_deref().map(Vec::as_slice))
                         .map(|p| (p, Arc::new(c.iter().map(|r| r.label.clone()).collect())))
                 })
             },

@@ -290,7 +290,7 @@ pub fn AlphaEditor() -> impl IntoView {
     // Like the paste box, the box shows no more than MAX_CLASSES_AS_TEXT
     // weights: a million as text took 4.4 s to set, and then 0.4 s at every
     // γ step, when the browser saves the box's value with the address.
-    let weights = move || state.alpha.with(|a| a.as_ref().map_or(0, Vec::len));
+    let weights = move || state.alpha.with(|a| a.as_ref().map_or(0, |a| a.len()));
     let edited = EditedText::new(Signal::derive(move || {
         state.alpha.with(|a| match a {
             Some(a) if shown_as_text(a.len()) => alpha_as_text(a),
@@ -304,13 +304,15 @@ pub fn AlphaEditor() -> impl IntoView {
         } else {
             alpha_from_text(&value, state.classes.with_untracked(|c| c.len())).map(Some)
         };
-        edited.input(value, parsed, |alpha| state.update(|c| c.alpha = alpha));
+        edited.input(value, parsed, |alpha: Option<Vec<f64>>| {
+            state.update(|c| c.alpha = alpha.map(Into::into))
+        });
     };
     let balance = move |power: f64| {
         let alpha = state
             .classes
             .with_untracked(|c| inverse_frequency_alpha(c, power));
-        state.update(|c| c.alpha = Some(alpha));
+        state.update(|c| c.alpha = Some(alpha.into()));
     };
     view! {
         <label for="alpha-input" class="field-label">"α weights (one per class)"</label>

@@ -78,7 +78,7 @@ pub fn InversePanel() -> impl IntoView {
             read.with(|read| {
                 let rows = read.as_ref().map_err(Clone::clone)?;
                 let alpha = alpha.filter(|a| a.len() == rows.names.len());
-                rows.invert(gamma, alpha.as_deref())
+                rows.invert(gamma, alpha.as_deref().map(Vec::as_slice))
             })
         },
         always_changed,

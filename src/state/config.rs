@@ -246,8 +246,9 @@ pub struct Config {
     pub classes: ClassSource,
     /// γ.
     pub gamma: f64,
-    /// α weights, one per class.
-    pub alpha: Option<Vec<f64>>,
+    /// α weights, one per class (shared: a million of them are not copied
+    /// whenever the configuration is, at every γ).
+    pub alpha: Option<Arc<Vec<f64>>>,
     /// Upper end of the γ slider and sweep.
     pub gamma_max: f64,
     /// Log-scale distribution plot.
@@ -358,7 +359,7 @@ mod tests {
     #[test]
     fn new_classes_drop_alpha_and_a_tracked_class_that_no_longer_fit() {
         let mut config = Config {
-            alpha: Some(vec![1.0, 2.0]),
+            alpha: Some(vec![1.0, 2.0].into()),
             track: Some(1),
             ..Config::default()
         };

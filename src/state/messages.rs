@@ -116,7 +116,7 @@ mod tests {
     fn new_counts_drop_alpha_weights_that_no_longer_fit() {
         // `?counts=3,2,1&alpha=1,2,3`, then a host sends four counts.
         let (base, _) = decode("counts=3,2,1&alpha=1,2,3");
-        assert_eq!(base.alpha, Some(vec![1.0, 2.0, 3.0]));
+        assert_eq!(base.alpha.as_deref(), Some(&vec![1.0, 2.0, 3.0]));
         let query = message_query(&json!({"type": SET_MESSAGE, "counts": [5, 4, 3, 2]})).unwrap();
         let (state, notices) = decode_onto(base, &query);
         assert_eq!(state.alpha, None);
@@ -134,6 +134,6 @@ mod tests {
         .unwrap();
         let (state, notices) = decode_onto(base, &query);
         assert!(notices.is_empty(), "{notices:?}");
-        assert_eq!(state.alpha, Some(vec![1.0, 1.0, 2.0, 2.0]));
+        assert_eq!(state.alpha.as_deref(), Some(&vec![1.0, 1.0, 2.0, 2.0]));
     }
 }

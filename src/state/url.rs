@@ -358,8 +358,8 @@ const FIELDS: [Field; 9] = [
     Field {
         param: "alpha",
         codec: Codec::NumberList {
-            get: |s| s.alpha.as_deref(),
-            set: |s, v| s.alpha = Some(v),
+            get: |s| s.alpha.as_deref().map(Vec::as_slice),
+            set: |s, v| s.alpha = Some(v.into()),
             check: alpha_fits,
         },
     },
@@ -424,7 +424,7 @@ pub fn left_out_of_links(state: &Config) -> Option<String> {
         ClassSource::List(rows) => rows.len(),
         ClassSource::Generated(_) => 0,
     };
-    let weights = state.alpha.as_ref().map_or(0, Vec::len);
+    let weights = state.alpha.as_ref().map_or(0, |a| a.len());
     let what = match (listed > MAX_LINK_CLASSES, weights > MAX_LINK_CLASSES) {
         (true, true) => format!("these {listed} classes and their α weights are"),
         (true, false) => format!("these {listed} classes are"),
@@ -530,7 +530,7 @@ mod tests {
                 ClassRow::new("<script>alert(1)</script>", 0.5),
             ]),
             gamma: 3.25,
-            alpha: Some(vec![1.0, 2.0, 0.5]),
+            alpha: Some(vec![1.0, 2.0, 0.5].into()),
             gamma_max: 40.0,
             log_scale: true,
             units: Units::Bits,
@@ -631,7 +631,7 @@ mod tests {
         assert!(encode(&fits).contains("counts=1%2C2%2C3"));
         assert_eq!(left_out_of_links(&fits), None);
         let long = Config {
-            alpha: Some(vec![2.0; MAX_LINK_CLASSES + 1]),
+            alpha: Some(vec![2.0; MAX_LINK_CLASSES + 1].into()),
             gamma: 3.0,
             ..list(MAX_LINK_CLASSES + 1)
         };
