@@ -191,7 +191,7 @@ pub fn draw_solution<DB: DrawingBackend>(
         theme,
     )?;
     let legend = if rank_plot {
-        draw_ranks(area, &mut chart, &runs, &axis, theme)?
+        draw_ranks(area, &mut chart, &runs, classes, &axis, theme)?
     } else {
         draw_bars(area, &mut chart, &runs, &axis, theme)?
     };
@@ -295,6 +295,7 @@ fn draw_ranks<'a, DB: DrawingBackend + 'a>(
     area: &DrawingArea<DB, Shift>,
     chart: &mut Chart2d<'a, DB>,
     runs: &[ClassRun],
+    classes: usize,
     axis: &ProbabilityAxis,
     theme: &Theme,
 ) -> Result<Legend, DrawingAreaErrorKind<DB::ErrorType>> {
@@ -306,13 +307,16 @@ fn draw_ranks<'a, DB: DrawingBackend + 'a>(
         let points = line.finish().into_iter().map(|(x, v)| (x, axis.y(v)));
         chart.draw_series(LineSeries::new(points, style)).map(drop)
     };
-    let mut p_line = line_thinner(chart);
-    for (start, run) in run_starts(runs) {
-        push_run(&mut p_line, start, run, run.p);
-    }
-    draw_line(chart, p_line, theme.data.stroke_width(width))?;
+    // A line through every run's `value`, in one colour.
+    let whole_line = |chart: &mut Chart2d<'a, DB>, value: fn(&ClassRun) -> f64, style| {
+        let mut line = line_thinner(chart);
+        for (start, run) in run_starts(runs) {
+            push_run(&mut line, start, run, value(run));
+        }
+        draw_line(chart, line, style)
+    };
+    whole_line(chart, |run| run.p, theme.data.stroke_width(width))?;
     let mut legend = vec![(LegendMark::Line(theme.data), "P (data)".to_string())];
-    let classes: usize = runs.iter().map(|r| r.classes).sum();
     if classes > MAX_RANK_MARKERS {
         // The Q* line itself, one polyline per stretch of classes in the same
         // regime, each in its regime's colour and joined up with the next
@@ -350,11 +354,7 @@ fn draw_ranks<'a, DB: DrawingBackend + 'a>(
         }
         return Ok(legend);
     }
-    let mut q_line = line_thinner(chart);
-    for (start, run) in run_starts(runs) {
-        push_run(&mut q_line, start, run, run.q);
-    }
-    draw_line(chart, q_line, theme.text.stroke_width(width))?;
+    whole_line(chart, |run| run.q, theme.text.stroke_width(width))?;
     legend.push((LegendMark::Line(theme.text), "Q*".to_string()));
     for (regime, name) in REGIMES {
         let mut present = false;
