@@ -53,9 +53,9 @@ struct ProblemData {
     /// With α, each group's position by decreasing `p` ([`RankPositions`]),
     /// computed when first asked for.
     rank_positions: OnceLock<Vec<u32>>,
-    /// The rarest class, found when first asked for (a scan of every class,
-    /// which the page would otherwise repeat at every γ).
-    rarest_class: OnceLock<usize>,
+    /// The rarest class, found while grouping (a scan of its own cost 20 ms
+    /// at a million classes in the browser).
+    rarest_class: usize,
 }
 
 /// The indices `0..count` sorted by `compare`, stably (equal ones keep their
@@ -208,6 +208,7 @@ pub(crate) fn validate_alpha(alpha: &[f64], classes: usize) -> Result<(), FocalE
 /// The probabilities cost a division each; their logits and logarithms
 /// ([`Shares::point`]) are computed only for the classes that need them (one
 /// per group of equal classes).
+#[derive(Debug, Default)]
 struct Shares {
     /// The masses divided by the largest.
     scaled: Vec<f64>,
@@ -261,10 +262,142 @@ impl Shares {
     }
 }
 
-impl FocalProblem {
-    /// Validates class counts (finite, ≥ 0, at least one positive, at most
-    /// [`MAX_CLASSES`]) and optional α weights (one per class, in [`ALPHA_RANGE`]).
-    pub fn new(counts: &[f64], alpha: Option<&[f64]>) -> Result<Self, FocalError> {
+/// How many stages [`ProblemBuild::advance`] takes: validation, P's
+/// shares, the target weights' shares, the order of the classes, their
+/// groups (a piece at a time), the problem made of them, and its two sorts
+/// of the distinct classes (the frequency ranks and, with α, the rank
+/// positions), each 20 ms for a million in the browser, which would
+/// otherwise come at their first use, in the page's first drawing.
+const BUILD_STAGES: usize = 8;
+
+/// Classes grouped per piece of the grouping stage: about 6 ms in the
+/// browser when each is a group of its own with α (four logarithms).
+const GROUPED_PER_PIECE: usize = 1 << 16;
+
+/// A problem validated and grouped a stage at a time, each stage a pass or
+/// two over the classes (at most about 25 ms for a million classes in the
+/// browser; the grouping, which can be slower, a piece at a time), so that
+/// the page takes in a million classes between frames.
+/// [`FocalProblem::new`] runs every stage at once.
+#[derive(Debug)]
+pub struct ProblemBuild {
+    counts: Vec<f64>,
+    alpha: Option<Vec<f64>>,
+    /// Stages done so far, of [`BUILD_STAGES`].
+    stages_done: usize,
+    /// P's shares (stage 2).
+    data: Shares,
+    /// With α, the target weights' shares (stage 3).
+    weighted: Option<Shares>,
+    /// The present classes in order, each with its key (stage 4, see
+    /// [`ProblemBuild::order_classes`]).
+    order: Vec<(u64, u32)>,
+    /// The classes of `order` grouped so far (stage 5).
+    grouped: usize,
+    /// The last group's key, (w bits, p bits).
+    last_key: Option<(u64, u64)>,
+    /// The groups made so far, with room for all of them.
+    groups: Vec<Group>,
+    /// With α, each group's data probability, beside `groups`.
+    data_points: Option<Vec<LogitPoint>>,
+    /// Each class's group, [`ABSENT`] until grouped.
+    class_group: Vec<u32>,
+    /// The rarest class grouped so far, after its `p`: the first of the
+    /// smallest `p`.
+    rarest: (f64, usize),
+    /// The problem, once the last stage is done.
+    built: Option<FocalProblem>,
+}
+
+impl ProblemBuild {
+    /// A build of the problem of class counts (finite, ≥ 0, at least one
+    /// positive, at most [`MAX_CLASSES`]) and optional α weights (one per
+    /// class, in [`ALPHA_RANGE`]), checked by its first stage.
+    pub fn new(counts: Vec<f64>, alpha: Option<Vec<f64>>) -> Self {
+        ProblemBuild {
+            counts,
+            alpha,
+            stages_done: 0,
+            data: Shares::default(),
+            weighted: None,
+            order: Vec::new(),
+            grouped: 0,
+            last_key: None,
+            groups: Vec::new(),
+            data_points: None,
+            class_group: Vec::new(),
+            rarest: (f64::INFINITY, 0),
+            built: None,
+        }
+    }
+
+    /// Does the next stage, or the next piece of the grouping; returns
+    /// whether every stage is done. A stage that fails leaves the build
+    /// where it was.
+    pub fn advance(&mut self) -> Result<bool, FocalError> {
+        match self.stages_done {
+            0 => self.validate()?,
+            1 => self.data = Shares::new(&self.counts),
+            2 => {
+                self.weighted = self.alpha.as_ref().map(|alpha| {
+                    let masses: Vec<f64> = alpha
+                        .iter()
+                        .enumerate()
+                        .map(|(i, a)| self.data.q(i) * a)
+                        .collect();
+                    Shares::new(&masses)
+                })
+            }
+            3 => self.order_classes(),
+            4 => {
+                self.group_classes();
+                if self.grouped < self.order.len() {
+                    return Ok(false);
+                }
+            }
+            5 => self.built = Some(self.assemble()),
+            6 => {
+                if let Some(problem) = &self.built {
+                    problem.frequency_ranks();
+                }
+            }
+            7 => {
+                if let Some(problem) = &self.built {
+                    problem.rank_positions();
+                }
+            }
+            _ => {}
+        }
+        self.stages_done = BUILD_STAGES.min(self.stages_done + 1);
+        Ok(self.stages_done == BUILD_STAGES)
+    }
+
+    /// The share of the work done, from 0 to 1: the stages, and the grouping
+    /// by the classes grouped.
+    pub fn fraction_done(&self) -> f64 {
+        let grouping = if self.stages_done == 4 {
+            self.grouped as f64 / self.order.len().max(1) as f64
+        } else {
+            0.0
+        };
+        (self.stages_done as f64 + grouping) / BUILD_STAGES as f64
+    }
+
+    /// The problem, after the stages that remain until it is made (its
+    /// sorts are then left to its first use).
+    pub fn into_problem(mut self) -> Result<FocalProblem, FocalError> {
+        loop {
+            if let Some(problem) = self.built.take() {
+                return Ok(problem);
+            }
+            self.advance()?;
+        }
+    }
+
+    /// Checks the counts and α; α with every weight equal is dropped (it
+    /// changes nothing).
+    fn validate(&mut self) -> Result<(), FocalError> {
+        let counts = &self.counts;
         if counts.is_empty() {
             return Err(FocalError::NoClasses);
         }
@@ -283,87 +416,113 @@ impl FocalProblem {
         if counts.iter().all(|&c| c == 0.0) {
             return Err(FocalError::AllZero);
         }
-        if let Some(alpha) = alpha {
+        if let Some(alpha) = &self.alpha {
             validate_alpha(alpha, counts.len())?;
         }
-        let data = Shares::new(counts);
-        let alpha = alpha.filter(|a| a.iter().any(|&x| x != a[0]));
-        // The target weights: α·p normalised, or P itself.
-        let weighted = alpha.map(|alpha| {
-            let masses: Vec<f64> = alpha
-                .iter()
-                .enumerate()
-                .map(|(i, a)| data.q(i) * a)
-                .collect();
-            Shares::new(&masses)
-        });
-        // The present classes sorted by w and, with α, within each run of
-        // equal w by p, each compared through its bits (positive, where bits
-        // order as values do) kept beside its index: one key per item, so
-        // that a sort of a million reads 16 bytes an item and nothing else
-        // (11 ms natively, 19 with both keys in each item), and equal keys,
-        // which it leaves in any order, become one group.
-        let weight = |i: usize| weighted.as_ref().map_or(data.q(i), |shares| shares.q(i));
-        let mut order: Vec<(u64, u32)> = Vec::with_capacity(counts.len());
-        order.extend((0..counts.len()).filter_map(|i| {
+        self.alpha = self.alpha.take().filter(|a| a.iter().any(|&x| x != a[0]));
+        Ok(())
+    }
+
+    /// The present classes sorted by w and, with α, within each run of equal
+    /// w by p, each compared through its bits (positive, where bits order as
+    /// values do) kept beside its index: one key per item, so that a sort of
+    /// a million reads 16 bytes an item and nothing else (11 ms natively, 19
+    /// with both keys in each item), and equal keys, which it leaves in any
+    /// order, become one group. The keys end as p's bits. Room is then made
+    /// for the groups, counted: a million distinct classes would otherwise
+    /// copy their growing list of groups (64 MB) over and over.
+    fn order_classes(&mut self) {
+        let (data, weighted) = (&self.data, self.weighted.as_ref());
+        let weight = |i: usize| weighted.map_or(data.q(i), |shares| shares.q(i));
+        let order = &mut self.order;
+        order.reserve(self.counts.len());
+        order.extend((0..self.counts.len()).filter_map(|i| {
             let w = weight(i);
             (data.q(i) > 0.0 && w > 0.0).then_some((w.to_bits(), i as u32))
         }));
         order.sort_unstable_by_key(|&(key, _)| key);
+        let same_key = |a: &(u64, u32), b: &(u64, u32)| a.0 == b.0;
+        let mut group_count = 0;
         if weighted.is_some() {
-            for run in order.chunk_by_mut(|a, b| a.0 == b.0) {
+            for run in order.chunk_by_mut(same_key) {
                 for (key, class) in run.iter_mut() {
                     *key = data.q(*class as usize).to_bits();
                 }
                 run.sort_unstable_by_key(|&(key, _)| key);
+                group_count += run.chunk_by(same_key).count();
             }
+        } else {
+            group_count = order.chunk_by(same_key).count();
         }
-        let mut class_group = vec![ABSENT; counts.len()];
-        let mut groups: Vec<Group> = Vec::new();
-        let mut data_points: Option<Vec<LogitPoint>> = weighted.as_ref().map(|_| Vec::new());
-        let mut last_key = None;
-        for &(p_bits, class) in &order {
-            // The keys are now p's bits (w's too without α).
+        self.groups.reserve_exact(group_count);
+        self.data_points = weighted.map(|_| Vec::with_capacity(group_count));
+        self.class_group = vec![ABSENT; self.counts.len()];
+    }
+
+    /// Groups the next [`GROUPED_PER_PIECE`] classes of the order by equal
+    /// (w, p), with each new group's logits and logarithms.
+    fn group_classes(&mut self) {
+        let (data, weighted) = (&self.data, self.weighted.as_ref());
+        let end = self.order.len().min(self.grouped + GROUPED_PER_PIECE);
+        for &(p_bits, class) in &self.order[self.grouped..end] {
             let index = class as usize;
-            let w_bits = weighted
-                .as_ref()
-                .map_or(p_bits, |shares| shares.q(index).to_bits());
+            let w_bits = weighted.map_or(p_bits, |shares| shares.q(index).to_bits());
             let key = (w_bits, p_bits);
-            if last_key != Some(key) {
-                last_key = Some(key);
+            if self.last_key != Some(key) {
+                self.last_key = Some(key);
                 // Logits and logarithms once per group.
                 let p = data.point(index);
-                let w = weighted.as_ref().map_or(p, |shares| shares.point(index));
-                groups.push(Group {
+                let w = weighted.map_or(p, |shares| shares.point(index));
+                self.groups.push(Group {
                     multiplicity: 0.0,
                     p: p.q,
                     w,
                     ln_w_over_p: p.neg_ln_q - w.neg_ln_q,
                 });
-                if let Some(points) = &mut data_points {
+                if let Some(points) = &mut self.data_points {
                     points.push(p);
                 }
             }
-            let last = groups.len() - 1;
-            groups[last].multiplicity += 1.0;
-            class_group[index] = last as u32;
+            let last = self.groups.len() - 1;
+            let group = &mut self.groups[last];
+            group.multiplicity += 1.0;
+            self.class_group[index] = last as u32;
+            if (group.p, index) < self.rarest {
+                self.rarest = (group.p, index);
+            }
         }
+        self.grouped = end;
+    }
+
+    /// The problem made of the build's parts, with H(P).
+    fn assemble(&mut self) -> FocalProblem {
+        let groups = std::mem::take(&mut self.groups);
+        let data_points = self.data_points.take();
         let shannon_p = compensated_sum((0..groups.len()).map(|g| {
             let point = data_point_of(&groups, data_points.as_deref(), g);
             groups[g].multiplicity * groups[g].p * point.neg_ln_q
         }));
-        Ok(FocalProblem(Arc::new(ProblemData {
-            counts: counts.to_vec(),
-            alpha: alpha.map(<[f64]>::to_vec),
-            class_group,
+        FocalProblem(Arc::new(ProblemData {
+            counts: std::mem::take(&mut self.counts),
+            alpha: self.alpha.take(),
+            class_group: std::mem::take(&mut self.class_group),
             groups,
             data_points,
             shannon_p,
-            positive_class_count: order.len(),
+            positive_class_count: self.order.len(),
             frequency_ranks: OnceLock::new(),
             rank_positions: OnceLock::new(),
-            rarest_class: OnceLock::new(),
-        })))
+            rarest_class: self.rarest.1,
+        }))
+    }
+}
+
+impl FocalProblem {
+    /// Validates class counts (finite, ≥ 0, at least one positive, at most
+    /// [`MAX_CLASSES`]) and optional α weights (one per class, in
+    /// [`ALPHA_RANGE`]), and groups equal classes: [`ProblemBuild`] at once.
+    pub fn new(counts: &[f64], alpha: Option<&[f64]>) -> Result<Self, FocalError> {
+        ProblemBuild::new(counts.to_vec(), alpha.map(<[f64]>::to_vec)).into_problem()
     }
 
     /// Whether two handles share the same validated data (cheap pointer comparison).
@@ -452,19 +611,7 @@ impl FocalProblem {
 
     /// The rarest class with a positive count (the first one on ties).
     pub fn rarest_class(&self) -> usize {
-        *self.0.rarest_class.get_or_init(|| {
-            let rarest_group = self
-                .groups()
-                .iter()
-                .enumerate()
-                .min_by(|a, b| a.1.p.total_cmp(&b.1.p))
-                .map(|(index, _)| index);
-            // The first class of the rarest p (groups of equal p differ in α).
-            let rarest_p = rarest_group.map(|g| self.groups()[g].p);
-            (0..self.class_count())
-                .find(|&class| self.group_of(class).is_some_and(|g| Some(g.p) == rarest_p))
-                .unwrap_or(0)
-        })
+        self.0.rarest_class
     }
 
     /// Frequency ranks of the classes by `p` (1 = the most frequent; equal
@@ -635,5 +782,96 @@ mod tests {
         let problem = FocalProblem::new(&[f64::MAX, f64::MAX, 1e-300], None).unwrap();
         assert!((problem.p(0) - 0.5).abs() < 1e-15);
         assert!(problem.p(2) == 0.0 || problem.p(2) < 1e-300);
+    }
+
+    /// Everything a problem holds, to the bit, for comparing two builds.
+    fn fingerprint(problem: &FocalProblem) -> Vec<u64> {
+        let data = &problem.0;
+        let mut bits: Vec<u64> = data.class_group.iter().map(|&g| g as u64).collect();
+        for (g, group) in data.groups.iter().enumerate() {
+            let point = problem.data_point(g);
+            let values = [group.multiplicity, group.p, group.w.q, group.w.one_minus_q];
+            let more = [group.w.neg_ln_q, group.ln_w_over_p, point.q, point.neg_ln_q];
+            bits.extend(values.iter().chain(&more).map(|v| v.to_bits()));
+        }
+        bits.extend(data.alpha.iter().flatten().map(|a| a.to_bits()));
+        bits.extend([data.shannon_p.to_bits(), data.positive_class_count as u64]);
+        bits
+    }
+
+    #[test]
+    fn a_build_a_stage_at_a_time_is_the_problem() {
+        let counts = vec![5.0, 0.0, 3.0, 5.0, 1.0, 3.0, 1e-320, 40.0];
+        let alpha = vec![1.0, 2.0, 1.0, 0.5, 1.0, 1.0, 3.0, 0.25];
+        for alpha in [None, Some(alpha)] {
+            let whole = FocalProblem::new(&counts, alpha.as_deref()).unwrap();
+            let mut build = ProblemBuild::new(counts.clone(), alpha.clone());
+            let mut shares = vec![build.fraction_done()];
+            while !build.advance().unwrap() {
+                shares.push(build.fraction_done());
+            }
+            shares.push(build.fraction_done());
+            let eighths: Vec<f64> = (0..=8).map(|i| i as f64 / 8.0).collect();
+            assert_eq!(shares, eighths);
+            // Done means done: another stage changes nothing.
+            assert!(build.advance().unwrap());
+            let built = build.into_problem().unwrap();
+            assert_eq!(fingerprint(&built), fingerprint(&whole));
+            assert_eq!(built.rarest_class(), 6);
+            assert_eq!(built.counts(), &counts[..]);
+            assert_eq!(
+                built.distinct_class_count(),
+                if alpha.is_some() { 6 } else { 5 }
+            );
+        }
+    }
+
+    #[test]
+    fn a_build_that_fails_stays_at_its_first_stage() {
+        let mut build = ProblemBuild::new(vec![1.0, f64::NAN], None);
+        for _ in 0..2 {
+            assert!(matches!(
+                build.advance(),
+                Err(FocalError::InvalidCount { index: 1, .. })
+            ));
+            assert_eq!(build.fraction_done(), 0.0);
+        }
+        let uniform_alpha = ProblemBuild::new(vec![2.0, 1.0], Some(vec![3.0, 3.0]));
+        assert_eq!(uniform_alpha.into_problem().unwrap().alpha(), None);
+    }
+
+    #[test]
+    fn many_classes_are_grouped_a_piece_at_a_time() {
+        let classes = 3 * GROUPED_PER_PIECE + 7;
+        let counts: Vec<f64> = (0..classes)
+            .map(|i| ((i + 500) % 1000 + 1) as f64)
+            .collect();
+        let alpha: Vec<f64> = (0..classes).map(|i| (i % 3 + 1) as f64).collect();
+        for (alpha, distinct) in [(None, 1000), (Some(alpha), 3000)] {
+            let mut build = ProblemBuild::new(counts.clone(), alpha.clone());
+            let mut shares = Vec::new();
+            while !build.advance().unwrap() {
+                shares.push(build.fraction_done());
+            }
+            // Four stages, four pieces of grouping (the last of 7 classes),
+            // and two more stages before the last.
+            assert_eq!(shares.len(), 4 + 4 + 2);
+            assert!(shares.windows(2).all(|w| w[0] < w[1]), "{shares:?}");
+            let problem = build.into_problem().unwrap();
+            assert_eq!(problem.distinct_class_count(), distinct);
+            // Classes share a group exactly when their count and α are equal.
+            let key = |i: usize| ((i + 500) % 1000, alpha.as_ref().map_or(0, |_| i % 3));
+            let mut class_of_group = vec![None; distinct];
+            for class in 0..classes {
+                let group = problem.group_index(class).unwrap();
+                let first = *class_of_group[group].get_or_insert(class);
+                assert_eq!(key(first), key(class));
+            }
+            let members: f64 = problem.groups().iter().map(|g| g.multiplicity).sum();
+            assert_eq!(members, classes as f64);
+            assert!((problem.p(499) / problem.p(500) / 1000.0 - 1.0).abs() < 1e-14);
+            // The first of the classes with the smallest count.
+            assert_eq!(problem.rarest_class(), 500);
+        }
     }
 }

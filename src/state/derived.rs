@@ -1,14 +1,22 @@
 //! Results derived from the configuration: the validated problem, the γ-sweep
 //! behind the entropy plot and the solution at the current γ.
 
-use crate::core::{gamma_grid, FocalProblem, PartialSweep, Solution, Sweep};
+use crate::core::{gamma_grid, FocalProblem, PartialSweep, ProblemBuild, Solution, Sweep};
 
 use super::config::{sweep_points, ClassRow, Units, MAX_SWEEP_DISTINCT_CLASSES};
 
+/// The build of the classes' problem, to be done at once or a stage at a
+/// time (many classes).
+pub fn problem_build(classes: &[ClassRow], alpha: Option<&[f64]>) -> ProblemBuild {
+    let counts = classes.iter().map(|c| c.count).collect();
+    ProblemBuild::new(counts, alpha.map(<[f64]>::to_vec))
+}
+
 /// Validates the classes for solving (the core's checks, the class limit among them).
 pub fn problem_for(classes: &[ClassRow], alpha: Option<&[f64]>) -> Result<FocalProblem, String> {
-    let counts: Vec<f64> = classes.iter().map(|c| c.count).collect();
-    FocalProblem::new(&counts, alpha).map_err(|e| e.to_string())
+    problem_build(classes, alpha)
+        .into_problem()
+        .map_err(|e| e.to_string())
 }
 
 /// Why the page does not sweep a problem along γ, if it does not: more
