@@ -164,7 +164,7 @@ fn spawn(pool: Weak<RefCell<Pool>>, index: usize) -> Result<Slot, String> {
     let running = start_worker(
         Box::new(move |message| {
             if let Some(pool) = messages.upgrade() {
-                MapWorkers(pool).receive(index, message);
+                MapWorkers(pool).receive(index, message.to_vec());
             }
         }),
         Box::new(move |reason| {

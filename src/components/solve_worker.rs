@@ -11,13 +11,29 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use js_sys::Float64Array;
 use leptos::prelude::*;
 
 use super::slices::{give_the_browser_a_turn, run_in_slices};
 use super::worker::{start_worker, RunningWorker};
 use super::Newest;
 use crate::core::{FocalProblem, Solution};
-use crate::state::worker_messages::{problem_message, read_solve_reply, solve_message, SolveReply};
+use crate::state::worker_messages::{
+    problem_message, read_solve_reply, solve_message, ReplyNumbers, SolveReply,
+};
+
+/// A reply as the worker sent it, copied into the page a batch of records at
+/// a time as it is read.
+impl ReplyNumbers for Float64Array {
+    fn count(&self) -> usize {
+        self.length() as usize
+    }
+
+    fn copy_out(&self, start: usize, into: &mut [f64]) {
+        self.subarray(start as u32, (start + into.len()) as u32)
+            .copy_to(into);
+    }
+}
 
 /// The worker and what it was given.
 struct Link {
@@ -124,7 +140,7 @@ impl SolveWorker {
     /// A reply from the worker; one about an older problem is dropped. A
     /// solution is read in slices, the browser given a turn between them, and
     /// shown once read unless a newer reply or problem came meanwhile.
-    fn receive(&self, message: Vec<f64>) {
+    fn receive(&self, message: Float64Array) {
         let (reply, solution, round_trip, reading) = {
             let link = self.0.borrow();
             let Some((serial, problem)) = &link.problem else {

@@ -41,19 +41,25 @@ pub fn numbers_in(event: &MessageEvent) -> Option<Vec<f64>> {
         .map(|array| array.to_vec())
 }
 
-/// Starts a worker whose messages go to
-/// `on_message` (anything but numbers arrives as one NaN, a broken message)
-/// and whose failure, said in plain words, goes to `on_error`. Work can be
-/// sent at once: the worker keeps what arrives before its WebAssembly runs.
-/// (The handlers are boxed so that this is compiled once for every worker.)
+/// Starts a worker whose messages go to `on_message` as they came, a
+/// `Float64Array` not yet copied into the page (anything but numbers arrives
+/// as one NaN, a broken message), and whose failure, said in plain words,
+/// goes to `on_error`. Work can be sent at once: the worker keeps what
+/// arrives before its WebAssembly runs. (The handlers are boxed so that this
+/// is compiled once for every worker.)
 pub fn start_worker(
-    on_message: Box<dyn Fn(Vec<f64>)>,
+    on_message: Box<dyn Fn(Float64Array)>,
     on_error: Box<dyn Fn(String)>,
 ) -> Result<RunningWorker, String> {
     let worker = Worker::new(WORKER_SCRIPT)
         .map_err(|_| "this browser could not start a worker".to_string())?;
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-        on_message(numbers_in(&event).unwrap_or_else(|| vec![f64::NAN]));
+        on_message(
+            event
+                .data()
+                .dyn_into::<Float64Array>()
+                .unwrap_or_else(|_| Float64Array::from(&[f64::NAN][..])),
+        );
     });
     // A script that cannot load fires a plain `Event`, an error inside the
     // worker an `ErrorEvent` with a message.

@@ -197,29 +197,51 @@ pub enum SolveReply {
     Stale,
 }
 
+/// The numbers of a worker's reply, copied out a batch at a time: in the
+/// page they stay in the browser's `Float64Array` (64 MB at a million
+/// distinct classes, which took 36 ms to copy into the page at once) and
+/// are copied as they are read; natively and in tests, a `Vec`.
+pub trait ReplyNumbers: std::fmt::Debug {
+    /// How many numbers the reply holds.
+    fn count(&self) -> usize;
+    /// Fills `into` with the numbers from `start` on (there are enough).
+    fn copy_out(&self, start: usize, into: &mut [f64]);
+}
+
+impl ReplyNumbers for Vec<f64> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn copy_out(&self, start: usize, into: &mut [f64]) {
+        into.copy_from_slice(&self[start..start + into.len()]);
+    }
+}
+
 /// Reads a worker's reply about a solve of `problem`, sent to it as `serial`.
 pub fn read_solve_reply(
-    message: Vec<f64>,
+    message: impl ReplyNumbers + 'static,
     problem: &FocalProblem,
     serial: u32,
 ) -> Result<SolveReply, MessageError> {
+    let mut head = [0.0; SOLUTION_HEADER];
+    let head = &mut head[..message.count().min(SOLUTION_HEADER)];
+    message.copy_out(0, head);
     let wrong_length = MessageError("has the wrong length for its problem");
-    let (&[kind, sent_as, gamma], rest) = message.split_first_chunk::<3>().ok_or(wrong_length)?;
+    let (&[kind, sent_as, gamma], rest) = head.split_first_chunk::<3>().ok_or(wrong_length)?;
     if sent_as != f64::from(serial) {
         return Ok(SolveReply::Stale);
     }
-    let (&[lambda, fe_min, shannon_q, fe_at_p, kl_p_q], records) = match rest {
+    let &[lambda, fe_min, shannon_q, fe_at_p, kl_p_q] = match rest {
         [] if kind == ReplyKind::Failed.number() => return Ok(SolveReply::Failed(gamma)),
         &[worst] if kind == ReplyKind::RoundTrip.number() => {
             return Ok(SolveReply::RoundTrip { gamma, worst })
         }
-        _ if kind == ReplyKind::Solved.number() => {
-            rest.split_first_chunk::<5>().ok_or(wrong_length)?
-        }
+        _ if kind == ReplyKind::Solved.number() => rest.first_chunk::<5>().ok_or(wrong_length)?,
         _ => return Err(MessageError("is not a reply about a solve")),
     };
     let count = problem.distinct_class_count();
-    if records.len() != RECORD_LENGTH * count {
+    if message.count() != SOLUTION_HEADER + RECORD_LENGTH * count {
         return Err(wrong_length);
     }
     Ok(SolveReply::Solved(SolutionReader {
@@ -228,10 +250,11 @@ pub fn read_solve_reply(
         lambda,
         sums: [fe_min, shannon_q],
         readouts: [fe_at_p, kl_p_q],
-        message,
+        message: Box::new(message),
+        batch: vec![0.0; RECORDS_PER_BATCH * RECORD_LENGTH],
         groups: Vec::with_capacity(count),
         regimes: Vec::with_capacity(count),
-        runs: vec![ClassRun::FILLER; count],
+        runs: Vec::new(),
     }))
 }
 
@@ -255,7 +278,9 @@ pub struct SolutionReader {
     /// FE(W, P) and KL(P‖Q*), in nats.
     readouts: [f64; 2],
     /// The whole reply, whose records after those read are still to be read.
-    message: Vec<f64>,
+    message: Box<dyn ReplyNumbers>,
+    /// Room for the records of a batch, copied out of `message`.
+    batch: Vec<f64>,
     /// Each group's solution read so far.
     groups: Vec<GroupSolution>,
     /// Each group's regime read so far.
@@ -267,13 +292,23 @@ pub struct SolutionReader {
 
 impl Piecewise for SolutionReader {
     fn advance(&mut self) -> Result<bool, String> {
-        let records = &self.message[SOLUTION_HEADER..];
         let first = self.groups.len();
-        let start = first * RECORD_LENGTH;
-        let end = records.len().min(start + RECORDS_PER_BATCH * RECORD_LENGTH);
+        let start = SOLUTION_HEADER + first * RECORD_LENGTH;
+        let end = self
+            .message
+            .count()
+            .min(start + RECORDS_PER_BATCH * RECORD_LENGTH);
+        let batch = &mut self.batch[..end - start];
+        self.message.copy_out(start, batch);
         let positions = self.problem.rank_positions();
         let data = &self.problem.groups()[first..];
-        for (r, (group, data)) in records[start..end]
+        if first == 0 {
+            // Runs are put at their places by rank, in a list filled first:
+            // 32 MB written at a million classes, in the first batch rather
+            // than in the task that took in the reply.
+            self.runs = vec![ClassRun::FILLER; data.len()];
+        }
+        for (r, (group, data)) in batch
             .chunks_exact(RECORD_LENGTH)
             .zip(data.iter().enumerate())
         {
@@ -293,7 +328,7 @@ impl Piecewise for SolutionReader {
             self.runs[positions.of(first + group)] =
                 ClassRun::of_group(data.multiplicity, data.p, r[2], regime);
         }
-        Ok(end == records.len())
+        Ok(end == self.message.count())
     }
 
     fn fraction_done(&self) -> f64 {
@@ -305,7 +340,7 @@ impl SolutionReader {
     /// The solution, once every record is read ([`Piecewise::advance`] said
     /// so); until then, an error.
     pub fn into_solution(self) -> Result<Solution, MessageError> {
-        if self.groups.len() * RECORD_LENGTH + SOLUTION_HEADER != self.message.len() {
+        if self.groups.len() * RECORD_LENGTH + SOLUTION_HEADER != self.message.count() {
             return Err(MessageError("was taken before it was read to its end"));
         }
         let solution = Solution::from_parts(
