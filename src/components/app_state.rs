@@ -6,12 +6,12 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::canvas::{now_ms, record_timing};
-use super::slices::advance_for;
+use super::slices::{advance_for, give_the_browser_a_turn, run_in_slices};
 use super::solve_worker::SolveWorker;
 use super::{Debouncer, Newest};
 use crate::core::{track_class, FocalProblem, PartialSweep, Solution, Sweep, TrackedClass};
 use crate::state::config::{ClassRow, ClassSource, Config, Panel, Units};
-use crate::state::derived::{problem_for, solve_at, start_sweep, sweep_refusal};
+use crate::state::derived::{problem_build, problem_for, solve_at, start_sweep, sweep_refusal};
 use crate::state::findings::{AlongGamma, AtGamma};
 use crate::state::generator::Generator;
 use crate::state::outputs::round_trip_error;
@@ -91,6 +91,11 @@ pub struct AppState {
 fn solved_in_worker(worker_failed: RwSignal<bool>, problem: &FocalProblem) -> bool {
     !worker_failed.get() && solves_in_worker(problem)
 }
+
+/// Classes above which the page builds a problem in slices, a stage per task
+/// ([`crate::core::ProblemBuild`]): building a million classes at once takes about 70 ms
+/// in the browser, a hundred thousand about 7.
+const BUILT_IN_SLICES_ABOVE: usize = 100_000;
 
 /// `earlier`'s solution, except that one the worker computed comes a task
 /// later (a 0 ms pause), so that the page's work on a million classes is
@@ -176,12 +181,62 @@ fn compute_sweep(
 /// A validated problem with its class labels.
 type ValidInput = (FocalProblem, Arc<Vec<String>>);
 
-/// Whether the last valid input changed: a new problem or new labels.
+/// The class labels, shared by the memos that show them.
+fn labels_of(classes: &[ClassRow]) -> Arc<Vec<String>> {
+    Arc::new(classes.iter().map(|c| c.label.clone()).collect())
+}
+
+/// The problem of `classes` with `alpha`, validated, with the classes' labels.
+fn validate(
+    classes: &[ClassRow],
+    labels: Arc<Vec<String>>,
+    alpha: Option<&Arc<Vec<f64>>>,
+) -> Result<ValidInput, String> {
+    problem_for(classes, alpha.map(|a| a.as_slice())).map(|p| (p, labels))
+}
+
+/// Builds the problem of `classes` with `alpha` in slices, then takes their
+/// labels (a million made cost 25 ms) in a task of its own, and hands the
+/// problem to `validated` a task later, unless newer classes have taken
+/// their place (`current`).
+async fn build_in_slices(
+    classes: Arc<Vec<ClassRow>>,
+    labels: Memo<Arc<Vec<String>>>,
+    alpha: Option<Arc<Vec<f64>>>,
+    current: impl Fn() -> bool,
+    validated: RwSignal<Result<ValidInput, String>>,
+) {
+    let mut build = problem_build(&classes, alpha.as_deref().map(Vec::as_slice));
+    let Some(built) = run_in_slices(&mut build, &mut |_| {}, &|_| {}, &current).await else {
+        return;
+    };
+    let problem = built.and_then(|()| build.into_problem().map_err(|e| e.to_string()));
+    give_the_browser_a_turn().await;
+    if !current() {
+        return;
+    }
+    let valid = problem.map(|p| (p, labels.get_untracked()));
+    give_the_browser_a_turn().await;
+    if current() {
+        validated.set(valid);
+    }
+}
+
+/// Whether the α weights changed, compared by address: comparing a million
+/// weights cost 12 ms at every change of the configuration.
+fn alpha_changed(old: Option<&Option<Arc<Vec<f64>>>>, new: Option<&Option<Arc<Vec<f64>>>>) -> bool {
+    match (old, new) {
+        (Some(Some(a)), Some(Some(b))) => !Arc::ptr_eq(a, b),
+        (Some(None), Some(None)) => false,
+        _ => true,
+    }
+}
+
+/// Whether the last valid input changed: a new problem (every validation
+/// makes one, new labels among the changes that lead to it).
 fn valid_input_changed(old: Option<&Option<ValidInput>>, new: Option<&Option<ValidInput>>) -> bool {
     match (old, new) {
-        (Some(Some((a, labels_a))), Some(Some((b, labels_b)))) => {
-            !a.same_as(b) || labels_a != labels_b
-        }
+        (Some(Some((a, _))), Some(Some((b, _)))) => !a.same_as(b),
         _ => true,
     }
 }
@@ -212,18 +267,37 @@ impl AppState {
         });
         let gamma = Memo::new(move |_| config.with(|c| c.gamma));
         let gamma_max = Memo::new(move |_| config.with(|c| c.gamma_max));
-        let alpha = Memo::new(move |_| config.with(|c| c.alpha.clone()));
+        let alpha =
+            Memo::new_with_compare(move |_| config.with(|c| c.alpha.clone()), alpha_changed);
+        // Made again only when the classes change (not with α).
+        let class_labels =
+            Memo::new_with_compare(move |_| classes.with(|c| labels_of(c)), always_changed);
         let track = Memo::new(move |_| config.with(|c| c.track));
-        let validated = Memo::new_with_compare(
-            move |_| {
-                let alpha = alpha.get();
-                classes.with(|c| {
-                    problem_for(c, alpha.as_deref().map(Vec::as_slice))
-                        .map(|p| (p, Arc::new(c.iter().map(|r| r.label.clone()).collect())))
-                })
-            },
-            always_changed,
-        );
+        // The classes as the core validated them: a few at once, many in
+        // slices (the last valid problem stays on screen meanwhile).
+        let validated = RwSignal::new(validate(
+            &classes.get_untracked(),
+            class_labels.get_untracked(),
+            alpha.get_untracked().as_ref(),
+        ));
+        let latest_build = Newest::default();
+        Effect::new(move |previous: Option<()>| {
+            let (classes, alpha) = (classes.get(), alpha.get());
+            let current = latest_build.start();
+            if previous.is_none() {
+                // The first classes are validated above.
+            } else if classes.len() > BUILT_IN_SLICES_ABOVE {
+                leptos::task::spawn_local(build_in_slices(
+                    classes,
+                    class_labels,
+                    alpha,
+                    current,
+                    validated,
+                ));
+            } else {
+                validated.set(validate(&classes, class_labels.get(), alpha.as_ref()));
+            }
+        });
         let input_error = Memo::new(move |_| validated.with(|v| v.as_ref().err().cloned()));
         let valid = Memo::new_with_compare(
             move |previous: Option<&Option<ValidInput>>| match validated.get() {
@@ -239,9 +313,10 @@ impl AppState {
                 _ => true,
             },
         );
-        let labels = Memo::new(move |_| {
-            valid.with(|v| v.as_ref().map(|(_, l)| Arc::clone(l)).unwrap_or_default())
-        });
+        let labels = Memo::new_with_compare(
+            move |_| valid.with(|v| v.as_ref().map(|(_, l)| Arc::clone(l)).unwrap_or_default()),
+            |old, new| !matches!((old, new), (Some(a), Some(b)) if Arc::ptr_eq(a, b)),
+        );
         // The sweep (256 solves) waits until edits pause, so that typing stays
         // responsive with many classes, and is then spread over frames.
         let (sweep, set_sweep) = signal(None::<Sweep>);

@@ -9,7 +9,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::app_state::{use_app_state, AppState};
 use super::canvas::{now_ms, record_timing};
-use super::slices::read_class_list;
+use super::slices::{give_the_browser_a_turn, read_class_list};
 use super::Newest;
 use crate::state::classes::{open_counts_file, page_classes, text_of_file, MAX_TEXT_BYTES};
 use crate::state::config::ClassRow;
@@ -87,15 +87,18 @@ fn load(state: AppState, file: web_sys::File, outcome: RwSignal<Option<Outcome>>
     });
 }
 
-/// The page's classes from a counts file's text, read in slices with the
-/// share read shown in `outcome`; `None` once `current` says a newer file
-/// has taken its place.
+/// The page's classes from a counts file's text, opened a task later and
+/// read in slices with the share read shown in `outcome`; `None` once
+/// `current` says a newer file has taken its place.
 async fn read_in_slices(
     text: &str,
     name: &str,
     outcome: RwSignal<Option<Outcome>>,
     current: impl Fn() -> bool,
 ) -> Option<Result<Vec<ClassRow>, String>> {
+    // The file's bytes came in the task before; opening it counts its lines
+    // (30 ms for a million) in a task of its own.
+    give_the_browser_a_turn().await;
     let reader = match open_counts_file(text, parse_json) {
         Ok(reader) => reader,
         Err(why) => return Some(Err(why)),

@@ -45,7 +45,9 @@ pub fn advance_for(work: &mut dyn Piecewise, budget_ms: f64) -> Result<bool, Str
 /// Runs `work` to its end in slices of [`SLICE_MS`], handing what it has
 /// written to `written` and telling `progress` the share done after each
 /// slice; `None` once `current` says that newer work has taken this one's
-/// place.
+/// place. The browser has a turn before each slice, the first too: the task
+/// that started the work (a click, a paste, a worker's reply of 64 MB) is
+/// then not made longer by a slice.
 pub async fn run_in_slices(
     work: &mut dyn Piecewise,
     written: &mut dyn FnMut(Vec<String>),
@@ -53,6 +55,10 @@ pub async fn run_in_slices(
     current: &dyn Fn() -> bool,
 ) -> Option<Result<(), String>> {
     loop {
+        give_the_browser_a_turn().await;
+        if !current() {
+            return None;
+        }
         let finished = match advance_for(work, SLICE_MS) {
             Ok(finished) => finished,
             Err(why) => return Some(Err(why)),
@@ -62,10 +68,6 @@ pub async fn run_in_slices(
             return Some(Ok(()));
         }
         progress(work.fraction_done());
-        give_the_browser_a_turn().await;
-        if !current() {
-            return None;
-        }
     }
 }
 

@@ -396,7 +396,7 @@ test('a 262 144-token Zipf vocabulary: γ moves smoothly, every plot follows it,
   expect(problems).toEqual([]);
 });
 
-test('a million distinct counts: each γ is solved by the worker and taken in by the page in slices and stages, none of them a long task; plots, table and round trip follow', async ({ page }) => {
+test('a million distinct counts: each γ is solved by the worker and taken in by the page in slices and stages, none of them a long task; plots, table and round trip follow, and α weights set on them are taken in the same way', async ({ page }) => {
   test.setTimeout(120_000);
   const problems = watchPage(page);
   await page.goto('./?dist=exp&k=1000000&nmax=1e12&ratio=1e6&hide=map');
@@ -426,10 +426,20 @@ test('a million distinct counts: each γ is solved by the worker and taken in by
   }
   // Each γ's summary is its own.
   expect(new Set(summaries).size).toBe(summaries.length);
-  console.log(`MILLIONSTEP ${JSON.stringify(steps)}`);
+  // α on the million classes: the problem is built again, in slices and
+  // stages, and its solution follows.
+  await watchLongTasks(page);
+  const alphaStarted = Date.now();
+  await page.getByTestId('alpha-sqrt').click();
+  await expect(page.getByTestId('summary')).not.toHaveText(summaries.at(-1), { timeout: 30_000 });
+  const alphaShownMs = Date.now() - alphaStarted;
+  await expect(page.locator('.plot-frame[aria-busy="true"]')).toHaveCount(0);
+  await page.waitForTimeout(500);
+  const alphaLongTasks = await page.evaluate(() => window.__longTasks.map(([, duration]) => Math.round(duration)));
+  console.log(`MILLIONSTEP ${JSON.stringify({ steps, alphaShownMs, alphaLongTasks })}`);
   // #12 asks for no task over 50 ms at any K; as everywhere in this suite,
   // the test fails only past twice that, so that a noisy machine does not flake.
-  expect(Math.max(0, ...steps.flatMap((s) => s.longTasks))).toBeLessThanOrEqual(100);
+  expect(Math.max(0, ...steps.flatMap((s) => s.longTasks), ...alphaLongTasks)).toBeLessThanOrEqual(100);
   expect(problems).toEqual([]);
 });
 
@@ -541,15 +551,15 @@ test('a real paste of a million counts is read by the page, never laid out by th
   // The browser's own paste inserted the text into the box and laid it out
   // in one task: 3.4 s for 200 000 lines, more than a minute for a million.
   // Now the page reads the text the box would hold, a slice of lines at a
-  // time with the share read shown, and leaves the box empty; the longest
-  // task is the one that takes the classes in and solves (about 0.17 s; it
-  // was 0.36–0.46 s with the text read in one piece).
+  // time with the share read shown, and leaves the box empty; the problem is
+  // then built in stages, none of them a long task (#12: 50 ms; the test
+  // fails past twice that).
   const statuses = await page.evaluate(() => window.__pasteStatus);
   const shares = statuses.map((text) => text.match(/^Reading the pasted counts: (\d+) %…$/)?.[1]).filter(Boolean).map(Number);
   expect(shares.length).toBeGreaterThan(3);
   expect(shares.every((share, i) => share < 100 && (i === 0 || share >= shares[i - 1]))).toBe(true);
   expect(statuses.at(-1)).toBe('hidden');
-  expect(Math.max(0, ...longTasks)).toBeLessThan(600);
+  expect(Math.max(0, ...longTasks)).toBeLessThanOrEqual(100);
   await setGamma(page, 3);
   await expect(page.getByTestId('plot-distribution')).toHaveAttribute('data-gamma', '3');
   // The classes are the pasted counts, in order.
@@ -563,7 +573,7 @@ test('a real paste of a million counts is read by the page, never laid out by th
   await expect(page.getByTestId('table-size')).toHaveText('1000000 classes.');
   expect(await page.getByTestId('counts-input').inputValue()).toBe('');
   const mistakeLongTasks = await page.evaluate(() => window.__longTasks.map(([, duration]) => Math.round(duration)));
-  expect(Math.max(0, ...mistakeLongTasks)).toBeLessThan(600);
+  expect(Math.max(0, ...mistakeLongTasks)).toBeLessThanOrEqual(100);
   // Typing while a paste is still being read takes its place.
   await realPaste(page, counts.map((count) => count + 1).join('\n'));
   await expect(page.getByTestId('paste-status')).toBeVisible();

@@ -132,8 +132,10 @@ test('a million-class counts file is loaded: γ is answered, values are the core
   expect(shares.every((share, i) => share >= 0 && share < 100 && (i === 0 || share >= shares[i - 1]))).toBe(true);
   expect(statuses.filter(([text]) => text.startsWith('Reading')).every(([, busy]) => busy === 'true')).toBe(true);
   expect(statuses.at(-1)).toEqual(['Loaded million.csv: 1000000 classes.', 'false']);
-  // No task comes near the one of 1.2–1.6 s that reading in one piece took.
-  expect(Math.max(0, ...loadLongTasks)).toBeLessThan(600);
+  // Reading in one piece took a task of 1.2–1.6 s; now the lines are read in
+  // slices and the problem built in stages, none of them a long task (#12:
+  // 50 ms; the test fails past twice that).
+  expect(Math.max(0, ...loadLongTasks)).toBeLessThanOrEqual(100);
   await expect(page.getByTestId('link-left-out')).toHaveText(
     "Links carry up to 20000 listed classes; these 1000000 classes are left out of this page's link and address (share the counts file, or a generator).",
   );
