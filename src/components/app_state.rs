@@ -275,17 +275,22 @@ impl AppState {
         let track = Memo::new(move |_| config.with(|c| c.track));
         // The classes as the core validated them: a few at once, many in
         // slices (the last valid problem stays on screen meanwhile).
+        let first = (classes.get_untracked(), alpha.get_untracked());
         let validated = RwSignal::new(validate(
-            &classes.get_untracked(),
+            &first.0,
             class_labels.get_untracked(),
-            alpha.get_untracked().as_ref(),
+            first.1.as_ref(),
         ));
         let latest_build = Newest::default();
-        Effect::new(move |previous: Option<()>| {
+        let mut validated_first = Some(first);
+        Effect::new(move |_| {
             let (classes, alpha) = (classes.get(), alpha.get());
             let current = latest_build.start();
-            if previous.is_none() {
-                // The first classes are validated above.
+            let first = validated_first.take();
+            if first.is_some_and(|(c, a)| {
+                Arc::ptr_eq(&c, &classes) && !alpha_changed(Some(&a), Some(&alpha))
+            }) {
+                // Validated above, before the page was first drawn.
             } else if classes.len() > BUILT_IN_SLICES_ABOVE {
                 leptos::task::spawn_local(build_in_slices(
                     classes,
