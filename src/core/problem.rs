@@ -275,10 +275,10 @@ const BUILD_STAGES: usize = 8;
 const GROUPED_PER_PIECE: usize = 1 << 16;
 
 /// A problem validated and grouped a stage at a time, each stage a pass or
-/// two over the classes (at most about 25 ms for a million classes in the
+/// two over the classes (at most about 30 ms for a million classes in the
 /// browser; the grouping, which can be slower, a piece at a time), so that
 /// the page takes in a million classes between frames.
-/// [`FocalProblem::new`] runs every stage at once.
+/// [`FocalProblem::new`] runs the stages up to the problem at once.
 #[derive(Debug)]
 pub struct ProblemBuild {
     counts: Vec<f64>,
@@ -305,7 +305,7 @@ pub struct ProblemBuild {
     /// The rarest class grouped so far, after its `p`: the first of the
     /// smallest `p`.
     rarest: (f64, usize),
-    /// The problem, once the last stage is done.
+    /// The problem, once made (stage 6).
     built: Option<FocalProblem>,
 }
 
