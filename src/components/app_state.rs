@@ -81,6 +81,9 @@ pub struct AppState {
     pub findings_along: Memo<Option<AlongGamma>>,
     /// Whether the solving worker failed (the page then solves every problem).
     worker_failed: RwSignal<bool>,
+    /// Whether a problem of many classes is being built in slices (the plots
+    /// then show the last one, marked as updating).
+    building: RwSignal<bool>,
     /// γ and the largest relative difference of the round trip the worker
     /// sent last, of the problem it was given last (NaN, NaN until then).
     worker_round_trip: RwSignal<(f64, f64)>,
@@ -197,14 +200,14 @@ fn validate(
 
 /// Builds the problem of `classes` with `alpha` in slices, then takes their
 /// labels (a million made cost 25 ms) in a task of its own, and hands the
-/// problem to `validated` a task later, unless newer classes have taken
-/// their place (`current`).
+/// problem to `validated` a task later (no longer `building`), unless newer
+/// classes have taken their place (`current`).
 async fn build_in_slices(
     classes: Arc<Vec<ClassRow>>,
     labels: Memo<Arc<Vec<String>>>,
     alpha: Option<Arc<Vec<f64>>>,
     current: impl Fn() -> bool,
-    validated: RwSignal<Result<ValidInput, String>>,
+    (validated, building): (RwSignal<Result<ValidInput, String>>, RwSignal<bool>),
 ) {
     let mut build = problem_build(&classes, alpha.as_deref().map(Vec::as_slice));
     let Some(built) = run_in_slices(&mut build, &mut |_| {}, &|_| {}, &current).await else {
@@ -218,6 +221,7 @@ async fn build_in_slices(
     let valid = problem.map(|p| (p, labels.get_untracked()));
     give_the_browser_a_turn().await;
     if current() {
+        building.set(false);
         validated.set(valid);
     }
 }
@@ -282,6 +286,7 @@ impl AppState {
             first.1.as_ref(),
         ));
         let latest_build = Newest::default();
+        let building = RwSignal::new(false);
         let mut validated_first = Some(first);
         Effect::new(move |_| {
             let (classes, alpha) = (classes.get(), alpha.get());
@@ -292,14 +297,16 @@ impl AppState {
             }) {
                 // Validated above, before the page was first drawn.
             } else if classes.len() > BUILT_IN_SLICES_ABOVE {
+                building.set(true);
                 leptos::task::spawn_local(build_in_slices(
                     classes,
                     class_labels,
                     alpha,
                     current,
-                    validated,
+                    (validated, building),
                 ));
             } else {
+                building.set(false);
                 validated.set(validate(&classes, class_labels.get(), alpha.as_ref()));
             }
         });
@@ -444,19 +451,29 @@ impl AppState {
             findings_at,
             findings_along,
             worker_failed,
+            building,
             worker_round_trip,
         }
     }
 }
 
 impl AppState {
-    /// Whether the plots show a solution of another γ than the current one:
-    /// a newer one is on its way from the worker, or about to be drawn (the
-    /// plots are then marked as updating, until the last of them has it).
+    /// Whether the plots show a solution of another γ or problem than the
+    /// current ones (a newer one is on its way from the worker, or about to
+    /// be drawn), or of the last problem while a new one of many classes is
+    /// built (the plots are then marked as updating, until the last of them
+    /// has it).
     pub fn solution_pending(&self) -> bool {
         let gamma = self.gamma.get();
-        self.drawn_last
-            .with(|s| s.as_ref().is_some_and(|s| s.gamma() != gamma))
+        self.building.get()
+            || self.drawn_last.with(|s| {
+                s.as_ref().is_some_and(|s| {
+                    s.gamma() != gamma
+                        || self
+                            .problem
+                            .with(|p| p.as_ref().is_some_and(|p| !p.same_as(s.problem())))
+                })
+            })
     }
 
     /// The largest relative difference between P and the P recovered from
