@@ -458,22 +458,16 @@ impl AppState {
 }
 
 impl AppState {
-    /// Whether the plots show a solution of another γ or problem than the
-    /// current ones (a newer one is on its way from the worker, or about to
-    /// be drawn), or of the last problem while a new one of many classes is
-    /// built (the plots are then marked as updating, until the last of them
-    /// has it).
+    /// Whether the plots show a solution of another γ than the current one
+    /// (a newer one is on its way from the worker, or about to be drawn), or
+    /// of the last problem while a new one of many classes is built (the
+    /// plots are then marked as updating, until the last of them has it).
     pub fn solution_pending(&self) -> bool {
         let gamma = self.gamma.get();
         self.building.get()
-            || self.drawn_last.with(|s| {
-                s.as_ref().is_some_and(|s| {
-                    s.gamma() != gamma
-                        || self
-                            .problem
-                            .with(|p| p.as_ref().is_some_and(|p| !p.same_as(s.problem())))
-                })
-            })
+            || self
+                .drawn_last
+                .with(|s| s.as_ref().is_some_and(|s| s.gamma() != gamma))
     }
 
     /// The largest relative difference between P and the P recovered from
