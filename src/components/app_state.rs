@@ -95,9 +95,10 @@ fn solved_in_worker(worker_failed: RwSignal<bool>, problem: &FocalProblem) -> bo
     !worker_failed.get() && solves_in_worker(problem)
 }
 
-/// Classes above which the page builds a problem in slices, a stage per task
-/// ([`crate::core::ProblemBuild`]): building a million classes at once takes about 70 ms
-/// in the browser, a hundred thousand about 7.
+/// Classes above which the page builds a problem in slices of 12 ms, between
+/// which the browser has a turn, a stage or a piece of grouping at least per
+/// slice ([`crate::core::ProblemBuild`]): building a million classes at once
+/// takes about 70 ms in the browser, a hundred thousand about 7.
 const BUILT_IN_SLICES_ABOVE: usize = 100_000;
 
 /// `earlier`'s solution, except that one the worker computed comes a task

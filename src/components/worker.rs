@@ -31,8 +31,9 @@ impl RunningWorker {
     }
 }
 
-/// The numbers a worker message carries (a `Float64Array`, both ways), or
-/// `None` for anything else.
+/// The numbers a message from the page to a worker carries (a
+/// `Float64Array`), or `None` for anything else; the page itself takes a
+/// worker's replies as they came ([`start_worker`]).
 pub fn numbers_in(event: &MessageEvent) -> Option<Vec<f64>> {
     event
         .data()

@@ -251,7 +251,7 @@ pub fn read_solve_reply(
         sums: [fe_min, shannon_q],
         readouts: [fe_at_p, kl_p_q],
         message: Box::new(message),
-        batch: vec![0.0; RECORDS_PER_BATCH * RECORD_LENGTH],
+        batch: vec![0.0; count.min(RECORDS_PER_BATCH) * RECORD_LENGTH],
         groups: Vec::with_capacity(count),
         regimes: Vec::with_capacity(count),
         runs: Vec::new(),
