@@ -210,9 +210,12 @@ pub fn PlotCanvas(
     };
     let resize = window_event_listener(leptos::ev::resize, move |_| measure());
     on_cleanup(move || resize.remove());
+    // First measured a task after the page is mounted: the browser lays the
+    // page out once, on its own, rather than in the task that mounts it,
+    // and the plots are drawn in tasks of their own.
     Effect::new(move |_| {
         if container_ref.get().is_some() {
-            measure();
+            set_timeout(measure, std::time::Duration::ZERO);
         }
     });
     // The base layer: straight onto the visible canvas when there is no
