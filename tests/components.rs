@@ -3,7 +3,7 @@
 //! result on bad input, and draws on its canvases.
 #![cfg(target_arch = "wasm32")]
 
-use focal_entropy_explorer::components::App;
+use focal_entropy_explorer::components::mount_on;
 use focal_entropy_explorer::core::solve;
 use focal_entropy_explorer::state::format::format_significant;
 use wasm_bindgen::JsCast;
@@ -84,7 +84,7 @@ fn mount_fresh_keeping_url() {
     container.set_id("app-under-test");
     document().body().unwrap().append_child(&container).unwrap();
     let container = container.dyn_into::<web_sys::HtmlElement>().unwrap();
-    leptos::mount::mount_to(container, App).forget();
+    mount_on(container);
 }
 
 #[wasm_bindgen_test]

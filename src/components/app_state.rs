@@ -13,7 +13,7 @@ use crate::core::{track_class, FocalProblem, PartialSweep, Solution, Sweep, Trac
 use crate::state::config::{ClassRow, ClassSource, Config, Panel, Units};
 use crate::state::derived::{problem_build, problem_for, solve_at, start_sweep, sweep_refusal};
 use crate::state::findings::{AlongGamma, AtGamma};
-use crate::state::generator::Generator;
+use crate::state::generator::{GeneratedClasses, Generator};
 use crate::state::outputs::round_trip_error;
 use crate::state::worker_messages::solves_in_worker;
 
@@ -82,8 +82,11 @@ pub struct AppState {
     /// Whether the solving worker failed (the page then solves every problem).
     worker_failed: RwSignal<bool>,
     /// Whether a problem of many classes is being built in slices (the plots
-    /// then show the last one, marked as updating).
+    /// then show the last one, or none yet, marked as updating).
     building: RwSignal<bool>,
+    /// Whether the core could not solve the current problem at the γ last
+    /// asked of the worker (the page then waits for no solution from it).
+    worker_unsolved: RwSignal<bool>,
     /// γ and the largest relative difference of the round trip the worker
     /// sent last, of the problem it was given last (NaN, NaN until then).
     worker_round_trip: RwSignal<(f64, f64)>,
@@ -227,6 +230,26 @@ async fn build_in_slices(
     }
 }
 
+/// The classes of `config`'s generator made in slices, with the browser
+/// given a turn between them, when they are more than
+/// [`BUILT_IN_SLICES_ABOVE`] (a link of a million classes, made at once, held
+/// the page for 0.2 s before it could be drawn); `None` for fewer, or for a
+/// list, which [`AppState::new`] takes at once.
+pub async fn made_in_slices(config: &Config) -> Option<Arc<Vec<ClassRow>>> {
+    let source = &config.classes;
+    let ClassSource::Generated(generator) = source else {
+        return None;
+    };
+    if source.len() <= BUILT_IN_SLICES_ABOVE {
+        return None;
+    }
+    let mut made = GeneratedClasses::new(*generator).ok()?;
+    run_in_slices(&mut made, &mut |_| {}, &|_| {}, &|| true)
+        .await?
+        .ok()?;
+    Some(Arc::new(made.into_classes()))
+}
+
 /// Whether the α weights changed, compared by address: comparing a million
 /// weights cost 12 ms at every change of the configuration.
 fn alpha_changed(old: Option<&Option<Arc<Vec<f64>>>>, new: Option<&Option<Arc<Vec<f64>>>>) -> bool {
@@ -252,16 +275,24 @@ pub(super) fn always_changed<T>(_: Option<&T>, _: Option<&T>) -> bool {
 }
 
 impl AppState {
-    /// Creates the state of a configuration (from a link), with the link's notices.
-    pub fn new(initial: Config, notices: Vec<String>) -> Self {
+    /// Creates the state of a configuration (from a link), with the link's
+    /// notices and its classes if [`made_in_slices`]. Many classes are
+    /// built into a problem in slices after the page is first drawn.
+    pub fn new(initial: Config, notices: Vec<String>, made: Option<Arc<Vec<ClassRow>>>) -> Self {
         let config = RwSignal::new(initial);
         // Each view changes only when its field does (memos compare values).
         let source = Memo::new_with_compare(
             move |_| config.with(|c| c.classes.clone()),
             |old, new| !matches!((old, new), (Some(a), Some(b)) if a.same_as(b)),
         );
+        // The classes made in slices are the first run's (held, while it runs,
+        // by `made` alone: the memo keeps no second copy of a million).
+        let made_first = made.as_ref().map(Arc::downgrade);
         let classes = Memo::new_with_compare(
-            move |_| source.with(ClassSource::classes),
+            move |previous| {
+                let made = previous.is_none().then(|| made_first.as_ref()?.upgrade());
+                source.with(|s| made.flatten().unwrap_or_else(|| s.classes()))
+            },
             |old, new| !matches!((old, new), (Some(a), Some(b)) if Arc::ptr_eq(a, b) || a == b),
         );
         let generator = Memo::new(move |_| {
@@ -281,14 +312,16 @@ impl AppState {
         // The classes as the core validated them: a few at once, many in
         // slices (the last valid problem stays on screen meanwhile).
         let first = (classes.get_untracked(), alpha.get_untracked());
-        let validated = RwSignal::new(validate(
-            &first.0,
-            class_labels.get_untracked(),
-            first.1.as_ref(),
-        ));
+        // Many are built after the page is first drawn (no problem until then).
+        let at_once = first.0.len() <= BUILT_IN_SLICES_ABOVE;
+        let validated = RwSignal::new(if at_once {
+            validate(&first.0, class_labels.get_untracked(), first.1.as_ref())
+        } else {
+            Err(String::new())
+        });
         let latest_build = Newest::default();
-        let building = RwSignal::new(false);
-        let mut validated_first = Some(first);
+        let building = RwSignal::new(!at_once);
+        let mut validated_first = at_once.then_some(first);
         Effect::new(move |_| {
             let (classes, alpha) = (classes.get(), alpha.get());
             let current = latest_build.start();
@@ -311,7 +344,11 @@ impl AppState {
                 validated.set(validate(&classes, class_labels.get(), alpha.as_ref()));
             }
         });
-        let input_error = Memo::new(move |_| validated.with(|v| v.as_ref().err().cloned()));
+        // (Not known while newer classes are built.)
+        let input_error = Memo::new(move |_| {
+            let known = !building.get();
+            validated.with(|v| v.as_ref().err().filter(|_| known).cloned())
+        });
         let valid = Memo::new_with_compare(
             move |previous: Option<&Option<ValidInput>>| match validated.get() {
                 Ok(value) => Some(value),
@@ -376,7 +413,12 @@ impl AppState {
         let (from_worker, set_from_worker) = signal(None::<Solution>);
         let worker_round_trip = RwSignal::new((f64::NAN, f64::NAN));
         let worker_failed = RwSignal::new(false);
-        let solve_worker = SolveWorker::new(set_from_worker, worker_round_trip, worker_failed);
+        let worker_unsolved = RwSignal::new(false);
+        let solve_worker = SolveWorker::new(
+            (set_from_worker, worker_unsolved),
+            worker_round_trip,
+            worker_failed,
+        );
         let in_worker = move |p: &FocalProblem| solved_in_worker(worker_failed, p);
         Effect::new(move |_| {
             problem.with(|p| {
@@ -453,22 +495,41 @@ impl AppState {
             findings_along,
             worker_failed,
             building,
+            worker_unsolved,
             worker_round_trip,
         }
     }
 }
 
 impl AppState {
-    /// Whether the plots show a solution of another γ than the current one
-    /// (a newer one is on its way from the worker, or about to be drawn), or
-    /// of the last problem while a new one of many classes is built (the
-    /// plots are then marked as updating, until the last of them has it).
+    /// Whether the plots are marked as updating: a problem of many classes is
+    /// being built, or they do not yet show the solution of the current
+    /// problem at the current γ (it is on its way from the worker, or about
+    /// to be drawn), unless the core could not solve it (then none comes).
     pub fn solution_pending(&self) -> bool {
         let gamma = self.gamma.get();
-        self.building.get()
-            || self
-                .drawn_last
-                .with(|s| s.as_ref().is_some_and(|s| s.gamma() != gamma))
+        let shown = self.problem.with(|problem| {
+            self.drawn_last.with(|drawn| match (problem, drawn) {
+                (Some(p), Some(s)) => s.problem().same_as(p) && s.gamma() == gamma,
+                (problem, _) => problem.is_none(),
+            })
+        });
+        self.building.get() || !(shown || self.unsolved())
+    }
+
+    /// Whether the core could not solve the current problem at the current
+    /// γ: found at once on the main thread, told by the worker for the
+    /// problems it solves.
+    fn unsolved(&self) -> bool {
+        self.problem.with(|problem| {
+            problem.as_ref().is_some_and(|p| {
+                if solved_in_worker(self.worker_failed, p) {
+                    self.worker_unsolved.get()
+                } else {
+                    self.solution.with(Option::is_none)
+                }
+            })
+        })
     }
 
     /// The largest relative difference between P and the P recovered from

@@ -19,12 +19,14 @@ pub mod solve_worker;
 pub mod teaching;
 pub mod worker;
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::state::config::Panel;
+use crate::state::config::{ClassRow, Config, Panel};
 use crate::state::url::decode;
-use app_state::{use_app_state, AppState};
+use app_state::{made_in_slices, use_app_state, AppState};
 use counts_file::CountsFile;
 use embed::EmbedDialog;
 use exports::ExportBar;
@@ -136,19 +138,11 @@ fn PanelSection(
     }
 }
 
-/// The state of the page's link (`window.location.search`), with notices.
-fn state_from_location() -> AppState {
-    let query = web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .unwrap_or_default();
-    let (share, notices) = decode(&query);
-    AppState::new(share, notices)
-}
-
-/// The whole page.
-#[component]
-pub fn App() -> impl IntoView {
-    let state = state_from_location();
+/// The whole page, of the configuration of its link, with the link's notices
+/// and its classes if [`made_in_slices`] (a plain function: [`mount_on`]
+/// calls it once, within the page's reactive owner).
+fn page(config: Config, notices: Vec<String>, made: Option<Arc<Vec<ClassRow>>>) -> impl IntoView {
+    let state = AppState::new(config, notices, made);
     provide_context(state);
     provide_context(exports::ExportRequests(RwSignal::new(None)));
     links::sync_url(state);
@@ -209,12 +203,31 @@ pub fn App() -> impl IntoView {
 /// Mounts the app on the page's `#app` element (or the body).
 pub fn mount() {
     install_panic_hook();
-    let root = web_sys::window()
-        .and_then(|w| w.document())
+    let document = web_sys::window().and_then(|w| w.document());
+    let root = document
+        .as_ref()
         .and_then(|d| d.get_element_by_id("app"))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    match root {
-        Some(root) => leptos::mount::mount_to(root, App).forget(),
-        None => leptos::mount::mount_to_body(App),
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        .or_else(|| document?.body());
+    if let Some(root) = root {
+        mount_on(root);
     }
+}
+
+/// Mounts the app on `root`, for the configuration of the page's link
+/// (`window.location.search`); a link's many generated classes are made
+/// first, in slices, while the page says it is loading (`root`'s `.loading`
+/// line, which then goes).
+pub fn mount_on(root: web_sys::HtmlElement) {
+    let query = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    let (config, notices) = decode(&query);
+    wasm_bindgen_futures::spawn_local(async move {
+        let made = made_in_slices(&config).await;
+        if let Ok(Some(loading)) = root.query_selector(":scope > .loading") {
+            loading.remove();
+        }
+        leptos::mount::mount_to(root, move || page(config, notices, made)).forget();
+    });
 }

@@ -44,6 +44,9 @@ struct Link {
     /// Where its solutions go (`None` where the core could not solve, as
     /// on the main thread).
     solution: WriteSignal<Option<Solution>>,
+    /// Whether the last γ asked for is one the core could not solve (the
+    /// page then waits for nothing).
+    unsolved: RwSignal<bool>,
     /// Where its round trips go (see [`SolveWorker::new`]).
     round_trip: RwSignal<(f64, f64)>,
     /// Set, with the reason logged, when the worker cannot be used at all.
@@ -59,11 +62,12 @@ pub struct SolveWorker(Rc<RefCell<Link>>);
 
 impl SolveWorker {
     /// A worker, not yet started, that puts its solutions into `solution`,
-    /// and sets `failed` if it cannot be used. Into `round_trip` go the γ
+    /// sets `unsolved` while the last γ it was asked for is one it could not
+    /// solve, and sets `failed` if it cannot be used. Into `round_trip` go the γ
     /// and the largest relative difference of the round trip P → Q* → P it
     /// sent last, of the problem it was given last (NaN, NaN until then).
     pub fn new(
-        solution: WriteSignal<Option<Solution>>,
+        (solution, unsolved): (WriteSignal<Option<Solution>>, RwSignal<bool>),
         round_trip: RwSignal<(f64, f64)>,
         failed: RwSignal<bool>,
     ) -> Self {
@@ -71,6 +75,7 @@ impl SolveWorker {
             running: None,
             problem: None,
             solution,
+            unsolved,
             round_trip,
             failed,
             reading: Newest::default(),
@@ -79,6 +84,8 @@ impl SolveWorker {
 
     /// Asks for the solution of `problem` at `gamma`.
     pub fn solve(&self, problem: &FocalProblem, gamma: f64) {
+        let unsolved = self.0.borrow().unsolved;
+        unsolved.set(false);
         if let Err(reason) = self.send(problem, gamma) {
             self.fail(reason);
         }
@@ -141,13 +148,14 @@ impl SolveWorker {
     /// solution is read in slices, the browser given a turn between them, and
     /// shown once read unless a newer reply or problem came meanwhile.
     fn receive(&self, message: Float64Array) {
-        let (reply, solution, round_trip, reading) = {
+        let (reply, (solution, unsolved), round_trip, reading) = {
             let link = self.0.borrow();
             let Some((serial, problem)) = &link.problem else {
                 return;
             };
             let reply = read_solve_reply(message, problem, *serial);
-            (reply, link.solution, link.round_trip, link.reading)
+            let answers = (link.solution, link.unsolved);
+            (reply, answers, link.round_trip, link.reading)
         };
         match reply {
             Ok(SolveReply::Solved(mut reader)) => {
@@ -173,6 +181,7 @@ impl SolveWorker {
             }
             Ok(SolveReply::Failed(_)) => {
                 let _ = reading.start();
+                unsolved.set(true);
                 solution.set(None);
             }
             Ok(SolveReply::RoundTrip { gamma, worst }) => round_trip.set((gamma, worst)),

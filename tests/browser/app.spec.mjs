@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import {
   askForTimings, canvasImage, canvasIsDrawn, coreSolve, median, pasteCounts, setGamma, significant, tableRows,
-  watchLongTasks, watchPage,
+  watchLongTasks, watchLongTasksFromOpening, watchPage,
 } from './helpers.mjs';
 
 const DIST = new URL('../../dist/', import.meta.url).pathname;
@@ -355,10 +355,12 @@ test('the per-class table renders only the rows in view, and every class can be 
 test('a 262 144-token Zipf vocabulary: γ moves smoothly, every plot follows it, values are the core\'s', async ({ page }) => {
   const problems = watchPage(page);
   await askForTimings(page);
+  await watchLongTasksFromOpening(page);
   await page.goto('./?dist=zipf&k=262144&nmax=1000000&s=1&gamma=2');
   await expect(page.getByTestId('table-size')).toHaveText('262144 classes.', { timeout: 30_000 });
   await canvasIsDrawn(page, 'plot-distribution');
   const firstPlotMs = await page.evaluate(() => window.__focalTimings['plot-distribution:done'][0]);
+  const openLongTasks = await page.evaluate(() => window.__longTasks.map(([, duration]) => Math.round(duration)));
   // The curves along γ are computed (over frames) and shown.
   for (const plot of await page.getByTestId('follows-sweep').all()) {
     await expect(plot).toHaveAttribute('aria-busy', 'false', { timeout: 60_000 });
@@ -389,19 +391,34 @@ test('a 262 144-token Zipf vocabulary: γ moves smoothly, every plot follows it,
     gammaChangeMedianMs: +median(times.slice(1)).toFixed(1),
     gammaChangeMaxMs: +Math.max(...times.slice(1)).toFixed(1),
     longTasksOver50ms: longTasks,
+    openLongTasks,
   };
   console.log(`VOCABULARY ${JSON.stringify(figures)}`);
   // The target is 60 ms; the suite fails past twice that.
   expect(figures.gammaChangeMedianMs).toBeLessThanOrEqual(120);
+  // Opening the link: its classes made and built in slices (no task over
+  // 50 ms is the target; as elsewhere, the test fails past twice that).
+  expect(Math.max(0, ...openLongTasks)).toBeLessThanOrEqual(100);
   expect(problems).toEqual([]);
 });
 
-test('a million distinct counts: each γ is solved by the worker and taken in by the page in slices and stages, none of them a long task; plots, table and round trip follow, and α weights set on them are taken in the same way', async ({ page }) => {
+test('a million distinct counts: the link opens, each γ is solved by the worker and taken in by the page in slices and stages, none of them a long task; plots, table and round trip follow, and α weights set on them are taken in the same way', async ({ page }) => {
   test.setTimeout(120_000);
   const problems = watchPage(page);
+  await watchLongTasksFromOpening(page);
+  const opened = Date.now();
   await page.goto('./?dist=exp&k=1000000&nmax=1e12&ratio=1e6&hide=map');
+  // The classes are made and the problem built in slices: meanwhile the
+  // page is there, its plots marked as updating and saying so.
+  const frame = page.locator('.plot-frame').filter({ has: page.getByTestId('plot-distribution') });
+  await expect(frame).toHaveAttribute('aria-busy', 'true', { timeout: 30_000 });
+  const waiting = await frame.evaluate((element) => getComputedStyle(element, '::before').content);
   await expect(page.getByTestId('table-size')).toHaveText('1000000 classes.', { timeout: 60_000 });
   await expect(page.getByTestId('plot-distribution')).toHaveAttribute('data-gamma', '2', { timeout: 60_000 });
+  const openedMs = Date.now() - opened;
+  await expect(frame).toHaveAttribute('aria-busy', 'false');
+  const openLongTasks = await page.evaluate(() => window.__longTasks.map(([, duration]) => Math.round(duration)));
+  expect(waiting).toBe('"Computing…"');
   await expect(page.getByTestId('invert-summary')).toContainText('Round trip: P → Q* at γ = 2 →', { timeout: 30_000 });
   const steps = [];
   const summaries = [];
@@ -436,10 +453,10 @@ test('a million distinct counts: each γ is solved by the worker and taken in by
   await expect(page.locator('.plot-frame[aria-busy="true"]')).toHaveCount(0);
   await page.waitForTimeout(500);
   const alphaLongTasks = await page.evaluate(() => window.__longTasks.map(([, duration]) => Math.round(duration)));
-  console.log(`MILLIONSTEP ${JSON.stringify({ steps, alphaShownMs, alphaLongTasks })}`);
+  console.log(`MILLIONSTEP ${JSON.stringify({ openedMs, openLongTasks, steps, alphaShownMs, alphaLongTasks })}`);
   // #12 asks for no task over 50 ms at any K; as everywhere in this suite,
   // the test fails only past twice that, so that a noisy machine does not flake.
-  expect(Math.max(0, ...steps.flatMap((s) => s.longTasks), ...alphaLongTasks)).toBeLessThanOrEqual(100);
+  expect(Math.max(0, ...openLongTasks, ...steps.flatMap((s) => s.longTasks), ...alphaLongTasks)).toBeLessThanOrEqual(100);
   expect(problems).toEqual([]);
 });
 

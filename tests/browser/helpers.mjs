@@ -111,12 +111,20 @@ export function coreInvert(rows, gamma) {
 /** Records main-thread tasks over 50 ms from now on in `window.__longTasks` as
  * [start, duration] pairs in ms (the Long Tasks API reports no shorter ones). */
 export async function watchLongTasks(page) {
-  await page.evaluate(() => {
-    window.__longTasks = [];
-    window.__longTaskObserver?.disconnect();
-    window.__longTaskObserver = new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.__longTasks.push([entry.startTime, entry.duration]);
-    });
-    window.__longTaskObserver.observe({ type: 'longtask' });
+  await page.evaluate(observeLongTasks);
+}
+
+/** Records the page's long tasks from its first script on (call before `page.goto`): its opening. */
+export async function watchLongTasksFromOpening(page) {
+  await page.addInitScript(observeLongTasks);
+}
+
+/** Starts recording the page's long tasks in `window.__longTasks`, as [start, duration] pairs. */
+function observeLongTasks() {
+  window.__longTasks = [];
+  window.__longTaskObserver?.disconnect();
+  window.__longTaskObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.__longTasks.push([entry.startTime, entry.duration]);
   });
+  window.__longTaskObserver.observe({ type: 'longtask' });
 }
