@@ -6,7 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::canvas::{now_ms, record_timing};
-use super::slices::{advance_for, give_the_browser_a_turn, run_in_slices};
+use super::slices::{advance_for, give_the_browser_a_turn, run_to_end_in_slices};
 use super::solve_worker::SolveWorker;
 use super::{Debouncer, Newest};
 use crate::core::{track_class, FocalProblem, PartialSweep, Solution, Sweep, TrackedClass};
@@ -81,12 +81,8 @@ pub struct AppState {
     pub findings_along: Memo<Option<AlongGamma>>,
     /// Whether the solving worker failed (the page then solves every problem).
     worker_failed: RwSignal<bool>,
-    /// Whether a problem of many classes is being built in slices (the plots
-    /// then show the last one, or none yet, marked as updating).
-    building: RwSignal<bool>,
-    /// Whether the core could not solve the current problem at the γ last
-    /// asked of the worker (the page then waits for no solution from it).
-    worker_unsolved: RwSignal<bool>,
+    /// Whether the plots are marked as updating ([`AppState::solution_pending`]).
+    solution_pending: Memo<bool>,
     /// γ and the largest relative difference of the round trip the worker
     /// sent last, of the problem it was given last (NaN, NaN until then).
     worker_round_trip: RwSignal<(f64, f64)>,
@@ -214,7 +210,7 @@ async fn build_in_slices(
     (validated, building): (RwSignal<Result<ValidInput, String>>, RwSignal<bool>),
 ) {
     let mut build = problem_build(&classes, alpha.as_deref().map(Vec::as_slice));
-    let Some(built) = run_in_slices(&mut build, &mut |_| {}, &|_| {}, &current).await else {
+    let Some(built) = run_to_end_in_slices(&mut build, &current).await else {
         return;
     };
     let problem = built.and_then(|()| build.into_problem().map_err(|e| e.to_string()));
@@ -244,9 +240,7 @@ pub async fn made_in_slices(config: &Config) -> Option<Arc<Vec<ClassRow>>> {
         return None;
     }
     let mut made = GeneratedClasses::new(*generator).ok()?;
-    run_in_slices(&mut made, &mut |_| {}, &|_| {}, &|| true)
-        .await?
-        .ok()?;
+    run_to_end_in_slices(&mut made, &|| true).await?.ok()?;
     Some(Arc::new(made.into_classes()))
 }
 
@@ -320,6 +314,8 @@ impl AppState {
             Err(String::new())
         });
         let latest_build = Newest::default();
+        // Whether a problem of many classes is being built in slices (the
+        // plots then show the last one, or none yet, marked as updating).
         let building = RwSignal::new(!at_once);
         let mut validated_first = at_once.then_some(first);
         Effect::new(move |_| {
@@ -468,6 +464,30 @@ impl AppState {
             },
             always_changed,
         );
+        // Computed once for all the plots that are marked by it.
+        let solution_pending = Memo::new(move |_| {
+            let gamma = gamma.get();
+            let shown = problem.with(|problem| {
+                drawn_last.with(|drawn| match (problem, drawn) {
+                    (Some(p), Some(s)) => s.problem().same_as(p) && s.gamma() == gamma,
+                    (problem, _) => problem.is_none(),
+                })
+            });
+            // Whether the core could not solve the current problem at γ: found
+            // at once on the main thread, told by the worker for its problems.
+            let unsolved = || {
+                problem.with(|p| {
+                    p.as_ref().is_some_and(|p| {
+                        if in_worker(p) {
+                            worker_unsolved.get()
+                        } else {
+                            solution.with(Option::is_none)
+                        }
+                    })
+                })
+            };
+            building.get() || !(shown || unsolved())
+        });
         AppState {
             config,
             classes,
@@ -494,8 +514,7 @@ impl AppState {
             findings_at,
             findings_along,
             worker_failed,
-            building,
-            worker_unsolved,
+            solution_pending,
             worker_round_trip,
         }
     }
@@ -507,29 +526,7 @@ impl AppState {
     /// problem at the current γ (it is on its way from the worker, or about
     /// to be drawn), unless the core could not solve it (then none comes).
     pub fn solution_pending(&self) -> bool {
-        let gamma = self.gamma.get();
-        let shown = self.problem.with(|problem| {
-            self.drawn_last.with(|drawn| match (problem, drawn) {
-                (Some(p), Some(s)) => s.problem().same_as(p) && s.gamma() == gamma,
-                (problem, _) => problem.is_none(),
-            })
-        });
-        self.building.get() || !(shown || self.unsolved())
-    }
-
-    /// Whether the core could not solve the current problem at the current
-    /// γ: found at once on the main thread, told by the worker for the
-    /// problems it solves.
-    fn unsolved(&self) -> bool {
-        self.problem.with(|problem| {
-            problem.as_ref().is_some_and(|p| {
-                if solved_in_worker(self.worker_failed, p) {
-                    self.worker_unsolved.get()
-                } else {
-                    self.solution.with(Option::is_none)
-                }
-            })
-        })
+        self.solution_pending.get()
     }
 
     /// The largest relative difference between P and the P recovered from

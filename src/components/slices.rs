@@ -71,6 +71,15 @@ pub async fn run_in_slices(
     }
 }
 
+/// Runs `work`, which writes nothing and whose progress is not shown, to
+/// its end in slices ([`run_in_slices`]).
+pub async fn run_to_end_in_slices(
+    work: &mut dyn Piecewise,
+    current: &dyn Fn() -> bool,
+) -> Option<Result<(), String>> {
+    run_in_slices(work, &mut |_| {}, &|_| {}, current).await
+}
+
 /// Reads a class list (a counts file, a large paste) to its end in slices,
 /// telling `progress` the share read, and makes the classes of its entries
 /// with `into_classes`; then gives the browser a turn, so that the page takes

@@ -14,7 +14,7 @@ use std::rc::Rc;
 use js_sys::Float64Array;
 use leptos::prelude::*;
 
-use super::slices::{give_the_browser_a_turn, run_in_slices};
+use super::slices::{give_the_browser_a_turn, run_to_end_in_slices};
 use super::worker::{start_worker, RunningWorker};
 use super::Newest;
 use crate::core::{FocalProblem, Solution};
@@ -84,8 +84,11 @@ impl SolveWorker {
 
     /// Asks for the solution of `problem` at `gamma`.
     pub fn solve(&self, problem: &FocalProblem, gamma: f64) {
+        // (Set only when it changes: this runs at every γ step.)
         let unsolved = self.0.borrow().unsolved;
-        unsolved.set(false);
+        if unsolved.get_untracked() {
+            unsolved.set(false);
+        }
         if let Err(reason) = self.send(problem, gamma) {
             self.fail(reason);
         }
@@ -162,9 +165,7 @@ impl SolveWorker {
                 let current = reading.start();
                 let worker = self.clone();
                 leptos::task::spawn_local(async move {
-                    let Some(read) =
-                        run_in_slices(&mut reader, &mut |_| {}, &|_| {}, &current).await
-                    else {
+                    let Some(read) = run_to_end_in_slices(&mut reader, &current).await else {
                         return;
                     };
                     // The solution goes to the page in a task of its own, not
