@@ -24,9 +24,10 @@ use crate::state::worker_messages::solves_in_worker;
 pub struct AppState {
     /// The configuration: the one model of the page (and of its link).
     pub config: RwSignal<Config>,
-    /// The classes (label, count), generated when a generator describes them;
-    /// shared, so that a list of a million is neither copied nor compared.
-    pub classes: Memo<Arc<Vec<ClassRow>>>,
+    /// The classes (label, count), generated when a generator describes them
+    /// (more than [`BUILT_IN_SLICES_ABOVE`] made in slices, the last ones
+    /// kept meanwhile); shared, so that a list of a million is not copied.
+    pub classes: ReadSignal<Arc<Vec<ClassRow>>>,
     /// The focal parameter γ.
     pub gamma: Memo<f64>,
     /// Upper end of the γ slider and of the sweep.
@@ -226,22 +227,43 @@ async fn build_in_slices(
     }
 }
 
-/// The classes of `config`'s generator made in slices, with the browser
-/// given a turn between them, when they are more than
-/// [`BUILT_IN_SLICES_ABOVE`] (a link of a million classes, made at once, held
-/// the page for 0.2 s before it could be drawn); `None` for fewer, or for a
-/// list, which [`AppState::new`] takes at once.
-pub async fn made_in_slices(config: &Config) -> Option<Arc<Vec<ClassRow>>> {
-    let source = &config.classes;
-    let ClassSource::Generated(generator) = source else {
-        return None;
-    };
-    if source.len() <= BUILT_IN_SLICES_ABOVE {
-        return None;
+/// The generator of `source` when its classes are made in slices: more
+/// than [`BUILT_IN_SLICES_ABOVE`] of them (a million made at once held the
+/// page for 0.2 s).
+fn made_in_slices_from(source: &ClassSource) -> Option<Generator> {
+    match source {
+        ClassSource::Generated(generator) if source.len() > BUILT_IN_SLICES_ABOVE => {
+            Some(*generator)
+        }
+        _ => None,
     }
-    let mut made = GeneratedClasses::new(*generator).ok()?;
-    run_to_end_in_slices(&mut made, &|| true).await?.ok()?;
-    Some(Arc::new(made.into_classes()))
+}
+
+/// The classes of `generator` made in slices, with the browser given a turn
+/// between them (an invalid generator gives none, as
+/// [`ClassSource::classes`]); `None` once `current` says that newer classes
+/// have taken their place.
+async fn make_in_slices(
+    generator: Generator,
+    current: &dyn Fn() -> bool,
+) -> Option<Arc<Vec<ClassRow>>> {
+    let Ok(mut made) = GeneratedClasses::new(generator) else {
+        return Some(Arc::default());
+    };
+    let finished = run_to_end_in_slices(&mut made, current).await?;
+    Some(Arc::new(if finished.is_ok() {
+        made.into_classes()
+    } else {
+        Vec::new()
+    }))
+}
+
+/// The classes of a link's generator made in slices ([`make_in_slices`])
+/// before the page is first drawn, when they are more than
+/// [`BUILT_IN_SLICES_ABOVE`]; `None` for fewer, or for a list, which
+/// [`AppState::new`] takes at once.
+pub async fn made_in_slices(config: &Config) -> Option<Arc<Vec<ClassRow>>> {
+    make_in_slices(made_in_slices_from(&config.classes)?, &|| true).await
 }
 
 /// Whether the α weights changed, compared by address: comparing a million
@@ -279,16 +301,35 @@ impl AppState {
             move |_| config.with(|c| c.classes.clone()),
             |old, new| !matches!((old, new), (Some(a), Some(b)) if a.same_as(b)),
         );
-        // The classes made in slices are the first run's (held, while it runs,
-        // by `made` alone: the memo keeps no second copy of a million).
-        let made_first = made.as_ref().map(Arc::downgrade);
-        let classes = Memo::new_with_compare(
-            move |previous| {
-                let made = previous.is_none().then(|| made_first.as_ref()?.upgrade());
-                source.with(|s| made.flatten().unwrap_or_else(|| s.classes()))
-            },
-            |old, new| !matches!((old, new), (Some(a), Some(b)) if Arc::ptr_eq(a, b) || a == b),
-        );
+        // The classes: a few made at once, a generator's many in slices, the
+        // link's before the page is first drawn (`made`), later ones while
+        // the page shows the last ones, marked as updating.
+        let (classes, set_classes) =
+            signal(made.unwrap_or_else(|| source.with_untracked(ClassSource::classes)));
+        let making = RwSignal::new(false);
+        let latest_classes = Newest::default();
+        Effect::new(move |previous: Option<()>| {
+            let source = source.get();
+            let current = latest_classes.start();
+            if previous.is_none() {
+                return; // Made above.
+            }
+            if let Some(generator) = made_in_slices_from(&source) {
+                making.set(true);
+                leptos::task::spawn_local(async move {
+                    if let Some(made) = make_in_slices(generator, &current).await {
+                        making.set(false);
+                        set_classes.set(made);
+                    }
+                });
+                return;
+            }
+            making.set(false);
+            let made = source.classes();
+            if classes.with_untracked(|c| !Arc::ptr_eq(c, &made) && **c != *made) {
+                set_classes.set(made);
+            }
+        });
         let generator = Memo::new(move |_| {
             source.with(|s| match s {
                 ClassSource::Generated(generator) => Some(*generator),
@@ -342,7 +383,7 @@ impl AppState {
         });
         // (Not known while newer classes are built.)
         let input_error = Memo::new(move |_| {
-            let known = !building.get();
+            let known = !(making.get() || building.get());
             validated.with(|v| v.as_ref().err().filter(|_| known).cloned())
         });
         let valid = Memo::new_with_compare(
@@ -486,7 +527,7 @@ impl AppState {
                     })
                 })
             };
-            building.get() || !(shown || unsolved())
+            making.get() || building.get() || !(shown || unsolved())
         });
         AppState {
             config,
@@ -521,8 +562,8 @@ impl AppState {
 }
 
 impl AppState {
-    /// Whether the plots are marked as updating: a problem of many classes is
-    /// being built, or they do not yet show the solution of the current
+    /// Whether the plots are marked as updating: many classes are being made
+    /// or built into a problem, or they do not yet show the solution of the current
     /// problem at the current γ (it is on its way from the worker, or about
     /// to be drawn), unless the core could not solve it (then none comes).
     pub fn solution_pending(&self) -> bool {
