@@ -188,6 +188,11 @@ pub fn ClassTable() -> impl IntoView {
         </div>
         <p class="hint" data-testid="table-size">
             {move || match total() {
+                // No rows yet: the first solution of many classes is on its way.
+                0 if state.solution_pending() => {
+                    let classes = state.classes.with(|c| c.len());
+                    format!("Computing the rows of {classes} classes…")
+                }
                 1 => "1 class.".to_string(),
                 classes => format!("{classes} classes."),
             }}

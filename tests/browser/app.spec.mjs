@@ -426,12 +426,14 @@ test('a million distinct counts: the link opens, each γ is solved by the worker
   const frame = page.locator('.plot-frame').filter({ has: page.getByTestId('plot-distribution') });
   await expect(frame).toHaveAttribute('aria-busy', 'true', { timeout: 30_000 });
   const waiting = await frame.evaluate((element) => getComputedStyle(element, '::before').content);
+  const tableWaiting = await page.getByTestId('table-size').textContent();
   await expect(page.getByTestId('table-size')).toHaveText('1000000 classes.', { timeout: 60_000 });
   await expect(page.getByTestId('plot-distribution')).toHaveAttribute('data-gamma', '2', { timeout: 60_000 });
   const openedMs = Date.now() - opened;
   await expect(frame).toHaveAttribute('aria-busy', 'false');
   const openLongTasks = await page.evaluate(() => window.__longTasks.map(([, duration]) => Math.round(duration)));
   expect(waiting).toBe('"Computing…"');
+  expect(tableWaiting).toBe('Computing the rows of 1000000 classes…');
   await expect(page.getByTestId('invert-summary')).toContainText('Round trip: P → Q* at γ = 2 →', { timeout: 30_000 });
   const steps = [];
   const summaries = [];
