@@ -15,6 +15,14 @@
 //    the two files are 6.7 KB smaller gzipped (measured on this build).
 //    Every name must occur exactly once in the glue, or the build fails.
 //
+// 3. Drops the stream adapters that server_fn (the Leptos dependency for
+//    server functions, of which the page has none) exports through
+//    wasm-streams: three JavaScript classes (`IntoUnderlyingSource`, …) in
+//    the glue, and the wasm functions only they call, which wasm-opt then
+//    removes with all the code only they reached (−2.3 KB gzipped). The
+//    build fails unless each class is found once and nothing else in the
+//    glue calls the functions dropped.
+//
 // The worker's glue (a classic script) is minified by Trunk already, and
 // the worker is left as it is.
 //
@@ -22,9 +30,10 @@
 // before it is moved to dist/). Terser comes from the browser tests' npm
 // packages, where `make` installs it beside binaryen's wasm-opt.
 
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const fail = (message) => {
@@ -127,6 +136,93 @@ const renameImports = (bytes, module) => {
   return [Buffer.concat(parts), renamed];
 };
 
+/** The wasm `bytes` without the exports named in `names`, all of which it must have. */
+const dropExports = (bytes, names) => {
+  const parts = [bytes.subarray(0, 8)];
+  const dropped = new Set();
+  let at = 8;
+  while (at < bytes.length) {
+    const id = bytes[at];
+    const [size, body] = readLeb(bytes, at + 1);
+    const end = body + size;
+    if (id !== 7) {
+      parts.push(bytes.subarray(at, end));
+      at = end;
+      continue;
+    }
+    let [count, entry] = readLeb(bytes, body);
+    const kept = [];
+    for (let i = 0; i < count; i++) {
+      const [nameLength, nameStart] = readLeb(bytes, entry);
+      const name = bytes.subarray(nameStart, nameStart + nameLength).toString('utf8');
+      // The export's kind (one byte), then the index of what it exports.
+      const exportEnd = readLeb(bytes, nameStart + nameLength + 1)[1];
+      if (names.has(name)) dropped.add(name);
+      else kept.push(bytes.subarray(entry, exportEnd));
+      entry = exportEnd;
+    }
+    if (entry !== end) fail('the wasm export section did not end where its size says');
+    const sectionBytes = Buffer.concat([leb(kept.length), ...kept]);
+    parts.push(Buffer.from([7]), leb(sectionBytes.length), sectionBytes);
+    at = end;
+  }
+  const missing = [...names].filter((name) => !dropped.has(name));
+  if (missing.length) fail(`the wasm does not export ${missing.join(', ')}`);
+  return Buffer.concat(parts);
+};
+
+/** The classes server_fn exports through wasm-streams, which the page never uses. */
+const UNUSED_CLASSES = ['IntoUnderlyingByteSource', 'IntoUnderlyingSink', 'IntoUnderlyingSource'];
+
+/**
+ * `glue` without the UNUSED_CLASSES (each class, its dispose alias and its
+ * finalization registry, as wasm-bindgen writes them), and the wasm exports
+ * only they called.
+ */
+const dropUnusedClasses = (glue) => {
+  const removed = [];
+  const cut = (pattern) => {
+    const matches = glue.match(new RegExp(pattern, 'gm')) ?? [];
+    if (matches.length !== 1) fail(`the glue has ${matches.length} matches of /${pattern}/, not one`);
+    removed.push(matches[0]);
+    glue = glue.replace(matches[0], '');
+  };
+  for (const name of UNUSED_CLASSES) {
+    cut(`^export class ${name} \\{\\n[\\s\\S]*?^\\}\\n`);
+    cut(`^if \\(Symbol\\.dispose\\) ${name}\\.prototype\\[Symbol\\.dispose\\] = ${name}\\.prototype\\.free;\\n`);
+    cut(`^const ${name}Finalization = [\\s\\S]*?;\\n`);
+  }
+  const exports = new Set(removed.join('').match(/\bwasm\.\w+/g).map((call) => call.slice(5)));
+  for (const name of [...UNUSED_CLASSES, ...exports]) {
+    if (new RegExp(`\\b${name}\\b`).test(glue)) fail(`the glue still uses ${name}`);
+  }
+  return [glue, exports];
+};
+
+/**
+ * Runs binaryen's wasm-opt (installed beside Terser) on `bytes` with the
+ * wasm features Rust emits, as Trunk ran it, so that it removes what only
+ * the dropped exports reached.
+ */
+const optimise = (bytes) => {
+  const wasmOpt = new URL('../tests/browser/node_modules/.bin/wasm-opt', import.meta.url).pathname;
+  const input = join(staging, 'minify-bundle-in.wasm');
+  const output = join(staging, 'minify-bundle-out.wasm');
+  writeFileSync(input, bytes);
+  const run = spawnSync(wasmOpt, [
+    input, '-o', output, '-Os', '--converge', '--low-memory-unused',
+    '--strip-producers', '--strip-target-features',
+    '--enable-bulk-memory', '--enable-bulk-memory-opt', '--enable-multivalue',
+    '--enable-mutable-globals', '--enable-nontrapping-float-to-int',
+    '--enable-reference-types', '--enable-sign-ext',
+  ], { encoding: 'utf8' });
+  if (run.status !== 0) fail(`wasm-opt failed: ${run.error ?? run.stderr}`);
+  const optimised = readFileSync(output);
+  rmSync(input);
+  rmSync(output);
+  return optimised;
+};
+
 const sri = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
 const htmlPath = join(staging, 'index.html');
 let html = readFileSync(htmlPath, 'utf8');
@@ -148,10 +244,12 @@ const wasmName = glueName.replace(/\.js$/, '_bg.wasm');
 const glueSource = readFileSync(join(staging, glueName));
 const wasmSource = readFileSync(join(staging, wasmName));
 
+const [usedGlue, unusedExports] = dropUnusedClasses(glueSource.toString('utf8'));
 // The glue names the module the wasm imports from after the crate.
-const [wasm, renamed] = renameImports(wasmSource, './focal-entropy-explorer_bg.js');
+const [renamedWasm, renamed] = renameImports(wasmSource, './focal-entropy-explorer_bg.js');
 if (renamed.size === 0) fail(`${wasmName} imports nothing from the glue: has wasm-bindgen renamed its module?`);
-let glue = glueSource.toString('utf8');
+const wasm = optimise(dropExports(renamedWasm, unusedExports));
+let glue = usedGlue;
 for (const [name, short] of renamed) {
   const occurrences = glue.split(name).length - 1;
   if (occurrences !== 1) fail(`${glueName} names the import ${name} ${occurrences} times, not once`);
@@ -171,5 +269,6 @@ replaceFile(wasmName, wasmSource, wasm);
 writeFileSync(htmlPath, html);
 console.log(
   `minify-bundle: ${glueName} ${glueSource.length} -> ${minified.length} bytes; ` +
-    `${renamed.size} imports renamed, ${wasmName} ${wasmSource.length} -> ${wasm.length} bytes`,
+    `${renamed.size} imports renamed, ${unusedExports.size} unused exports dropped, ` +
+    `${wasmName} ${wasmSource.length} -> ${wasm.length} bytes`,
 );
