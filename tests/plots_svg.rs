@@ -7,8 +7,8 @@ use focal_entropy_explorer::plots::distribution::draw_solution;
 use focal_entropy_explorer::plots::entropy::{draw_entropy, draw_entropy_cursor, EntropyCurves};
 use focal_entropy_explorer::plots::gamma_frame::GammaAxis;
 use focal_entropy_explorer::plots::Theme;
+use focal_entropy_explorer::state::along::EntropyAlongGamma;
 use focal_entropy_explorer::state::config::Units;
-use focal_entropy_explorer::state::derived::entropy_series;
 use plotters::prelude::*;
 
 fn rgb(color: RGBColor) -> String {
@@ -143,7 +143,9 @@ fn draw_cows_entropy<DB: DrawingBackend>(
 ) -> GammaAxis {
     let problem = FocalProblem::new(&[99.0, 1.0], None).unwrap();
     let sweep = problem.sweep(&gamma_grid(20.0, 64).unwrap()).unwrap();
-    let (gammas, shannon, focal) = entropy_series(&sweep, Units::Nats);
+    let (gammas, shannon, focal) = EntropyAlongGamma::new(&sweep)
+        .unwrap()
+        .in_units(Units::Nats);
     let curves = EntropyCurves {
         gammas: &gammas,
         shannon_q: &shannon,
@@ -230,7 +232,9 @@ fn entropy_plot_shades_where_the_entropy_falls() {
     let along = AlongGamma::new(&sweep).unwrap();
     assert_eq!(along.entropy_below.len(), 1);
     assert_eq!(along.entropy_below[0].0, 0.0);
-    let (gammas, shannon, focal) = entropy_series(&sweep, Units::Nats);
+    let (gammas, shannon, focal) = EntropyAlongGamma::new(&sweep)
+        .unwrap()
+        .in_units(Units::Nats);
     let curves = EntropyCurves {
         gammas: &gammas,
         shannon_q: &shannon,

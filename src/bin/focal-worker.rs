@@ -6,7 +6,9 @@
 //! taken up in a later task, after the messages already waiting: of a burst
 //! of γ values that came in while it computed, only the newest is solved.
 //! In a task after that, unless a newer γ has come in meanwhile, it sends
-//! the round trip P → Q* → P of that solution.
+//! the round trip P → Q* → P of that solution. Asked to trace the curves
+//! along γ of its problem, it does so in a later task, telling the page how
+//! far it has got after each γ.
 //! Messages that arrive before its WebAssembly runs are kept for it by
 //! `focal-worker-start.js`.
 
@@ -69,6 +71,16 @@ fn main() {
             later(&round_trip_wanted, "a round trip");
         })
     };
+    let trace_wanted = {
+        let state = Rc::clone(&state);
+        let reply = reply.clone();
+        Closure::<dyn Fn()>::new(move || {
+            let (curves, error) = state
+                .borrow_mut()
+                .trace_wanted(&mut |progress| reply(Some(progress), None));
+            reply(curves, error);
+        })
+    };
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
         let message = numbers_in(&event).unwrap_or_default();
         let (answer, error) = state.borrow_mut().answer(&message);
@@ -76,6 +88,7 @@ fn main() {
             Answer::Reply(message) => reply(Some(message), error),
             Answer::Nothing => reply(None, error),
             Answer::SolveSoon => later(&solve_wanted, "a solve"),
+            Answer::TraceSoon => later(&trace_wanted, "a trace along γ"),
         }
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

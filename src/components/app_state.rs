@@ -8,8 +8,12 @@ use leptos::prelude::*;
 use super::canvas::{now_ms, record_timing};
 use super::slices::{advance_for, give_the_browser_a_turn, run_to_end_in_slices};
 use super::solve_worker::SolveWorker;
+use super::trace_worker::{TraceWorker, TracedCurves};
 use super::{Debouncer, Newest};
-use crate::core::{track_class, FocalProblem, PartialSweep, Solution, Sweep, TrackedClass};
+use crate::core::{
+    track_class, FocalProblem, PartialSweep, Solution, Sweep, SweepReadouts, TrackedClass,
+};
+use crate::state::along::EntropyAlongGamma;
 use crate::state::config::{ClassRow, ClassSource, Config, Panel, Units};
 use crate::state::derived::{problem_build, problem_for, solve_at, start_sweep, sweep_refusal};
 use crate::state::findings::{AlongGamma, AtGamma};
@@ -58,11 +62,17 @@ pub struct AppState {
     /// The γ-sweep of the last valid problem once computed: it follows edits
     /// after a pause, computed a few milliseconds per animation frame.
     pub sweep: ReadSignal<Option<Sweep>>,
-    /// Why the current problem is not swept along γ, if it is not.
-    pub sweep_refusal: Memo<Option<String>>,
-    /// Whether the sweep is of the current problem and γ range (false while
-    /// a newer one is computed: the plots drawn from it are then marked).
+    /// What the plots along γ say of a problem with too many distinct
+    /// classes for the page to sweep itself: how far the worker has traced
+    /// its curves, or, if it could not, that there are none
+    /// ([`AppState::curves_refused`]).
+    pub sweep_note: Memo<Option<String>>,
+    /// Whether the curves along γ are of the current problem, γ range and
+    /// tracked class (false while newer ones are computed: the plots drawn
+    /// from them are then marked).
     pub sweep_current: Memo<bool>,
+    /// The curves along γ the worker traced last (see [`AppState::entropy_along`]).
+    traced: ReadSignal<Option<TracedCurves>>,
     /// The solution at the current γ, or, while a worker computes it, the
     /// one it computed last.
     pub solution: Memo<Option<Solution>>,
@@ -173,7 +183,7 @@ fn compute_sweep(
     compute_in_frames(partial, current, move |sweep| {
         let beyond = sweep
             .as_ref()
-            .and_then(AlongGamma::beyond_grid)
+            .and_then(|sweep| AlongGamma::beyond_grid(sweep))
             .and_then(|grid| PartialSweep::new(&problem, grid).ok());
         match beyond {
             Some(beyond) => compute_in_frames(beyond, current, move |beyond| show(sweep, beyond)),
@@ -258,14 +268,6 @@ async fn make_in_slices(
     }))
 }
 
-/// The classes of a link's generator made in slices ([`make_in_slices`])
-/// before the page is first drawn, when they are more than
-/// [`BUILT_IN_SLICES_ABOVE`]; `None` for fewer, or for a list, which
-/// [`AppState::new`] takes at once.
-pub async fn made_in_slices(config: &Config) -> Option<Arc<Vec<ClassRow>>> {
-    make_in_slices(made_in_slices_from(&config.classes)?, &|| true).await
-}
-
 /// Whether the α weights changed, compared by address: comparing a million
 /// weights cost 12 ms at every change of the configuration.
 fn alpha_changed(old: Option<&Option<Arc<Vec<f64>>>>, new: Option<&Option<Arc<Vec<f64>>>>) -> bool {
@@ -292,28 +294,28 @@ pub(super) fn always_changed<T>(_: Option<&T>, _: Option<&T>) -> bool {
 
 impl AppState {
     /// Creates the state of a configuration (from a link), with the link's
-    /// notices and its classes if [`made_in_slices`]. Many classes are
-    /// built into a problem in slices after the page is first drawn.
-    pub fn new(initial: Config, notices: Vec<String>, made: Option<Arc<Vec<ClassRow>>>) -> Self {
+    /// notices. Many classes are made and built into a problem in slices
+    /// after the page is first drawn.
+    pub fn new(initial: Config, notices: Vec<String>) -> Self {
         let config = RwSignal::new(initial);
         // Each view changes only when its field does (memos compare values).
         let source = Memo::new_with_compare(
             move |_| config.with(|c| c.classes.clone()),
             |old, new| !matches!((old, new), (Some(a), Some(b)) if a.same_as(b)),
         );
-        // The classes: a few made at once, a generator's many in slices, the
-        // link's before the page is first drawn (`made`), later ones while
-        // the page shows the last ones, marked as updating.
-        let (classes, set_classes) =
-            signal(made.unwrap_or_else(|| source.with_untracked(ClassSource::classes)));
-        let making = RwSignal::new(false);
+        // The classes: a few made at once, a generator's many in slices (none
+        // until then, or the last ones, with the plots marked as updating).
+        let made_later = source.with_untracked(made_in_slices_from).is_some();
+        let (classes, set_classes) = signal(if made_later {
+            Arc::default()
+        } else {
+            source.with_untracked(ClassSource::classes)
+        });
+        let making = RwSignal::new(made_later);
         let latest_classes = Newest::default();
         Effect::new(move |previous: Option<()>| {
             let source = source.get();
             let current = latest_classes.start();
-            if previous.is_none() {
-                return; // Made above.
-            }
             if let Some(generator) = made_in_slices_from(&source) {
                 making.set(true);
                 leptos::task::spawn_local(async move {
@@ -323,6 +325,9 @@ impl AppState {
                     }
                 });
                 return;
+            }
+            if previous.is_none() {
+                return; // Made above.
             }
             making.set(false);
             let made = source.classes();
@@ -430,20 +435,6 @@ impl AppState {
                 start();
             }
         });
-        let sweep_current = Memo::new(move |_| {
-            let gamma_max = gamma_max.get();
-            sweep.with(|s| {
-                problem.with(|p| match (s, p) {
-                    (Some(s), Some(p)) => {
-                        s.gamma_max() == gamma_max
-                            && s.solutions()
-                                .first()
-                                .is_some_and(|f| f.problem().same_as(p))
-                    }
-                    _ => false,
-                })
-            })
-        });
         // Problems too large to solve within a frame are solved by a worker:
         // γ goes to it, and its solutions come back here. Should the worker
         // fail, the page solves on the main thread again, as it always can.
@@ -481,16 +472,32 @@ impl AppState {
         );
         let drawn = a_task_later(solution, worker_failed);
         let drawn_last = a_task_later(drawn, worker_failed);
-        let tracked = Memo::new(move |_| {
+        // The tracked class: the one chosen while it is present, else the rarest.
+        let tracked_class = move || {
             let chosen = track.get();
-            let class = problem.with(|p| {
+            problem.with(|p| {
                 let p = p.as_ref()?;
                 Some(
                     chosen
                         .filter(|&c| p.p(c) > 0.0)
                         .unwrap_or_else(|| p.rarest_class()),
                 )
-            })?;
+            })
+        };
+        // Problems the page does not sweep itself (those solved in the
+        // worker) have their curves along γ traced by a worker of their own.
+        let traced_here = move || problem.with(|p| p.as_ref().is_some_and(in_worker));
+        let (traced, set_traced) = signal(None::<TracedCurves>);
+        let trace_progress = RwSignal::new(None::<f64>);
+        let trace_worker = TraceWorker::new(set_traced, trace_progress, worker_failed);
+        let tracked = Memo::new(move |_| {
+            let class = tracked_class()?;
+            if traced_here() {
+                return traced.with(|t| {
+                    let tracked = &t.as_ref()?.curves.tracked;
+                    (tracked.class == class).then(|| tracked.clone())
+                });
+            }
             sweep.with(|sweep| track_class(sweep.as_ref()?, class).ok())
         });
         let findings_at = Memo::new_with_compare(
@@ -499,12 +506,45 @@ impl AppState {
         );
         let findings_along = Memo::new_with_compare(
             move |_| {
+                if traced_here() {
+                    return traced.with(|t| Some(t.as_ref()?.curves.findings.clone()));
+                }
                 beyond.with(|beyond| {
-                    sweep.with(|s| AlongGamma::with_beyond(s.as_ref()?, beyond.as_ref()).ok())
+                    sweep.with(|s| {
+                        let beyond = beyond.as_ref().map(|b| b as &dyn SweepReadouts);
+                        AlongGamma::with_beyond(s.as_ref()?, beyond).ok()
+                    })
                 })
             },
             always_changed,
         );
+        let sweep_current = Memo::new(move |_| {
+            let gamma_max = gamma_max.get();
+            if traced_here() {
+                let class = tracked_class();
+                return traced.with(|t| {
+                    problem.with(|p| match (t, p) {
+                        (Some(t), Some(p)) => {
+                            t.problem.same_as(p)
+                                && t.gamma_max == gamma_max
+                                && Some(t.curves.tracked.class) == class
+                        }
+                        _ => false,
+                    })
+                });
+            }
+            sweep.with(|s| {
+                problem.with(|p| match (s, p) {
+                    (Some(s), Some(p)) => {
+                        s.gamma_max() == gamma_max
+                            && s.solutions()
+                                .first()
+                                .is_some_and(|f| f.problem().same_as(p))
+                    }
+                    _ => false,
+                })
+            })
+        });
         // Computed once for all the plots that are marked by it.
         let solution_pending = Memo::new(move |_| {
             let gamma = gamma.get();
@@ -529,6 +569,31 @@ impl AppState {
             };
             making.get() || building.get() || !(shown || unsolved())
         });
+        // A trace takes a core for seconds (17 s for a million distinct
+        // classes): it starts once the page shows the problem's solution, so
+        // that it does not slow the page's own work on it, and after edits
+        // pause; one of other classes, γ range or tracked class stops at once.
+        let traces = Debouncer::new(SWEEP_DELAY_MS);
+        Effect::new(move |_| {
+            let (gamma_max, class) = (gamma_max.get(), tracked_class());
+            let wanted = problem
+                .with(|p| p.clone().zip(class))
+                .filter(|_| traced_here());
+            let trace_worker = trace_worker.clone();
+            let Some((p, class)) = wanted else {
+                traces.cancel();
+                trace_worker.stop();
+                return;
+            };
+            if !trace_worker.traces(&p, gamma_max, class) {
+                trace_worker.stop();
+            }
+            if solution_pending.get() || sweep_current.get() {
+                traces.cancel();
+            } else {
+                traces.schedule(move || trace_worker.trace(&p, gamma_max, class));
+            }
+        });
         AppState {
             config,
             classes,
@@ -546,8 +611,20 @@ impl AppState {
             problem,
             labels,
             sweep,
-            sweep_refusal: Memo::new(move |_| problem.with(|p| p.as_ref().and_then(sweep_refusal))),
+            sweep_note: Memo::new(move |_| {
+                let not_swept = problem.with(|p| p.as_ref().and_then(sweep_refusal))?;
+                if worker_failed.get() {
+                    return Some(
+                        not_swept + " It could not run here; everything at the current γ is shown.",
+                    );
+                }
+                let percent = (trace_progress.get()? * 100.0).round() as u32;
+                Some(format!(
+                    "A worker traces the curves along γ of these many distinct counts: {percent} % done."
+                ))
+            }),
             sweep_current,
+            traced,
             solution,
             drawn,
             drawn_last,
@@ -568,6 +645,36 @@ impl AppState {
     /// to be drawn), unless the core could not solve it (then none comes).
     pub fn solution_pending(&self) -> bool {
         self.solution_pending.get()
+    }
+
+    /// Whether there are no curves along γ: the problem has too many
+    /// distinct classes for the page to sweep itself, and its worker failed.
+    pub fn curves_refused(&self) -> bool {
+        self.worker_failed.get()
+            && self
+                .problem
+                .with(|p| p.as_ref().is_some_and(solves_in_worker))
+    }
+
+    /// H(Q*) and the minimal focal-entropy along γ, with the problem they
+    /// are of: read off the page's sweep, or, for a problem the page does not
+    /// sweep, traced by the worker.
+    pub fn entropy_along(&self) -> Option<(FocalProblem, EntropyAlongGamma)> {
+        let traced_here = self.problem.with(|p| {
+            p.as_ref()
+                .is_some_and(|p| solved_in_worker(self.worker_failed, p))
+        });
+        if traced_here {
+            return self.traced.with(|t| {
+                let t = t.as_ref()?;
+                Some((t.problem.clone(), t.curves.entropy.clone()))
+            });
+        }
+        self.sweep.with(|s| {
+            let s = s.as_ref()?;
+            let problem = s.solutions().first()?.problem().clone();
+            Some((problem, EntropyAlongGamma::new(s).ok()?))
+        })
     }
 
     /// The largest relative difference between P and the P recovered from

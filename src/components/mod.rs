@@ -17,16 +17,15 @@ pub mod readout;
 pub mod slices;
 pub mod solve_worker;
 pub mod teaching;
+pub mod trace_worker;
 pub mod worker;
-
-use std::sync::Arc;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::state::config::{ClassRow, Config, Panel};
+use crate::state::config::{Config, Panel};
 use crate::state::url::decode;
-use app_state::{made_in_slices, use_app_state, AppState};
+use app_state::{use_app_state, AppState};
 use counts_file::CountsFile;
 use embed::EmbedDialog;
 use exports::ExportBar;
@@ -138,11 +137,11 @@ fn PanelSection(
     }
 }
 
-/// The whole page, of the configuration of its link, with the link's notices
-/// and its classes if [`made_in_slices`] (a plain function: [`mount_on`]
-/// calls it once, within the page's reactive owner).
-fn page(config: Config, notices: Vec<String>, made: Option<Arc<Vec<ClassRow>>>) -> impl IntoView {
-    let state = AppState::new(config, notices, made);
+/// The whole page, of the configuration of its link, with the link's
+/// notices (a plain function: [`mount_on`] calls it once, within the page's
+/// reactive owner).
+fn page(config: Config, notices: Vec<String>) -> impl IntoView {
+    let state = AppState::new(config, notices);
     provide_context(state);
     provide_context(exports::ExportRequests(RwSignal::new(None)));
     links::sync_url(state);
@@ -215,19 +214,14 @@ pub fn mount() {
 }
 
 /// Mounts the app on `root`, for the configuration of the page's link
-/// (`window.location.search`); a link's many generated classes are made
-/// first, in slices, while the page says it is loading (`root`'s `.loading`
-/// line, which then goes).
+/// (`window.location.search`), in place of `root`'s `.loading` line.
 pub fn mount_on(root: web_sys::HtmlElement) {
     let query = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
     let (config, notices) = decode(&query);
-    wasm_bindgen_futures::spawn_local(async move {
-        let made = made_in_slices(&config).await;
-        if let Ok(Some(loading)) = root.query_selector(":scope > .loading") {
-            loading.remove();
-        }
-        leptos::mount::mount_to(root, move || page(config, notices, made)).forget();
-    });
+    if let Ok(Some(loading)) = root.query_selector(":scope > .loading") {
+        loading.remove();
+    }
+    leptos::mount::mount_to(root, move || page(config, notices)).forget();
 }

@@ -20,7 +20,6 @@ use crate::plots::recording::RecordingArea;
 use crate::plots::reshaping::{draw_reshaping_map, MAX_MAP_MARKERS};
 use crate::plots::tracked::draw_tracked;
 use crate::plots::Theme;
-use crate::state::derived::entropy_series;
 
 /// A plot drawn from the page state in one layer, on any plotters backend.
 pub trait Figure: Copy + 'static {
@@ -202,29 +201,23 @@ impl GammaFigure for EntropyFigure {
                 .map(|a| a.entropy_below.clone())
                 .unwrap_or_default()
         });
-        self.0.sweep.with(|sweep| {
-            let Some((sweep, first)) = sweep
-                .as_ref()
-                .and_then(|s| Some((s, s.solutions().first()?)))
-            else {
-                return Ok(None);
-            };
-            let problem = first.problem();
-            let factor = units.from_nats();
-            let (gammas, shannon_q, fe_min) = entropy_series(sweep, units);
-            let curves = EntropyCurves {
-                gammas: &gammas,
-                shannon_q: &shannon_q,
-                fe_min: &fe_min,
-                shannon_p: problem.shannon_p() * factor,
-                uniform: (problem.positive_class_count() as f64).ln() * factor,
-                unit: units.name(),
-                below: &below,
-            };
-            draw_entropy(area, &curves, theme)
-                .map(Some)
-                .map_err(draw_error)
-        })
+        let Some((problem, along)) = self.0.entropy_along() else {
+            return Ok(None);
+        };
+        let factor = units.from_nats();
+        let (gammas, shannon_q, fe_min) = along.in_units(units);
+        let curves = EntropyCurves {
+            gammas: &gammas,
+            shannon_q: &shannon_q,
+            fe_min: &fe_min,
+            shannon_p: problem.shannon_p() * factor,
+            uniform: (problem.positive_class_count() as f64).ln() * factor,
+            unit: units.name(),
+            below: &below,
+        };
+        draw_entropy(area, &curves, theme)
+            .map(Some)
+            .map_err(draw_error)
     }
 
     fn draw_cursor<DB: DrawingBackend>(
@@ -248,17 +241,17 @@ impl GammaFigure for EntropyFigure {
 
 /// A plot drawn from the γ-sweep: dimmed and `aria-busy` while the sweep it
 /// shows is of other classes or another γ range and a new one is computed;
-/// in place of the plot, why there is none when the classes are not swept.
+/// how far a worker has traced the curves, while it traces them; in place
+/// of the plot, why there is none when the curves cannot be computed.
 #[component]
 fn FollowsSweep(children: Children) -> impl IntoView {
     let state = use_app_state();
-    let refused = move || state.sweep_refusal.with(Option::is_some);
+    let refused = move || state.curves_refused();
     view! {
         <div class="follows-sweep" data-testid="follows-sweep"
             aria-busy=move || (!state.sweep_current.get() && !refused()).to_string()>
-            <p class="hint" data-testid="sweep-refusal" hidden=move || !refused()>
-                {move || state.sweep_refusal.get().unwrap_or_default()}
-            </p>
+            // (Hidden while empty: see the style sheet.)
+            <p class="hint sweep-note" data-testid="sweep-note">{move || state.sweep_note.get().unwrap_or_default()}</p>
             <div hidden=refused>{children()}</div>
         </div>
     }

@@ -190,7 +190,8 @@ pub fn ClassTable() -> impl IntoView {
             {move || match total() {
                 // No rows yet: the first solution of many classes is on its way.
                 0 if state.solution_pending() => {
-                    let classes = state.classes.with(|c| c.len());
+                    // (Counted without making them: they may still be being made.)
+                    let classes = state.config.with(|c| c.classes.len());
                     format!("Computing the rows of {classes} classes…")
                 }
                 1 => "1 class.".to_string(),

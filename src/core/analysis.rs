@@ -2,6 +2,7 @@
 //! quantity is negative (ends found by root-finding), the story of one class
 //! along γ, and the reshaping map `h(p)` that explains which classes gain.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::error::{validate_gamma, FocalError};
@@ -54,6 +55,130 @@ impl Sweep {
     }
 }
 
+/// A number read off a solution along γ, named rather than computed by a
+/// closure, so that a sweep that keeps only some numbers per γ (a
+/// [`TracedSweep`]: a million distinct classes' solutions at 64 γ values
+/// would take 3.6 GB) can be asked for the ones it kept.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Readout {
+    /// H(Q*), in nats.
+    ShannonQ,
+    /// FE(W, Q*), the minimal focal-entropy, in nats.
+    FeMin,
+    /// H(Q*) − H(P), in nats: negative where focal loss lowers the entropy.
+    EntropyChange,
+    /// `ln(q*/p)` of a class (0 for an absent class): negative where it is suppressed.
+    LnRatio(usize),
+    /// `|ln(q*/p)|` of a class, negative where some class is over-suppressed
+    /// (with α weights that class need not be this one): the sign is the
+    /// condition's and the magnitude the class's, so that the ends of the
+    /// condition where this class crosses `q*/p = 1` are its roots.
+    OverSuppression(usize),
+}
+
+impl Readout {
+    /// This number at one solution.
+    pub fn of(self, solution: &Solution) -> f64 {
+        let ln_ratio = |class| solution.ln_ratio(class).unwrap_or(0.0);
+        match self {
+            Readout::ShannonQ => solution.shannon_q(),
+            Readout::FeMin => solution.fe_min(),
+            Readout::EntropyChange => solution.shannon_q() - solution.shannon_p(),
+            Readout::LnRatio(class) => ln_ratio(class),
+            Readout::OverSuppression(class) => {
+                let magnitude = ln_ratio(class).abs().max(f64::MIN_POSITIVE);
+                if solution.has_over_suppressed_class() {
+                    -magnitude
+                } else {
+                    magnitude
+                }
+            }
+        }
+    }
+}
+
+/// A sweep as the analyses along γ read it: its problem and γ grid, a
+/// [`Readout`] at each γ, and the solution at a grid point, from which the
+/// γ where a readout changes sign between two grid points is found. A
+/// [`Sweep`] keeps every solution; a [`TracedSweep`] only the readouts it
+/// was asked to trace, and solves again at a grid point when asked.
+pub trait SweepReadouts {
+    /// The problem swept (`None` for an empty sweep).
+    fn problem(&self) -> Option<&FocalProblem>;
+
+    /// The γ values, increasing.
+    fn gammas(&self) -> Vec<f64>;
+
+    /// `readout` at each γ; an error for one a traced sweep did not trace.
+    fn readouts(&self, readout: Readout) -> Result<Vec<f64>, FocalError>;
+
+    /// The solution at the grid point `index`.
+    fn solution_at(&self, index: usize) -> Result<Cow<'_, Solution>, FocalError>;
+}
+
+impl SweepReadouts for Sweep {
+    fn problem(&self) -> Option<&FocalProblem> {
+        self.solutions.first().map(Solution::problem)
+    }
+
+    fn gammas(&self) -> Vec<f64> {
+        Sweep::gammas(self)
+    }
+
+    fn readouts(&self, readout: Readout) -> Result<Vec<f64>, FocalError> {
+        Ok(self.solutions.iter().map(|s| readout.of(s)).collect())
+    }
+
+    fn solution_at(&self, index: usize) -> Result<Cow<'_, Solution>, FocalError> {
+        self.solutions
+            .get(index)
+            .map(Cow::Borrowed)
+            .ok_or(BEYOND_THE_SWEEP)
+    }
+}
+
+/// A grid point asked for that the sweep does not have.
+const BEYOND_THE_SWEEP: FocalError = FocalError::InvalidGrid {
+    reason: "a point beyond the sweep is asked for",
+};
+
+/// A sweep that kept, at each γ, only the [`Readout`]s it was asked to
+/// trace: what the analyses along γ need of a problem too large to keep
+/// every solution of.
+#[derive(Debug, Clone)]
+pub struct TracedSweep {
+    problem: FocalProblem,
+    gammas: Vec<f64>,
+    /// Each traced readout with its value at each γ solved.
+    traced: Vec<(Readout, Vec<f64>)>,
+}
+
+impl SweepReadouts for TracedSweep {
+    fn problem(&self) -> Option<&FocalProblem> {
+        Some(&self.problem)
+    }
+
+    fn gammas(&self) -> Vec<f64> {
+        self.gammas.clone()
+    }
+
+    fn readouts(&self, readout: Readout) -> Result<Vec<f64>, FocalError> {
+        self.traced
+            .iter()
+            .find(|(traced, _)| *traced == readout)
+            .map(|(_, values)| values.clone())
+            .ok_or(FocalError::InvalidGrid {
+                reason: "a readout the sweep did not trace is asked for",
+            })
+    }
+
+    /// Solved again (cold): the sweep keeps no solution.
+    fn solution_at(&self, index: usize) -> Result<Cow<'_, Solution>, FocalError> {
+        let gamma = *self.gammas.get(index).ok_or(BEYOND_THE_SWEEP)?;
+        Ok(Cow::Owned(self.problem.solve(gamma)?))
+    }
+}
+
 impl FocalProblem {
     /// Solves at every γ of an increasing grid, each solve starting from the
     /// previous ones extrapolated along γ.
@@ -65,12 +190,19 @@ impl FocalProblem {
 }
 
 /// A sweep computed one γ at a time, so that a page can spread it over
-/// animation frames and drop it when it is no longer wanted.
+/// animation frames and drop it when it is no longer wanted. It keeps every
+/// solution, or, inside a [`TracingSweep`], only the last ones, from which
+/// the next start is extrapolated.
 #[derive(Debug, Clone)]
 pub struct PartialSweep {
     problem: FocalProblem,
     gammas: Vec<f64>,
+    /// Every solution, or the last [`EXTRAPOLATION_POINTS`] (`keeps_all`).
     solutions: Vec<Solution>,
+    /// Whether every solution is kept.
+    keeps_all: bool,
+    /// How many γ values are solved.
+    solved: usize,
     /// Whether the last start was within the settling bound of where it
     /// led: on an even grid the next usually is too, and then starts with an
     /// exact pass (see [`WarmStart::close`](super::solution::WarmStart)).
@@ -97,6 +229,8 @@ impl PartialSweep {
         Ok(PartialSweep {
             problem: problem.clone(),
             solutions: Vec::with_capacity(gammas.len()),
+            keeps_all: true,
+            solved: 0,
             gammas,
             starts_land_close: false,
         })
@@ -105,7 +239,7 @@ impl PartialSweep {
     /// Solves the next γ (from the previous solutions extrapolated along γ);
     /// returns whether γ values remain.
     pub fn advance(&mut self) -> Result<bool, FocalError> {
-        let Some(&gamma) = self.gammas.get(self.solutions.len()) else {
+        let Some(&gamma) = self.gammas.get(self.solved) else {
             return Ok(false);
         };
         let positions: Vec<Position> = self
@@ -121,8 +255,12 @@ impl PartialSweep {
         }
         let solution = self.problem.solve_from(gamma, start.as_ref())?;
         self.starts_land_close = start.is_some_and(|start| start.landed_close(&solution));
+        if !self.keeps_all && self.solutions.len() == EXTRAPOLATION_POINTS {
+            self.solutions.remove(0);
+        }
         self.solutions.push(solution);
-        Ok(self.solutions.len() < self.gammas.len())
+        self.solved += 1;
+        Ok(self.solved < self.gammas.len())
     }
 
     /// The problem being swept.
@@ -132,7 +270,7 @@ impl PartialSweep {
 
     /// γ values solved so far and in all.
     pub fn progress(&self) -> (usize, usize) {
-        (self.solutions.len(), self.gammas.len())
+        (self.solved, self.gammas.len())
     }
 
     /// The sweep over the γ values solved so far (all of them once
@@ -140,6 +278,71 @@ impl PartialSweep {
     pub fn into_sweep(self) -> Sweep {
         Sweep {
             solutions: Arc::new(self.solutions),
+        }
+    }
+}
+
+/// A [`PartialSweep`] that keeps, at each γ, only the readouts asked for:
+/// the same solves, each solution dropped once no start needs it.
+#[derive(Debug, Clone)]
+pub struct TracingSweep {
+    sweep: PartialSweep,
+    /// Each readout traced with its value at each γ solved.
+    traced: Vec<(Readout, Vec<f64>)>,
+}
+
+impl TracingSweep {
+    /// A sweep of `problem` over `gammas` (as [`PartialSweep::new`]) that
+    /// traces `readouts`.
+    pub fn new(
+        problem: &FocalProblem,
+        gammas: Vec<f64>,
+        readouts: &[Readout],
+    ) -> Result<Self, FocalError> {
+        let mut sweep = PartialSweep::new(problem, gammas)?;
+        sweep.keeps_all = false;
+        Ok(TracingSweep {
+            sweep,
+            traced: readouts.iter().map(|&r| (r, Vec::new())).collect(),
+        })
+    }
+
+    /// Solves the next γ and reads the readouts off its solution; returns
+    /// whether γ values remain.
+    pub fn advance(&mut self) -> Result<bool, FocalError> {
+        let solved = self.sweep.solved;
+        let more = self.sweep.advance()?;
+        if let Some(latest) = self
+            .sweep
+            .solutions
+            .last()
+            .filter(|_| self.sweep.solved > solved)
+        {
+            for (readout, values) in &mut self.traced {
+                values.push(readout.of(latest));
+            }
+        }
+        Ok(more)
+    }
+
+    /// γ values solved so far and in all.
+    pub fn progress(&self) -> (usize, usize) {
+        self.sweep.progress()
+    }
+
+    /// The readouts traced over the γ values solved so far.
+    pub fn into_traced(self) -> TracedSweep {
+        let PartialSweep {
+            problem,
+            mut gammas,
+            solved,
+            ..
+        } = self.sweep;
+        gammas.truncate(solved);
+        TracedSweep {
+            problem,
+            gammas,
+            traced: self.traced,
         }
     }
 }
@@ -175,13 +378,13 @@ impl TrackedClass {
 /// Tolerance in γ of the refined interval ends.
 const GAMMA_TOLERANCE: f64 = 1e-9;
 
-/// The γ in `(low, high)` where `value` changes sign, by the Illinois method,
-/// each trial solved from `near`. A `value` with a jump (a yes/no condition
+/// The γ in `(low, high)` where `readout` changes sign, by the Illinois
+/// method, each trial solved from `near`. A readout with a jump (a yes/no condition
 /// given a magnitude) is bracketed just as well: the iteration then ends at
 /// the jump, to the same tolerance.
 fn sign_change(
     near: &Solution,
-    value: &dyn Fn(&Solution) -> f64,
+    readout: Readout,
     (mut low, mut f_low): (f64, f64),
     (mut high, mut f_high): (f64, f64),
 ) -> Result<f64, FocalError> {
@@ -194,7 +397,7 @@ fn sign_change(
         if !(guess > low && guess < high) {
             guess = 0.5 * (low + high);
         }
-        let trial = value(&near.problem().solve_near(guess, near)?);
+        let trial = readout.of(&near.problem().solve_near(guess, near)?);
         if (trial < 0.0) == (f_low < 0.0) {
             low = guess;
             f_low = trial;
@@ -214,18 +417,18 @@ fn sign_change(
     Ok(0.5 * (low + high))
 }
 
-/// The γ intervals `[start, end]` of a sweep on which `value(Q*_γ) < 0`. A
-/// value of exactly 0 at a grid point (as at γ = 0, where Q* = P) takes the
-/// side of the next point. Ends strictly inside the sweep are roots of
-/// `value`, found to 1e-9 in γ; an interval still open at the last grid point
-/// ends at γ_max. A sign change between two grid points and back again is not
-/// seen: the sweep's spacing is the resolution.
+/// The γ intervals `[start, end]` of a sweep on which `readout` is negative.
+/// A value of exactly 0 at a grid point (as at γ = 0, where Q* = P) takes
+/// the side of the next point. Ends strictly inside the sweep are roots of
+/// the readout, found to 1e-9 in γ; an interval still open at the last grid
+/// point ends at γ_max. A sign change between two grid points and back again
+/// is not seen: the sweep's spacing is the resolution.
 pub fn negative_ranges(
-    sweep: &Sweep,
-    value: &dyn Fn(&Solution) -> f64,
+    sweep: &dyn SweepReadouts,
+    readout: Readout,
 ) -> Result<Vec<(f64, f64)>, FocalError> {
-    let solutions = sweep.solutions();
-    let values: Vec<f64> = solutions.iter().map(value).collect();
+    let gammas = sweep.gammas();
+    let values = sweep.readouts(readout)?;
     let negative_at = |k: usize| {
         let here = if values[k] == 0.0 && k + 1 < values.len() {
             values[k + 1]
@@ -235,19 +438,19 @@ pub fn negative_ranges(
         here < 0.0
     };
     let mut ranges = Vec::new();
-    let Some(first) = solutions.first() else {
+    let (Some(&first), Some(&last)) = (gammas.first(), gammas.last()) else {
         return Ok(ranges);
     };
-    let mut open: Option<f64> = negative_at(0).then_some(first.gamma());
-    for k in 1..solutions.len() {
+    let mut open: Option<f64> = negative_at(0).then_some(first);
+    for k in 1..values.len() {
         if negative_at(k) == open.is_some() {
             continue;
         }
         let crossing = sign_change(
-            &solutions[k - 1],
-            value,
-            (solutions[k - 1].gamma(), values[k - 1]),
-            (solutions[k].gamma(), values[k]),
+            &*sweep.solution_at(k - 1)?,
+            readout,
+            (gammas[k - 1], values[k - 1]),
+            (gammas[k], values[k]),
         )?;
         match open.take() {
             Some(start) => ranges.push((start, crossing)),
@@ -255,26 +458,25 @@ pub fn negative_ranges(
         }
     }
     if let Some(start) = open {
-        ranges.push((start, sweep.gamma_max()));
+        ranges.push((start, last));
     }
     Ok(ranges)
 }
 
 /// Traces a class along the sweep: its `q*/p` and where it is suppressed.
-pub fn track_class(sweep: &Sweep, class: usize) -> Result<TrackedClass, FocalError> {
-    let solutions = sweep.solutions();
-    let first = solutions.first().ok_or(FocalError::InvalidGrid {
+pub fn track_class(sweep: &dyn SweepReadouts, class: usize) -> Result<TrackedClass, FocalError> {
+    let problem = sweep.problem().ok_or(FocalError::InvalidGrid {
         reason: "the sweep is empty",
     })?;
-    if first.problem().group_index(class).is_none() {
+    if problem.group_index(class).is_none() {
         return Err(FocalError::InvalidClass { index: class });
     }
-    let ln_ratio = |s: &Solution| s.ln_ratio(class).unwrap_or(0.0);
+    let readout = Readout::LnRatio(class);
     Ok(TrackedClass {
         class,
         gammas: sweep.gammas(),
-        ratios: solutions.iter().map(|s| ln_ratio(s).exp()).collect(),
-        suppressed: negative_ranges(sweep, &ln_ratio)?,
+        ratios: sweep.readouts(readout)?.into_iter().map(f64::exp).collect(),
+        suppressed: negative_ranges(sweep, readout)?,
     })
 }
 

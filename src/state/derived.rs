@@ -3,7 +3,7 @@
 
 use crate::core::{gamma_grid, FocalProblem, PartialSweep, ProblemBuild, Solution, Sweep};
 
-use super::config::{sweep_points, ClassRow, Units, MAX_SWEEP_DISTINCT_CLASSES};
+use super::config::{sweep_points, ClassRow, MAX_SWEEP_DISTINCT_CLASSES};
 
 /// The build of the classes' problem, to be done at once or a stage at a
 /// time (many classes).
@@ -19,13 +19,15 @@ pub fn problem_for(classes: &[ClassRow], alpha: Option<&[f64]>) -> Result<FocalP
         .map_err(|e| e.to_string())
 }
 
-/// Why the page does not sweep a problem along γ, if it does not: more
-/// distinct classes than [`MAX_SWEEP_DISTINCT_CLASSES`].
+/// Why the page does not sweep a problem along γ itself, keeping every
+/// solution, if it does not: more distinct classes than
+/// [`MAX_SWEEP_DISTINCT_CLASSES`], whose curves a worker traces instead
+/// ([`CurvesAlongGamma::trace`](super::along::CurvesAlongGamma::trace)).
 pub fn sweep_refusal(problem: &FocalProblem) -> Option<String> {
     let distinct = problem.distinct_class_count();
     (distinct > MAX_SWEEP_DISTINCT_CLASSES).then(|| {
         format!(
-            "The curves along γ are computed for up to {MAX_SWEEP_DISTINCT_CLASSES} distinct counts; these classes have {distinct}. Everything at the current γ is shown."
+            "The page sweeps up to {MAX_SWEEP_DISTINCT_CLASSES} distinct counts along γ itself; these classes have {distinct}, and a worker traces their curves."
         )
     })
 }
@@ -70,22 +72,12 @@ pub fn solve_at<'a>(
     .map_err(|e| e.to_string())
 }
 
-/// The sweep's curves in a unit: (γ, H(Q*), FE(P,Q*)).
-pub fn entropy_series(sweep: &Sweep, units: Units) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
-    let factor = units.from_nats();
-    let solutions = sweep.solutions();
-    (
-        sweep.gammas(),
-        solutions.iter().map(|s| s.shannon_q() * factor).collect(),
-        solutions.iter().map(|s| s.fe_min() * factor).collect(),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::config::default_classes;
+    use crate::state::along::EntropyAlongGamma;
     use crate::state::config::MAX_PAGE_CLASSES;
+    use crate::state::config::{default_classes, Units};
 
     /// The page's sweep, computed to the end.
     fn sweep_for(problem: &FocalProblem, gamma_max: f64) -> Sweep {
@@ -128,7 +120,7 @@ mod tests {
         assert_eq!(sweep_refusal(&most), None);
         assert!(start_sweep(&most, 20.0).is_ok());
         let over = problem_for(&rows(MAX_SWEEP_DISTINCT_CLASSES + 1), None).unwrap();
-        let refusal = "The curves along γ are computed for up to 32768 distinct counts; these classes have 32769. Everything at the current γ is shown.";
+        let refusal = "The page sweeps up to 32768 distinct counts along γ itself; these classes have 32769, and a worker traces their curves.";
         assert_eq!(sweep_refusal(&over).as_deref(), Some(refusal));
         assert_eq!(start_sweep(&over, 20.0).err().as_deref(), Some(refusal));
         // Ties do not count: a million classes of three counts are swept.
@@ -177,7 +169,8 @@ mod tests {
     fn series_are_in_the_chosen_unit() {
         let problem = problem_for(&default_classes(), None).unwrap();
         let sweep = sweep_for(&problem, 10.0);
-        let (gammas, shannon_bits, _) = entropy_series(&sweep, Units::Bits);
+        let curves = EntropyAlongGamma::new(&sweep).unwrap();
+        let (gammas, shannon_bits, _) = curves.in_units(Units::Bits);
         assert_eq!(gammas[0], 0.0);
         assert!((shannon_bits[0] - problem.shannon_p() / 2f64.ln()).abs() < 1e-15);
     }

@@ -7,7 +7,10 @@
 
 use serde::Serialize;
 
-use crate::core::{gamma_grid, negative_ranges, FocalError, Regime, Solution, Sweep, MAX_GAMMA};
+use crate::core::{
+    gamma_grid, negative_ranges, FocalError, FocalProblem, Readout, Regime, Solution, Sweep,
+    SweepReadouts, MAX_GAMMA,
+};
 
 /// A set of classes that moved the same way, with the size of the move.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -335,7 +338,7 @@ pub struct AlongGamma {
 }
 
 /// Grid points of the look beyond γ_max, up to γ = 100.
-const BEYOND_POINTS: usize = 65;
+pub const BEYOND_POINTS: usize = 65;
 
 impl AlongGamma {
     /// Reads the ranges off a sweep starting at γ = 0; ends inside the sweep
@@ -347,17 +350,30 @@ impl AlongGamma {
             (Some(grid), Some(first)) => Some(first.problem().sweep(&grid)?),
             _ => None,
         };
-        Self::with_beyond(sweep, beyond.as_ref())
+        Self::with_beyond(sweep, beyond.as_ref().map(|b| b as &dyn SweepReadouts))
+    }
+
+    /// The readouts a sweep of `problem` must trace for the findings along
+    /// it ([`TracingSweep`](crate::core::TracingSweep)).
+    pub fn readouts(problem: &FocalProblem) -> Vec<Readout> {
+        let rarest = problem.rarest_class();
+        let mut readouts = vec![Readout::EntropyChange, Readout::LnRatio(rarest)];
+        if problem.alpha().is_some() {
+            readouts.push(Readout::OverSuppression(rarest));
+        }
+        readouts
     }
 
     /// The γ grid from the sweep's γ_max up to γ = 100 on which to look for
     /// where the rarest class is lifted: `Some` when it still loses at γ_max.
     /// The page computes that sweep over frames and hands it to
-    /// [`AlongGamma::with_beyond`].
-    pub fn beyond_grid(sweep: &Sweep) -> Option<Vec<f64>> {
-        let last = sweep.solutions().last()?;
-        let start = last.gamma();
-        let losing = last.ln_ratio(last.problem().rarest_class()).unwrap_or(0.0) < 0.0;
+    /// [`AlongGamma::with_beyond`]; it needs [`Readout::LnRatio`] of the
+    /// rarest class alone.
+    pub fn beyond_grid(sweep: &dyn SweepReadouts) -> Option<Vec<f64>> {
+        let rarest = sweep.problem()?.rarest_class();
+        let start = *sweep.gammas().last()?;
+        let ln_ratio = sweep.readouts(Readout::LnRatio(rarest)).ok()?;
+        let losing = ln_ratio.last().is_some_and(|&r| r < 0.0);
         if !losing || start >= MAX_GAMMA {
             return None;
         }
@@ -371,35 +387,30 @@ impl AlongGamma {
 
     /// [`AlongGamma::new`] with the sweep beyond γ_max computed by the
     /// caller over [`AlongGamma::beyond_grid`] (`None` when that is `None`).
-    pub fn with_beyond(sweep: &Sweep, beyond: Option<&Sweep>) -> Result<Self, FocalError> {
-        let Some(last) = sweep.solutions().last() else {
-            return Err(FocalError::InvalidGrid {
-                reason: "the sweep is empty",
-            });
+    pub fn with_beyond(
+        sweep: &dyn SweepReadouts,
+        beyond: Option<&dyn SweepReadouts>,
+    ) -> Result<Self, FocalError> {
+        let empty = || FocalError::InvalidGrid {
+            reason: "the sweep is empty",
         };
-        let problem = last.problem();
+        let problem = sweep.problem().ok_or_else(empty)?;
+        let gamma_max = *sweep.gammas().last().ok_or_else(empty)?;
         let rarest = problem.rarest_class();
-        let ln_ratio = |s: &Solution| s.ln_ratio(rarest).unwrap_or(0.0);
-        let entropy_below = negative_ranges(sweep, &|s| s.shannon_q() - s.shannon_p())?;
-        let rarest_suppressed = negative_ranges(sweep, &ln_ratio)?;
+        let entropy_below = negative_ranges(sweep, Readout::EntropyChange)?;
+        let rarest_suppressed = negative_ranges(sweep, Readout::LnRatio(rarest))?;
         let over_suppression = if problem.alpha().is_none() {
             // Without α the rarest class loses exactly when some class is
             // over-suppressed: whoever gains is more frequent than it.
             rarest_suppressed.clone()
         } else {
-            // With α another class can be the over-suppressed one: the sign
-            // is the condition's, the magnitude the rarest class's, so that
-            // ends where the rarest class crosses q*/p = 1 are its roots.
-            negative_ranges(sweep, &|s| {
-                let magnitude = ln_ratio(s).abs().max(f64::MIN_POSITIVE);
-                if !s.has_over_suppressed_class() {
-                    magnitude
-                } else {
-                    -magnitude
-                }
-            })?
+            negative_ranges(sweep, Readout::OverSuppression(rarest))?
         };
-        let gamma_max = sweep.gamma_max();
+        let last_ln_ratio = sweep
+            .readouts(Readout::LnRatio(rarest))?
+            .last()
+            .copied()
+            .unwrap_or(0.0);
         let lift = match rarest_suppressed.last() {
             Some(&(_, end)) if end < gamma_max => Lift::From { from: end },
             Some(_) => match beyond {
@@ -411,7 +422,7 @@ impl AlongGamma {
                     })
                 }
             },
-            None if ln_ratio(last) > 0.0 => Lift::From { from: 0.0 },
+            None if last_ln_ratio > 0.0 => Lift::From { from: 0.0 },
             None => Lift::Unmoved,
         };
         Ok(AlongGamma {
@@ -438,8 +449,8 @@ impl AlongGamma {
 
 /// Where a class that loses at the start of `beyond` (a sweep from γ_max to
 /// γ = 100) is lifted for good.
-fn lift_beyond(beyond: &Sweep, class: usize) -> Result<Lift, FocalError> {
-    let ranges = negative_ranges(beyond, &|s| s.ln_ratio(class).unwrap_or(0.0))?;
+fn lift_beyond(beyond: &dyn SweepReadouts, class: usize) -> Result<Lift, FocalError> {
+    let ranges = negative_ranges(beyond, Readout::LnRatio(class))?;
     Ok(match ranges.last() {
         Some(&(_, end)) if end < MAX_GAMMA => Lift::Beyond { from: end },
         _ => Lift::NotBy100,

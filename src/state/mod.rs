@@ -1,6 +1,7 @@
 //! The state layer: the configuration a person edits, its URL form, and the
 //! results derived from it. Plain Rust, tested natively.
 
+pub mod along;
 pub mod classes;
 pub mod config;
 pub mod derived;

@@ -15,10 +15,16 @@
 //! has nothing newer to solve, the worker also sends the round trip
 //! P → Q* → P of its last solution ([`round_trip_error`]), which costs about
 //! as much as the solve and so is kept off the page's main thread too.
+//!
+//! Such a problem is also too large for the page to sweep along γ, keeping
+//! every solution: a worker given it traces the curves along γ instead
+//! ([`trace_message`]), telling the page how far it has got, and sends them
+//! back whole ([`read_trace_reply`]).
 
 use crate::core::solution::GroupSolution;
 use crate::core::{ClassRun, FocalProblem, Regime, Solution};
 
+use super::along::CurvesAlongGamma;
 use super::config::MAX_SWEEP_DISTINCT_CLASSES;
 use super::derived::solve_at;
 use super::map_rows::MapRowRequest;
@@ -53,6 +59,8 @@ pub enum Task {
     TakeProblem = 2,
     /// Solve the kept problem at one γ.
     Solve = 3,
+    /// Trace the kept problem's curves along γ ([`CurvesAlongGamma::trace`]).
+    Trace = 4,
 }
 
 impl Task {
@@ -95,6 +103,18 @@ pub fn solve_message(serial: u32, gamma: f64) -> [f64; 3] {
     [Task::Solve.number(), f64::from(serial), gamma]
 }
 
+/// The message that asks for the curves along γ, from 0 to `gamma_max` with
+/// `class` tracked, of the problem the worker was given as `serial`: task,
+/// serial, γ_max, class.
+pub fn trace_message(serial: u32, gamma_max: f64, class: usize) -> [f64; 4] {
+    [
+        Task::Trace.number(),
+        f64::from(serial),
+        gamma_max,
+        class as f64,
+    ]
+}
+
 /// The message that asks for one row of the imbalance map: task, then the request.
 pub fn map_row_message(request: &MapRowRequest) -> Vec<f64> {
     let mut message = vec![Task::MapRow.number()];
@@ -111,6 +131,12 @@ enum ReplyKind {
     Failed = 2,
     /// The round trip of the last solution: serial, γ, the largest relative error.
     RoundTrip = 3,
+    /// How far a trace along γ has got: serial, the share of its γ values solved.
+    Tracing = 4,
+    /// The curves along γ: serial, then [`CurvesAlongGamma::encode`]'s numbers.
+    Traced = 5,
+    /// The worker could not trace the curves along γ: serial.
+    Untraced = 6,
 }
 
 impl ReplyKind {
@@ -359,6 +385,37 @@ impl SolutionReader {
     }
 }
 
+/// What a reply about a trace along γ says.
+#[derive(Debug, PartialEq)]
+pub enum TraceReply {
+    /// The share of the trace's γ values solved so far.
+    Tracing(f64),
+    /// The curves (boxed: they hold several lists).
+    Traced(Box<CurvesAlongGamma>),
+    /// The worker could not trace them (it logs why).
+    Untraced,
+    /// A reply about an older problem, to be dropped.
+    Stale,
+}
+
+/// Reads a worker's reply about a trace of the problem sent to it as `serial`.
+pub fn read_trace_reply(message: &[f64], serial: u32) -> Result<TraceReply, MessageError> {
+    let Some((&[kind, sent_as], rest)) = message.split_first_chunk::<2>() else {
+        return Err(MessageError("is too short for a reply about a trace"));
+    };
+    if sent_as != f64::from(serial) {
+        return Ok(TraceReply::Stale);
+    }
+    match rest {
+        &[share] if kind == ReplyKind::Tracing.number() => Ok(TraceReply::Tracing(share)),
+        [] if kind == ReplyKind::Untraced.number() => Ok(TraceReply::Untraced),
+        _ if kind == ReplyKind::Traced.number() => {
+            CurvesAlongGamma::decode(rest).map(|curves| TraceReply::Traced(Box::new(curves)))
+        }
+        _ => Err(MessageError("is not a reply about a trace")),
+    }
+}
+
 /// What a worker does about a message.
 #[derive(Debug, PartialEq)]
 pub enum Answer {
@@ -370,6 +427,8 @@ pub enum Answer {
     /// have been read (in a later task), so that of a burst of γ values only
     /// the newest is solved.
     SolveSoon,
+    /// Call [`WorkerState::trace_wanted`] in a later task.
+    TraceSoon,
 }
 
 /// What a worker keeps between messages: the problem it was given, its last
@@ -385,6 +444,8 @@ pub struct WorkerState {
     wanted: Option<(u32, f64)>,
     /// Whether the round trip of `last` is still to be sent.
     round_trip_due: bool,
+    /// The trace along γ asked for and not yet done: serial, γ_max, tracked class.
+    trace: Option<(u32, f64, usize)>,
 }
 
 impl WorkerState {
@@ -421,6 +482,15 @@ impl WorkerState {
                     None,
                 )
             }
+            Some((&task, &[serial, gamma_max, class])) if task == Task::Trace.number() => {
+                match (whole_number(serial), whole_number(class)) {
+                    (Ok(serial), Ok(class)) => {
+                        self.trace = Some((serial as u32, gamma_max, class));
+                        (Answer::TraceSoon, None)
+                    }
+                    (Err(error), _) | (_, Err(error)) => (Answer::Nothing, Some(error.to_string())),
+                }
+            }
             _ => (
                 Answer::Nothing,
                 Some("a worker message of no known task".to_string()),
@@ -434,6 +504,7 @@ impl WorkerState {
         self.problem = None;
         self.last = None;
         self.wanted = None;
+        self.trace = None;
         self.round_trip_due = false;
         let broken = |e: MessageError| e.to_string();
         let (&[serial, classes, weighted], values) = message
@@ -477,6 +548,33 @@ impl WorkerState {
                 Some(failure_message(serial, gamma)),
                 Some(format!("solving at γ = {gamma}: {error}")),
             ),
+        }
+    }
+
+    /// Traces the curves along γ asked for last, if any, sending a
+    /// [`ReplyKind::Tracing`] message to `send` after each γ solved: the
+    /// reply, and what went wrong, for the worker's console.
+    pub fn trace_wanted(
+        &mut self,
+        send: &mut dyn FnMut(Vec<f64>),
+    ) -> (Option<Vec<f64>>, Option<String>) {
+        let Some((serial, gamma_max, class)) = self.trace.take() else {
+            return (None, None);
+        };
+        let untraced = vec![ReplyKind::Untraced.number(), f64::from(serial)];
+        let Some((_, problem)) = self.problem.as_ref().filter(|(s, _)| *s == serial) else {
+            let error = format!("asked to trace problem {serial}, which it was not given");
+            return (Some(untraced), Some(error));
+        };
+        let tracing = ReplyKind::Tracing.number();
+        let progress = &mut |share| send(vec![tracing, f64::from(serial), share]);
+        match CurvesAlongGamma::trace(problem, gamma_max, class, progress) {
+            Ok(curves) => {
+                let mut reply = vec![ReplyKind::Traced.number(), f64::from(serial)];
+                reply.extend(curves.encode());
+                (Some(reply), None)
+            }
+            Err(error) => (Some(untraced), Some(format!("tracing along γ: {error}"))),
         }
     }
 
@@ -571,6 +669,64 @@ mod tests {
                 here = Some(solved);
             }
         }
+    }
+
+    #[test]
+    fn curves_traced_through_messages_are_those_traced_here() {
+        let counts: Vec<f64> = (1..=400).map(|i| f64::from(i * i)).collect();
+        let problem = FocalProblem::new(&counts, None).unwrap();
+        let mut worker = WorkerState::default();
+        worker.answer(&problem_message(3, &problem));
+        assert_eq!(
+            worker.answer(&trace_message(3, 5.0, 17)),
+            (Answer::TraceSoon, None)
+        );
+        let mut sent = Vec::new();
+        let (reply, error) = worker.trace_wanted(&mut |message| sent.push(message));
+        assert_eq!(error, None);
+        let mut shares = Vec::new();
+        let here =
+            CurvesAlongGamma::trace(&problem, 5.0, 17, &mut |share| shares.push(share)).unwrap();
+        assert_eq!(
+            read_trace_reply(&reply.unwrap(), 3),
+            Ok(TraceReply::Traced(Box::new(here)))
+        );
+        let told: Vec<TraceReply> = sent
+            .iter()
+            .map(|m| read_trace_reply(m, 3).unwrap())
+            .collect();
+        let expected: Vec<TraceReply> = shares.into_iter().map(TraceReply::Tracing).collect();
+        assert_eq!(told, expected);
+        // Asked once, traced once.
+        assert_eq!(worker.trace_wanted(&mut |_| {}), (None, None));
+        // A trace of a problem the worker was not given, or of a class out
+        // of range: untraced, and why.
+        for (serial, class, why) in [
+            (4, 0, "asked to trace problem 4, which it was not given"),
+            (
+                3,
+                400,
+                "tracing along γ: class 401 does not exist or has count zero",
+            ),
+        ] {
+            worker.answer(&trace_message(serial, 5.0, class));
+            let (reply, error) = worker.trace_wanted(&mut |_| {});
+            assert_eq!(error.as_deref(), Some(why));
+            assert_eq!(
+                read_trace_reply(&reply.unwrap(), serial),
+                Ok(TraceReply::Untraced)
+            );
+        }
+        // Replies about another problem are stale; others that are not about a trace, broken.
+        assert_eq!(read_trace_reply(&[4.0, 2.0, 0.5], 3), Ok(TraceReply::Stale));
+        assert_eq!(
+            read_trace_reply(&[1.0, 3.0, 2.0], 3),
+            Err(MessageError("is not a reply about a trace"))
+        );
+        assert_eq!(
+            read_trace_reply(&[4.0], 3),
+            Err(MessageError("is too short for a reply about a trace"))
+        );
     }
 
     #[test]

@@ -3,8 +3,8 @@ import { test, expect } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import {
-  askForTimings, canvasImage, canvasIsDrawn, coreSolve, median, pasteCounts, setGamma, significant, tableRows,
-  watchLongTasks, watchLongTasksFromOpening, watchPage,
+  askForTimings, canvasImage, canvasIsDrawn, coreSolve, median, overSuppressionRanges, pasteCounts, setGamma,
+  significant, tableRows, watchLongTasks, watchLongTasksFromOpening, watchPage,
 } from './helpers.mjs';
 
 const DIST = new URL('../../dist/', import.meta.url).pathname;
@@ -658,21 +658,52 @@ async function openWithDistinctCounts(page, k) {
   return counts;
 }
 
-test('problems of more than 32 768 distinct counts show everything at γ and say why there are no curves along γ', async ({ page }) => {
+test('problems of more than 32 768 distinct counts: a worker traces the curves along γ, saying how far it has got, and their findings are the core\'s', async ({ page }) => {
   const problems = watchPage(page);
-  await openWithDistinctCounts(page, 40000);
-  const refusal = page.getByTestId('sweep-refusal');
-  await expect(refusal.first()).toBeVisible();
-  await expect(refusal.first()).toHaveText('The curves along γ are computed for up to 32768 distinct counts; these classes have 40000. Everything at the current γ is shown.');
-  for (const plot of await page.getByTestId('follows-sweep').all()) await expect(plot).toHaveAttribute('aria-busy', 'false');
+  const counts = await openWithDistinctCounts(page, 40000);
+  await watchLongTasks(page);
+  const started = Date.now();
+  // The page does not keep 40 000 distinct classes' solutions at 64 γ values:
+  // a worker traces the curves, and says how far it has got.
+  const note = page.getByTestId('sweep-note').first();
+  await expect(note).toContainText(/^A worker traces the curves along γ of these many distinct counts: \d+ % done\.$/);
+  for (const plot of await page.getByTestId('follows-sweep').all()) {
+    await expect(plot).toHaveAttribute('aria-busy', 'false', { timeout: 60_000 });
+  }
+  const tracedMs = Date.now() - started;
+  await expect(note).toBeHidden();
+  for (const id of ['plot-entropy', 'plot-tracked']) {
+    await expect(page.getByTestId(id)).toHaveAttribute('data-gamma', '2');
+    await canvasIsDrawn(page, id);
+  }
+  // The findings along γ are the core's: the rarest class (count 1) loses
+  // on each over-suppression range and gains between them, on both sides of
+  // every end inside (0, 20], as the core solves there.
+  const ranges = await overSuppressionRanges(page);
+  expect(ranges.length).toBeGreaterThan(0);
+  const rarestRatio = (gamma) => {
+    const core = coreSolve(counts, gamma);
+    return core.q[0] / core.p[0];
+  };
+  for (const [from, to] of ranges) {
+    const inside = Math.min(to, (from + to) / 2 + 1e-6);
+    expect(rarestRatio(inside)).toBeLessThan(1);
+    if (to < 20) expect(rarestRatio(to + 1e-6)).toBeGreaterThan(1);
+  }
+  const text = await page.getByTestId('oversuppression-range').textContent();
+  // A γ step follows at once, and the curves stay (the same γ range).
   await setGamma(page, 3);
   await expect(page.getByTestId('plot-distribution')).toHaveAttribute('data-gamma', '3');
+  await expect(page.getByTestId('plot-entropy')).toHaveAttribute('data-gamma', '3');
+  await expect(page.locator('[data-testid="follows-sweep"][aria-busy="true"]')).toHaveCount(0);
   // The paste box is emptied once the 40 000 classes are read, and says why.
   await expect(page.getByTestId('counts-not-shown')).toContainText('The 40000 classes are too many to show here as text');
   expect(await page.getByTestId('counts-input').inputValue()).toBe('');
-  // Back to a few classes: the curves along γ come back, drawn.
+  const longTasks = await page.evaluate(() => window.__longTasks.map(([, duration]) => Math.round(duration)));
+  console.log(`TRACED ${JSON.stringify({ distinct: 40000, tracedMs, ranges, longTasks })}`);
+  // Back to a few classes: the page sweeps them itself again.
   await pasteCounts(page, '99\n1');
-  await expect(refusal.first()).toBeHidden();
+  await expect(page.getByTestId('oversuppression-range')).not.toHaveText(text);
   await expect(page.getByTestId('plot-entropy')).toHaveAttribute('data-gamma', '3');
   await canvasIsDrawn(page, 'plot-entropy');
   expect(problems).toEqual([]);

@@ -128,3 +128,13 @@ function observeLongTasks() {
   });
   window.__longTaskObserver.observe({ type: 'longtask' });
 }
+
+/** The over-suppression ranges the page shows, parsed. */
+export async function overSuppressionRanges(page) {
+  // The ranges come from the γ-sweep: until the sweep of the current classes
+  // is in (its plots no longer marked as updating), they are the last ones'.
+  await expect(page.locator('[data-testid="follows-sweep"][aria-busy="true"]')).toHaveCount(0);
+  const element = page.getByTestId('oversuppression-range');
+  await expect(element).toHaveAttribute('data-ranges', /^\[/);
+  return JSON.parse(await element.getAttribute('data-ranges'));
+}

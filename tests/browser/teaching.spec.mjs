@@ -3,7 +3,8 @@
 // rare-class verdict), the order check and the γ animation.
 import { test, expect } from '@playwright/test';
 import {
-  askForTimings, canvasImage, canvasIsDrawn, coreSolve, median, pasteCounts, setGamma, significant, tableRows, watchLongTasks, watchPage,
+  askForTimings, canvasImage, canvasIsDrawn, coreSolve, median, overSuppressionRanges, pasteCounts, setGamma, significant, tableRows,
+  watchLongTasks, watchPage,
 } from './helpers.mjs';
 
 test('captions and the order check describe the current numbers', async ({ page }) => {
@@ -22,16 +23,6 @@ test('captions and the order check describe the current numbers', async ({ page 
   await expect(page.getByTestId('rare-mass')).toContainText('moves no probability');
   expect(problems).toEqual([]);
 });
-
-/** The over-suppression ranges the page shows, parsed. */
-async function overSuppressionRanges(page) {
-  // The ranges come from the γ-sweep: until the sweep of the current classes
-  // is in (its plots no longer marked as updating), they are the last ones'.
-  await expect(page.locator('[data-testid="follows-sweep"][aria-busy="true"]')).toHaveCount(0);
-  const element = page.getByTestId('oversuppression-range');
-  await expect(element).toHaveAttribute('data-ranges', /^\[/);
-  return JSON.parse(await element.getAttribute('data-ranges'));
-}
 
 test('the tiny-tail preset at γ = 5 shows the banner, and its jump goes to where the tail gains', async ({ page }) => {
   await page.goto('./');
