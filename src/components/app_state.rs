@@ -92,6 +92,8 @@ pub struct AppState {
     pub findings_along: Memo<Option<AlongGamma>>,
     /// Whether the solving worker failed (the page then solves every problem).
     worker_failed: RwSignal<bool>,
+    /// Whether a worker could not trace the curves along γ.
+    trace_failed: RwSignal<bool>,
     /// Whether the plots are marked as updating ([`AppState::solution_pending`]).
     solution_pending: Memo<bool>,
     /// γ and the largest relative difference of the round trip the worker
@@ -103,6 +105,18 @@ pub struct AppState {
 /// a frame, unless the worker failed.
 fn solved_in_worker(worker_failed: RwSignal<bool>, problem: &FocalProblem) -> bool {
     !worker_failed.get() && solves_in_worker(problem)
+}
+
+/// Whether there are no curves along γ: the problem has too many distinct
+/// classes for the page to sweep itself, and either its worker failed (the
+/// page then solves it itself, at γ alone) or the worker tracing them did.
+fn curves_refused(
+    problem: Memo<Option<FocalProblem>>,
+    worker_failed: RwSignal<bool>,
+    trace_failed: RwSignal<bool>,
+) -> bool {
+    (worker_failed.get() || trace_failed.get())
+        && problem.with(|p| p.as_ref().is_some_and(solves_in_worker))
 }
 
 /// Classes above which the page builds a problem in slices of 12 ms, between
@@ -489,7 +503,8 @@ impl AppState {
         let traced_here = move || problem.with(|p| p.as_ref().is_some_and(in_worker));
         let (traced, set_traced) = signal(None::<TracedCurves>);
         let trace_progress = RwSignal::new(None::<f64>);
-        let trace_worker = TraceWorker::new(set_traced, trace_progress, worker_failed);
+        let trace_failed = RwSignal::new(false);
+        let trace_worker = TraceWorker::new(set_traced, trace_progress, trace_failed);
         let tracked = Memo::new(move |_| {
             let class = tracked_class()?;
             if traced_here() {
@@ -613,7 +628,7 @@ impl AppState {
             sweep,
             sweep_note: Memo::new(move |_| {
                 let not_swept = problem.with(|p| p.as_ref().and_then(sweep_refusal))?;
-                if worker_failed.get() {
+                if curves_refused(problem, worker_failed, trace_failed) {
                     return Some(
                         not_swept + " It could not run here; everything at the current γ is shown.",
                     );
@@ -632,6 +647,7 @@ impl AppState {
             findings_at,
             findings_along,
             worker_failed,
+            trace_failed,
             solution_pending,
             worker_round_trip,
         }
@@ -647,13 +663,9 @@ impl AppState {
         self.solution_pending.get()
     }
 
-    /// Whether there are no curves along γ: the problem has too many
-    /// distinct classes for the page to sweep itself, and its worker failed.
+    /// Whether there are no curves along γ ([`curves_refused`]).
     pub fn curves_refused(&self) -> bool {
-        self.worker_failed.get()
-            && self
-                .problem
-                .with(|p| p.as_ref().is_some_and(solves_in_worker))
+        curves_refused(self.problem, self.worker_failed, self.trace_failed)
     }
 
     /// H(Q*) and the minimal focal-entropy along γ, with the problem they

@@ -30,10 +30,19 @@ pub struct TracedCurves {
 /// What a trace is of: problem, γ_max and tracked class.
 type TraceOf = (FocalProblem, f64, usize);
 
-/// The running trace and where its results go.
+/// How the last trace asked for stands.
+enum Trace {
+    /// Its worker computes it.
+    Running(RunningWorker),
+    /// It could not be done (it is not tried again).
+    Failed,
+}
+
+/// The last trace and where its results go.
 struct Link {
-    /// The worker of the trace under way, and what that trace is of.
-    running: Option<(RunningWorker, TraceOf)>,
+    /// What the last trace asked for is of, and how it stands, until it is
+    /// done or stopped.
+    current: Option<(TraceOf, Trace)>,
     /// The number the last problem was sent under.
     serial: u32,
     /// Where finished curves go.
@@ -41,8 +50,7 @@ struct Link {
     /// The share of the running trace's γ values solved (`None` when no
     /// trace is under way).
     progress: RwSignal<Option<f64>>,
-    /// Set, with the reason logged, when the curves cannot be traced: the
-    /// page's workers are then taken to have failed.
+    /// Set, with the reason logged, when the curves cannot be traced.
     failed: RwSignal<bool>,
 }
 
@@ -59,7 +67,7 @@ impl TraceWorker {
         failed: RwSignal<bool>,
     ) -> Self {
         TraceWorker(Rc::new(RefCell::new(Link {
-            running: None,
+            current: None,
             serial: 0,
             traced,
             progress,
@@ -67,33 +75,36 @@ impl TraceWorker {
         })))
     }
 
-    /// Whether the trace under way is of `problem` from 0 to `gamma_max` with
-    /// `class` tracked.
+    /// Whether the trace under way, or the one that failed last, is of
+    /// `problem` from 0 to `gamma_max` with `class` tracked.
     pub fn traces(&self, problem: &FocalProblem, gamma_max: f64, class: usize) -> bool {
         let same = |(p, g, c): &TraceOf| p.same_as(problem) && *g == gamma_max && *c == class;
         self.0
             .borrow()
-            .running
+            .current
             .as_ref()
-            .is_some_and(|(_, of)| same(of))
+            .is_some_and(|(of, _)| same(of))
     }
 
     /// Traces the curves of `problem` from 0 to `gamma_max` with `class`
     /// tracked, in a new worker; a trace under way is ended, unless it is of
-    /// the same.
+    /// the same (and one of the same that failed is not tried again).
     pub fn trace(&self, problem: &FocalProblem, gamma_max: f64, class: usize) {
         if self.traces(problem, gamma_max, class) {
             return;
         }
         self.stop();
-        let (serial, progress) = {
+        let (serial, progress, failed) = {
             let mut link = self.0.borrow_mut();
             link.serial = link.serial.wrapping_add(1);
-            (link.serial, link.progress)
+            (link.serial, link.progress, link.failed)
         };
+        if failed.get_untracked() {
+            failed.set(false);
+        }
         progress.set(Some(0.0));
         let link = Rc::downgrade(&self.0);
-        let failed = link.clone();
+        let broken = link.clone();
         let started = start_worker(
             Box::new(move |message| {
                 if let Some(link) = link.upgrade() {
@@ -101,35 +112,35 @@ impl TraceWorker {
                 }
             }),
             Box::new(move |reason| {
-                if let Some(link) = failed.upgrade() {
+                if let Some(link) = broken.upgrade() {
                     TraceWorker(link).fail(reason);
                 }
             }),
         );
-        let running = started.and_then(|running| {
-            let sent = running.send(&problem_message(serial, problem))
-                && running.send(&trace_message(serial, gamma_max, class));
-            if sent {
-                Ok(running)
-            } else {
-                Err("the page could not send work to its worker".to_string())
-            }
-        });
-        match running {
+        let of = (problem.clone(), gamma_max, class);
+        match started {
             Ok(running) => {
-                self.0.borrow_mut().running = Some((running, (problem.clone(), gamma_max, class)));
+                let sent = running.send(&problem_message(serial, problem))
+                    && running.send(&trace_message(serial, gamma_max, class));
+                self.0.borrow_mut().current = Some((of, Trace::Running(running)));
+                if !sent {
+                    self.fail("the page could not send work to its worker".to_string());
+                }
             }
-            Err(reason) => self.fail(reason),
+            Err(reason) => {
+                self.0.borrow_mut().current = Some((of, Trace::Failed));
+                self.fail(reason);
+            }
         }
     }
 
-    /// Ends the trace under way, if any.
+    /// Ends the trace under way, if any (and forgets one that failed).
     pub fn stop(&self) {
-        let (running, progress) = {
+        let (current, progress) = {
             let mut link = self.0.borrow_mut();
-            (link.running.take(), link.progress)
+            (link.current.take(), link.progress)
         };
-        if let Some((running, _)) = running {
+        if let Some((_, Trace::Running(running))) = current {
             running.worker.terminate();
         }
         if progress.get_untracked().is_some() {
@@ -137,11 +148,21 @@ impl TraceWorker {
         }
     }
 
-    /// Logs why the curves could not be traced and says so to the page.
+    /// Logs why the curves could not be traced, ends the trace and says so
+    /// to the page.
     fn fail(&self, reason: String) {
         web_sys::console::error_1(&reason.into());
-        self.stop();
-        let failed = self.0.borrow().failed;
+        let (current, progress, failed) = {
+            let mut link = self.0.borrow_mut();
+            (link.current.take(), link.progress, link.failed)
+        };
+        if let Some((of, trace)) = current {
+            if let Trace::Running(running) = trace {
+                running.worker.terminate();
+            }
+            self.0.borrow_mut().current = Some((of, Trace::Failed));
+        }
+        progress.set(None);
         failed.set(true);
     }
 
@@ -158,9 +179,9 @@ impl TraceWorker {
             Ok(TraceReply::Traced(curves)) => {
                 let (finished, traced, progress) = {
                     let mut link = self.0.borrow_mut();
-                    (link.running.take(), link.traced, link.progress)
+                    (link.current.take(), link.traced, link.progress)
                 };
-                if let Some((running, (problem, gamma_max, _))) = finished {
+                if let Some(((problem, gamma_max, _), Trace::Running(running))) = finished {
                     running.worker.terminate();
                     progress.set(None);
                     traced.set(Some(TracedCurves {
