@@ -112,13 +112,29 @@ pub fn install_panic_hook() {
     }));
 }
 
-/// A titled panel of the page, shown unless embed mode or `hide=` hides it.
+/// The stage of the page's opening at which a panel is mounted
+/// ([`AppState::opened`]): the first plot with the γ bar, then the
+/// editors (stage 1, see [`page`]), the plots along γ and the findings, the
+/// rest of the plots, and last the table and the model-outputs panel.
+fn opening_stage(panel: Panel) -> u8 {
+    match panel {
+        Panel::Distribution => 0,
+        Panel::Counts => 1,
+        Panel::Entropy | Panel::Text => 2,
+        Panel::Tracked | Panel::Map | Panel::Summary => 3,
+        Panel::Table | Panel::Invert => 4,
+    }
+}
+
+/// A titled panel of the page, shown unless embed mode or `hide=` hides it,
+/// once the page's opening reaches its `stage`.
 #[component]
 fn PanelSection(
     /// Which panel this is.
     panel: Panel,
     /// Its heading.
     title: &'static str,
+
     /// Whether it spans the full width.
     #[prop(optional)]
     wide: bool,
@@ -128,7 +144,7 @@ fn PanelSection(
     let state = use_app_state();
     let heading = format!("{}-heading", panel.name());
     view! {
-        <Show when=move || state.shows(panel)>
+        <Show when=move || state.opened(opening_stage(panel)) && state.shows(panel)>
             <section class="panel" class:wide=wide aria-labelledby=heading.clone() data-panel=panel.name()>
                 <h2 id=heading.clone()>{title}</h2>
                 {children()}
@@ -165,7 +181,7 @@ fn page(config: Config, notices: Vec<String>) -> impl IntoView {
                 <PlayButton />
             </section>
             <section class="panel inputs" aria-label="Inputs">
-                <Show when=shows(Panel::Counts)>
+                <Show when=move || state.opened(opening_stage(Panel::Counts)) && shows(Panel::Counts)()>
                     <h2>"Classes"</h2>
                     <PresetSelect />
                     <GeneratorPanel />

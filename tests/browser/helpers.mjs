@@ -31,8 +31,10 @@ export function significant(value, digits = 6) {
   return `${mantissa}e${magnitude}`;
 }
 
-/** Cells of every row of the class table. */
+/** Cells of every row of the class table, once it has rows (the page mounts
+ * the table in the last stage of its opening). */
 export async function tableRows(page) {
+  await page.locator('[data-testid="class-table"] tbody tr').first().waitFor();
   return page.$$eval('[data-testid="class-table"] tbody tr', (rows) =>
     rows.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent.trim())),
   );
