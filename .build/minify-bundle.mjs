@@ -94,24 +94,42 @@ const importEnd = (bytes, kind, at) => {
 };
 
 /**
+ * The wasm `bytes` with its section `id` replaced: `entries` gets the
+ * section's entry count and where its first entry starts, and gives the new
+ * entries (their count is taken from their number) and where the old ones
+ * ended, which must be where the section's size says; `what` names the
+ * section in the failure.
+ */
+const rewriteSection = (bytes, id, what, entries) => {
+  const parts = [bytes.subarray(0, 8)];
+  let at = 8;
+  while (at < bytes.length) {
+    const [size, body] = readLeb(bytes, at + 1);
+    const end = body + size;
+    if (bytes[at] !== id) {
+      parts.push(bytes.subarray(at, end));
+      at = end;
+      continue;
+    }
+    const [count, first] = readLeb(bytes, body);
+    const [kept, entriesEnd] = entries(count, first);
+    if (entriesEnd !== end) fail(`the wasm ${what} section did not end where its size says`);
+    const sectionBytes = Buffer.concat([leb(kept.length), ...kept]);
+    parts.push(Buffer.from([id]), leb(sectionBytes.length), sectionBytes);
+    at = end;
+  }
+  return Buffer.concat(parts);
+};
+
+/**
  * The wasm `bytes` with every function imported from `module` renamed to a
  * short name, and the names: old name → new name.
  */
 const renameImports = (bytes, module) => {
   const renamed = new Map();
-  const parts = [bytes.subarray(0, 8)];
-  let at = 8;
-  while (at < bytes.length) {
-    const id = bytes[at];
-    const [size, body] = readLeb(bytes, at + 1);
-    const end = body + size;
-    if (id !== 2) {
-      parts.push(bytes.subarray(at, end));
-      at = end;
-      continue;
-    }
-    let [count, entry] = readLeb(bytes, body);
-    const section = [leb(count)];
+  const rewritten = rewriteSection(bytes, 2, 'import', (count, first) => {
+    const entries = [];
+    let entry = first;
     for (let i = 0; i < count; i++) {
       const [moduleLength, moduleStart] = readLeb(bytes, entry);
       const from = bytes.subarray(moduleStart, moduleStart + moduleLength);
@@ -124,34 +142,23 @@ const renameImports = (bytes, module) => {
         newName = renamed.get(name) ?? `_${renamed.size.toString(36)}`;
         renamed.set(name, newName);
       }
-      section.push(leb(moduleLength), from, leb(Buffer.byteLength(newName)), Buffer.from(newName));
-      section.push(bytes.subarray(kindAt, descriptionEnd));
+      entries.push(Buffer.concat([
+        leb(moduleLength), from, leb(Buffer.byteLength(newName)), Buffer.from(newName),
+        bytes.subarray(kindAt, descriptionEnd),
+      ]));
       entry = descriptionEnd;
     }
-    if (entry !== end) fail('the wasm import section did not end where its size says');
-    const sectionBytes = Buffer.concat(section);
-    parts.push(Buffer.from([2]), leb(sectionBytes.length), sectionBytes);
-    at = end;
-  }
-  return [Buffer.concat(parts), renamed];
+    return [entries, entry];
+  });
+  return [rewritten, renamed];
 };
 
 /** The wasm `bytes` without the exports named in `names`, all of which it must have. */
 const dropExports = (bytes, names) => {
-  const parts = [bytes.subarray(0, 8)];
   const dropped = new Set();
-  let at = 8;
-  while (at < bytes.length) {
-    const id = bytes[at];
-    const [size, body] = readLeb(bytes, at + 1);
-    const end = body + size;
-    if (id !== 7) {
-      parts.push(bytes.subarray(at, end));
-      at = end;
-      continue;
-    }
-    let [count, entry] = readLeb(bytes, body);
+  const rewritten = rewriteSection(bytes, 7, 'export', (count, first) => {
     const kept = [];
+    let entry = first;
     for (let i = 0; i < count; i++) {
       const [nameLength, nameStart] = readLeb(bytes, entry);
       const name = bytes.subarray(nameStart, nameStart + nameLength).toString('utf8');
@@ -161,14 +168,11 @@ const dropExports = (bytes, names) => {
       else kept.push(bytes.subarray(entry, exportEnd));
       entry = exportEnd;
     }
-    if (entry !== end) fail('the wasm export section did not end where its size says');
-    const sectionBytes = Buffer.concat([leb(kept.length), ...kept]);
-    parts.push(Buffer.from([7]), leb(sectionBytes.length), sectionBytes);
-    at = end;
-  }
+    return [kept, entry];
+  });
   const missing = [...names].filter((name) => !dropped.has(name));
   if (missing.length) fail(`the wasm does not export ${missing.join(', ')}`);
-  return Buffer.concat(parts);
+  return rewritten;
 };
 
 /** The classes server_fn exports through wasm-streams, which the page never uses. */
@@ -199,6 +203,19 @@ const dropUnusedClasses = (glue) => {
   return [glue, exports];
 };
 
+/** Whether the wasm `bytes` carry a name section (a build kept for profiling), which wasm-opt then keeps. */
+const hasNames = (bytes) => {
+  for (let at = 8; at < bytes.length;) {
+    const [size, body] = readLeb(bytes, at + 1);
+    if (bytes[at] === 0) {
+      const [nameLength, nameStart] = readLeb(bytes, body);
+      if (bytes.subarray(nameStart, nameStart + nameLength).toString('utf8') === 'name') return true;
+    }
+    at = body + size;
+  }
+  return false;
+};
+
 /**
  * Runs binaryen's wasm-opt (installed beside Terser) on `bytes` with the
  * wasm features Rust emits, as Trunk ran it, so that it removes what only
@@ -210,7 +227,7 @@ const optimise = (bytes) => {
   const output = join(staging, 'minify-bundle-out.wasm');
   writeFileSync(input, bytes);
   const run = spawnSync(wasmOpt, [
-    input, '-o', output, '-Os', '--converge', '--low-memory-unused',
+    input, '-o', output, ...(hasNames(bytes) ? ['-g'] : []), '-Os', '--converge', '--low-memory-unused',
     '--strip-producers', '--strip-target-features',
     '--enable-bulk-memory', '--enable-bulk-memory-opt', '--enable-multivalue',
     '--enable-mutable-globals', '--enable-nontrapping-float-to-int',
