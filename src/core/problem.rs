@@ -92,7 +92,20 @@ impl ClassRanks {
                 .get(item)
                 .map_or(absent_count, |g| g.multiplicity as usize)
         };
-        let order = sorted_indices(groups.len() + 1, &|a, b| value(b).total_cmp(&value(a)));
+        // The groups come by increasing weight, and p and q* (whose order
+        // follows the weights') by increasing value: the items by decreasing
+        // value are then the groups reversed, the absent classes last, and
+        // a million distinct classes are ranked without a sort (20 ms in the
+        // page). Ties share a rank whichever of them comes first.
+        let increasing = group_values.windows(2).all(|pair| pair[0] <= pair[1])
+            && group_values
+                .first()
+                .is_none_or(|&first| absent_value <= first);
+        let order = if increasing {
+            (0..groups.len()).rev().chain([groups.len()]).collect()
+        } else {
+            sorted_indices(groups.len() + 1, &|a, b| value(b).total_cmp(&value(a)))
+        };
         let mut rank_of_item = vec![0; groups.len() + 1];
         let mut classes_before = 0;
         let mut previous: Option<(f64, usize)> = None;
