@@ -127,14 +127,13 @@ fn opening_stage(panel: Panel) -> u8 {
 }
 
 /// A titled panel of the page, shown unless embed mode or `hide=` hides it,
-/// once the page's opening reaches its `stage`.
+/// once the page's opening reaches its stage ([`opening_stage`]).
 #[component]
 fn PanelSection(
     /// Which panel this is.
     panel: Panel,
     /// Its heading.
     title: &'static str,
-
     /// Whether it spans the full width.
     #[prop(optional)]
     wide: bool,
