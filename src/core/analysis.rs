@@ -137,6 +137,11 @@ impl SweepReadouts for Sweep {
     }
 }
 
+/// An analysis asked of a sweep that solved no γ.
+pub const EMPTY_SWEEP: FocalError = FocalError::InvalidGrid {
+    reason: "the sweep is empty",
+};
+
 /// A grid point asked for that the sweep does not have.
 const BEYOND_THE_SWEEP: FocalError = FocalError::InvalidGrid {
     reason: "a point beyond the sweep is asked for",
@@ -312,12 +317,8 @@ impl TracingSweep {
     pub fn advance(&mut self) -> Result<bool, FocalError> {
         let solved = self.sweep.solved;
         let more = self.sweep.advance()?;
-        if let Some(latest) = self
-            .sweep
-            .solutions
-            .last()
-            .filter(|_| self.sweep.solved > solved)
-        {
+        let latest = self.sweep.solutions.last();
+        if let Some(latest) = latest.filter(|_| self.sweep.solved > solved) {
             for (readout, values) in &mut self.traced {
                 values.push(readout.of(latest));
             }
@@ -465,9 +466,7 @@ pub fn negative_ranges(
 
 /// Traces a class along the sweep: its `q*/p` and where it is suppressed.
 pub fn track_class(sweep: &dyn SweepReadouts, class: usize) -> Result<TrackedClass, FocalError> {
-    let problem = sweep.problem().ok_or(FocalError::InvalidGrid {
-        reason: "the sweep is empty",
-    })?;
+    let problem = sweep.problem().ok_or(EMPTY_SWEEP)?;
     if problem.group_index(class).is_none() {
         return Err(FocalError::InvalidClass { index: class });
     }

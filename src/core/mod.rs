@@ -14,7 +14,7 @@ pub mod solver;
 
 pub use analysis::{
     gamma_grid, negative_ranges, reshaping_map, track_class, MapMarker, PartialSweep, Readout,
-    ReshapingMap, Sweep, SweepReadouts, TracedSweep, TracingSweep, TrackedClass,
+    ReshapingMap, Sweep, SweepReadouts, TracedSweep, TracingSweep, TrackedClass, EMPTY_SWEEP,
 };
 pub use error::{FocalError, MAX_CLASSES, MAX_GAMMA};
 pub use imbalance::{exponential_tail, ImbalanceMap, MAP_RATIO_HIGH, MAP_RATIO_LOW};

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::core::{
     gamma_grid, negative_ranges, FocalError, FocalProblem, Readout, Regime, Solution, Sweep,
-    SweepReadouts, MAX_GAMMA,
+    SweepReadouts, EMPTY_SWEEP, MAX_GAMMA,
 };
 
 /// A set of classes that moved the same way, with the size of the move.
@@ -391,11 +391,8 @@ impl AlongGamma {
         sweep: &dyn SweepReadouts,
         beyond: Option<&dyn SweepReadouts>,
     ) -> Result<Self, FocalError> {
-        let empty = || FocalError::InvalidGrid {
-            reason: "the sweep is empty",
-        };
-        let problem = sweep.problem().ok_or_else(empty)?;
-        let gamma_max = *sweep.gammas().last().ok_or_else(empty)?;
+        let problem = sweep.problem().ok_or(EMPTY_SWEEP)?;
+        let gamma_max = *sweep.gammas().last().ok_or(EMPTY_SWEEP)?;
         let rarest = problem.rarest_class();
         let entropy_below = negative_ranges(sweep, Readout::EntropyChange)?;
         let rarest_suppressed = negative_ranges(sweep, Readout::LnRatio(rarest))?;
