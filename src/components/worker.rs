@@ -23,10 +23,15 @@ pub struct RunningWorker {
 }
 
 impl RunningWorker {
-    /// Sends `message` as a `Float64Array`; `false` if the browser refused it.
+    /// Sends `message` as a `Float64Array`, its buffer handed over rather
+    /// than copied again (a problem of a million classes with α weights is
+    /// 16 MB, sent to the solving worker and to the tracing one); `false`
+    /// if the browser refused it.
     pub fn send(&self, message: &[f64]) -> bool {
+        let array = Float64Array::from(message);
+        let transfer = js_sys::Array::of1(&array.buffer());
         self.worker
-            .post_message(&Float64Array::from(message))
+            .post_message_with_transfer(&array, &transfer)
             .is_ok()
     }
 }
