@@ -60,7 +60,7 @@ pub struct AppState {
     /// labels are not copied from memo to memo.
     pub labels: Memo<Arc<Vec<String>>>,
     /// The γ-sweep of the last valid problem once computed: it follows edits
-    /// after a pause, computed a few milliseconds per animation frame.
+    /// after a pause, computed a few milliseconds per task.
     pub sweep: ReadSignal<Option<Sweep>>,
     /// What the plots along γ say of a problem with too many distinct
     /// classes for the page to sweep itself: how far the worker has traced
@@ -155,34 +155,39 @@ fn a_task_later(
 /// Pause in editing after which the γ-sweep is recomputed, in milliseconds.
 const SWEEP_DELAY_MS: u64 = 150;
 
-/// Milliseconds of sweep computation per animation frame, so that the page
-/// keeps drawing and answering γ while a sweep of many classes is computed.
-const SWEEP_FRAME_BUDGET_MS: f64 = 8.0;
+/// Milliseconds of sweep computation per task, so that the page keeps
+/// drawing and answering γ while a sweep of many classes is computed.
+const SWEEP_SLICE_MS: f64 = 8.0;
 
-/// Computes `partial` a few milliseconds per animation frame and hands the
-/// finished sweep to `then`, unless a newer sweep has replaced it (`current`
-/// has replaced it; a sweep that fails gives `None`.
-fn compute_in_frames(
+/// Computes `partial` in tasks of a few milliseconds, each after the
+/// browser has had a turn, and hands the finished sweep to `then`, unless a
+/// newer sweep has replaced it (`current`); a sweep that fails gives `None`.
+/// The slices are timer tasks, not animation frames: a slice run in a frame
+/// would share its task with the browser's layout and painting.
+fn compute_in_slices(
     mut partial: PartialSweep,
     current: impl Fn() -> bool + Copy + 'static,
     then: impl FnOnce(Option<Sweep>) + 'static,
 ) {
-    request_animation_frame(move || {
-        if !current() {
-            return;
-        }
-        let frame_start = now_ms();
-        let finished = advance_for(&mut partial, SWEEP_FRAME_BUDGET_MS);
-        record_timing("sweep-frame", now_ms() - frame_start);
-        match finished {
-            Ok(false) => compute_in_frames(partial, current, then),
-            Ok(true) => then(Some(partial.into_sweep())),
-            Err(_) => then(None),
-        }
-    });
+    set_timeout(
+        move || {
+            if !current() {
+                return;
+            }
+            let slice_start = now_ms();
+            let finished = advance_for(&mut partial, SWEEP_SLICE_MS);
+            record_timing("sweep-slice", now_ms() - slice_start);
+            match finished {
+                Ok(false) => compute_in_slices(partial, current, then),
+                Ok(true) => then(Some(partial.into_sweep())),
+                Err(_) => then(None),
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }
 
-/// Computes the sweep `partial` over frames, then the look beyond γ_max
+/// Computes the sweep `partial` in slices, then the look beyond γ_max
 /// when the findings need it ([`AlongGamma::beyond_grid`]), and shows both at once.
 fn compute_sweep(
     partial: PartialSweep,
@@ -196,13 +201,13 @@ fn compute_sweep(
         set_beyond.set(beyond);
         set_sweep.set(sweep);
     };
-    compute_in_frames(partial, current, move |sweep| {
+    compute_in_slices(partial, current, move |sweep| {
         let beyond = sweep
             .as_ref()
             .and_then(|sweep| AlongGamma::beyond_grid(sweep))
             .and_then(|grid| PartialSweep::new(&problem, grid).ok());
         match beyond {
-            Some(beyond) => compute_in_frames(beyond, current, move |beyond| show(sweep, beyond)),
+            Some(beyond) => compute_in_slices(beyond, current, move |beyond| show(sweep, beyond)),
             None => show(sweep, None),
         }
     });
@@ -426,7 +431,7 @@ impl AppState {
             |old, new| !matches!((old, new), (Some(a), Some(b)) if Arc::ptr_eq(a, b)),
         );
         // The sweep (256 solves) waits until edits pause, so that typing stays
-        // responsive with many classes, and is then spread over frames.
+        // responsive with many classes, and is then computed in short tasks.
         let (sweep, set_sweep) = signal(None::<Sweep>);
         let (beyond, set_beyond) = signal(None::<Sweep>);
         let edits = Debouncer::new(SWEEP_DELAY_MS);

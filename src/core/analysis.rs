@@ -194,8 +194,8 @@ impl FocalProblem {
     }
 }
 
-/// A sweep computed one γ at a time, so that a page can spread it over
-/// animation frames and drop it when it is no longer wanted. It keeps every
+/// A sweep computed one γ at a time, so that a page can spread it over short
+/// tasks and drop it when it is no longer wanted. It keeps every
 /// solution, or, inside a [`TracingSweep`], only the last ones, from which
 /// the next start is extrapolated.
 #[derive(Debug, Clone)]

@@ -366,7 +366,7 @@ impl AlongGamma {
 
     /// The γ grid from the sweep's γ_max up to γ = 100 on which to look for
     /// where the rarest class is lifted: `Some` when it still loses at γ_max.
-    /// The page computes that sweep over frames and hands it to
+    /// The page computes that sweep in short tasks and hands it to
     /// [`AlongGamma::with_beyond`]; it needs [`Readout::LnRatio`] of the
     /// rarest class alone.
     pub fn beyond_grid(sweep: &dyn SweepReadouts) -> Option<Vec<f64>> {

@@ -232,7 +232,7 @@ test('performance budgets (printed and recorded in the README)', async ({ page }
   expect(Math.max(0, ...figures.openLongTasks)).toBeLessThanOrEqual(100);
 });
 
-test('a new γ-sweep is computed over frames, its plots marked as updating until it is in', async ({ page }) => {
+test('a new γ-sweep is computed in short tasks, its plots marked as updating until it is in', async ({ page }) => {
   const problems = watchPage(page);
   await askForTimings(page);
   await page.goto('./?dist=exp&k=1000&nmax=5000&ratio=100&gamma=1&hide=map');
@@ -242,7 +242,7 @@ test('a new γ-sweep is computed over frames, its plots marked as updating until
   const sweeps = () => page.evaluate(() => (window.__focalTimings['sweep-complete'] ?? []).length);
   expect(await sweeps()).toBe(1);
   await watchLongTasks(page);
-  await page.evaluate(() => { window.__focalTimings['sweep-frame'] = []; });
+  await page.evaluate(() => { window.__focalTimings['sweep-slice'] = []; });
   // 1000 other classes: both sweep plots are marked at once, and cleared when the new sweep is in.
   const counts = Array.from({ length: 1000 }, (_, i) => Math.round(9000 * 300 ** (-i / 999)) + (i % 7));
   await pasteCounts(page, counts.join('\n'));
@@ -251,28 +251,28 @@ test('a new γ-sweep is computed over frames, its plots marked as updating until
   await expect.poll(sweeps).toBe(2);
   for (const plot of await marked.all()) await expect(plot).toHaveAttribute('aria-busy', 'false');
   const work = await page.evaluate(() => ({
-    frames: window.__focalTimings['sweep-frame'],
+    slices: window.__focalTimings['sweep-slice'],
     total: window.__focalTimings['sweep-complete'].at(-1),
     longTasks: window.__longTasks,
   }));
-  // Many frames of about 8 ms (one solve of 1000 classes may overrun), none long: the target is
-  // 16 ms; the suite fails past twice that, so that a noisy machine does not flake. One frame may
+  // Many slices of about 8 ms (one solve of 1000 classes may overrun), none long: the target is
+  // 16 ms; the suite fails past twice that, so that a noisy machine does not flake. One slice may
   // be stretched by the machine itself (29.8 ms once in a clean-clone run, where the usual largest
   // is 8–10 ms: the parallel tests share two cores), but not past the 50 ms limit of any task twice.
-  expect(work.frames.length).toBeGreaterThan(3);
-  const frames = [...work.frames].sort((a, b) => a - b);
-  expect(frames.at(-2)).toBeLessThan(32);
-  expect(frames.at(-1)).toBeLessThan(100);
+  expect(work.slices.length).toBeGreaterThan(3);
+  const slices = [...work.slices].sort((a, b) => a - b);
+  expect(slices.at(-2)).toBeLessThan(32);
+  expect(slices.at(-1)).toBeLessThan(100);
   expect(work.longTasks.filter(([start]) => start > pasted)).toEqual([]);
   // The tracked class follows the new sweep: the rarest class's curve is the core's.
   const rarest = coreSolve(counts, 20);
   const lastRatio = rarest.q[999] / rarest.p[999];
   await expect(page.getByTestId('plot-tracked')).toHaveAttribute('aria-label', lastRatio > 1 ? /gains at every γ/ : /loses at γ max/);
-  console.log(`SWEEP ${JSON.stringify({ classes: 1000, frames: work.frames.length, maxFrameMs: +Math.max(...work.frames).toFixed(1), totalMs: Math.round(work.total) })}`);
+  console.log(`SWEEP ${JSON.stringify({ classes: 1000, slices: work.slices.length, maxSliceMs: +Math.max(...work.slices).toFixed(1), totalMs: Math.round(work.total) })}`);
   expect(problems).toEqual([]);
 });
 
-test('a γ-sweep of 20 000 distinct counts stays in short frames', async ({ page }) => {
+test('a γ-sweep of 20 000 distinct counts stays in short tasks', async ({ page }) => {
   const problems = watchPage(page);
   await askForTimings(page);
   await page.goto('./?gamma=2&hide=map');
@@ -282,29 +282,29 @@ test('a γ-sweep of 20 000 distinct counts stays in short frames', async ({ page
   const counts = Array.from({ length: 20000 }, (_, i) => (1e6 * 1e4 ** (-i / 19999) + i * 1e-3).toFixed(6));
   await pasteCounts(page, counts.join('\n'));
   await expect(page.getByTestId('table-size')).toHaveText('20000 classes.');
-  await page.evaluate(() => { window.__focalTimings['sweep-frame'] = []; });
+  await page.evaluate(() => { window.__focalTimings['sweep-slice'] = []; });
   const started = await page.evaluate(() => performance.now());
   await watchLongTasks(page);
   await expect.poll(sweeps, { timeout: 30_000 }).toBe(2);
   const work = await page.evaluate((started) => ({
-    frames: window.__focalTimings['sweep-frame'],
+    slices: window.__focalTimings['sweep-slice'],
     total: window.__focalTimings['sweep-complete'].at(-1),
     longTasks: window.__longTasks.filter(([start]) => start > started).map(([, duration]) => Math.round(duration)),
   }), started);
-  const sorted = [...work.frames].sort((a, b) => a - b);
+  const sorted = [...work.slices].sort((a, b) => a - b);
   const figures = {
     classes: 20000,
-    frames: work.frames.length,
-    medianFrameMs: +sorted[Math.floor(sorted.length / 2)].toFixed(1),
-    maxFrameMs: +sorted.at(-1).toFixed(1),
+    slices: work.slices.length,
+    medianSliceMs: +sorted[Math.floor(sorted.length / 2)].toFixed(1),
+    maxSliceMs: +sorted.at(-1).toFixed(1),
     totalMs: Math.round(work.total),
     longTasks: work.longTasks,
   };
   console.log(`SWEEP20K ${JSON.stringify(figures)}`);
-  // One solve of 20 000 classes is one frame (over the 8 ms budget); the target is 50 ms per task
+  // One solve of 20 000 classes is one slice (over the 8 ms budget); the target is 50 ms per task
   // at any K, and the suite fails past twice that.
-  expect(figures.medianFrameMs).toBeLessThan(50);
-  expect(figures.maxFrameMs).toBeLessThan(100);
+  expect(figures.medianSliceMs).toBeLessThan(50);
+  expect(figures.maxSliceMs).toBeLessThan(100);
   for (const plot of await page.getByTestId('follows-sweep').all()) await expect(plot).toHaveAttribute('aria-busy', 'false');
   // The tracked class follows the new sweep: the rarest class fares at γ max as the core says.
   const rarest = coreSolve(counts.map(Number), 20);
@@ -366,7 +366,7 @@ test('a 262 144-token Zipf vocabulary: γ moves smoothly, every plot follows it,
   await canvasIsDrawn(page, 'plot-distribution');
   const firstPlotMs = await page.evaluate(() => window.__focalTimings['plot-distribution:done'][0]);
   const openLongTasks = await page.evaluate(() => window.__longTasks.map(([, duration]) => Math.round(duration)));
-  // The curves along γ are computed (over frames) and shown.
+  // The curves along γ are computed (in short tasks) and shown.
   for (const plot of await page.getByTestId('follows-sweep').all()) {
     await expect(plot).toHaveAttribute('aria-busy', 'false', { timeout: 60_000 });
   }
