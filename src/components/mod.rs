@@ -214,7 +214,9 @@ fn page(config: Config, notices: Vec<String>) -> impl IntoView {
     }
 }
 
-/// Mounts the app on the page's `#app` element (or the body).
+/// Mounts the app on the page's `#app` element (or the body), in a task of
+/// its own: the task that compiled and started the WebAssembly is not made
+/// longer by the page's first views.
 pub fn mount() {
     install_panic_hook();
     let document = web_sys::window().and_then(|w| w.document());
@@ -224,7 +226,7 @@ pub fn mount() {
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
         .or_else(|| document?.body());
     if let Some(root) = root {
-        mount_on(root);
+        set_timeout(move || mount_on(root), std::time::Duration::ZERO);
     }
 }
 
