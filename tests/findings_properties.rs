@@ -56,10 +56,24 @@ proptest! {
         let top_gainer = gainers.iter().map(|&c| solution.p(c)).fold(0.0, f64::max);
         let (head, tail): (Vec<usize>, Vec<usize>) =
             losers.iter().partition(|&&c| solution.p(c) >= top_gainer);
+        // Frequency ranks, one plus the present classes more frequent.
+        let mut p_descending: Vec<f64> = (0..counts.len()).map(|c| solution.p(c)).filter(|&p| p > 0.0).collect();
+        p_descending.sort_by(|a, b| b.total_cmp(a));
+        let rank = |c: usize| 1 + p_descending.partition_point(|&p| p > solution.p(c));
         for (shift, reference) in [(&movement.gainers, &gainers), (&movement.head_losers, &head), (&movement.tail_losers, &tail)] {
             let (count, first) = shift.as_ref().map_or((0, Vec::new()), |s| (s.count, s.first_classes.clone()));
             prop_assert_eq!(count, reference.len());
             prop_assert_eq!(&first[..], &reference[..reference.len().min(NAMED_CLASSES)]);
+            // Their span of ranks, and whether it holds no other present class.
+            if let Some(shift) = shift {
+                let ranks: Vec<usize> = reference.iter().map(|&c| rank(c)).collect();
+                let span = (*ranks.iter().min().unwrap(), *ranks.iter().max().unwrap());
+                prop_assert_eq!(shift.ranks, span);
+                let within = (0..counts.len())
+                    .filter(|&c| solution.p(c) > 0.0 && (span.0..=span.1).contains(&rank(c)))
+                    .count();
+                prop_assert_eq!(shift.contiguous, within == reference.len(), "{:?}", span);
+            }
         }
         if let Some(g) = &movement.gainers {
             prop_assert!(g.ratio_low > 1.0 && g.mass_q > g.mass_p);

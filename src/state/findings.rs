@@ -154,6 +154,20 @@ struct Tally {
     order_preserved: bool,
 }
 
+/// How many present classes rank from `best` to `worst` (both included,
+/// frequency ranks of a problem without α), given the classes at rank
+/// `worst`, `at_worst`: a rank is one plus the classes above it, so the
+/// classes above rank `best` number `best − 1`, and those down to rank
+/// `worst`, `worst − 1 + at_worst`. Without α the classes of equal rank are
+/// those of one group, which is read whole in the pass that finds `worst`.
+fn classes_within_span((best, worst): (usize, usize), at_worst: usize) -> usize {
+    if worst < best {
+        0
+    } else {
+        worst - best + at_worst
+    }
+}
+
 /// Gathers the [`Tally`] of `solution`, whose problem has `class_count`
 /// present classes. Sums, extremes and ranks come from one pass over the
 /// distinct classes: at a million of them each pass reads about 120 MB, so
@@ -161,8 +175,9 @@ struct Tally {
 /// more for a million tied classes than for a thousand (nothing is copied per
 /// class). Then the first classes of each shift, in input order, in one pass
 /// over the classes that ends once every list is full, and whether each
-/// shift's classes are all those of its span of ranks, in one pass over the
-/// groups.
+/// shift's classes are all those of its span of ranks: without α, from the
+/// same pass (see [`classes_within_span`]); with α, where classes of equal `p`
+/// may shift differently, in one more pass over the groups.
 fn tally(solution: &Solution, class_count: usize) -> Tally {
     let problem = solution.problem();
     let ranks = problem.frequency_ranks();
@@ -180,6 +195,8 @@ fn tally(solution: &Solution, class_count: usize) -> Tally {
     // w = q = 0, keep the order trivially).
     let mut order_preserved = true;
     let mut previous: Option<(f64, f64)> = None;
+    // The classes of each shift at its worst rank so far.
+    let mut at_worst_rank = [0; 3];
     for d in solution.distinct_classes() {
         let m = d.multiplicity as f64;
         if let Some((weight, q)) = previous {
@@ -211,6 +228,12 @@ fn tally(solution: &Solution, class_count: usize) -> Tally {
             first_classes: Vec::new(),
         });
         shift.count += d.multiplicity;
+        if rank > shift.ranks.1 {
+            at_worst_rank[s] = 0;
+        }
+        if rank >= shift.ranks.1 {
+            at_worst_rank[s] += d.multiplicity;
+        }
         shift.ranks = (shift.ranks.0.min(rank), shift.ranks.1.max(rank));
         let (low, high) = &mut ln_ratios[s];
         *low = low.min(d.ln_ratio);
@@ -239,7 +262,11 @@ fn tally(solution: &Solution, class_count: usize) -> Tally {
     let spans = shifts
         .each_ref()
         .map(|shift| shift.as_ref().map_or((1, 0), |s| s.ranks));
-    let ranked = ranks.present_classes_ranked(problem, spans);
+    let ranked = if problem.alpha().is_none() {
+        std::array::from_fn(|s| classes_within_span(spans[s], at_worst_rank[s]))
+    } else {
+        ranks.present_classes_ranked(problem, spans)
+    };
     for ((shift, (low, high)), ranked) in shifts.iter_mut().zip(ln_ratios).zip(ranked) {
         if let Some(shift) = shift {
             shift.ratio_low = low.exp();
