@@ -2,15 +2,11 @@
 //! ratio, picks the light or dark theme, and redraws whenever the signals its
 //! drawing closure reads change.
 
-use std::cell::Cell;
-use std::rc::Rc;
-
 use leptos::html;
 use leptos::prelude::*;
 use plotters::prelude::*;
 use plotters_backend::DrawingErrorKind;
 use plotters_canvas::CanvasBackend;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use super::app_state::use_app_state;
@@ -161,37 +157,6 @@ fn draw_layer(
     Ok(shown)
 }
 
-/// Keeps `width` equal to the laid-out width of `container`, in CSS pixels.
-/// A `ResizeObserver` reports it once the browser has laid the page out, so
-/// reading it forces no layout; the width is set in a task of its own, so
-/// that the redraw it causes does not lengthen the browser's rendering task
-/// (at the page's opening, each plot is then drawn in a task of its own).
-fn follow_width(container: NodeRef<html::Div>, width: RwSignal<f64>) {
-    let observed = Rc::new(Cell::new(
-        None::<(web_sys::ResizeObserver, Closure<dyn Fn()>)>,
-    ));
-    let for_cleanup = send_wrapper::SendWrapper::new(Rc::clone(&observed));
-    container.on_load(move |element| {
-        let element_for_reading = element.clone();
-        let on_resize = Closure::<dyn Fn()>::new(move || {
-            let measured = f64::from(element_for_reading.client_width());
-            if measured > 0.0 && (measured - width.get_untracked()).abs() >= 1.0 {
-                set_timeout(move || width.set(measured), std::time::Duration::ZERO);
-            }
-        });
-        if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
-            observer.observe(&element);
-            observed.set(Some((observer, on_resize)));
-        }
-    });
-    on_cleanup(move || {
-        let observed = for_cleanup.take();
-        if let Some((observer, _)) = observed.take() {
-            observer.disconnect();
-        }
-    });
-}
-
 /// A plot canvas in two layers. `draw` paints the base layer into an off-screen
 /// canvas whenever the signals it reads change; `overlay` (optional) paints on
 /// top of a copy of it whenever its own signals change, so that moving a
@@ -235,7 +200,25 @@ pub fn PlotCanvas(
         .and_then(|d| d.create_element("canvas").ok())
         .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok());
     let base_for_overlay = base_canvas.clone();
-    follow_width(container_ref, width);
+    // The width is read where the browser lays the page out anyway, in an
+    // animation frame (read in a timer task, it forced a layout of the whole
+    // page into that task: 9-17 ms at the opening), and set in a task after
+    // it, so that the drawing it causes does not lengthen the frame.
+    let measure = move || {
+        if let Some(container) = container_ref.get_untracked() {
+            let measured = f64::from(container.client_width());
+            if measured > 0.0 && (measured - width.get_untracked()).abs() >= 1.0 {
+                set_timeout(move || width.set(measured), std::time::Duration::ZERO);
+            }
+        }
+    };
+    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
+    Effect::new(move |_| {
+        if container_ref.get().is_some() {
+            request_animation_frame(measure);
+        }
+    });
     // The base layer: straight onto the visible canvas when there is no
     // overlay, else into the off-screen canvas.
     Effect::new(move |_| {
