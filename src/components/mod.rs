@@ -113,16 +113,17 @@ pub fn install_panic_hook() {
 }
 
 /// The stage of the page's opening at which a panel is mounted
-/// ([`AppState::opened`]): the first plot with the γ bar, then the
-/// editors (stage 1, see [`page`]), the plots along γ and the findings, the
-/// rest of the plots, and last the table and the model-outputs panel.
+/// ([`AppState::opened`]): the γ bar and the page's frame come first (stage
+/// 0, with the page's state), then the first plot, the editors (stage 2, see
+/// [`page`]), the plots along γ and the findings, the rest of the plots, and
+/// last the table and the model-outputs panel.
 fn opening_stage(panel: Panel) -> u8 {
     match panel {
-        Panel::Distribution => 0,
-        Panel::Counts => 1,
-        Panel::Entropy | Panel::Text => 2,
-        Panel::Tracked | Panel::Map | Panel::Summary => 3,
-        Panel::Table | Panel::Invert => 4,
+        Panel::Distribution => 1,
+        Panel::Counts => 2,
+        Panel::Entropy | Panel::Text => 3,
+        Panel::Tracked | Panel::Map | Panel::Summary => 4,
+        Panel::Table | Panel::Invert => 5,
     }
 }
 
