@@ -9,7 +9,7 @@ use super::error::{validate_gamma, FocalError};
 use super::focal::ln_reshaping_map;
 use super::numerics::LogitPoint;
 use super::problem::FocalProblem;
-use super::solution::{extrapolate, Position, Regime, Solution, EXTRAPOLATION_POINTS};
+use super::solution::{Regime, Solution, Trail, EXTRAPOLATION_POINTS};
 
 /// Largest number of points in a γ grid.
 pub const MAX_GRID_POINTS: usize = 100_001;
@@ -202,8 +202,10 @@ impl FocalProblem {
 pub struct PartialSweep {
     problem: FocalProblem,
     gammas: Vec<f64>,
-    /// Every solution, or the last [`EXTRAPOLATION_POINTS`] (`keeps_all`).
+    /// Every solution, or only the latest (`keeps_all`).
     solutions: Vec<Solution>,
+    /// What the next start needs of the solutions before the latest.
+    trail: Trail,
     /// Whether every solution is kept.
     keeps_all: bool,
     /// How many γ values are solved.
@@ -234,6 +236,7 @@ impl PartialSweep {
         Ok(PartialSweep {
             problem: problem.clone(),
             solutions: Vec::with_capacity(gammas.len()),
+            trail: Trail::new(EXTRAPOLATION_POINTS - 1),
             keeps_all: true,
             solved: 0,
             gammas,
@@ -247,21 +250,20 @@ impl PartialSweep {
         let Some(&gamma) = self.gammas.get(self.solved) else {
             return Ok(false);
         };
-        let positions: Vec<Position> = self
+        let mut start = self
             .solutions
-            .iter()
-            .rev()
-            .take(EXTRAPOLATION_POINTS)
-            .map(Solution::position)
-            .collect();
-        let mut start = extrapolate(&positions, gamma);
+            .last()
+            .map(|latest| self.trail.start(latest.position(), gamma));
         if let Some(start) = start.as_mut() {
             start.close &= self.starts_land_close;
         }
         let solution = self.problem.solve_from(gamma, start.as_ref())?;
         self.starts_land_close = start.is_some_and(|start| start.landed_close(&solution));
-        if !self.keeps_all && self.solutions.len() == EXTRAPOLATION_POINTS {
-            self.solutions.remove(0);
+        if let Some(latest) = self.solutions.last() {
+            self.trail.push(latest.position());
+        }
+        if !self.keeps_all {
+            self.solutions.clear();
         }
         self.solutions.push(solution);
         self.solved += 1;

@@ -3,11 +3,9 @@
 //! ratio, every γ) at a time, rows in any order, so that the page can hand rows
 //! to Web Workers and fill the map in as they come back.
 
-use std::collections::VecDeque;
-
 use super::error::{validate_gamma, FocalError};
 use super::problem::FocalProblem;
-use super::solution::{extrapolate, Located, Position};
+use super::solution::{Located, Trail};
 
 /// Earlier positions a map cell's start is extrapolated from: four, a cubic
 /// along γ (the map's cells are far apart in γ, where higher orders gain
@@ -153,20 +151,19 @@ impl ImbalanceMap {
                 reason: "the rarest class of the imbalance map underflows",
             })?;
         let mut values = Vec::with_capacity(self.gammas.len());
-        // The latest positions first, as many as a start is extrapolated from.
-        let mut recent: VecDeque<(f64, Located)> =
-            VecDeque::with_capacity(MAP_EXTRAPOLATION_POINTS + 1);
+        // The latest position, and the earlier ones a start is extrapolated from.
+        let mut latest: Option<(f64, Located)> = None;
+        let mut trail = Trail::new(MAP_EXTRAPOLATION_POINTS - 1);
         for &gamma in &self.gammas {
-            let positions: Vec<Position> = recent
-                .iter()
-                .map(|(g, at)| (*g, at.lambda, at.groups.as_slice()))
-                .collect();
-            let start = extrapolate(&positions, gamma);
+            let start = latest
+                .as_ref()
+                .map(|(g, at)| trail.start((*g, at.lambda, &at.groups), gamma));
             let position = problem.locate_roughly(gamma, start.as_ref())?;
             // No α in the map, so ln(q/p) = ln(q/w).
             values.push(position.groups[rarest].ln_q_over_w);
-            recent.push_front((gamma, position));
-            recent.truncate(MAP_EXTRAPOLATION_POINTS);
+            if let Some((g, at)) = latest.replace((gamma, position)) {
+                trail.push((g, at.lambda, &at.groups));
+            }
         }
         Ok(values)
     }

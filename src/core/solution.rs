@@ -161,44 +161,103 @@ pub(crate) type Position<'a> = (f64, f64, &'a [GroupSolution]);
 /// going exact first, six the fewest).
 pub(crate) const EXTRAPOLATION_POINTS: usize = 6;
 
-/// A start for γ extrapolated along γ by the polynomial through the given
-/// positions (latest first, distinct γ values; at most
-/// [`EXTRAPOLATION_POINTS`] are used, and only those of the latest's size); a
-/// coordinate whose extrapolation is not finite keeps its latest value. One
-/// position gives itself (a warm start); `None` without positions.
-pub(crate) fn extrapolate(positions: &[Position], gamma: f64) -> Option<WarmStart> {
-    let &(_, latest_lambda, latest) = positions.first()?;
-    let used = positions
+/// An earlier position of the solver, as a start needs it: `(γ, λ, every
+/// group's offset)` (8 bytes a group where a solution keeps 56).
+pub(crate) type EarlierPosition<'a> = (f64, f64, &'a [f64]);
+
+/// A start for γ extrapolated along γ by the polynomial through `latest`
+/// and the `earlier` positions (latest first, distinct γ values; at most
+/// [`EXTRAPOLATION_POINTS`] in all are used, and only those of the latest's
+/// size); a coordinate whose extrapolation is not finite keeps its latest
+/// value. The latest alone gives itself (a warm start).
+pub(crate) fn extrapolate(latest: Position, earlier: &[EarlierPosition], gamma: f64) -> WarmStart {
+    let (latest_gamma, latest_lambda, latest_groups) = latest;
+    let used = 1 + earlier
         .iter()
-        .take(EXTRAPOLATION_POINTS)
-        .take_while(|(_, _, groups)| groups.len() == latest.len())
+        .take(EXTRAPOLATION_POINTS - 1)
+        .take_while(|(_, _, offsets)| offsets.len() == latest_groups.len())
         .count();
+    let gamma_of = |j: usize| match j {
+        0 => latest_gamma,
+        _ => earlier[j - 1].0,
+    };
     // Lagrange weights: the polynomial through the positions is
     // Σ weight_j · value_j at γ (the latest alone if two γ coincide).
     let mut weights = [0.0; EXTRAPOLATION_POINTS];
-    for j in 0..used {
-        weights[j] = (0..used)
+    for (j, weight) in weights.iter_mut().enumerate().take(used) {
+        *weight = (0..used)
             .filter(|&k| k != j)
-            .map(|k| (gamma - positions[k].0) / (positions[j].0 - positions[k].0))
+            .map(|k| (gamma - gamma_of(k)) / (gamma_of(j) - gamma_of(k)))
             .product();
     }
-    let (positions, weights) = if weights.iter().all(|w| w.is_finite()) {
-        (&positions[..used], &weights[..used])
+    let used = if weights.iter().all(|w| w.is_finite()) {
+        used
     } else {
-        (&positions[..1], &[1.0][..])
+        weights[0] = 1.0;
+        1
     };
-    Some(WarmStart {
-        lambda: combine(weights, positions.iter().map(|p| p.1), latest_lambda),
-        close: positions.len() == EXTRAPOLATION_POINTS,
-        aims: latest
+    let (weights, earlier) = (&weights[..used], &earlier[..used - 1]);
+    WarmStart {
+        lambda: combine(
+            weights,
+            std::iter::once(latest_lambda).chain(earlier.iter().map(|p| p.1)),
+            latest_lambda,
+        ),
+        close: used == EXTRAPOLATION_POINTS,
+        aims: latest_groups
             .iter()
             .enumerate()
             .map(|(g, now)| {
-                let offset = combine(weights, positions.iter().map(|p| p.2[g].offset), now.offset);
-                (offset, now.slope)
+                let values = std::iter::once(now.offset).chain(earlier.iter().map(|p| p.2[g]));
+                (combine(weights, values, now.offset), now.slope)
             })
             .collect(),
-    })
+    }
+}
+
+/// The positions a start is extrapolated from besides the latest, which its
+/// owner keeps whole (a sweep's last solution, a map row's last position):
+/// the earlier ones as their offsets only, latest first, at most `keep`.
+#[derive(Debug, Clone)]
+pub(crate) struct Trail {
+    earlier: Vec<(f64, f64, Vec<f64>)>,
+    keep: usize,
+}
+
+impl Trail {
+    /// A trail of at most `keep` earlier positions.
+    pub(crate) fn new(keep: usize) -> Self {
+        Trail {
+            earlier: Vec::with_capacity(keep),
+            keep,
+        }
+    }
+
+    /// Keeps the offsets of a position that a newer one replaces as the
+    /// latest (in the buffer of the oldest one dropped, if any).
+    pub(crate) fn push(&mut self, (gamma, lambda, groups): Position) {
+        if self.keep == 0 {
+            return;
+        }
+        let mut offsets = if self.earlier.len() == self.keep {
+            self.earlier.pop().map(|(_, _, o)| o).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        offsets.clear();
+        offsets.extend(groups.iter().map(|g| g.offset));
+        self.earlier.insert(0, (gamma, lambda, offsets));
+    }
+
+    /// A start for γ from `latest` and the earlier positions ([`extrapolate`]).
+    pub(crate) fn start(&self, latest: Position, gamma: f64) -> WarmStart {
+        let earlier: Vec<EarlierPosition> = self
+            .earlier
+            .iter()
+            .map(|(g, lambda, offsets)| (*g, *lambda, offsets.as_slice()))
+            .collect();
+        extrapolate(latest, &earlier, gamma)
+    }
 }
 
 impl WarmStart {
@@ -702,37 +761,55 @@ mod tests {
     fn a_start_follows_the_quadratic_through_three_positions() {
         // λ(γ) = 1 − 2γ + γ², offset(γ) = 3γ²: a quadratic is extrapolated exactly.
         let lambda = |g: f64| 1.0 - 2.0 * g + g * g;
-        let gammas = [1.5, 1.0, 0.5];
-        let groups: Vec<Vec<GroupSolution>> = gammas
+        let latest = [at_offset(3.0 * 1.5 * 1.5)];
+        let latest = (1.5, lambda(1.5), &latest[..]);
+        let offsets: Vec<[f64; 1]> = [1.0, 0.5].iter().map(|g| [3.0 * g * g]).collect();
+        let earlier: Vec<EarlierPosition> = [1.0, 0.5]
             .iter()
-            .map(|g| vec![at_offset(3.0 * g * g)])
+            .zip(&offsets)
+            .map(|(&g, offsets)| (g, lambda(g), &offsets[..]))
             .collect();
-        let positions: Vec<Position> = gammas
-            .iter()
-            .zip(&groups)
-            .map(|(&g, groups)| (g, lambda(g), groups.as_slice()))
-            .collect();
-        let start = extrapolate(&positions, 2.0).unwrap();
+        let start = extrapolate(latest, &earlier, 2.0);
         assert!((start.lambda - lambda(2.0)).abs() < 1e-14);
         assert!((start.aims[0].0 - 12.0).abs() < 1e-13);
         // The slope is the latest position's.
-        assert_eq!(start.aims[0].1, groups[0][0].slope);
+        assert_eq!(start.aims[0].1, latest.2[0].slope);
         // Two positions give the line through them, one gives itself.
-        let line = extrapolate(&positions[..2], 2.0).unwrap();
+        let line = extrapolate(latest, &earlier[..1], 2.0);
         assert!((line.lambda - (lambda(1.5) + (lambda(1.5) - lambda(1.0)))).abs() < 1e-14);
         assert!((line.aims[0].0 - (6.75 + (6.75 - 3.0))).abs() < 1e-13);
-        let only = extrapolate(&positions[..1], 2.0).unwrap();
+        let only = extrapolate(latest, &[], 2.0);
         assert_eq!((only.lambda, only.aims[0].0), (lambda(1.5), 6.75));
-        assert!(extrapolate(&[], 2.0).is_none());
         // Fewer positions than a full extrapolation: the solver starts with a
         // rough pass; with all six, with an exact one.
         assert!(!start.close && !line.close && !only.close);
-        let six: Vec<Position> = (0..EXTRAPOLATION_POINTS)
-            .map(|j| positions[j % 3])
-            .enumerate()
-            .map(|(j, (_, lambda, groups))| (1.5 - 0.25 * j as f64, lambda, groups))
+        let five: Vec<EarlierPosition> = (1..EXTRAPOLATION_POINTS)
+            .map(|j| (1.5 - 0.25 * j as f64, 0.0, &offsets[0][..]))
             .collect();
-        assert!(extrapolate(&six, 2.0).unwrap().close);
+        assert!(extrapolate(latest, &five, 2.0).close);
+    }
+
+    #[test]
+    fn a_trail_keeps_the_offsets_of_the_positions_before_the_latest() {
+        // Offsets along γ = 0, 1, 2, 3 of 3γ²: a trail of two earlier
+        // positions, with the latest, extrapolates the quadratic exactly.
+        let solved: Vec<[GroupSolution; 1]> = (0..4)
+            .map(|g| [at_offset(3.0 * f64::from(g * g))])
+            .collect();
+        let mut trail = Trail::new(2);
+        for (g, groups) in solved.iter().enumerate().take(3) {
+            trail.push((g as f64, 0.0, &groups[..]));
+        }
+        // It kept γ = 2 and 1, in the buffer of the one it dropped.
+        assert_eq!(trail.earlier.len(), 2);
+        assert_eq!(trail.earlier[0].2, [12.0]);
+        assert_eq!(trail.earlier[1].2, [3.0]);
+        let start = trail.start((3.0, 0.0, &solved[3][..]), 4.0);
+        assert!((start.aims[0].0 - 48.0).abs() < 1e-12);
+        // A trail that keeps nothing: the latest alone.
+        let mut none = Trail::new(0);
+        none.push((0.0, 0.0, &solved[0][..]));
+        assert_eq!(none.start((3.0, 0.0, &solved[3][..]), 4.0).aims[0].0, 27.0);
     }
 
     #[test]
@@ -798,24 +875,20 @@ mod tests {
     #[test]
     fn a_start_falls_back_to_the_latest_position_where_extrapolation_cannot_go() {
         let latest = vec![at_offset(2.0), at_offset(f64::MAX)];
-        let earlier = vec![at_offset(1.0), at_offset(-f64::MAX)];
-        let other_size = vec![at_offset(0.5)];
+        let earlier = [1.0, -f64::MAX];
+        let other_size = [0.5];
         // The overflowing coordinate keeps its latest value; a position of
         // another size is not used.
         let start = extrapolate(
-            &[
-                (2.0, -1.0, &latest),
-                (1.0, 0.0, &earlier),
-                (0.5, 5.0, &other_size),
-            ],
+            (2.0, -1.0, &latest),
+            &[(1.0, 0.0, &earlier), (0.5, 5.0, &other_size)],
             3.0,
-        )
-        .unwrap();
+        );
         assert_eq!(start.lambda, -2.0);
         assert_eq!(start.aims[0].0, 3.0);
         assert_eq!(start.aims[1].0, f64::MAX);
         // Two positions at the same γ: the latest alone.
-        let start = extrapolate(&[(2.0, -1.0, &latest), (2.0, 0.0, &earlier)], 3.0).unwrap();
+        let start = extrapolate((2.0, -1.0, &latest), &[(2.0, 0.0, &earlier)], 3.0);
         assert_eq!((start.lambda, start.aims[0].0), (-1.0, 2.0));
     }
 }

@@ -751,8 +751,7 @@ mod tests {
         // The nested method, the fallback, is safe from any start too.
         let warm = WarmStart {
             lambda: 1e6,
-            ..crate::core::solution::extrapolate(&[problem.solve(0.5).unwrap().position()], 2.0)
-                .unwrap()
+            ..crate::core::solution::extrapolate(problem.solve(0.5).unwrap().position(), &[], 2.0)
         };
         let (_, nested) = solve_nested(2.0, groups, 2.0, Some(&warm));
         assert!((nested[0].q - 0.153_624_370_917_925_97).abs() < 1e-14);
