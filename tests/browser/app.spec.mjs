@@ -3,7 +3,7 @@ import { test, expect } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import {
-  askForTimings, canvasImage, canvasIsDrawn, coreSolve, median, overSuppressionRanges, pasteCounts, setGamma,
+  askForTimings, canvasImage, canvasIsDrawn, coreSolve, median, openingTasks, overSuppressionRanges, pasteCounts, setGamma,
   significant, tableRows, watchLongTasks, watchLongTasksFromOpening, watchPage,
 } from './helpers.mjs';
 
@@ -230,6 +230,23 @@ test('performance budgets (printed and recorded in the README)', async ({ page }
   expect(figures.gammaChangeMedianMs_K1000).toBeLessThanOrEqual(24);
   expect(figures.longTasksOver50ms_K100 + figures.longTasksOver50ms_K1000).toBe(0);
   expect(Math.max(0, ...figures.openLongTasks)).toBeLessThanOrEqual(100);
+});
+
+test('opening tasks: the default page and a K = 1000 link, every main-thread task timed (Chromium trace)', async ({ browser, page }) => {
+  const figures = {};
+  // The default page twice: first as a new visitor (nothing compiled yet), then as a returning one.
+  for (const [name, url] of [['default', './'], ['defaultAgain', './'], ['k1000', './?dist=exp&k=1000&nmax=1280&ratio=256']]) {
+    figures[name] = await openingTasks(browser, page, url);
+  }
+  console.log(`OPENTASKS ${JSON.stringify(figures)}`);
+  // The target is 16 ms a task at K ≤ 1000 (#12). Traced, the page's own tasks measured 12–28 ms
+  // on this machine and the browser's (layout, painting) up to 36; the suite fails only past the
+  // 100 ms it allows any opening task, so that the trace's own cost and a noisy machine do not flake.
+  for (const { longestMs, longestOfThePageMs, tasks } of Object.values(figures)) {
+    expect(tasks).toBeGreaterThan(10);
+    expect(longestOfThePageMs).toBeGreaterThan(0);
+    expect(longestMs).toBeLessThanOrEqual(100);
+  }
 });
 
 test('a new γ-sweep is computed in short tasks, its plots marked as updating until it is in', async ({ page }) => {
