@@ -67,9 +67,11 @@ pub struct AppState {
     /// its curves, or, if it could not, that there are none
     /// ([`AppState::curves_refused`]).
     pub sweep_note: Memo<Option<String>>,
-    /// Whether the curves along γ are of the current problem, γ range and
-    /// tracked class (false while newer ones are computed: the plots drawn
-    /// from them are then marked).
+    /// Whether the curves along γ are of the current problem and γ range
+    /// (false while newer ones are computed: the plots drawn from them are
+    /// then marked). The tracked class's curve is current when, besides,
+    /// [`AppState::tracked`] is there: traced by a worker, a newly chosen
+    /// class comes with a new trace.
     pub sweep_current: Memo<bool>,
     /// The curves along γ the worker traced last (see [`AppState::entropy_along`]).
     traced: ReadSignal<Option<TracedCurves>>,
@@ -543,14 +545,9 @@ impl AppState {
         let sweep_current = Memo::new(move |_| {
             let gamma_max = gamma_max.get();
             if traced_here() {
-                let class = tracked_class();
                 return traced.with(|t| {
                     problem.with(|p| match (t, p) {
-                        (Some(t), Some(p)) => {
-                            t.problem.same_as(p)
-                                && t.gamma_max == gamma_max
-                                && Some(t.curves.tracked.class) == class
-                        }
+                        (Some(t), Some(p)) => t.problem.same_as(p) && t.gamma_max == gamma_max,
                         _ => false,
                     })
                 });
@@ -610,7 +607,9 @@ impl AppState {
             if !trace_worker.traces(&p, gamma_max, class) {
                 trace_worker.stop();
             }
-            if solution_pending.get() || sweep_current.get() {
+            // Traced already, the tracked class too (see `tracked`).
+            let current = sweep_current.get() && tracked.with(Option::is_some);
+            if solution_pending.get() || current {
                 traces.cancel();
             } else {
                 traces.schedule(move || trace_worker.trace(&p, gamma_max, class));

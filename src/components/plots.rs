@@ -240,16 +240,25 @@ impl GammaFigure for EntropyFigure {
 }
 
 /// A plot drawn from the γ-sweep: dimmed and `aria-busy` while the sweep it
-/// shows is of other classes or another γ range and a new one is computed;
-/// how far a worker has traced the curves, while it traces them; in place
-/// of the plot, why there is none when the curves cannot be computed.
+/// shows is of other classes or another γ range (or, for the plot of the
+/// tracked class, of another tracked class) and a new one is computed; how
+/// far a worker has traced the curves, while it traces them; in place of the
+/// plot, why there is none when the curves cannot be computed.
 #[component]
-fn FollowsSweep(children: Children) -> impl IntoView {
+fn FollowsSweep(
+    /// Whether the plot shows the tracked class.
+    #[prop(optional)]
+    tracked: bool,
+    /// The plot.
+    children: Children,
+) -> impl IntoView {
     let state = use_app_state();
     let refused = move || state.curves_refused();
+    let current =
+        move || state.sweep_current.get() && (!tracked || state.tracked.with(Option::is_some));
     view! {
         <div class="follows-sweep" data-testid="follows-sweep"
-            aria-busy=move || (!state.sweep_current.get() && !refused()).to_string()>
+            aria-busy=move || (!current() && !refused()).to_string()>
             // (Hidden while empty: see the style sheet.)
             <p class="hint sweep-note" data-testid="sweep-note">{move || state.sweep_note.get().unwrap_or_default()}</p>
             <div hidden=refused>{children()}</div>
@@ -396,7 +405,7 @@ pub fn TrackedPlot() -> impl IntoView {
                 <option value=class.to_string() selected=move || selected(class)>{name}</option>
             }).collect_view()}
         </select>
-        <FollowsSweep>
+        <FollowsSweep tracked=true>
             <GammaCanvas test_id="plot-tracked" label=label aspect=0.42 figure=TrackedFigure(state) />
         </FollowsSweep>
     }

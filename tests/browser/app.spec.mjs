@@ -718,6 +718,18 @@ test('problems of more than 32 768 distinct counts: a worker traces the curves a
   await expect(page.getByTestId('plot-distribution')).toHaveAttribute('data-gamma', '3');
   await expect(page.getByTestId('plot-entropy')).toHaveAttribute('data-gamma', '3');
   await expect(page.locator('[data-testid="follows-sweep"][aria-busy="true"]')).toHaveCount(0);
+  // Another tracked class is traced anew; meanwhile only its own plot is marked
+  // as updating: the entropy curves and the findings are those of the same problem.
+  const [entropyFrame, trackedFrame] = await page.getByTestId('follows-sweep').all();
+  await page.getByTestId('track-select').selectOption('499');
+  await expect(trackedFrame).toHaveAttribute('aria-busy', 'true');
+  expect(await entropyFrame.getAttribute('aria-busy')).toBe('false');
+  await expect(page.getByTestId('oversuppression-range')).toHaveText(text);
+  // Not busy once the tracked curve is of the chosen class (the page shows none of another).
+  await expect(trackedFrame).toHaveAttribute('aria-busy', 'false', { timeout: 60_000 });
+  const class500 = coreSolve(counts, 20);
+  await expect(page.getByTestId('plot-tracked')).toHaveAttribute('aria-label',
+    class500.q[499] > class500.p[499] ? /gains at every γ/ : /loses at γ max/);
   // The paste box is emptied once the 40 000 classes are read, and says why.
   await expect(page.getByTestId('counts-not-shown')).toContainText('The 40000 classes are too many to show here as text');
   expect(await page.getByTestId('counts-input').inputValue()).toBe('');
