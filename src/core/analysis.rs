@@ -195,9 +195,9 @@ impl FocalProblem {
 }
 
 /// A sweep computed one γ at a time, so that a page can spread it over short
-/// tasks and drop it when it is no longer wanted. It keeps every
-/// solution, or, inside a [`TracingSweep`], only the last ones, from which
-/// the next start is extrapolated.
+/// tasks and drop it when it is no longer wanted. It keeps every solution,
+/// or, inside a [`TracingSweep`], only the latest, and of the ones before it
+/// the offsets the next start is extrapolated from.
 #[derive(Debug, Clone)]
 pub struct PartialSweep {
     problem: FocalProblem,
