@@ -129,10 +129,13 @@ fn curves_refused(
 /// takes about 70 ms in the browser, a hundred thousand about 7.
 const BUILT_IN_SLICES_ABOVE: usize = 100_000;
 
-/// `earlier`'s solution, except that one the worker computed comes a task
-/// later (a 0 ms pause), so that the page's work on a million classes is
-/// split into tasks of its own, each short enough for the browser to keep
-/// answering input in between.
+/// `earlier`'s solution, except that one the worker computed, or the first
+/// of a problem of more than [`BUILT_IN_SLICES_ABOVE`] classes, comes a task
+/// later (a 0 ms pause), so that the page's work on it is split into tasks
+/// of its own, each short enough for the browser to keep answering input in
+/// between (a 262 144-token vocabulary's first solution, drawn by four plots
+/// in one task, took 50–80 ms; its later solutions, at each γ, are drawn at
+/// once, as a pause would wait for the next frame).
 fn a_task_later(
     earlier: impl Get<Value = Option<Solution>> + 'static,
     worker_failed: RwSignal<bool>,
@@ -141,10 +144,13 @@ fn a_task_later(
     let next_task = Debouncer::new(0);
     Effect::new(move |_| {
         let shown = earlier.get();
-        if shown
-            .as_ref()
-            .is_some_and(|s| solved_in_worker(worker_failed, s.problem()))
-        {
+        let new_problem = |p: &FocalProblem| {
+            later.with_untracked(|l| l.as_ref().is_none_or(|l| !l.problem().same_as(p)))
+        };
+        if shown.as_ref().map(Solution::problem).is_some_and(|p| {
+            solved_in_worker(worker_failed, p)
+                || (p.class_count() > BUILT_IN_SLICES_ABOVE && new_problem(p))
+        }) {
             next_task.schedule(move || set_later.set(shown));
         } else {
             next_task.cancel();
