@@ -69,9 +69,8 @@ pub struct AppState {
     pub sweep_note: Memo<Option<String>>,
     /// Whether the curves along γ are of the current problem and γ range
     /// (false while newer ones are computed: the plots drawn from them are
-    /// then marked). The tracked class's curve is current when, besides,
-    /// [`AppState::tracked`] is there: traced by a worker, a newly chosen
-    /// class comes with a new trace.
+    /// then marked). The tracked class's curve may lag behind: see
+    /// [`curves_current`].
     pub sweep_current: Memo<bool>,
     /// The curves along γ the worker traced last (see [`AppState::entropy_along`]).
     traced: ReadSignal<Option<TracedCurves>>,
@@ -121,6 +120,18 @@ fn curves_refused(
 ) -> bool {
     (worker_failed.get() || trace_failed.get())
         && problem.with(|p| p.as_ref().is_some_and(solves_in_worker))
+}
+
+/// Whether the curves along γ are current ([`AppState::sweep_current`]) and,
+/// for the plot of the tracked class (`with_tracked`), the tracked class's
+/// curve is there too: traced by a worker, a newly chosen class has none
+/// until it is traced anew.
+pub(super) fn curves_current(
+    sweep_current: Memo<bool>,
+    tracked: Memo<Option<TrackedClass>>,
+    with_tracked: bool,
+) -> bool {
+    sweep_current.get() && !(with_tracked && tracked.with(Option::is_none))
 }
 
 /// Classes above which the page builds a problem in slices of 12 ms, between
@@ -613,9 +624,8 @@ impl AppState {
             if !trace_worker.traces(&p, gamma_max, class) {
                 trace_worker.stop();
             }
-            // Traced already, the tracked class too (see `tracked`).
-            let current = sweep_current.get() && tracked.with(Option::is_some);
-            if solution_pending.get() || current {
+            // Traced already, the tracked class too.
+            if solution_pending.get() || curves_current(sweep_current, tracked, true) {
                 traces.cancel();
             } else {
                 traces.schedule(move || trace_worker.trace(&p, gamma_max, class));

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::app_state::{use_app_state, AppState};
+use super::app_state::{curves_current, use_app_state, AppState};
 use super::canvas::{draw_error, now_ms, record_timing, LayerFn, LayerResult, PlotCanvas};
 use super::map_workers::{MapWorkEvent, MapWorkers};
 use crate::core::{reshaping_map, ImbalanceMap};
@@ -254,11 +254,12 @@ fn FollowsSweep(
 ) -> impl IntoView {
     let state = use_app_state();
     let refused = move || state.curves_refused();
-    let current =
-        move || state.sweep_current.get() && (!tracked || state.tracked.with(Option::is_some));
     view! {
         <div class="follows-sweep" data-testid="follows-sweep"
-            aria-busy=move || (!current() && !refused()).to_string()>
+            aria-busy=move || {
+                let current = curves_current(state.sweep_current, state.tracked, tracked);
+                (!current && !refused()).to_string()
+            }>
             // (Hidden while empty: see the style sheet.)
             <p class="hint sweep-note" data-testid="sweep-note">{move || state.sweep_note.get().unwrap_or_default()}</p>
             <div hidden=refused>{children()}</div>

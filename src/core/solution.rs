@@ -228,7 +228,7 @@ impl Trail {
     /// A trail of at most `keep` earlier positions.
     pub(crate) fn new(keep: usize) -> Self {
         Trail {
-            earlier: Vec::with_capacity(keep),
+            earlier: Vec::new(),
             keep,
         }
     }
