@@ -3,7 +3,9 @@
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
 use focal_entropy_explorer::core::{gamma_grid, invert, track_class, FocalProblem, ImbalanceMap};
-use focal_entropy_explorer::plots::distribution::class_runs;
+use focal_entropy_explorer::plots::distribution::{class_runs, draw_solution};
+use focal_entropy_explorer::plots::recording::Recording;
+use focal_entropy_explorer::plots::Theme;
 use focal_entropy_explorer::state::classes::classes_from_text;
 use focal_entropy_explorer::state::derived::problem_for;
 use focal_entropy_explorer::state::findings::AtGamma;
@@ -143,6 +145,43 @@ fn vocabulary_benches(c: &mut Criterion) {
     group.finish();
 }
 
+/// What the page's main thread does at each γ for the million-distinct
+/// link (`?dist=exp&k=1000000&nmax=1e12&ratio=1e6`) once a worker has
+/// solved it: the findings, the ranks by q* and the rank plot's drawing
+/// (1200 × 400 pixels, log scale, into the recording the canvas replays).
+fn million_page_benches(c: &mut Criterion) {
+    let classes = Generator::Exponential {
+        k: 1_000_000,
+        nmax: 1e12,
+        ratio: 1e6,
+    }
+    .classes()
+    .unwrap();
+    let solution = problem_for(&classes, None).unwrap().solve(2.0).unwrap();
+    class_runs(&solution);
+    let mut group = c.benchmark_group("million distinct in the page");
+    group.sample_size(20);
+    group.bench_function("findings", |b| {
+        b.iter(|| AtGamma::new(black_box(&solution)))
+    });
+    group.bench_function("q ranks", |b| b.iter(|| black_box(&solution).q_ranks()));
+    group.bench_function("rank plot drawing", |b| {
+        b.iter(|| {
+            let recording = Recording::new((1200, 400));
+            draw_solution(
+                &recording.area(),
+                black_box(&solution),
+                &[],
+                true,
+                &Theme::light(1.0),
+            )
+            .unwrap();
+            recording
+        })
+    });
+    group.finish();
+}
+
 /// Reading a million-line paste (one count per line, a long tail with ties)
 /// into the page's classes, as the paste box and counts files do.
 fn class_list_benches(c: &mut Criterion) {
@@ -163,6 +202,7 @@ criterion_group!(
     benches,
     inverse_benches,
     vocabulary_benches,
+    million_page_benches,
     class_list_benches
 );
 criterion_main!(solver);

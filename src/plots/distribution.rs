@@ -35,6 +35,32 @@ pub fn class_runs(solution: &Solution) -> Cow<'_, [ClassRun]> {
         .collect()
 }
 
+/// The smallest positive and the largest of the probabilities seen (1 and 0
+/// before any positive one), which the y axis must show.
+#[derive(Debug, Clone, Copy)]
+struct Extremes {
+    smallest: f64,
+    largest: f64,
+}
+
+impl Extremes {
+    const NONE: Extremes = Extremes {
+        smallest: 1.0,
+        largest: 0.0,
+    };
+
+    /// Takes in a probability. Plain comparisons: `f64::min` and `max` also
+    /// order NaN, which costs a call each in wasm (a million runs pass here).
+    fn include(&mut self, value: f64) {
+        if value > 0.0 && value < self.smallest {
+            self.smallest = value;
+        }
+        if value > self.largest {
+            self.largest = value;
+        }
+    }
+}
+
 /// The y axis: linear probability or its base-10 logarithm.
 #[derive(Debug, Clone, Copy)]
 struct ProbabilityAxis {
@@ -44,17 +70,9 @@ struct ProbabilityAxis {
 }
 
 impl ProbabilityAxis {
-    fn new(runs: &[ClassRun], log_scale: bool) -> Self {
-        // The smallest and largest positive p or q (a plain loop: a million runs).
-        let (mut smallest, mut largest) = (1.0f64, 0.0f64);
-        for run in runs {
-            for value in [run.p, run.q] {
-                if value > 0.0 {
-                    smallest = smallest.min(value);
-                    largest = largest.max(value);
-                }
-            }
-        }
+    /// The axis showing every value of `extremes`.
+    fn new(extremes: Extremes, log_scale: bool) -> Self {
+        let Extremes { smallest, largest } = extremes;
         let largest = if largest > 0.0 { largest } else { 1.0 };
         if log_scale {
             let low = (smallest.max(1e-300).log10() - 0.3).floor();
@@ -106,19 +124,26 @@ pub fn draw_solution<DB: DrawingBackend>(
     let runs = class_runs(solution);
     let classes = solution.problem().class_count();
     area.fill(&theme.background)?;
-    let axis = ProbabilityAxis::new(&runs, log_scale);
     let rank_plot = classes > RANK_PLOT_THRESHOLD;
-    let x_max = if rank_plot {
-        classes as f64 + 0.5
+    let (x_min, x_max) = if rank_plot {
+        (0.5, classes as f64 + 0.5)
     } else {
-        classes.max(1) as f64
+        (0.0, classes.max(1) as f64)
     };
-    let x_min = if rank_plot { 0.5 } else { 0.0 };
-    let mut chart = ChartBuilder::on(area)
-        .margin(theme.px(10.0))
-        .x_label_area_size(theme.px(38.0))
-        .y_label_area_size(theme.px(58.0))
-        .build_cartesian_2d(x_min..x_max, axis.low..axis.high)?;
+    let chart_over = |y_range: std::ops::Range<f64>| {
+        ChartBuilder::on(area)
+            .margin(theme.px(10.0))
+            .x_label_area_size(theme.px(38.0))
+            .y_label_area_size(theme.px(58.0))
+            .build_cartesian_2d(x_min..x_max, y_range)
+    };
+    // The lines are thinned to the plotting area's pixel columns (the same
+    // whatever the y range) in the pass that finds the extremes.
+    let columns = chart_over(0.0..1.0)?.plotting_area().dim_in_pixel().0;
+    let first_x = if rank_plot { 1.0 } else { 0.5 };
+    let lines = ClassLines::thin(&runs, first_x, (x_min, x_max), columns as usize);
+    let axis = ProbabilityAxis::new(lines.extremes, log_scale);
+    let mut chart = chart_over(axis.low..axis.high)?;
     let short = |label: &str| {
         if label.chars().count() > 10 {
             format!("{}…", label.chars().take(9).collect::<String>())
@@ -191,29 +216,18 @@ pub fn draw_solution<DB: DrawingBackend>(
         theme,
     )?;
     let legend = if rank_plot {
-        draw_ranks(area, &mut chart, &runs, classes, &axis, theme)?
+        draw_ranks(area, &mut chart, &lines, &runs, classes, &axis, theme)?
     } else {
         draw_bars(area, &mut chart, &runs, &axis, theme)?
     };
-    // The bars' areas (sampled up their heights, at each run's first and
-    // last class) are what the legend should not hide.
-    let x_of = |i: usize| {
-        if rank_plot {
-            i as f64 + 1.0
-        } else {
-            i as f64 + 0.5
-        }
-    };
-    let stride = runs.len().div_ceil(200).max(1);
-    let avoid: Vec<(f64, f64)> = run_starts(&runs)
-        .step_by(stride)
-        .flat_map(|(start, run)| {
-            [start, start + run.classes - 1]
-                .into_iter()
-                .flat_map(move |i| [run.p, run.q].map(|v| (i, axis.y(v))))
-        })
-        .flat_map(|(i, top)| {
-            (0..=4).map(move |f| (x_of(i), axis.low + (top - axis.low) * f as f64 / 4.0))
+    // The data's tops, with the areas under them (sampled at five heights),
+    // are what the legend should not hide.
+    let avoid: Vec<(f64, f64)> = lines
+        .tops()
+        .into_iter()
+        .flat_map(|(x, value)| {
+            let top = axis.y(value);
+            (0..=4).map(move |f| (x, axis.low + (top - axis.low) * f as f64 / 4.0))
         })
         .collect();
     draw_legend(area, &chart, &legend, &avoid, theme)
@@ -239,13 +253,74 @@ fn run_starts(runs: &[ClassRun]) -> impl Iterator<Item = (usize, &ClassRun)> + C
     })
 }
 
-/// Puts a run's points on a rank plot's line through `value` (ranks from 1,
-/// `start` the run's first class from 0): a run of tied classes is a level
-/// segment from its first rank to its last.
-fn push_run(line: &mut LineThinner, start: usize, run: &ClassRun, value: f64) {
-    line.push((start as f64 + 1.0, value));
-    if run.classes > 1 {
-        line.push(((start + run.classes) as f64, value));
+/// The plot's lines through the runs' P and Q*, as (x, probability)
+/// points thinned to the plot's pixel columns ([`LineThinner`]); Q* is cut
+/// into stretches of one regime, each joined up with the next stretch's
+/// first class. A run's first class sits at `first_x` plus its position
+/// (ranks from 1 in a rank plot, bar centres in a bar plot), and a run of
+/// tied classes is a level segment from its first class to its last. The
+/// lines are made in one pass over the runs, which also finds the
+/// extremes: a million runs are read once. A rank plot draws them; a bar
+/// plot keeps its legend off their points.
+struct ClassLines {
+    p: Vec<(f64, f64)>,
+    q_stretches: Vec<(Regime, Vec<(f64, f64)>)>,
+    extremes: Extremes,
+}
+
+impl ClassLines {
+    /// The lines of `runs` over `columns` pixel columns across `x_range`.
+    fn thin(runs: &[ClassRun], first_x: f64, x_range: (f64, f64), columns: usize) -> Self {
+        let thinner = || LineThinner::new(x_range, columns);
+        let push_run = |line: &mut LineThinner, start: usize, run: &ClassRun, value: f64| {
+            line.push((start as f64 + first_x, value));
+            if run.classes > 1 {
+                line.push(((start + run.classes - 1) as f64 + first_x, value));
+            }
+        };
+        let mut p = thinner();
+        let mut q_stretches = Vec::new();
+        let mut stretch: Option<(Regime, LineThinner)> = None;
+        let mut extremes = Extremes::NONE;
+        for (start, run) in run_starts(runs) {
+            extremes.include(run.p);
+            extremes.include(run.q);
+            push_run(&mut p, start, run, run.p);
+            if let Some((regime, line)) = &mut stretch {
+                if *regime != run.regime {
+                    line.push((start as f64 + first_x, run.q));
+                    q_stretches.extend(stretch.take().map(|(r, line)| (r, line.finish())));
+                }
+            }
+            let (_, line) = stretch.get_or_insert_with(|| (run.regime, thinner()));
+            push_run(line, start, run, run.q);
+        }
+        q_stretches.extend(stretch.map(|(r, line)| (r, line.finish())));
+        ClassLines {
+            p: p.finish(),
+            q_stretches,
+            extremes,
+        }
+    }
+
+    /// The Q* line across its stretches.
+    fn whole_q(&self) -> Vec<(f64, f64)> {
+        self.q_stretches
+            .iter()
+            .flat_map(|(_, line)| line.iter().copied())
+            .collect()
+    }
+
+    /// Up to about 200 points of each line (P and Q*).
+    fn tops(&self) -> Vec<(f64, f64)> {
+        [&self.p, &self.whole_q()]
+            .into_iter()
+            .flat_map(|line| {
+                line.iter()
+                    .copied()
+                    .step_by(line.len().div_ceil(200).max(1))
+            })
+            .collect()
     }
 }
 
@@ -294,67 +369,38 @@ fn draw_bars<'a, DB: DrawingBackend + 'a>(
 fn draw_ranks<'a, DB: DrawingBackend + 'a>(
     area: &DrawingArea<DB, Shift>,
     chart: &mut Chart2d<'a, DB>,
+    lines: &ClassLines,
     runs: &[ClassRun],
     classes: usize,
     axis: &ProbabilityAxis,
     theme: &Theme,
 ) -> Result<Legend, DrawingAreaErrorKind<DB::ErrorType>> {
     let width = theme.line_width();
-    // The lines are thinned on the probabilities themselves and only the
-    // kept points go through the (increasing) axis map: a million classes
-    // cost no logarithm each.
-    let draw_line = |chart: &mut Chart2d<'a, DB>, line: LineThinner, style: ShapeStyle| {
-        let points = line.finish().into_iter().map(|(x, v)| (x, axis.y(v)));
+    // Only the thinned points go through the (increasing) axis map: a
+    // million classes cost no logarithm each.
+    let draw_line = |chart: &mut Chart2d<'a, DB>, line: &[(f64, f64)], style: ShapeStyle| {
+        let points = line.iter().map(|&(x, v)| (x, axis.y(v)));
         chart.draw_series(LineSeries::new(points, style)).map(drop)
     };
-    // A line through every run's `value`, in one colour.
-    let whole_line = |chart: &mut Chart2d<'a, DB>, value: fn(&ClassRun) -> f64, style| {
-        let mut line = line_thinner(chart);
-        for (start, run) in run_starts(runs) {
-            push_run(&mut line, start, run, value(run));
-        }
-        draw_line(chart, line, style)
-    };
-    whole_line(chart, |run| run.p, theme.data.stroke_width(width))?;
+    draw_line(chart, &lines.p, theme.data.stroke_width(width))?;
     let mut legend = vec![(LegendMark::Line(theme.data), "P (data)".to_string())];
     if classes > MAX_RANK_MARKERS {
-        // The Q* line itself, one polyline per stretch of classes in the same
-        // regime, each in its regime's colour and joined up with the next
-        // stretch's first class.
+        // The Q* line itself, each stretch in its regime's colour.
         let regime_width = theme.px(2.5).max(1) as u32;
-        let draw_stretch = |chart: &mut Chart2d<'a, DB>,
-                            (regime, line): (Regime, LineThinner),
-                            legend: &mut Legend| {
-            let color = theme.regime_color(regime);
+        for (regime, line) in &lines.q_stretches {
+            let color = theme.regime_color(*regime);
             let name = REGIMES
                 .iter()
-                .find(|(r, _)| *r == regime)
+                .find(|(r, _)| r == regime)
                 .map_or("Q*", |(_, n)| *n);
             if !legend.iter().any(|(_, n)| n == name) {
                 legend.push((LegendMark::Line(color), name.to_string()));
             }
-            draw_line(chart, line, color.stroke_width(regime_width))
-        };
-        let mut stretch: Option<(Regime, LineThinner)> = None;
-        for (start, run) in run_starts(runs) {
-            if let Some((regime, line)) = &mut stretch {
-                if *regime != run.regime {
-                    // Joined up with the next stretch's first class.
-                    line.push((start as f64 + 1.0, run.q));
-                    if let Some(ended) = stretch.take() {
-                        draw_stretch(chart, ended, &mut legend)?;
-                    }
-                }
-            }
-            let (_, line) = stretch.get_or_insert_with(|| (run.regime, line_thinner(chart)));
-            push_run(line, start, run, run.q);
-        }
-        if let Some(ended) = stretch {
-            draw_stretch(chart, ended, &mut legend)?;
+            draw_line(chart, line, color.stroke_width(regime_width))?;
         }
         return Ok(legend);
     }
-    whole_line(chart, |run| run.q, theme.text.stroke_width(width))?;
+    draw_line(chart, &lines.whole_q(), theme.text.stroke_width(width))?;
     legend.push((LegendMark::Line(theme.text), "Q*".to_string()));
     for (regime, name) in REGIMES {
         let mut present = false;
@@ -370,13 +416,6 @@ fn draw_ranks<'a, DB: DrawingBackend + 'a>(
         }
     }
     Ok(legend)
-}
-
-/// A thinner for a rank plot's line ([`LineThinner`]) over the chart's pixel columns.
-fn line_thinner<'a, DB: DrawingBackend + 'a>(chart: &Chart2d<'a, DB>) -> LineThinner {
-    let columns = chart.plotting_area().dim_in_pixel().0 as usize;
-    let range = chart.x_range();
-    LineThinner::new((range.start, range.end), columns)
 }
 
 #[cfg(test)]
