@@ -11,7 +11,11 @@ use focal_entropy_explorer::state::derived::problem_for;
 use focal_entropy_explorer::state::findings::AtGamma;
 use focal_entropy_explorer::state::generator::Generator;
 use focal_entropy_explorer::state::outputs::round_trip_error;
+use focal_entropy_explorer::state::piecewise::Piecewise;
 use focal_entropy_explorer::state::readout::{table_order, SortColumn};
+use focal_entropy_explorer::state::worker_messages::{
+    problem_message, read_solve_reply, solve_message, SolveReply, WorkerState,
+};
 
 /// `k` distinct probabilities falling geometrically from 1 to 1/`ratio`.
 fn geometric(k: usize, ratio: f64) -> Vec<f64> {
@@ -147,8 +151,10 @@ fn vocabulary_benches(c: &mut Criterion) {
 
 /// What the page's main thread does at each γ for the million-distinct
 /// link (`?dist=exp&k=1000000&nmax=1e12&ratio=1e6`) once a worker has
-/// solved it: the findings, the ranks by q* and the rank plot's drawing
-/// (1200 × 400 pixels, log scale, into the recording the canvas replays).
+/// solved it: reading the worker's reply (in the page, in slices), then the
+/// findings (from the tally gathered while reading), the ranks by q* and
+/// the rank plot's drawing (1200 × 400 pixels, log scale, into the
+/// recording the canvas replays).
 fn million_page_benches(c: &mut Criterion) {
     let classes = Generator::Exponential {
         k: 1_000_000,
@@ -157,10 +163,26 @@ fn million_page_benches(c: &mut Criterion) {
     }
     .classes()
     .unwrap();
-    let solution = problem_for(&classes, None).unwrap().solve(2.0).unwrap();
-    class_runs(&solution);
+    let problem = problem_for(&classes, None).unwrap();
+    let mut worker = WorkerState::default();
+    worker.answer(&problem_message(1, &problem));
+    worker.answer(&solve_message(1, 2.0));
+    let (Some(reply), _) = worker.solve_wanted() else {
+        panic!("the worker solves γ = 2");
+    };
+    let read = |reply: Vec<f64>| {
+        let Ok(SolveReply::Solved(mut reader)) = read_solve_reply(reply, &problem, 1) else {
+            panic!("a solution");
+        };
+        reader.run_to_end().unwrap();
+        reader.into_solution().unwrap()
+    };
+    let solution = read(reply.clone());
     let mut group = c.benchmark_group("million distinct in the page");
     group.sample_size(20);
+    group.bench_function("read the worker's solution", |b| {
+        b.iter_batched(|| reply.clone(), read, BatchSize::LargeInput)
+    });
     group.bench_function("findings", |b| {
         b.iter(|| AtGamma::new(black_box(&solution)))
     });

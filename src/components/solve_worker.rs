@@ -165,7 +165,7 @@ impl SolveWorker {
                 let current = reading.start();
                 let worker = self.clone();
                 leptos::task::spawn_local(async move {
-                    let Some(read) = run_to_end_in_slices(&mut reader, &current).await else {
+                    let Some(read) = run_to_end_in_slices(&mut *reader, &current).await else {
                         return;
                     };
                     // The solution goes to the page in a task of its own, not

@@ -529,21 +529,20 @@ pub fn reshaping_map(solution: &Solution, points: usize, max_markers: usize) -> 
         .collect();
     let groups = problem.groups();
     let stride = groups.len().div_ceil(max_markers.max(1)).max(1);
-    let mut markers = Vec::new();
-    let mut next_marked = 0;
-    for (group, distinct) in groups.iter().zip(solution.distinct_classes()) {
-        if distinct.group == next_marked {
-            next_marked += stride;
-            markers.push(MapMarker {
-                classes: distinct.multiplicity,
-                p: group.p,
-                h: (ln_reshaping_map(gamma, problem.data_point(distinct.group))
-                    + group.ln_w_over_p)
-                    .exp(),
-                regime: distinct.regime,
-            });
-        }
-    }
+    // Only every stride-th group is read: a million are not walked for a
+    // few hundred markers.
+    let markers = groups
+        .iter()
+        .zip(solution.group_regimes())
+        .enumerate()
+        .step_by(stride)
+        .map(|(g, (group, &regime))| MapMarker {
+            classes: group.multiplicity as usize,
+            p: group.p,
+            h: (ln_reshaping_map(gamma, problem.data_point(g)) + group.ln_w_over_p).exp(),
+            regime,
+        })
+        .collect();
     ReshapingMap {
         curve,
         mu: solution.mu(),

@@ -346,6 +346,154 @@ pub struct DistinctClass {
     pub regime: Regime,
 }
 
+impl DistinctClass {
+    /// The classes of group `group`, from its data, its solution and its regime.
+    pub(crate) fn of(group: usize, data: &Group, solved: &GroupSolution, regime: Regime) -> Self {
+        DistinctClass {
+            group,
+            multiplicity: data.multiplicity as usize,
+            p: data.p,
+            weight: data.w.q,
+            q: solved.q,
+            ln_ratio: solved.ln_q_over_p(data),
+            regime,
+        }
+    }
+}
+
+/// The regimes whose classes moved, in the order of [`SolutionTally::moved`].
+pub const MOVED_REGIMES: [Regime; 3] = [
+    Regime::Amplified,
+    Regime::Suppressed,
+    Regime::OverSuppressed,
+];
+
+/// Sums over the classes of one regime.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RegimeSums {
+    /// How many classes.
+    pub classes: usize,
+    /// Best and worst frequency rank among them (1 = most frequent).
+    pub ranks: (usize, usize),
+    /// How many of them have the worst rank.
+    pub at_worst_rank: usize,
+    /// Smallest and largest `ln(q*/p)` among them.
+    pub ln_ratios: (f64, f64),
+    /// Their total probability under P.
+    pub mass_p: f64,
+    /// Their total probability under Q*.
+    pub mass_q: f64,
+}
+
+/// Sums over the classes rarer than uniform (`p < 1/K`, K the present classes).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct RareSums {
+    /// How many classes.
+    pub classes: usize,
+    /// Their total probability under P.
+    pub mass_p: f64,
+    /// Their total probability under Q*.
+    pub mass_q: f64,
+    /// Their total target weight (`mass_p` without α).
+    pub mass_target: f64,
+}
+
+/// What a solution's findings read off its distinct classes, gathered in one
+/// pass over them by increasing weight ([`SolutionTally::take`]): at a
+/// million distinct classes a pass reads about 120 MB, so the page gathers
+/// it while it reads a worker's solution, in slices, rather than in one task.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SolutionTally {
+    /// The classes of each of [`MOVED_REGIMES`] (`None` when it has none).
+    pub moved: [Option<RegimeSums>; 3],
+    /// The classes rarer than uniform.
+    pub rare: RareSums,
+    /// Whether Q* keeps the order of the target weights: `w_i > w_j ⇒ q_i ≥
+    /// q_j` and `w_i = w_j ⇒ q_i = q_j` (absent classes, with w = q = 0,
+    /// keep it trivially).
+    pub order_preserved: bool,
+    /// Whether q* is positive and rises strictly from each distinct class
+    /// to the next: without α, q* then ranks the classes as p does.
+    pub q_rises: bool,
+    /// The weight and q* of the distinct class taken last.
+    previous: Option<(f64, f64)>,
+    /// `1/K`, below which a class is rare.
+    rare_threshold: f64,
+}
+
+impl SolutionTally {
+    /// A tally of no classes yet, of a solution of `problem`.
+    pub(crate) fn new(problem: &FocalProblem) -> Self {
+        SolutionTally {
+            moved: [None; 3],
+            rare: RareSums::default(),
+            order_preserved: true,
+            q_rises: true,
+            previous: None,
+            rare_threshold: 1.0 / problem.positive_class_count() as f64,
+        }
+    }
+
+    /// Takes in the next distinct class (by increasing weight), of frequency
+    /// rank `rank` (kept out of line: the page calls it in two places).
+    #[inline(never)]
+    pub(crate) fn take(&mut self, d: &DistinctClass, rank: usize) {
+        let m = d.multiplicity as f64;
+        // The distinct classes come by increasing weight: each is compared
+        // with the one before.
+        if let Some((weight, q)) = self.previous {
+            self.order_preserved &= if weight == d.weight {
+                q == d.q
+            } else {
+                q <= d.q
+            };
+            self.q_rises &= q < d.q;
+        } else {
+            self.q_rises = d.q > 0.0;
+        }
+        self.previous = Some((d.weight, d.q));
+        if d.p < self.rare_threshold {
+            let rare = &mut self.rare;
+            rare.classes += d.multiplicity;
+            rare.mass_p += m * d.p;
+            rare.mass_q += m * d.q;
+            rare.mass_target += m * d.weight;
+        }
+        let Some(slot) = MOVED_REGIMES.iter().position(|&r| r == d.regime) else {
+            return;
+        };
+        let sums = self.moved[slot].get_or_insert(RegimeSums {
+            classes: 0,
+            ranks: (rank, rank),
+            at_worst_rank: 0,
+            ln_ratios: (d.ln_ratio, d.ln_ratio),
+            mass_p: 0.0,
+            mass_q: 0.0,
+        });
+        sums.classes += d.multiplicity;
+        if rank > sums.ranks.1 {
+            sums.ranks.1 = rank;
+            sums.at_worst_rank = 0;
+        }
+        if rank == sums.ranks.1 {
+            sums.at_worst_rank += d.multiplicity;
+        }
+        // Plain comparisons: `f64::min` and `max` also order NaN, a call
+        // each in wasm.
+        if rank < sums.ranks.0 {
+            sums.ranks.0 = rank;
+        }
+        if d.ln_ratio < sums.ln_ratios.0 {
+            sums.ln_ratios.0 = d.ln_ratio;
+        }
+        if d.ln_ratio > sums.ln_ratios.1 {
+            sums.ln_ratios.1 = d.ln_ratio;
+        }
+        sums.mass_p += m * d.p;
+        sums.mass_q += m * d.q;
+    }
+}
+
 /// Classes next to each other in rank order (by decreasing `p`) that share
 /// `p`, `q*` and the regime: a rank plot draws a million tied classes as a
 /// few thousand runs.
@@ -403,12 +551,23 @@ pub struct Solution {
     group_regime: Arc<Vec<Regime>>,
     fe_min: f64,
     shannon_q: f64,
-    /// [`Solution::fe_at_p`], once computed (or given by the worker that solved it).
+    /// What is computed when first asked for (or given by the code that read
+    /// the solution from its worker), shared by clones.
+    computed: Arc<Computed>,
+}
+
+/// A [`Solution`]'s values computed when first asked for, each a pass over
+/// every distinct class.
+#[derive(Debug, Default)]
+struct Computed {
+    /// [`Solution::fe_at_p`].
     fe_at_p: OnceLock<f64>,
-    /// [`Solution::kl_p_q`], likewise.
+    /// [`Solution::kl_p_q`].
     kl_p_q: OnceLock<f64>,
-    /// [`Solution::runs_by_rank`], once computed or given (shared by clones).
-    runs_by_rank: Arc<OnceLock<Vec<ClassRun>>>,
+    /// [`Solution::runs_by_rank`].
+    runs_by_rank: OnceLock<Vec<ClassRun>>,
+    /// [`Solution::tally`].
+    tally: OnceLock<SolutionTally>,
 }
 
 impl Solution {
@@ -484,9 +643,7 @@ impl Solution {
             group_regime: Arc::new(group_regime),
             fe_min,
             shannon_q,
-            fe_at_p: OnceLock::new(),
-            kl_p_q: OnceLock::new(),
-            runs_by_rank: Arc::default(),
+            computed: Arc::default(),
         }
     }
 
@@ -499,16 +656,36 @@ impl Solution {
     /// the same code computed them elsewhere (in the worker that solved it),
     /// so that the page does not pass over a million classes again for them.
     pub(crate) fn with_readouts_computed(self, fe_at_p: f64, kl_p_q: f64) -> Self {
-        let _ = self.fe_at_p.set(fe_at_p);
-        let _ = self.kl_p_q.set(kl_p_q);
+        let _ = self.computed.fe_at_p.set(fe_at_p);
+        let _ = self.computed.kl_p_q.set(kl_p_q);
         self
     }
 
     /// This solution with [`Solution::runs_by_rank`] as read elsewhere (by
     /// the page, in slices, from the worker's reply).
     pub(crate) fn with_runs_by_rank(self, runs: Vec<ClassRun>) -> Self {
-        let _ = self.runs_by_rank.set(runs);
+        let _ = self.computed.runs_by_rank.set(runs);
         self
+    }
+
+    /// This solution with [`Solution::tally`] as gathered elsewhere (by the
+    /// page, in slices, while it read the worker's reply).
+    pub(crate) fn with_tally(self, tally: SolutionTally) -> Self {
+        let _ = self.computed.tally.set(tally);
+        self
+    }
+
+    /// What its findings read off the distinct classes ([`SolutionTally`]).
+    /// Computed once per solution (clones share it).
+    pub fn tally(&self) -> &SolutionTally {
+        self.computed.tally.get_or_init(|| {
+            let ranks = self.problem.frequency_ranks();
+            let mut tally = SolutionTally::new(&self.problem);
+            for d in self.distinct_classes() {
+                tally.take(&d, ranks.of_group(d.group));
+            }
+            tally
+        })
     }
 
     /// Every class by decreasing `p` as runs of classes that share `p`, `q*`
@@ -516,7 +693,7 @@ impl Solution {
     /// what a rank plot draws. Equal `p` told apart by α keep increasing
     /// weight. Computed once per solution (clones share it).
     pub fn runs_by_rank(&self) -> &[ClassRun] {
-        self.runs_by_rank.get_or_init(|| {
+        self.computed.runs_by_rank.get_or_init(|| {
             let positions = self.problem.rank_positions();
             let mut runs = vec![ClassRun::FILLER; self.groups.len()];
             for d in self.distinct_classes() {
@@ -566,7 +743,7 @@ impl Solution {
     /// Computed when first asked for (one exponential per group of equal
     /// classes), so that a γ-sweep, which never reads it, does not pay for it.
     pub fn fe_at_p(&self) -> f64 {
-        *self.fe_at_p.get_or_init(|| {
+        *self.computed.fe_at_p.get_or_init(|| {
             self.problem
                 .groups()
                 .iter()
@@ -594,7 +771,7 @@ impl Solution {
     /// `u = ln(q/p)` (non-negative terms). Computed when first asked for,
     /// like [`Solution::fe_at_p`].
     pub fn kl_p_q(&self) -> f64 {
-        *self.kl_p_q.get_or_init(|| {
+        *self.computed.kl_p_q.get_or_init(|| {
             self.problem
                 .groups()
                 .iter()
@@ -649,14 +826,8 @@ impl Solution {
             .zip(self.groups.iter())
             .zip(self.group_regime.iter())
             .enumerate()
-            .map(|(group, ((data, solved), &regime))| DistinctClass {
-                group,
-                multiplicity: data.multiplicity as usize,
-                p: data.p,
-                weight: data.w.q,
-                q: solved.q,
-                ln_ratio: solved.ln_q_over_p(data),
-                regime,
+            .map(|(group, ((data, solved), &regime))| {
+                DistinctClass::of(group, data, solved, regime)
             })
     }
 
@@ -667,10 +838,10 @@ impl Solution {
         // positive and strictly increasing along them too, the two orders
         // agree class for class, and so do the ranks: the problem's frequency
         // ranks, made once, are copied (a million distinct classes were
-        // ranked again at every γ, 20 ms in the page).
-        let same_order_as_p = self.problem.alpha().is_none()
-            && self.groups.first().is_none_or(|first| first.q > 0.0)
-            && self.groups.windows(2).all(|pair| pair[0].q < pair[1].q);
+        // ranked again at every γ, 20 ms in the page). Whether q* rises is
+        // read off the tally, which the page gathers while it reads a
+        // worker's solution.
+        let same_order_as_p = self.problem.alpha().is_none() && self.tally().q_rises;
         if same_order_as_p {
             return self.problem.frequency_ranks().clone();
         }

@@ -264,7 +264,10 @@ fn run_starts(runs: &[ClassRun]) -> impl Iterator<Item = (usize, &ClassRun)> + C
 /// plot keeps its legend off their points.
 struct ClassLines {
     p: Vec<(f64, f64)>,
-    q_stretches: Vec<(Regime, Vec<(f64, f64)>)>,
+    /// Q*, stretch after stretch.
+    q: Vec<(f64, f64)>,
+    /// Each stretch's regime and where its points end in `q`.
+    q_stretches: Vec<(Regime, usize)>,
     extremes: Extremes,
 }
 
@@ -279,6 +282,7 @@ impl ClassLines {
             }
         };
         let mut p = thinner();
+        let mut q = Vec::new();
         let mut q_stretches = Vec::new();
         let mut stretch: Option<(Regime, LineThinner)> = None;
         let mut extremes = Extremes::NONE;
@@ -289,31 +293,30 @@ impl ClassLines {
             if let Some((regime, line)) = &mut stretch {
                 if *regime != run.regime {
                     line.push((start as f64 + first_x, run.q));
-                    q_stretches.extend(stretch.take().map(|(r, line)| (r, line.finish())));
+                    if let Some((regime, line)) = stretch.take() {
+                        q.extend(line.finish());
+                        q_stretches.push((regime, q.len()));
+                    }
                 }
             }
             let (_, line) = stretch.get_or_insert_with(|| (run.regime, thinner()));
             push_run(line, start, run, run.q);
         }
-        q_stretches.extend(stretch.map(|(r, line)| (r, line.finish())));
+        if let Some((regime, line)) = stretch {
+            q.extend(line.finish());
+            q_stretches.push((regime, q.len()));
+        }
         ClassLines {
             p: p.finish(),
+            q,
             q_stretches,
             extremes,
         }
     }
 
-    /// The Q* line across its stretches.
-    fn whole_q(&self) -> Vec<(f64, f64)> {
-        self.q_stretches
-            .iter()
-            .flat_map(|(_, line)| line.iter().copied())
-            .collect()
-    }
-
     /// Up to about 200 points of each line (P and Q*).
     fn tops(&self) -> Vec<(f64, f64)> {
-        [&self.p, &self.whole_q()]
+        [&self.p, &self.q]
             .into_iter()
             .flat_map(|line| {
                 line.iter()
@@ -387,20 +390,26 @@ fn draw_ranks<'a, DB: DrawingBackend + 'a>(
     if classes > MAX_RANK_MARKERS {
         // The Q* line itself, each stretch in its regime's colour.
         let regime_width = theme.px(2.5).max(1) as u32;
-        for (regime, line) in &lines.q_stretches {
-            let color = theme.regime_color(*regime);
+        let mut start = 0;
+        for &(regime, end) in &lines.q_stretches {
+            let color = theme.regime_color(regime);
             let name = REGIMES
                 .iter()
-                .find(|(r, _)| r == regime)
+                .find(|(r, _)| *r == regime)
                 .map_or("Q*", |(_, n)| *n);
             if !legend.iter().any(|(_, n)| n == name) {
                 legend.push((LegendMark::Line(color), name.to_string()));
             }
-            draw_line(chart, line, color.stroke_width(regime_width))?;
+            draw_line(
+                chart,
+                &lines.q[start..end],
+                color.stroke_width(regime_width),
+            )?;
+            start = end;
         }
         return Ok(legend);
     }
-    draw_line(chart, &lines.whole_q(), theme.text.stroke_width(width))?;
+    draw_line(chart, &lines.q, theme.text.stroke_width(width))?;
     legend.push((LegendMark::Line(theme.text), "Q*".to_string()));
     for (regime, name) in REGIMES {
         let mut present = false;

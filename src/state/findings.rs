@@ -8,8 +8,8 @@
 use serde::Serialize;
 
 use crate::core::{
-    gamma_grid, negative_ranges, FocalError, FocalProblem, Readout, Regime, Solution, Sweep,
-    SweepReadouts, EMPTY_SWEEP, MAX_GAMMA,
+    gamma_grid, negative_ranges, FocalError, FocalProblem, Readout, Solution, Sweep, SweepReadouts,
+    EMPTY_SWEEP, MAX_GAMMA, MOVED_REGIMES,
 };
 
 /// A set of classes that moved the same way, with the size of the move.
@@ -138,15 +138,8 @@ pub struct AtGamma {
 /// Most classes of a [`ClassShift`] named in a sentence (the rest are counted).
 pub const NAMED_CLASSES: usize = 5;
 
-/// The regimes a [`Movement`] reports, in its order.
-const MOVED: [Regime; 3] = [
-    Regime::Amplified,
-    Regime::Suppressed,
-    Regime::OverSuppressed,
-];
-
-/// What [`AtGamma`] reads off the distinct classes: the shift of the classes
-/// in each regime of [`MOVED`] (`None` for a regime without classes), the
+/// What [`AtGamma`] reads off the solution: the shift of the classes in each
+/// regime of [`MOVED_REGIMES`] (`None` for a regime without classes), the
 /// rare classes' mass, and whether Q* keeps the order of the target weights.
 struct Tally {
     shifts: [Option<ClassShift>; 3],
@@ -159,7 +152,7 @@ struct Tally {
 /// `worst`, `at_worst`: a rank is one plus the classes above it, so the
 /// classes above rank `best` number `best − 1`, and those down to rank
 /// `worst`, `worst − 1 + at_worst`. Without α the classes of equal rank are
-/// those of one group, which is read whole in the pass that finds `worst`.
+/// those of one group, all of which the tally counts at that rank.
 fn classes_within_span((best, worst): (usize, usize), at_worst: usize) -> usize {
     if worst < best {
         0
@@ -168,79 +161,33 @@ fn classes_within_span((best, worst): (usize, usize), at_worst: usize) -> usize 
     }
 }
 
-/// Gathers the [`Tally`] of `solution`, whose problem has `class_count`
-/// present classes. Sums, extremes and ranks come from one pass over the
-/// distinct classes: at a million of them each pass reads about 120 MB, so
-/// the shifts, the rare mass and the order check share it, and they cost no
-/// more for a million tied classes than for a thousand (nothing is copied per
-/// class). Then the first classes of each shift, in input order, in one pass
-/// over the classes that ends once every list is full, and whether each
-/// shift's classes are all those of its span of ranks: without α, from the
-/// same pass (see [`classes_within_span`]); with α, where classes of equal `p`
-/// may shift differently, in one more pass over the groups.
-fn tally(solution: &Solution, class_count: usize) -> Tally {
+/// Gathers the [`Tally`] of `solution`. Sums, extremes and ranks come from
+/// its [`SolutionTally`], one pass over the distinct classes (made while the
+/// page read a worker's solution, or when first asked for): they cost no
+/// more for a million tied classes than for a thousand. Then the first
+/// classes of each shift, in input order, in one pass over the classes that
+/// ends once every list is full, and whether each shift's classes are all
+/// those of its span of ranks: without α, from the tally (see
+/// [`classes_within_span`]); with α, where classes of equal `p` may shift
+/// differently, in one more pass over the groups.
+fn tally(solution: &Solution) -> Tally {
     let problem = solution.problem();
-    let ranks = problem.frequency_ranks();
-    let slot = |regime| MOVED.iter().position(|&r| r == regime);
-    let mut shifts: [Option<ClassShift>; 3] = Default::default();
-    // The extreme ratios are taken in logarithms (exp is increasing): one
-    // exponential each instead of one per distinct class.
-    let mut ln_ratios = [(f64::INFINITY, f64::NEG_INFINITY); 3];
-    // The classes rarer than uniform (p < 1/K): count, mass under P, Q*, target.
-    let rare_threshold = 1.0 / class_count as f64;
-    let (mut rare, mut rare_p, mut rare_q, mut rare_target) = (0, 0.0, 0.0, 0.0);
-    // The order of the weights is kept when `w_i > w_j ⇒ q_i ≥ q_j` and
-    // `w_i = w_j ⇒ q_i = q_j`; the distinct classes come by increasing
-    // weight, so each is compared with the one before (absent classes, with
-    // w = q = 0, keep the order trivially).
-    let mut order_preserved = true;
-    let mut previous: Option<(f64, f64)> = None;
-    // The classes of each shift at its worst rank so far.
-    let mut at_worst_rank = [0; 3];
-    for d in solution.distinct_classes() {
-        let m = d.multiplicity as f64;
-        if let Some((weight, q)) = previous {
-            order_preserved &= if weight == d.weight {
-                q == d.q
-            } else {
-                q <= d.q
-            };
-        }
-        previous = Some((d.weight, d.q));
-        if d.p < rare_threshold {
-            rare += d.multiplicity;
-            rare_p += m * d.p;
-            rare_q += m * d.q;
-            rare_target += m * d.weight;
-        }
-        let Some(s) = slot(d.regime) else {
-            continue;
-        };
-        let rank = ranks.of_group(d.group);
-        let shift = shifts[s].get_or_insert_with(|| ClassShift {
-            count: 0,
-            ranks: (rank, rank),
-            ratio_low: 0.0,
-            ratio_high: 0.0,
-            mass_p: 0.0,
-            mass_q: 0.0,
-            contiguous: false,
+    let sums = solution.tally();
+    let mut shifts = sums.moved.map(|sums| {
+        sums.map(|sums| ClassShift {
             first_classes: Vec::new(),
-        });
-        shift.count += d.multiplicity;
-        if rank > shift.ranks.1 {
-            at_worst_rank[s] = 0;
-        }
-        if rank >= shift.ranks.1 {
-            at_worst_rank[s] += d.multiplicity;
-        }
-        shift.ranks = (shift.ranks.0.min(rank), shift.ranks.1.max(rank));
-        let (low, high) = &mut ln_ratios[s];
-        *low = low.min(d.ln_ratio);
-        *high = high.max(d.ln_ratio);
-        shift.mass_p += m * d.p;
-        shift.mass_q += m * d.q;
-    }
+            count: sums.classes,
+            ranks: sums.ranks,
+            // The extreme ratios were taken in logarithms (exp is
+            // increasing): one exponential each, not one per class.
+            ratio_low: sums.ln_ratios.0.exp(),
+            ratio_high: sums.ln_ratios.1.exp(),
+            mass_p: sums.mass_p,
+            mass_q: sums.mass_q,
+            contiguous: false,
+        })
+    });
+    let slot = |regime| MOVED_REGIMES.iter().position(|&r| r == regime);
     let wanted = shifts
         .each_ref()
         .map(|shift| shift.as_ref().map_or(0, |s| s.count.min(NAMED_CLASSES)));
@@ -263,27 +210,31 @@ fn tally(solution: &Solution, class_count: usize) -> Tally {
         .each_ref()
         .map(|shift| shift.as_ref().map_or((1, 0), |s| s.ranks));
     let ranked = if problem.alpha().is_none() {
-        std::array::from_fn(|s| classes_within_span(spans[s], at_worst_rank[s]))
+        std::array::from_fn(|s| {
+            let at_worst = sums.moved[s].map_or(0, |sums| sums.at_worst_rank);
+            classes_within_span(spans[s], at_worst)
+        })
     } else {
-        ranks.present_classes_ranked(problem, spans)
+        problem
+            .frequency_ranks()
+            .present_classes_ranked(problem, spans)
     };
-    for ((shift, (low, high)), ranked) in shifts.iter_mut().zip(ln_ratios).zip(ranked) {
+    for (shift, ranked) in shifts.iter_mut().zip(ranked) {
         if let Some(shift) = shift {
-            shift.ratio_low = low.exp();
-            shift.ratio_high = high.exp();
             shift.contiguous = ranked == shift.count;
         }
     }
+    let rare = sums.rare;
     Tally {
         shifts,
         rare_mass: RareMass {
-            classes: rare,
-            mass_p: rare_p,
-            mass_q: rare_q,
-            mass_target: problem.alpha().is_some().then_some(rare_target),
-            direction: Direction::of(rare_p, rare_q),
+            classes: rare.classes,
+            mass_p: rare.mass_p,
+            mass_q: rare.mass_q,
+            mass_target: problem.alpha().is_some().then_some(rare.mass_target),
+            direction: Direction::of(rare.mass_p, rare.mass_q),
         },
-        order_preserved,
+        order_preserved: sums.order_preserved,
     }
 }
 
@@ -296,7 +247,7 @@ impl AtGamma {
             shifts: [gainers, head_losers, tail_losers],
             rare_mass,
             order_preserved,
-        } = tally(solution, class_count);
+        } = tally(solution);
         let moved = gainers.as_ref().map_or(0.0, |g| g.mass_q - g.mass_p);
         let movement = Movement {
             gainers,

@@ -22,7 +22,7 @@
 //! back whole ([`read_trace_reply`]).
 
 use crate::core::solution::GroupSolution;
-use crate::core::{ClassRun, FocalProblem, Regime, Solution};
+use crate::core::{ClassRun, DistinctClass, FocalProblem, Regime, Solution, SolutionTally};
 
 use super::along::CurvesAlongGamma;
 use super::config::MAX_SWEEP_DISTINCT_CLASSES;
@@ -208,7 +208,7 @@ fn failure_message(serial: u32, gamma: f64) -> Vec<f64> {
 #[derive(Debug)]
 pub enum SolveReply {
     /// The solution (γ is its own), still to be read record by record.
-    Solved(SolutionReader),
+    Solved(Box<SolutionReader>),
     /// The worker could not solve at this γ (it logs why).
     Failed(f64),
     /// The round trip P → Q* → P at γ: the largest relative difference
@@ -270,7 +270,7 @@ pub fn read_solve_reply(
     if message.count() != SOLUTION_HEADER + RECORD_LENGTH * count {
         return Err(wrong_length);
     }
-    Ok(SolveReply::Solved(SolutionReader {
+    Ok(SolveReply::Solved(Box::new(SolutionReader {
         problem: problem.clone(),
         gamma,
         lambda,
@@ -281,7 +281,8 @@ pub fn read_solve_reply(
         groups: Vec::with_capacity(count),
         regimes: Vec::with_capacity(count),
         runs: Vec::new(),
-    }))
+        tally: SolutionTally::new(problem),
+    })))
 }
 
 /// Records a [`SolutionReader`] reads per batch: about a tenth of a
@@ -314,6 +315,8 @@ pub struct SolutionReader {
     /// Each group's run of classes read so far, put at its place by
     /// decreasing `p` (see [`Solution::runs_by_rank`]).
     runs: Vec<ClassRun>,
+    /// The distinct classes read so far, tallied ([`Solution::tally`]).
+    tally: SolutionTally,
 }
 
 impl Piecewise for SolutionReader {
@@ -334,11 +337,13 @@ impl Piecewise for SolutionReader {
             // than in the task that took in the reply.
             self.runs = vec![ClassRun::FILLER; data.len()];
         }
-        for (r, (group, data)) in batch
+        let ranks = self.problem.frequency_ranks();
+        for (r, (offset, data)) in batch
             .chunks_exact(RECORD_LENGTH)
             .zip(data.iter().enumerate())
         {
-            self.groups.push(GroupSolution {
+            let group = first + offset;
+            let solved = GroupSolution {
                 offset: r[0],
                 slope: r[1],
                 q: r[2],
@@ -346,12 +351,15 @@ impl Piecewise for SolutionReader {
                 neg_ln_q: r[4],
                 r: r[5],
                 ln_q_over_w: r[6],
-            });
+            };
             let regime = whole_number(r[7]).ok().and_then(|n| GROUP_REGIMES.get(n));
             let unknown = || MessageError("names a regime that does not exist").to_string();
             let regime = *regime.ok_or_else(unknown)?;
+            let distinct = DistinctClass::of(group, data, &solved, regime);
+            self.tally.take(&distinct, ranks.of_group(group));
+            self.groups.push(solved);
             self.regimes.push(regime);
-            self.runs[positions.of(first + group)] =
+            self.runs[positions.of(group)] =
                 ClassRun::of_group(data.multiplicity, data.p, r[2], regime);
         }
         Ok(end == self.message.count())
@@ -381,7 +389,7 @@ impl SolutionReader {
         let solution = solution.with_readouts_computed(fe_at_p, kl_p_q);
         let mut runs = self.runs;
         runs.extend(ClassRun::absent(solution.problem()));
-        Ok(solution.with_runs_by_rank(runs))
+        Ok(solution.with_runs_by_rank(runs).with_tally(self.tally))
     }
 }
 
@@ -602,6 +610,7 @@ impl WorkerState {
 mod tests {
     use super::*;
     use crate::core::ImbalanceMap;
+    use crate::state::findings::AtGamma;
     use crate::state::map_rows::MapRow;
 
     /// A worker's reply to `message`, which must have one and no error: a
@@ -665,6 +674,9 @@ mod tests {
                 // The worker starts each γ from its last solution, as the page would.
                 let solved = solve_at(&problem, None, here.as_ref(), gamma).unwrap();
                 assert_eq!(readouts(&there), readouts(&solved));
+                // The tally gathered while reading gives the same findings.
+                assert_eq!(there.tally(), solved.tally());
+                assert_eq!(AtGamma::new(&there), AtGamma::new(&solved));
                 assert!(there.problem().same_as(&problem));
                 here = Some(solved);
             }
@@ -751,7 +763,11 @@ mod tests {
         assert_eq!(reader.advance(), Ok(true));
         assert_eq!(reader.fraction_done(), 1.0);
         let solution = reader.into_solution().unwrap();
-        assert_eq!(readouts(&solution), readouts(&problem.solve(2.0).unwrap()));
+        let solved = problem.solve(2.0).unwrap();
+        assert_eq!(readouts(&solution), readouts(&solved));
+        // Tallied over three batches: the same sums, to the bit.
+        assert_eq!(solution.tally(), solved.tally());
+        assert_eq!(AtGamma::new(&solution), AtGamma::new(&solved));
     }
 
     #[test]
