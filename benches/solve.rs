@@ -2,12 +2,13 @@
 //! of the page's work per γ on a 262 144-token vocabulary.
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
+use focal_entropy_explorer::core::Solution;
 use focal_entropy_explorer::core::{gamma_grid, invert, track_class, FocalProblem, ImbalanceMap};
 use focal_entropy_explorer::plots::distribution::{class_runs, draw_solution};
 use focal_entropy_explorer::plots::recording::Recording;
 use focal_entropy_explorer::plots::Theme;
-use focal_entropy_explorer::state::classes::classes_from_text;
-use focal_entropy_explorer::state::derived::problem_for;
+use focal_entropy_explorer::state::classes::{classes_from_text, inverse_frequency_alpha};
+use focal_entropy_explorer::state::derived::{problem_build, problem_for};
 use focal_entropy_explorer::state::findings::AtGamma;
 use focal_entropy_explorer::state::generator::Generator;
 use focal_entropy_explorer::state::outputs::round_trip_error;
@@ -187,18 +188,30 @@ fn million_page_benches(c: &mut Criterion) {
         b.iter(|| AtGamma::new(black_box(&solution)))
     });
     group.bench_function("q ranks", |b| b.iter(|| black_box(&solution).q_ranks()));
+    let draw = |solution: &Solution| {
+        let recording = Recording::new((1200, 400));
+        draw_solution(&recording.area(), solution, &[], true, &Theme::light(1.0)).unwrap();
+        recording
+    };
     group.bench_function("rank plot drawing", |b| {
+        b.iter(|| draw(black_box(&solution)))
+    });
+    // With √ inverse-frequency α (the page's button): the same order, other weights.
+    let alpha = inverse_frequency_alpha(&classes, 0.5);
+    let weighted = problem_for(&classes, Some(&alpha))
+        .unwrap()
+        .solve(2.0)
+        .unwrap();
+    class_runs(&weighted);
+    group.bench_function("rank plot drawing, √α", |b| {
+        b.iter(|| draw(black_box(&weighted)))
+    });
+    // Every stage of the page's build of that problem, the ranks included.
+    group.bench_function("build with √α", |b| {
         b.iter(|| {
-            let recording = Recording::new((1200, 400));
-            draw_solution(
-                &recording.area(),
-                black_box(&solution),
-                &[],
-                true,
-                &Theme::light(1.0),
-            )
-            .unwrap();
-            recording
+            let mut build = problem_build(black_box(&classes), Some(&alpha));
+            build.run_to_end().unwrap();
+            build
         })
     });
     group.finish();

@@ -412,11 +412,13 @@ pub struct SolutionTally {
     /// q_j` and `w_i = w_j ⇒ q_i = q_j` (absent classes, with w = q = 0,
     /// keep it trivially).
     pub order_preserved: bool,
-    /// Whether q* is positive and rises strictly from each distinct class
-    /// to the next: without α, q* then ranks the classes as p does.
-    pub q_rises: bool,
-    /// The weight and q* of the distinct class taken last.
-    previous: Option<(f64, f64)>,
+    /// Whether q* is positive and both it and p rise strictly from each
+    /// distinct class to the next: q* then ranks the classes as p does
+    /// (without α p always rises along them; with α it does when the weights
+    /// keep the order of p, as inverse-frequency weights on distinct counts do).
+    pub ranks_as_p: bool,
+    /// The weight, p and q* of the distinct class taken last.
+    previous: Option<(f64, f64, f64)>,
     /// `1/K`, below which a class is rare.
     rare_threshold: f64,
 }
@@ -428,7 +430,7 @@ impl SolutionTally {
             moved: [None; 3],
             rare: RareSums::default(),
             order_preserved: true,
-            q_rises: true,
+            ranks_as_p: true,
             previous: None,
             rare_threshold: 1.0 / problem.positive_class_count() as f64,
         }
@@ -441,17 +443,17 @@ impl SolutionTally {
         let m = d.multiplicity as f64;
         // The distinct classes come by increasing weight: each is compared
         // with the one before.
-        if let Some((weight, q)) = self.previous {
+        if let Some((weight, p, q)) = self.previous {
             self.order_preserved &= if weight == d.weight {
                 q == d.q
             } else {
                 q <= d.q
             };
-            self.q_rises &= q < d.q;
+            self.ranks_as_p &= p < d.p && q < d.q;
         } else {
-            self.q_rises = d.q > 0.0;
+            self.ranks_as_p = d.q > 0.0;
         }
-        self.previous = Some((d.weight, d.q));
+        self.previous = Some((d.weight, d.p, d.q));
         if d.p < self.rare_threshold {
             let rare = &mut self.rare;
             rare.classes += d.multiplicity;
@@ -462,7 +464,7 @@ impl SolutionTally {
         let Some(slot) = MOVED_REGIMES.iter().position(|&r| r == d.regime) else {
             return;
         };
-        let sums = self.moved[slot].get_or_insert(RegimeSums {
+        let sums = self.moved[slot].get_or_insert_with(|| RegimeSums {
             classes: 0,
             ranks: (rank, rank),
             at_worst_rank: 0,
@@ -834,15 +836,13 @@ impl Solution {
     /// Ranks of the classes by `q*` (1 = the largest; equal values share the
     /// best rank; the absent classes, at 0, rank last).
     pub fn q_ranks(&self) -> ClassRanks {
-        // Without α the groups come by strictly increasing p. When q* is
-        // positive and strictly increasing along them too, the two orders
-        // agree class for class, and so do the ranks: the problem's frequency
-        // ranks, made once, are copied (a million distinct classes were
-        // ranked again at every γ, 20 ms in the page). Whether q* rises is
-        // read off the tally, which the page gathers while it reads a
-        // worker's solution.
-        let same_order_as_p = self.problem.alpha().is_none() && self.tally().q_rises;
-        if same_order_as_p {
+        // When q* is positive and both it and p rise strictly along the
+        // groups, the two orders agree class for class, and so do the ranks:
+        // the problem's frequency ranks, made once, are copied (a million
+        // distinct classes were ranked again at every γ, 20 ms in the page).
+        // Whether they rise is read off the tally, which the page gathers
+        // while it reads a worker's solution.
+        if self.tally().ranks_as_p {
             return self.problem.frequency_ranks().clone();
         }
         let q: Vec<f64> = self.groups.iter().map(|g| g.q).collect();
@@ -894,6 +894,37 @@ mod tests {
             neg_ln_q: point.neg_ln_q,
             r: point.r,
             ln_q_over_w: 0.0,
+        }
+    }
+
+    #[test]
+    fn q_ranks_are_the_frequency_ranks_exactly_when_both_orders_agree() {
+        let counts = [9.0, 5.0, 0.0, 3.0, 2.0, 2.0, 1.0];
+        let by_definition = |solution: &Solution| -> Vec<usize> {
+            let q = solution.q_all();
+            q.iter()
+                .map(|&v| 1 + q.iter().filter(|&&o| o > v).count())
+                .collect()
+        };
+        // √ inverse-frequency α keeps the order of p (the shortcut); α that
+        // lifts the rarest class above the others does not.
+        let root: Vec<f64> = counts
+            .iter()
+            .map(|&c| 1.0 / f64::max(c, 1.0).sqrt())
+            .collect();
+        let scrambled = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 40.0];
+        for (alpha, gamma, shortcut) in [
+            (None, 2.0, true),
+            (Some(&root[..]), 2.0, true),
+            (Some(&scrambled[..]), 2.0, false),
+        ] {
+            let solution = crate::core::solve(&counts, gamma, alpha).unwrap();
+            assert_eq!(solution.tally().ranks_as_p, shortcut, "{alpha:?}");
+            let ranks = solution.q_ranks();
+            let ranked: Vec<usize> = (0..counts.len())
+                .map(|c| ranks.of(solution.problem(), c))
+                .collect();
+            assert_eq!(ranked, by_definition(&solution), "{alpha:?}");
         }
     }
 
