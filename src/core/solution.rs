@@ -464,14 +464,17 @@ impl SolutionTally {
         let Some(slot) = MOVED_REGIMES.iter().position(|&r| r == d.regime) else {
             return;
         };
-        let sums = self.moved[slot].get_or_insert_with(|| RegimeSums {
-            classes: 0,
-            ranks: (rank, rank),
-            at_worst_rank: 0,
-            ln_ratios: (d.ln_ratio, d.ln_ratio),
-            mass_p: 0.0,
-            mass_q: 0.0,
-        });
+        let sums = match &mut self.moved[slot] {
+            Some(sums) => sums,
+            none => none.insert(RegimeSums {
+                classes: 0,
+                ranks: (rank, rank),
+                at_worst_rank: 0,
+                ln_ratios: (d.ln_ratio, d.ln_ratio),
+                mass_p: 0.0,
+                mass_q: 0.0,
+            }),
+        };
         sums.classes += d.multiplicity;
         if rank > sums.ranks.1 {
             sums.ranks.1 = rank;
