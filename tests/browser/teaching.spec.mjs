@@ -276,11 +276,12 @@ async function recordMapStates(page) {
  * each change's time until the plot of P and Q* is redrawn (ms). */
 async function gammaChangesWhileMapComputes(page) {
   return page.evaluate(async () => {
-    const input = document.querySelector('[data-testid="gamma-input"]');
     const done = () => window.__focalTimings?.['plot-distribution:done'] ?? [];
     const computing = () => document.querySelector('[data-testid="map-progress"]')?.dataset.complete === 'false';
-    // Until the map has started.
+    // Until the map has started (the page opens in stages: the γ bar is
+    // there by then, and may not be before).
     while (!document.querySelector('[data-testid="map-progress"]')) await new Promise((r) => setTimeout(r, 5));
+    const input = document.querySelector('[data-testid="gamma-input"]');
     const times = [];
     while (times.length < 8 && computing()) {
       const before = done().length;
