@@ -335,13 +335,27 @@ pub fn alpha_as_text(alpha: &[f64]) -> String {
 /// Power ½ (square-root balancing) goes halfway on a log scale. Classes with
 /// count zero get 1.
 pub fn inverse_frequency_alpha(classes: &[ClassRow], power: f64) -> Vec<f64> {
-    let total: f64 = classes.iter().map(|c| c.count).filter(|&n| n > 0.0).sum();
-    let present = classes.iter().filter(|c| c.count > 0.0).count().max(1) as f64;
+    let (total, present) = classes
+        .iter()
+        .filter(|c| c.count > 0.0)
+        .fold((0.0, 0usize), |(total, present), c| {
+            (total + c.count, present + 1)
+        });
+    let present = present.max(1) as f64;
+    // The square root by its own instruction: `powf` took 20 ms over a
+    // million classes in the page, in the task of the button's click.
+    let raise = |x: f64| {
+        if power == 0.5 {
+            x.sqrt()
+        } else {
+            x.powf(power)
+        }
+    };
     classes
         .iter()
         .map(|c| {
             if c.count > 0.0 {
-                (total / (present * c.count)).powf(power)
+                raise(total / (present * c.count))
             } else {
                 1.0
             }
