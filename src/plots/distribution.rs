@@ -130,9 +130,13 @@ pub fn draw_solution<DB: DrawingBackend>(
     } else {
         (0.0, classes.max(1) as f64)
     };
+    // A rank plot's last tick, at K, is labelled at the right edge: room
+    // for half of "1000000".
+    let right_margin = if rank_plot { 26.0 } else { 10.0 };
     let chart_over = |y_range: std::ops::Range<f64>| {
         ChartBuilder::on(area)
             .margin(theme.px(10.0))
+            .margin_right(theme.px(right_margin))
             .x_label_area_size(theme.px(38.0))
             .y_label_area_size(theme.px(58.0))
             .build_cartesian_2d(x_min..x_max, y_range)
