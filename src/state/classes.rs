@@ -342,8 +342,8 @@ pub fn inverse_frequency_alpha(classes: &[ClassRow], power: f64) -> Vec<f64> {
             (total + c.count, present + 1)
         });
     let present = present.max(1) as f64;
-    // The square root by its own instruction: `powf` took 20 ms over a
-    // million classes in the page, in the task of the button's click.
+    // The square root by its own instruction: in wasm `powf` is a library
+    // routine, and a million of them ran in the task of the button's click.
     let raise = |x: f64| {
         if power == 0.5 {
             x.sqrt()

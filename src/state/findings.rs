@@ -8,8 +8,8 @@
 use serde::Serialize;
 
 use crate::core::{
-    gamma_grid, negative_ranges, FocalError, FocalProblem, Readout, Solution, Sweep, SweepReadouts,
-    EMPTY_SWEEP, MAX_GAMMA, MOVED_REGIMES,
+    gamma_grid, negative_ranges, FocalError, FocalProblem, Readout, RegimeSums, Solution, Sweep,
+    SweepReadouts, EMPTY_SWEEP, MAX_GAMMA, MOVED_REGIMES,
 };
 
 /// A set of classes that moved the same way, with the size of the move.
@@ -147,18 +147,15 @@ struct Tally {
     order_preserved: bool,
 }
 
-/// How many present classes rank from `best` to `worst` (both included,
-/// frequency ranks of a problem without α), given the classes at rank
-/// `worst`, `at_worst`: a rank is one plus the classes above it, so the
-/// classes above rank `best` number `best − 1`, and those down to rank
-/// `worst`, `worst − 1 + at_worst`. Without α the classes of equal rank are
-/// those of one group, all of which the tally counts at that rank.
-fn classes_within_span((best, worst): (usize, usize), at_worst: usize) -> usize {
-    if worst < best {
-        0
-    } else {
-        worst - best + at_worst
-    }
+/// How many present classes rank within the span of ranks of a regime's
+/// classes (frequency ranks of a problem without α), from its best rank to
+/// its worst and the classes at the worst: a rank is one plus the classes
+/// above it, so the classes above the best rank number `best − 1`, and those
+/// down to the worst, `worst − 1 + at_worst`. Without α the classes of equal
+/// rank are those of one group, all of which the tally counts at that rank.
+fn classes_within_span(sums: &RegimeSums) -> usize {
+    let (best, worst) = sums.ranks;
+    worst - best + sums.at_worst_rank
 }
 
 /// Gathers the [`Tally`] of `solution`. Sums, extremes and ranks come from
@@ -210,10 +207,7 @@ fn tally(solution: &Solution) -> Tally {
         .each_ref()
         .map(|shift| shift.as_ref().map_or((1, 0), |s| s.ranks));
     let ranked = if problem.alpha().is_none() {
-        std::array::from_fn(|s| {
-            let at_worst = sums.moved[s].map_or(0, |sums| sums.at_worst_rank);
-            classes_within_span(spans[s], at_worst)
-        })
+        std::array::from_fn(|s| sums.moved[s].as_ref().map_or(0, classes_within_span))
     } else {
         problem
             .frequency_ranks()
