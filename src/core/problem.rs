@@ -51,8 +51,11 @@ struct ProblemData {
     /// Frequency ranks, computed when first asked for.
     frequency_ranks: OnceLock<ClassRanks>,
     /// With α, each group's position by decreasing `p` ([`RankPositions`]),
-    /// computed when first asked for.
-    rank_positions: OnceLock<Vec<u32>>,
+    /// computed when first asked for; `None` inside when `p` rises strictly
+    /// along the groups (√ inverse-frequency α on distinct counts, say), so
+    /// that they stand in reverse as without α and need no sort (20 ms and
+    /// 4 MB at a million groups in the page).
+    rank_positions: OnceLock<Option<Vec<u32>>>,
     /// The rarest class, found while grouping (a scan of its own cost 20 ms
     /// at a million classes in the browser).
     rarest_class: usize,
@@ -159,11 +162,11 @@ impl ClassRanks {
 /// Where each group's classes stand among the distinct classes by decreasing
 /// `p` (equal `p`, told apart by α, by increasing weight): the order of a
 /// rank plot. Without α the groups, which come by increasing weight, that
-/// is `p`, stand in reverse; with α their positions are sorted once per
-/// problem.
+/// is `p`, stand in reverse, and so do they with α when `p` rises strictly
+/// along them; otherwise their positions are sorted once per problem.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RankPositions<'a> {
-    /// With α, each group's position; `None` without.
+    /// Each group's position when sorted; `None` when they stand in reverse.
     sorted: Option<&'a [u32]>,
     /// The last position.
     last: usize,
@@ -567,17 +570,23 @@ impl FocalProblem {
     /// Each group's position among the distinct classes by decreasing `p`.
     pub(crate) fn rank_positions(&self) -> RankPositions<'_> {
         let groups = self.groups();
-        let sorted = self.0.alpha.as_ref().map(|_| {
-            &self.0.rank_positions.get_or_init(|| {
-                // Stable: equal p keep increasing weight.
-                let order =
-                    sorted_indices(groups.len(), &|a, b| groups[b].p.total_cmp(&groups[a].p));
-                let mut positions = vec![0; groups.len()];
-                for (position, group) in order.into_iter().enumerate() {
-                    positions[group] = position as u32;
-                }
-                positions
-            })[..]
+        let sorted = self.0.alpha.as_ref().and_then(|_| {
+            self.0
+                .rank_positions
+                .get_or_init(|| {
+                    if groups.windows(2).all(|pair| pair[0].p < pair[1].p) {
+                        return None;
+                    }
+                    // Stable: equal p keep increasing weight.
+                    let order =
+                        sorted_indices(groups.len(), &|a, b| groups[b].p.total_cmp(&groups[a].p));
+                    let mut positions = vec![0; groups.len()];
+                    for (position, group) in order.into_iter().enumerate() {
+                        positions[group] = position as u32;
+                    }
+                    Some(positions)
+                })
+                .as_deref()
         });
         RankPositions {
             sorted,
@@ -716,6 +725,40 @@ mod tests {
             let ranks = ClassRanks::new(&problem, &values, 0.0);
             let ranked: Vec<usize> = (0..classes).map(|c| ranks.of(&problem, c)).collect();
             assert_eq!(ranked, by_definition(&values), "{values:?}");
+        }
+    }
+
+    #[test]
+    fn rank_positions_count_the_groups_before_each_by_decreasing_p() {
+        let counts = [9.0, 1.0, 4.0, 4.0, 0.0, 16.0, 2.0];
+        let inverse_sqrt: Vec<f64> = counts
+            .iter()
+            .map(|c: &f64| 1.0 / c.max(1.0).sqrt())
+            .collect();
+        // With each α, whether the positions are sorted.
+        for (alpha, sorted) in [
+            (None, false),
+            // √ inverse frequency: p rises strictly along the groups, which
+            // then stand in reverse without a sort.
+            (Some(inverse_sqrt), false),
+            // Scrambles p's order along the groups, and tells the equal
+            // counts 4 and 4 apart.
+            (Some(vec![1.0, 50.0, 2.0, 7.0, 1.0, 0.2, 1.0]), true),
+        ] {
+            let problem = FocalProblem::new(&counts, alpha.as_deref()).unwrap();
+            let groups = problem.groups();
+            let positions = problem.rank_positions();
+            // Before a group: those of larger p, and those of equal p and
+            // smaller weight (coming earlier).
+            for (group, of) in groups.iter().enumerate() {
+                let before = groups
+                    .iter()
+                    .enumerate()
+                    .filter(|(other, g)| g.p > of.p || (g.p == of.p && *other < group))
+                    .count();
+                assert_eq!(positions.of(group), before, "α {alpha:?}, group {group}");
+            }
+            assert_eq!(positions.sorted.is_some(), sorted, "α {alpha:?}");
         }
     }
 
