@@ -614,13 +614,16 @@ impl AppState {
         // A trace takes a core for seconds (17 s for a million distinct
         // classes): it starts once the page shows the problem's solution, so
         // that it does not slow the page's own work on it, and after edits
-        // pause; one of other classes, γ range or tracked class stops at once.
+        // pause; one of other classes, γ range or tracked class stops at once,
+        // and so does one whose classes or α are being replaced (the page's
+        // build of the new problem then has the core).
         let traces = Debouncer::new(SWEEP_DELAY_MS);
         Effect::new(move |_| {
             let (gamma_max, class) = (gamma_max.get(), tracked_class());
+            let replaced = making.get() || building.get();
             let wanted = problem
                 .with(|p| p.clone().zip(class))
-                .filter(|_| traced_here());
+                .filter(|_| traced_here() && !replaced);
             let trace_worker = trace_worker.clone();
             let Some((p, class)) = wanted else {
                 traces.cancel();
