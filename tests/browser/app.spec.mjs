@@ -481,13 +481,28 @@ test('a million distinct counts: the link opens, each γ is solved by the worker
   // Each γ's summary is its own.
   expect(new Set(summaries).size).toBe(summaries.length);
   // α on the million classes: the problem is built again, in slices and
-  // stages, and its solution follows.
+  // stages, and its solution follows. The trace along γ of the classes
+  // without α, under way since the opening, stops at once: while the plot
+  // waits for the new problem, no frame says that a trace is under way.
+  await expect(page.getByTestId('sweep-note').first()).toContainText('% done');
+  await page.evaluate(() => {
+    window.__whileBusy = [];
+    const watch = () => {
+      const busy = document.querySelector('[data-testid="plot-distribution"]').closest('[aria-busy]').getAttribute('aria-busy');
+      if (busy === 'true') window.__whileBusy.push(document.querySelector('[data-testid="sweep-note"]').textContent);
+      if (window.__whileBusy) requestAnimationFrame(watch);
+    };
+    requestAnimationFrame(watch);
+  });
   await watchLongTasks(page);
   const alphaStarted = Date.now();
   await page.getByTestId('alpha-sqrt').click();
   await expect(page.getByTestId('summary')).not.toHaveText(summaries.at(-1), { timeout: 30_000 });
   const alphaShownMs = Date.now() - alphaStarted;
   await expect(page.locator('.plot-frame[aria-busy="true"]')).toHaveCount(0);
+  const notesWhileBusy = await page.evaluate(() => { const notes = window.__whileBusy; window.__whileBusy = null; return notes; });
+  expect(notesWhileBusy.length).toBeGreaterThan(3);
+  expect(notesWhileBusy.filter((note) => note.includes('% done'))).toEqual([]);
   await page.waitForTimeout(500);
   const alphaLongTasks = await page.evaluate(() => window.__longTasks.map(([, duration]) => Math.round(duration)));
   console.log(`MILLIONSTEP ${JSON.stringify({ openedMs, openLongTasks, steps, alphaShownMs, alphaLongTasks })}`);
