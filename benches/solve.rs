@@ -166,7 +166,7 @@ fn million_page_benches(c: &mut Criterion) {
     .unwrap();
     let problem = problem_for(&classes, None).unwrap();
     let mut worker = WorkerState::default();
-    worker.answer(&problem_message(1, &problem));
+    worker.answer(&problem_message(1, &problem).parts().concat());
     worker.answer(&solve_message(1, 2.0));
     let (Some(reply), _) = worker.solve_wanted() else {
         panic!("the worker solves γ = 2");

@@ -108,7 +108,7 @@ impl MapWorkers {
                 let Some(request) = pool.queue.pop_front() else {
                     break;
                 };
-                if slot.running.send(&map_row_message(&request)) {
+                if slot.running.send(&[&map_row_message(&request)]) {
                     slot.busy = true;
                 } else {
                     failure = Some("the page could not send work to a map worker".to_string());

@@ -124,13 +124,13 @@ impl SolveWorker {
                     link.problem = Some((serial, problem.clone()));
                     link.round_trip.set((f64::NAN, f64::NAN));
                     let _ = link.reading.start();
-                    if !running.send(&problem_message(serial, problem)) {
+                    if !running.send(&problem_message(serial, problem).parts()) {
                         return false;
                     }
                     serial
                 }
             };
-            running.send(&solve_message(serial, gamma))
+            running.send(&[&solve_message(serial, gamma)])
         });
         if sent {
             Ok(())

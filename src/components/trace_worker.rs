@@ -120,8 +120,8 @@ impl TraceWorker {
         let of = (problem.clone(), gamma_max, class);
         match started {
             Ok(running) => {
-                let sent = running.send(&problem_message(serial, problem))
-                    && running.send(&trace_message(serial, gamma_max, class));
+                let sent = running.send(&problem_message(serial, problem).parts())
+                    && running.send(&[&trace_message(serial, gamma_max, class)]);
                 self.0.borrow_mut().current = Some((of, Trace::Running(running)));
                 if !sent {
                     self.fail("the page could not send work to its worker".to_string());

@@ -23,12 +23,21 @@ pub struct RunningWorker {
 }
 
 impl RunningWorker {
-    /// Sends `message` as a `Float64Array`, its buffer handed over rather
-    /// than copied again (a problem of a million classes with α weights is
-    /// 16 MB, sent to the solving worker and to the tracing one); `false`
-    /// if the browser refused it.
-    pub fn send(&self, message: &[f64]) -> bool {
-        let array = Float64Array::from(message);
+    /// Sends the message made of `parts` one after another as a
+    /// `Float64Array`, each part copied once, straight into it, and its
+    /// buffer handed over rather than copied again (a problem of a million
+    /// classes with α weights is 16 MB, sent to the solving worker and to the
+    /// tracing one; joining its parts first cost a second copy); `false` if
+    /// the browser refused it.
+    pub fn send(&self, parts: &[&[f64]]) -> bool {
+        let length: usize = parts.iter().map(|part| part.len()).sum();
+        let array = Float64Array::new_with_length(length as u32);
+        let mut start = 0;
+        for part in parts {
+            let end = start + part.len();
+            array.subarray(start as u32, end as u32).copy_from(part);
+            start = end;
+        }
         let transfer = js_sys::Array::of1(&array.buffer());
         self.worker
             .post_message_with_transfer(&array, &transfer)
@@ -49,7 +58,7 @@ pub fn numbers_in(event: &MessageEvent) -> Option<Vec<f64>> {
 
 /// Starts a worker whose messages go to `on_message` as they came, a
 /// `Float64Array` not yet copied into the page (anything but numbers arrives
-/// as one NaN, a broken message), and whose failure, said in plain words,
+/// empty, a broken message), and whose failure, said in plain words,
 /// goes to `on_error`. Work can be sent at once: the worker keeps what
 /// arrives before its WebAssembly runs. (The handlers are boxed so that this
 /// is compiled once for every worker.)
@@ -64,7 +73,7 @@ pub fn start_worker(
             event
                 .data()
                 .dyn_into::<Float64Array>()
-                .unwrap_or_else(|_| Float64Array::from(&[f64::NAN][..])),
+                .unwrap_or_else(|_| Float64Array::new_with_length(0)),
         );
     });
     // A script that cannot load fires a plain `Event`, an error inside the

@@ -80,21 +80,38 @@ pub fn solves_in_worker(problem: &FocalProblem) -> bool {
 }
 
 /// The message that gives a worker `problem` under the page's number
-/// `serial`: task, serial, K, whether α follows (0 or 1), the K counts,
-/// then the K α weights if any.
-pub fn problem_message(serial: u32, problem: &FocalProblem) -> Vec<f64> {
+/// `serial`, in three parts sent one after another, so that the page copies
+/// a million counts once, straight into the message: task, serial, K,
+/// whether α follows (0 or 1); the K counts; the K α weights if any.
+pub fn problem_message(serial: u32, problem: &FocalProblem) -> ProblemMessage<'_> {
     let counts = problem.counts();
     let alpha = problem.alpha().unwrap_or(&[]);
-    let mut message = Vec::with_capacity(4 + counts.len() + alpha.len());
-    message.extend([
-        Task::TakeProblem.number(),
-        f64::from(serial),
-        counts.len() as f64,
-        if alpha.is_empty() { 0.0 } else { 1.0 },
-    ]);
-    message.extend_from_slice(counts);
-    message.extend_from_slice(alpha);
-    message
+    ProblemMessage {
+        head: [
+            Task::TakeProblem.number(),
+            f64::from(serial),
+            counts.len() as f64,
+            if alpha.is_empty() { 0.0 } else { 1.0 },
+        ],
+        counts,
+        alpha,
+    }
+}
+
+/// A [`problem_message`]: its head and the problem's own numbers, not yet
+/// joined.
+#[derive(Debug, Clone, Copy)]
+pub struct ProblemMessage<'a> {
+    head: [f64; 4],
+    counts: &'a [f64],
+    alpha: &'a [f64],
+}
+
+impl ProblemMessage<'_> {
+    /// The message's parts, in order.
+    pub fn parts(&self) -> [&[f64]; 3] {
+        [&self.head, self.counts, self.alpha]
+    }
 }
 
 /// The message that asks for the solution at `gamma` of the problem the
@@ -664,7 +681,7 @@ mod tests {
             let problem = FocalProblem::new(&counts, alpha).unwrap();
             let mut worker = WorkerState::default();
             assert_eq!(
-                worker.answer(&problem_message(4, &problem)),
+                worker.answer(&problem_message(4, &problem).parts().concat()),
                 (Answer::Nothing, None)
             );
             let mut here: Option<Solution> = None;
@@ -688,7 +705,7 @@ mod tests {
         let counts: Vec<f64> = (1..=400).map(|i| f64::from(i * i)).collect();
         let problem = FocalProblem::new(&counts, None).unwrap();
         let mut worker = WorkerState::default();
-        worker.answer(&problem_message(3, &problem));
+        worker.answer(&problem_message(3, &problem).parts().concat());
         assert_eq!(
             worker.answer(&trace_message(3, 5.0, 17)),
             (Answer::TraceSoon, None)
@@ -746,7 +763,7 @@ mod tests {
         let counts: Vec<f64> = (1..=10_000).map(f64::from).collect();
         let problem = FocalProblem::new(&counts, None).unwrap();
         let mut worker = WorkerState::default();
-        worker.answer(&problem_message(2, &problem));
+        worker.answer(&problem_message(2, &problem).parts().concat());
         let message = reply(&mut worker, &solve_message(2, 2.0));
         let read = |message| match read_solve_reply(message, &problem, 2) {
             Ok(SolveReply::Solved(reader)) => reader,
@@ -774,7 +791,7 @@ mod tests {
     fn replies_about_another_problem_or_that_failed_are_told_apart() {
         let problem = FocalProblem::new(&[3.0, 1.0], None).unwrap();
         let mut worker = WorkerState::default();
-        worker.answer(&problem_message(1, &problem));
+        worker.answer(&problem_message(1, &problem).parts().concat());
         let old = reply(&mut worker, &solve_message(1, 2.0));
         assert!(matches!(
             read_solve_reply(old, &problem, 2),
@@ -807,7 +824,7 @@ mod tests {
     fn of_a_burst_of_gammas_only_the_newest_is_solved() {
         let problem = FocalProblem::new(&[50.0, 30.0, 15.0, 5.0], None).unwrap();
         let mut worker = WorkerState::default();
-        worker.answer(&problem_message(7, &problem));
+        worker.answer(&problem_message(7, &problem).parts().concat());
         // Requests that arrive while the worker computes wait in its queue;
         // the first schedules one solve, which takes the newest γ.
         assert_eq!(worker.answer(&solve_message(7, 1.0)).0, Answer::SolveSoon);
@@ -822,7 +839,7 @@ mod tests {
         assert_eq!(worker.solve_wanted(), (None, None));
         assert_eq!(worker.answer(&solve_message(7, 4.0)).0, Answer::SolveSoon);
         // A new problem drops the γ still wanted of the old one.
-        worker.answer(&problem_message(8, &problem));
+        worker.answer(&problem_message(8, &problem).parts().concat());
         assert_eq!(worker.solve_wanted(), (None, None));
     }
 
@@ -832,7 +849,7 @@ mod tests {
         let mut worker = WorkerState::default();
         // Nothing solved yet: no round trip.
         assert_eq!(worker.round_trip_wanted(), None);
-        worker.answer(&problem_message(3, &problem));
+        worker.answer(&problem_message(3, &problem).parts().concat());
         reply(&mut worker, &solve_message(3, 2.5));
         let message = worker.round_trip_wanted().unwrap();
         let Ok(SolveReply::RoundTrip { gamma, worst }) =
@@ -857,7 +874,7 @@ mod tests {
         ));
         // A new problem drops the round trip still due of the old one.
         reply(&mut worker, &solve_message(3, 6.0));
-        worker.answer(&problem_message(4, &problem));
+        worker.answer(&problem_message(4, &problem).parts().concat());
         assert_eq!(worker.round_trip_wanted(), None);
     }
 
@@ -910,7 +927,7 @@ mod tests {
         );
         // A record whose regime is not one of a group's.
         let mut worker = WorkerState::default();
-        worker.answer(&problem_message(1, &problem));
+        worker.answer(&problem_message(1, &problem).parts().concat());
         let solved = reply(&mut worker, &solve_message(1, 2.0));
         for regime in [4.0, -1.0, 0.5, f64::NAN] {
             let mut broken = solved.clone();
