@@ -58,10 +58,20 @@ pub fn alpha_for(k: usize) -> impl Strategy<Value = Option<Vec<f64>>> {
     ]
 }
 
+/// Counts with optional α weights: none, random ones, or inverse-frequency
+/// ones, `(1 + count)^−power`, which keep p's order strictly (power < 1), as
+/// the page's α buttons keep it on distinct counts.
 pub fn case(max_classes: usize) -> impl Strategy<Value = (Vec<f64>, Option<Vec<f64>>)> {
     profile(max_classes).prop_flat_map(|counts| {
         let k = counts.len();
-        (Just(counts), alpha_for(k))
+        let of_counts = counts.clone();
+        let inverse_frequency = (0.05f64..1.0).prop_map(move |power| {
+            Some(of_counts.iter().map(|c| (1.0 + c).powf(-power)).collect())
+        });
+        (
+            Just(counts),
+            prop_oneof![2 => alpha_for(k), 1 => inverse_frequency],
+        )
     })
 }
 
