@@ -279,12 +279,13 @@ impl Shares {
 }
 
 /// How many stages [`ProblemBuild::advance`] takes: validation, P's
-/// shares, the target weights' shares, the order of the classes, their
-/// groups (a piece at a time), the problem made of them, and its two sorts
+/// shares, the target weights' shares, the order of the classes by weight,
+/// then within equal weights, their groups (a piece at a time), the problem
+/// made of them, and its two sorts
 /// of the distinct classes (the frequency ranks and, with α, the rank
 /// positions), each 20 ms for a million in the browser, which would
 /// otherwise come at their first use, in the page's first drawing.
-const BUILD_STAGES: usize = 8;
+const BUILD_STAGES: usize = 9;
 
 /// Classes grouped per piece of the grouping stage: about 6 ms in the
 /// browser when each is a group of its own with α (four logarithms).
@@ -365,19 +366,20 @@ impl ProblemBuild {
                 })
             }
             3 => self.order_classes(),
-            4 => {
+            4 => self.order_within_weights(),
+            5 => {
                 self.group_classes();
                 if self.grouped < self.order.len() {
                     return Ok(false);
                 }
             }
-            5 => self.built = Some(self.assemble()),
-            6 => {
+            6 => self.built = Some(self.assemble()),
+            7 => {
                 if let Some(problem) = &self.built {
                     problem.frequency_ranks();
                 }
             }
-            7 => {
+            8 => {
                 if let Some(problem) = &self.built {
                     problem.rank_positions();
                 }
@@ -391,7 +393,7 @@ impl ProblemBuild {
     /// The share of the work done, from 0 to 1: the stages, and the grouping
     /// by the classes grouped.
     pub fn fraction_done(&self) -> f64 {
-        let grouping = if self.stages_done == 4 {
+        let grouping = if self.stages_done == 5 {
             self.grouped as f64 / self.order.len().max(1) as f64
         } else {
             0.0
@@ -439,14 +441,10 @@ impl ProblemBuild {
         Ok(())
     }
 
-    /// The present classes sorted by w and, with α, within each run of equal
-    /// w by p, each compared through its bits (positive, where bits order as
-    /// values do) kept beside its index: one key per item, so that a sort of
-    /// a million reads 16 bytes an item and nothing else (11 ms natively, 19
-    /// with both keys in each item), and equal keys, which it leaves in any
-    /// order, become one group. The keys end as p's bits. Room is then made
-    /// for the groups, counted: a million distinct classes would otherwise
-    /// copy their growing list of groups (64 MB) over and over.
+    /// The present classes sorted by w, each compared through its bits
+    /// (positive, where bits order as values do) kept beside its index: one
+    /// key per item, so that a sort of a million reads 16 bytes an item and
+    /// nothing else (11 ms natively, 19 with both keys in each item).
     fn order_classes(&mut self) {
         let (data, weighted) = (&self.data, self.weighted.as_ref());
         let weight = |i: usize| weighted.map_or(data.q(i), |shares| shares.q(i));
@@ -457,6 +455,16 @@ impl ProblemBuild {
             (data.q(i) > 0.0 && w > 0.0).then_some((w.to_bits(), i as u32))
         }));
         order.sort_unstable_by_key(|&(key, _)| key);
+    }
+
+    /// With α, each run of equal w of the order sorted by p, its keys turned
+    /// into p's bits (a stage of its own: with the sort by w, a million
+    /// classes with α made a task of 25 ms in the page); equal keys, which
+    /// the sorts leave in any order, become one group. Room is then made for
+    /// the groups, counted: a million distinct classes would otherwise copy
+    /// their growing list of groups (64 MB) over and over.
+    fn order_within_weights(&mut self) {
+        let (data, weighted, order) = (&self.data, self.weighted.as_ref(), &mut self.order);
         let same_key = |a: &(u64, u32), b: &(u64, u32)| a.0 == b.0;
         let mut group_count = 0;
         if weighted.is_some() {
@@ -867,8 +875,8 @@ mod tests {
                 shares.push(build.fraction_done());
             }
             shares.push(build.fraction_done());
-            let eighths: Vec<f64> = (0..=8).map(|i| i as f64 / 8.0).collect();
-            assert_eq!(shares, eighths);
+            let ninths: Vec<f64> = (0..=9).map(|i| i as f64 / 9.0).collect();
+            assert_eq!(shares, ninths);
             // Done means done: another stage changes nothing.
             assert!(build.advance().unwrap());
             let built = build.into_problem().unwrap();
@@ -909,9 +917,9 @@ mod tests {
             while !build.advance().unwrap() {
                 shares.push(build.fraction_done());
             }
-            // Four stages, four pieces of grouping (the last of 7 classes),
+            // Five stages, four pieces of grouping (the last of 7 classes),
             // and two more stages before the last.
-            assert_eq!(shares.len(), 4 + 4 + 2);
+            assert_eq!(shares.len(), 5 + 4 + 2);
             assert!(shares.windows(2).all(|w| w[0] < w[1]), "{shares:?}");
             let problem = build.into_problem().unwrap();
             assert_eq!(problem.distinct_class_count(), distinct);
