@@ -41,7 +41,8 @@ pub fn advance_for(work: &mut dyn Piecewise, budget_ms: f64) -> Result<bool, Str
     loop {
         let finished = work.advance()?;
         let now = now_ms();
-        if finished || 2.0 * now - batch_started - started > budget_ms {
+        let (elapsed, last_batch) = (now - started, now - batch_started);
+        if finished || elapsed + last_batch > budget_ms {
             return Ok(finished);
         }
         batch_started = now;

@@ -281,10 +281,10 @@ impl Shares {
 /// How many stages [`ProblemBuild::advance`] takes: validation, P's
 /// shares, the target weights' shares, the order of the classes by weight,
 /// then within equal weights, their groups (a piece at a time), the problem
-/// made of them, and its two sorts
-/// of the distinct classes (the frequency ranks and, with α, the rank
-/// positions), each 20 ms for a million in the browser, which would
-/// otherwise come at their first use, in the page's first drawing.
+/// made of them, and its two sorts of the distinct classes (the frequency
+/// ranks and, with α, the rank positions), each 20 ms for a million in the
+/// browser, which would otherwise come at their first use, in the page's
+/// first drawing.
 const BUILD_STAGES: usize = 9;
 
 /// Classes grouped per piece of the grouping stage: about 6 ms in the
@@ -459,7 +459,8 @@ impl ProblemBuild {
 
     /// With α, each run of equal w of the order sorted by p, its keys turned
     /// into p's bits (a stage of its own: with the sort by w, a million
-    /// classes with α made a task of 25 ms in the page); equal keys, which
+    /// classes with α made a task of 25–28 ms in the page, profiled); equal
+    /// keys, which
     /// the sorts leave in any order, become one group. Room is then made for
     /// the groups, counted: a million distinct classes would otherwise copy
     /// their growing list of groups (64 MB) over and over.
