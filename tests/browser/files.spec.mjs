@@ -81,7 +81,12 @@ test('a file picked while a large one is being read takes its place', async ({ p
   const problems = watchPage(page);
   await page.goto('./?counts=9,1&hide=map');
   const path = testInfo.outputPath('large.csv');
-  writeFileSync(path, Array.from({ length: 400_000 }, (_, i) => `${1 + (i % 89)}`).join('\n'));
+  // A million lines, and the page's processor slowed four times (Chromium's throttling), so that
+  // the large file is still being read when the test looks: 400 000 lines at full speed were read
+  // in about 0.1 s, and twice the check below came only after (a race in the test).
+  writeFileSync(path, Array.from({ length: 1_000_000 }, (_, i) => `${1 + (i % 89)}`).join('\n'));
+  const browserSession = await page.context().newCDPSession(page);
+  await browserSession.send('Emulation.setCPUThrottlingRate', { rate: 4 });
   await page.getByTestId('counts-file').setInputFiles(path);
   await expect(page.getByTestId('counts-file-status')).toHaveText(/^Reading large\.csv: \d+ %…$/);
   await page.getByTestId('counts-file').setInputFiles(file('small.csv', 'wolf,7\nsheep,70\n'));
