@@ -460,10 +460,9 @@ impl ProblemBuild {
     /// With α, each run of equal w of the order sorted by p, its keys turned
     /// into p's bits (a stage of its own: with the sort by w, a million
     /// classes with α made a task of 25–28 ms in the page, profiled); equal
-    /// keys, which
-    /// the sorts leave in any order, become one group. Room is then made for
-    /// the groups, counted: a million distinct classes would otherwise copy
-    /// their growing list of groups (64 MB) over and over.
+    /// keys, which the sorts leave in any order, become one group. Room is
+    /// then made for the groups, counted: a million distinct classes would
+    /// otherwise copy their growing list of groups (64 MB) over and over.
     fn order_within_weights(&mut self) {
         let (data, weighted, order) = (&self.data, self.weighted.as_ref(), &mut self.order);
         let same_key = |a: &(u64, u32), b: &(u64, u32)| a.0 == b.0;
@@ -574,6 +573,15 @@ impl FocalProblem {
     /// others that its probability underflows to 0 counts as absent).
     pub fn positive_class_count(&self) -> usize {
         self.0.positive_class_count
+    }
+
+    /// Whether `p` rises strictly along the groups (always without α; with
+    /// α when the weights keep p's order, as inverse-frequency weights on
+    /// distinct counts do): classes of equal `p` are then one group, and the
+    /// groups stand in reverse by decreasing `p` ([`RankPositions`]). Read
+    /// off the rank positions, so checked once per problem.
+    pub(crate) fn p_rises_along_groups(&self) -> bool {
+        self.rank_positions().sorted.is_none()
     }
 
     /// Each group's position among the distinct classes by decreasing `p`.

@@ -148,12 +148,12 @@ struct Tally {
 }
 
 /// How many present classes rank within the span of ranks of a regime's
-/// classes (frequency ranks), from its best rank to
-/// its worst and the classes at the worst: a rank is one plus the classes
-/// above it, so the classes above the best rank number `best − 1`, and those
-/// down to the worst, `worst − 1 + at_worst`. Without α, or with α when p
-/// rises strictly along the groups, the classes of equal rank are those of
-/// one group, all of which the tally counts at that rank.
+/// classes (frequency ranks), from its best rank to its worst and the
+/// classes at the worst: a rank is one plus the classes above it, so the
+/// classes above the best rank number `best − 1`, and those down to the
+/// worst, `worst − 1 + at_worst`. When p rises strictly along the groups,
+/// the classes of equal rank are those of one group, all of which the tally
+/// counts at that rank.
 fn classes_within_span(sums: &RegimeSums) -> usize {
     let (best, worst) = sums.ranks;
     worst - best + sums.at_worst_rank
@@ -166,11 +166,11 @@ fn classes_within_span(sums: &RegimeSums) -> usize {
 /// classes of each shift, in input order, in one pass over the classes that
 /// ends once every list is full, and whether each shift's classes are all
 /// those of its span of ranks: from the tally (see [`classes_within_span`])
-/// without α, or with α when p and q* rise strictly along the distinct
-/// classes ([`SolutionTally::ranks_as_p`], as with inverse-frequency α on
-/// distinct counts; a million of them took a pass of 15 ms in the page at
-/// every γ); otherwise, where classes of equal `p` may shift differently, in
-/// one more pass over the groups.
+/// when p rises strictly along the groups ([`FocalProblem::p_rises_along_groups`]:
+/// always without α, and with inverse-frequency α on distinct counts, where a
+/// million classes took a pass of 15 ms in the page at every γ); otherwise,
+/// where classes of equal `p` may shift differently, in one more pass over
+/// the groups.
 fn tally(solution: &Solution) -> Tally {
     let problem = solution.problem();
     let sums = solution.tally();
@@ -210,7 +210,7 @@ fn tally(solution: &Solution) -> Tally {
     let spans = shifts
         .each_ref()
         .map(|shift| shift.as_ref().map_or((1, 0), |s| s.ranks));
-    let ranked = if problem.alpha().is_none() || sums.ranks_as_p {
+    let ranked = if problem.p_rises_along_groups() {
         std::array::from_fn(|s| sums.moved[s].as_ref().map_or(0, classes_within_span))
     } else {
         problem
