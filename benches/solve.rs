@@ -1,6 +1,8 @@
 //! Criterion benchmarks of the solver at the sizes the core issue names, and
 //! of the page's work per γ on a 262 144-token vocabulary.
 
+use std::sync::Arc;
+
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
 use focal_entropy_explorer::core::Solution;
 use focal_entropy_explorer::core::{gamma_grid, invert, track_class, FocalProblem, ImbalanceMap};
@@ -8,6 +10,7 @@ use focal_entropy_explorer::plots::distribution::{class_runs, draw_solution};
 use focal_entropy_explorer::plots::recording::Recording;
 use focal_entropy_explorer::plots::Theme;
 use focal_entropy_explorer::state::classes::{classes_from_text, inverse_frequency_alpha};
+use focal_entropy_explorer::state::config::ClassLabels;
 use focal_entropy_explorer::state::derived::{problem_build, problem_for};
 use focal_entropy_explorer::state::findings::AtGamma;
 use focal_entropy_explorer::state::generator::Generator;
@@ -119,7 +122,7 @@ fn vocabulary_benches(c: &mut Criterion) {
     .classes()
     .unwrap();
     let problem = problem_for(&classes, None).unwrap();
-    let labels: Vec<String> = classes.iter().map(|c| c.label.clone()).collect();
+    let labels = ClassLabels::of(Arc::new(classes));
     let near = problem.solve(2.0).unwrap();
     let solution = problem.solve_near(2.05, &near).unwrap();
     let mut group = c.benchmark_group("vocabulary K=262144");
@@ -190,7 +193,14 @@ fn million_page_benches(c: &mut Criterion) {
     group.bench_function("q ranks", |b| b.iter(|| black_box(&solution).q_ranks()));
     let draw = |solution: &Solution| {
         let recording = Recording::new((1200, 400));
-        draw_solution(&recording.area(), solution, &[], true, &Theme::light(1.0)).unwrap();
+        draw_solution(
+            &recording.area(),
+            solution,
+            &|_| None,
+            true,
+            &Theme::light(1.0),
+        )
+        .unwrap();
         recording
     };
     group.bench_function("rank plot drawing", |b| {

@@ -6,7 +6,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use focal_entropy_explorer::core::{gamma_grid, FocalProblem, Solution};
-use focal_entropy_explorer::state::config::Units;
+use focal_entropy_explorer::state::config::{ClassLabels, Units};
 use focal_entropy_explorer::state::findings::{
     AlongGamma, AtGamma, Direction, Lift, NAMED_CLASSES,
 };
@@ -82,7 +82,7 @@ proptest! {
         for shift in [&movement.head_losers, &movement.tail_losers].into_iter().flatten() {
             prop_assert!(shift.ratio_high < 1.0 && shift.mass_q < shift.mass_p);
         }
-        let labels: Vec<String> = (1..=counts.len()).map(|i| format!("c{i}")).collect();
+        let labels: ClassLabels = (1..=counts.len()).map(|i| format!("c{i}")).collect();
         let text = movement_sentence(&at, &labels);
         prop_assert_eq!(text.contains(" gain"), !gainers.is_empty(), "{}", text);
         prop_assert_eq!(text.contains(" lose"), !losers.is_empty(), "{}", text);
@@ -201,7 +201,7 @@ proptest! {
             Lift::Unmoved => prop_assert!(along.rarest_suppressed.is_empty()),
         }
         // The sentence lists the ranges it was given and no other story.
-        let labels: Vec<String> = (1..=counts.len()).map(|i| format!("c{i}")).collect();
+        let labels: ClassLabels = (1..=counts.len()).map(|i| format!("c{i}")).collect();
         let text = ranges_sentence(&along, &labels);
         prop_assert_eq!(text.starts_with("No class is over-suppressed"), along.over_suppression.is_empty(), "{}", text);
     }

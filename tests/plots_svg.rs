@@ -21,7 +21,14 @@ fn distribution_svg(counts: &[f64], gamma: f64, log_scale: bool) -> String {
     let mut svg = String::new();
     {
         let area = SVGBackend::with_string(&mut svg, (800, 400)).into_drawing_area();
-        draw_solution(&area, &solution, &labels, log_scale, &Theme::light(1.0)).unwrap();
+        draw_solution(
+            &area,
+            &solution,
+            &|c| labels.get(c).cloned(),
+            log_scale,
+            &Theme::light(1.0),
+        )
+        .unwrap();
         area.present().unwrap();
     }
     svg
@@ -537,7 +544,11 @@ fn a_recorded_plot_replays_to_the_plot_drawn_directly() {
     let labels: Vec<String> = (0..12).map(|i| format!("<c{i}>")).collect();
     for log_scale in [false, true] {
         let (direct, replayed) = direct_and_replayed!((900, 420), |area| draw_solution(
-            &area, &solution, &labels, log_scale, &theme
+            &area,
+            &solution,
+            &|c| labels.get(c).cloned(),
+            log_scale,
+            &theme
         )
         .unwrap());
         assert_eq!(direct, replayed);

@@ -7,7 +7,7 @@ use focal_entropy_explorer::state::classes::{
     classes_as_text, classes_from_text, parse_class_list, ClassListReader,
 };
 use focal_entropy_explorer::state::config::Config;
-use focal_entropy_explorer::state::config::{ClassRow, Units};
+use focal_entropy_explorer::state::config::{ClassLabels, ClassRow, Units};
 use focal_entropy_explorer::state::messages::{message_query, SET_MESSAGE};
 use focal_entropy_explorer::state::piecewise::Piecewise;
 use focal_entropy_explorer::state::readout::{table_order, table_row, SortColumn};
@@ -300,7 +300,7 @@ proptest! {
         for column in [SortColumn::Class, SortColumn::Count, SortColumn::P, SortColumn::Q, SortColumn::Ratio,
                        SortColumn::Regime, SortColumn::RankP, SortColumn::RankQ] {
             prop_assert_eq!(
-                table_order(&solution, &[], column, descending),
+                table_order(&solution, &ClassLabels::default(), column, descending),
                 reference_order(&solution, column, descending),
                 "{:?}", column
             );
@@ -308,7 +308,7 @@ proptest! {
         let q_ranks = solution.q_ranks();
         let (p, q) = (solution.p_all(), solution.q_all());
         for class in 0..counts.len() {
-            let row = table_row(&solution, &q_ranks, &[], class);
+            let row = table_row(&solution, &q_ranks, &ClassLabels::default(), class);
             prop_assert_eq!(row.rank_p, 1 + p.iter().filter(|&&v| v > p[class]).count());
             prop_assert_eq!(row.rank_q, 1 + q.iter().filter(|&&v| v > q[class]).count());
         }

@@ -3,12 +3,13 @@
 
 use std::fmt;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::core::{FocalError, FocalProblem, Solution, MAX_GAMMA};
 use crate::state::classes::{entries_from_json, is_json, parse_class_list, ClassEntry, ParseError};
-use crate::state::config::Units;
+use crate::state::config::{ClassLabels, ClassRow, Units};
 use crate::state::findings::AtGamma;
 use crate::state::format::format_significant;
 use crate::state::narrative::{captions, rare_mass_sentence};
@@ -415,15 +416,14 @@ pub fn format_table(solution: &Solution, labels: &[Option<String>]) -> String {
     for row in &rows {
         line(row);
     }
-    let names: Vec<String> = (0..solution.problem().class_count())
-        .map(|class| {
-            labels
-                .get(class)
-                .cloned()
-                .flatten()
-                .unwrap_or_else(|| format!("class {}", class + 1))
-        })
-        .collect();
+    let names = ClassLabels::of(Arc::new(
+        (0..solution.problem().class_count())
+            .map(|class| ClassRow {
+                label: labels.get(class).cloned().flatten(),
+                count: solution.problem().counts()[class],
+            })
+            .collect(),
+    ));
     let at = AtGamma::new(solution);
     out.push('\n');
     for sentence in captions(&at, None, &names, Units::Nats)

@@ -14,7 +14,7 @@ use crate::core::{
     track_class, FocalProblem, PartialSweep, Solution, Sweep, SweepReadouts, TrackedClass,
 };
 use crate::state::along::EntropyAlongGamma;
-use crate::state::config::{ClassRow, ClassSource, Config, Panel, Units};
+use crate::state::config::{ClassLabels, ClassRow, ClassSource, Config, Panel, Units};
 use crate::state::derived::{problem_build, problem_for, solve_at, start_sweep, sweep_refusal};
 use crate::state::findings::{AlongGamma, AtGamma};
 use crate::state::generator::{GeneratedClasses, Generator};
@@ -56,9 +56,8 @@ pub struct AppState {
     pub input_error: Memo<Option<String>>,
     /// The last valid problem (kept on screen while the input is invalid).
     pub problem: Memo<Option<FocalProblem>>,
-    /// The labels of the last valid problem's classes, shared: a million
-    /// labels are not copied from memo to memo.
-    pub labels: Memo<Arc<Vec<String>>>,
+    /// The labels of the last valid problem's classes, read off its classes.
+    pub labels: Memo<ClassLabels>,
     /// The γ-sweep of the last valid problem once computed: it follows edits
     /// after a pause, computed a few milliseconds per task.
     pub sweep: ReadSignal<Option<Sweep>>,
@@ -233,31 +232,24 @@ fn compute_sweep(
 }
 
 /// A validated problem with its class labels.
-type ValidInput = (FocalProblem, Arc<Vec<String>>);
-
-/// The class labels, shared by the memos that show them.
-fn labels_of(classes: &[ClassRow]) -> Arc<Vec<String>> {
-    Arc::new(classes.iter().map(|c| c.label.clone()).collect())
-}
+type ValidInput = (FocalProblem, ClassLabels);
 
 /// The problem of `classes` with `alpha`, validated, with the classes' labels.
 fn validate(
-    classes: &[ClassRow],
-    labels: Arc<Vec<String>>,
+    classes: &Arc<Vec<ClassRow>>,
     alpha: Option<&Arc<Vec<f64>>>,
 ) -> Result<ValidInput, String> {
-    problem_for(classes, alpha.map(|a| a.as_slice())).map(|p| (p, labels))
+    problem_for(classes, alpha.map(|a| a.as_slice()))
+        .map(|p| (p, ClassLabels::of(Arc::clone(classes))))
 }
 
 /// Builds the problem of `classes` with `alpha` in slices, starting a task
 /// after the change that asked for it (setting α on a million classes took
-/// 40 ms with the build's first copies), then takes their labels (a million
-/// made cost 25 ms) in a task of its own, and hands the problem to
-/// `validated` a task later (no longer `building`), unless newer classes
-/// have taken their place (`current`).
+/// 40 ms with the build's first copies), and hands the problem, with the
+/// classes' labels, to `validated` a task later (no longer `building`),
+/// unless newer classes have taken their place (`current`).
 async fn build_in_slices(
     classes: Arc<Vec<ClassRow>>,
-    labels: Memo<Arc<Vec<String>>>,
     alpha: Option<Arc<Vec<f64>>>,
     current: impl Fn() -> bool,
     (validated, building): (RwSignal<Result<ValidInput, String>>, RwSignal<bool>),
@@ -270,12 +262,9 @@ async fn build_in_slices(
     let Some(built) = run_to_end_in_slices(&mut build, &current).await else {
         return;
     };
-    let problem = built.and_then(|()| build.into_problem().map_err(|e| e.to_string()));
-    give_the_browser_a_turn().await;
-    if !current() {
-        return;
-    }
-    let valid = problem.map(|p| (p, labels.get_untracked()));
+    let valid = built
+        .and_then(|()| build.into_problem().map_err(|e| e.to_string()))
+        .map(|p| (p, ClassLabels::of(classes)));
     give_the_browser_a_turn().await;
     if current() {
         building.set(false);
@@ -391,9 +380,6 @@ impl AppState {
         let gamma_max = Memo::new(move |_| config.with(|c| c.gamma_max));
         let alpha =
             Memo::new_with_compare(move |_| config.with(|c| c.alpha.clone()), alpha_changed);
-        // Made again only when the classes change (not with α).
-        let class_labels =
-            Memo::new_with_compare(move |_| classes.with(|c| labels_of(c)), always_changed);
         let track = Memo::new(move |_| config.with(|c| c.track));
         // The classes as the core validated them: a few at once, many in
         // slices (the last valid problem stays on screen meanwhile).
@@ -401,7 +387,7 @@ impl AppState {
         // Many are built after the page is first drawn (no problem until then).
         let at_once = first.0.len() <= BUILT_IN_SLICES_ABOVE;
         let validated = RwSignal::new(if at_once {
-            validate(&first.0, class_labels.get_untracked(), first.1.as_ref())
+            validate(&first.0, first.1.as_ref())
         } else {
             Err(String::new())
         });
@@ -422,14 +408,13 @@ impl AppState {
                 building.set(true);
                 leptos::task::spawn_local(build_in_slices(
                     classes,
-                    class_labels,
                     alpha,
                     current,
                     (validated, building),
                 ));
             } else {
                 building.set(false);
-                validated.set(validate(&classes, class_labels.get(), alpha.as_ref()));
+                validated.set(validate(&classes, alpha.as_ref()));
             }
         });
         // (Not known while newer classes are built.)
@@ -452,8 +437,8 @@ impl AppState {
             },
         );
         let labels = Memo::new_with_compare(
-            move |_| valid.with(|v| v.as_ref().map(|(_, l)| Arc::clone(l)).unwrap_or_default()),
-            |old, new| !matches!((old, new), (Some(a), Some(b)) if Arc::ptr_eq(a, b)),
+            move |_| valid.with(|v| v.as_ref().map(|(_, l)| l.clone()).unwrap_or_default()),
+            |old, new| !matches!((old, new), (Some(a), Some(b)) if a.same_as(b)),
         );
         // The sweep (256 solves) waits until edits pause, so that typing stays
         // responsive with many classes, and is then computed in short tasks.

@@ -48,14 +48,7 @@ pub fn connect_host(state: AppState) {
                         .map(|&v| JsValue::from_f64(v))
                         .collect::<js_sys::Array>()
                 };
-                let texts = |values: &[&str]| {
-                    values
-                        .iter()
-                        .map(|&v| JsValue::from_str(v))
-                        .collect::<js_sys::Array>()
-                };
                 let labels = state.labels.get_untracked();
-                let regimes: Vec<&str> = s.regimes().iter().map(|r| r.name()).collect();
                 let findings = state.findings_at.with(|at| {
                     state
                         .findings_along
@@ -68,12 +61,23 @@ pub fn connect_host(state: AppState) {
                     ("counts", numbers(s.problem().counts()).into()),
                     (
                         "labels",
-                        texts(&labels.iter().map(String::as_str).collect::<Vec<_>>()).into(),
+                        labels
+                            .iter()
+                            .map(|l| JsValue::from_str(&l))
+                            .collect::<js_sys::Array>()
+                            .into(),
                     ),
                     ("p", numbers(&s.p_all()).into()),
                     ("q", numbers(&s.q_all()).into()),
                     ("mu", s.mu().into()),
-                    ("regime", texts(&regimes).into()),
+                    (
+                        "regime",
+                        s.regimes()
+                            .iter()
+                            .map(|r| JsValue::from_str(r.name()))
+                            .collect::<js_sys::Array>()
+                            .into(),
+                    ),
                     ("findings", findings.unwrap_or(JsValue::NULL)),
                 ];
                 let message = js_sys::Object::new();

@@ -28,7 +28,7 @@ pub fn ClassEditor() -> impl IntoView {
     let set_label = move |index: usize, label: String| {
         state.update_classes(|rows| {
             if let Some(row) = rows.get_mut(index) {
-                row.label = label;
+                row.label = Some(label);
             }
         })
     };
@@ -43,6 +43,10 @@ pub fn ClassEditor() -> impl IntoView {
     let remove = move |index: usize| {
         state.update_classes(|rows| {
             if rows.len() > 1 && index < rows.len() {
+                // The classes after it keep the labels their places gave them.
+                for (place, row) in rows.iter_mut().enumerate().skip(index) {
+                    row.label.get_or_insert_with(|| default_label(place));
+                }
                 rows.remove(index);
             }
         })
@@ -71,7 +75,7 @@ pub fn ClassEditor() -> impl IntoView {
                         each=move || 0..count()
                         key=|index| *index
                         children=move |index| {
-                            let label = move || state.classes.with(|r| r.get(index).map(|c| c.label.clone()).unwrap_or_default());
+                            let label = move || state.classes.with(|r| r.get(index).map(|c| c.label_at(index)).unwrap_or_default());
                             let value = move || state.classes.with(|r| r.get(index).map(|c| if c.count.is_nan() { String::new() } else { c.count.to_string() }).unwrap_or_default());
                             view! {
                                 <tr>

@@ -159,7 +159,7 @@ impl Figure for DistributionFigure {
         state.labels.with(|labels| {
             state.drawn.with(|solution| match solution {
                 Some(solution) if labels.len() == solution.problem().class_count() => {
-                    draw_solution(area, solution, labels, log_scale, theme)
+                    draw_solution(area, solution, &|class| labels.get(class), log_scale, theme)
                         .map(|()| Some(solution.gamma()))
                         .map_err(draw_error)
                 }
@@ -335,8 +335,8 @@ impl GammaFigure for TrackedFigure {
                 return Ok(None);
             };
             self.0.labels.with(|labels| {
-                let label = labels.get(tracked.class).map_or("?", String::as_str);
-                draw_tracked(area, tracked, label, theme)
+                let label = labels.get(tracked.class).unwrap_or_else(|| "?".into());
+                draw_tracked(area, tracked, &label, theme)
                     .map(Some)
                     .map_err(draw_error)
             })
@@ -372,7 +372,7 @@ pub fn TrackedPlot() -> impl IntoView {
         state.labels.with(|labels| {
             state.problem.with(|p| {
                 p.as_ref()
-                    .and_then(|p| labels.get(p.rarest_class()).cloned())
+                    .and_then(|p| Some(labels.get(p.rarest_class())?.into_owned()))
                     .unwrap_or_default()
             })
         })
@@ -402,7 +402,7 @@ pub fn TrackedPlot() -> impl IntoView {
             <option value="" selected=move || state.track.get().is_none()>
                 {move || format!("Rarest class ({})", rarest_label())}
             </option>
-            {move || state.labels.with(|labels| labels.iter().take(MAX_TRACK_OPTIONS).cloned().collect::<Vec<_>>()).into_iter().enumerate().map(|(class, name)| view! {
+            {move || state.labels.with(|labels| labels.iter().take(MAX_TRACK_OPTIONS).collect::<Vec<_>>()).into_iter().enumerate().map(|(class, name)| view! {
                 <option value=class.to_string() selected=move || selected(class)>{name}</option>
             }).collect_view()}
         </select>

@@ -112,12 +112,13 @@ impl ProbabilityAxis {
     }
 }
 
-/// Draws the plot of a solution's classes: `labels` name them, in input
-/// order. Labels longer than 10 characters are shortened with "…".
+/// Draws the plot of a solution's classes: `label_of` names the class of a
+/// (zero-based) index, in input order. Labels longer than 10 characters are
+/// shortened with "…".
 pub fn draw_solution<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     solution: &Solution,
-    labels: &[String],
+    label_of: &dyn Fn(usize) -> Option<String>,
     log_scale: bool,
     theme: &Theme,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
@@ -176,9 +177,8 @@ pub fn draw_solution<DB: DrawingBackend>(
         if rank_plot {
             format!("{}", x.round())
         } else {
-            labels
-                .get(x.floor() as usize)
-                .map(|l| short(l))
+            label_of(x.floor() as usize)
+                .map(|l| short(&l))
                 .unwrap_or_default()
         }
     };

@@ -374,11 +374,15 @@ pub fn shown_as_text(class_count: usize) -> bool {
 }
 
 /// The classes as `label,count` lines, the paste box's format (labels quoted
-/// where needed, so that the text reads back to the same classes).
+/// where needed, and a class without a label of its own a count alone, so
+/// that the text reads back to the same classes).
 pub fn classes_as_text(classes: &[ClassRow]) -> String {
     classes
         .iter()
-        .map(|c| format!("{},{}", label_field(&c.label), shortest(c.count)))
+        .map(|c| match &c.label {
+            Some(label) => format!("{},{}", label_field(label), shortest(c.count)),
+            None => shortest(c.count),
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -388,15 +392,18 @@ pub fn classes_from_text(text: &str) -> Result<Vec<ClassRow>, String> {
     classes_from_entries(parse_class_list(text).map_err(|e| e.to_string())?)
 }
 
-/// Classes as the page holds them: unlabelled counts are named "class N".
+/// Classes as the page holds them: unlabelled counts are named "class N"
+/// by their position ([`ClassRow::unlabelled`]).
 pub fn classes_from_entries(entries: Vec<ClassEntry>) -> Result<Vec<ClassRow>, String> {
     if entries.is_empty() {
         return Err("enter at least one class count".into());
     }
     Ok(entries
         .into_iter()
-        .enumerate()
-        .map(|(i, e)| ClassRow::new(e.label.unwrap_or_else(|| default_label(i)), e.count))
+        .map(|e| ClassRow {
+            label: e.label,
+            count: e.count,
+        })
         .collect())
 }
 
@@ -572,9 +579,9 @@ mod tests {
         assert_eq!(
             from_array,
             [
-                ClassRow::new("class 1", 5000.0),
-                ClassRow::new("class 2", 50.5),
-                ClassRow::new("class 3", 0.0)
+                ClassRow::unlabelled(5000.0),
+                ClassRow::unlabelled(50.5),
+                ClassRow::unlabelled(0.0)
             ]
         );
         let from_object = page_classes_from_file(r#"{"tiger": 1, "cow": 99}"#, json).unwrap();
@@ -647,7 +654,9 @@ mod tests {
         assert_eq!(classes_as_text(&classes), "cows,99\ntiger,1");
         assert_eq!(classes_from_text("cows,99\ntiger,1").unwrap(), classes);
         let unlabelled = classes_from_text("5, 3").unwrap();
-        assert_eq!(unlabelled[1], ClassRow::new("class 2", 3.0));
+        assert_eq!(unlabelled[1], ClassRow::unlabelled(3.0));
+        assert_eq!(unlabelled[1].label_at(1), "class 2");
+        assert_eq!(classes_as_text(&unlabelled), "5\n3");
         assert!(classes_from_text("").is_err());
     }
 
@@ -683,7 +692,8 @@ mod tests {
         let read = read.unwrap();
         assert_eq!(read.len(), 20_002);
         assert_eq!(read[1], ClassRow::new("tiger", 1.0));
-        assert_eq!(read[20_001], ClassRow::new("class 20002", 20_000.0));
+        assert_eq!(read[20_001], ClassRow::unlabelled(20_000.0));
+        assert_eq!(read[20_001].label_at(20_001), "class 20002");
     }
 
     fn counts(text: &str) -> Vec<f64> {

@@ -2,11 +2,11 @@
 //! decimal that reads back to the same f64 (Rust's `{}` formatting).
 
 use std::fmt::Write;
-use std::sync::Arc;
 
 use crate::core::{Solution, Sweep};
 
 use super::classes::label_field;
+use super::config::ClassLabels;
 use super::findings::AtGamma;
 use super::piecewise::Piecewise;
 
@@ -32,7 +32,7 @@ const SWEEP_CELLS_PER_BATCH: usize = 2048;
 /// per class, written a batch of rows at a time (it is [`Piecewise`]).
 pub struct TableCsv {
     solution: Solution,
-    labels: Arc<Vec<String>>,
+    labels: ClassLabels,
     next_class: usize,
     /// The text written and not yet taken, one part per batch.
     parts: Vec<String>,
@@ -40,7 +40,7 @@ pub struct TableCsv {
 
 impl TableCsv {
     /// The table of `solution`, its classes named by `labels`.
-    pub fn new(solution: Solution, labels: Arc<Vec<String>>) -> Self {
+    pub fn new(solution: Solution, labels: ClassLabels) -> Self {
         TableCsv {
             solution,
             labels,
@@ -56,11 +56,11 @@ impl Piecewise for TableCsv {
         let end = (self.next_class + TABLE_ROWS_PER_BATCH).min(counts.len());
         let mut out = String::new();
         for (class, count) in counts.iter().enumerate().take(end).skip(self.next_class) {
-            let label = self.labels.get(class).map_or("", String::as_str);
+            let label = self.labels.get(class).unwrap_or_default();
             let _ = write!(
                 out,
                 "{},{count},{},{},",
-                label_cell(label),
+                label_cell(&label),
                 self.solution.p(class),
                 self.solution.q(class),
             );
@@ -117,7 +117,7 @@ pub struct SweepCsv {
 
 impl SweepCsv {
     /// The CSV of `sweep`, its classes named by `labels`.
-    pub fn new(sweep: Sweep, labels: &[String]) -> Self {
+    pub fn new(sweep: Sweep, labels: &ClassLabels) -> Self {
         let mut out = String::from(
             "gamma,mu,fe_min,fe_at_p,shannon_q,kl_p_q,delta_h,rare_mass_p,rare_mass_q,over_suppressed",
         );
@@ -126,7 +126,7 @@ impl SweepCsv {
             _ => 0,
         };
         for class in 0..classes {
-            let label = labels.get(class).map_or("", String::as_str);
+            let label = labels.get(class).unwrap_or_default();
             out.push(',');
             out.push_str(&label_field(&format!("q[{label}]")));
         }
@@ -206,14 +206,14 @@ mod tests {
     use super::*;
 
     /// The table's CSV, written batch by batch to the end.
-    fn table_csv(solution: &Solution, labels: &[String]) -> String {
-        let mut csv = TableCsv::new(solution.clone(), Arc::new(labels.to_vec()));
+    fn table_csv(solution: &Solution, labels: &ClassLabels) -> String {
+        let mut csv = TableCsv::new(solution.clone(), labels.clone());
         csv.run_to_end().unwrap();
         csv.take_written().concat()
     }
 
     /// The γ-sweep's CSV, written batch by batch to the end.
-    fn sweep_csv(sweep: &Sweep, labels: &[String]) -> String {
+    fn sweep_csv(sweep: &Sweep, labels: &ClassLabels) -> String {
         let mut csv = SweepCsv::new(sweep.clone(), labels);
         csv.run_to_end().unwrap();
         csv.take_written().concat()
@@ -223,9 +223,9 @@ mod tests {
     fn large_csvs_are_written_in_batches_with_every_value() {
         let counts: Vec<f64> = (0..3000).map(|i| 1.0 + i as f64).collect();
         let problem = FocalProblem::new(&counts, None).unwrap();
-        let labels: Vec<String> = (0..3000).map(|i| format!("c{i}")).collect();
+        let labels: ClassLabels = (0..3000).map(|i| format!("c{i}")).collect();
         let solution = problem.solve(2.0).unwrap();
-        let mut table = TableCsv::new(solution.clone(), Arc::new(labels.clone()));
+        let mut table = TableCsv::new(solution.clone(), labels.clone());
         let mut shares = vec![table.fraction_done()];
         while !table.advance().unwrap() {
             shares.push(table.fraction_done());
@@ -241,7 +241,7 @@ mod tests {
         assert_eq!(lines.len(), 3001);
         for (class, line) in lines[1..].iter().enumerate() {
             let fields: Vec<&str> = line.split(',').collect();
-            assert_eq!(fields[0], labels[class]);
+            assert_eq!(Some(fields[0].into()), labels.get(class));
             assert_eq!(fields[3].parse::<f64>().unwrap(), solution.q(class));
         }
         // Three γ lines of 3000 q* cells, each split over batches of 2048
@@ -279,11 +279,9 @@ mod tests {
     #[test]
     fn table_csv_round_trips_every_number() {
         let solution = solve(&[99.0, 1.0, 0.0], 2.0, None).unwrap();
-        let labels = vec![
-            "cows, brown".to_string(),
-            "the \"tiger\"".to_string(),
-            "none".to_string(),
-        ];
+        let labels: ClassLabels = ["cows, brown", "the \"tiger\"", "none"]
+            .into_iter()
+            .collect();
         let csv = table_csv(&solution, &labels);
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines[0], "label,count,p,q,q_over_p,regime");
@@ -300,7 +298,7 @@ mod tests {
         // Labels from a link cannot become spreadsheet formulas.
         let hostile = ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "2024"];
         let balanced = solve(&[1.0; 5], 2.0, None).unwrap();
-        let hostile_labels: Vec<String> = hostile.iter().map(|l| l.to_string()).collect();
+        let hostile_labels: ClassLabels = hostile.into_iter().collect();
         let csv = table_csv(&balanced, &hostile_labels);
         let cells: Vec<&str> = csv
             .lines()
@@ -328,7 +326,7 @@ mod tests {
         let problem = FocalProblem::new(&counts, None).unwrap();
         let sweep = problem.sweep(&gamma_grid(20.0, 256).unwrap()).unwrap();
         assert!(!sweep_csv_has_classes(&sweep));
-        let labels: Vec<String> = (0..16_000).map(|i| format!("c{i}")).collect();
+        let labels: ClassLabels = (0..16_000).map(|i| format!("c{i}")).collect();
         let csv = sweep_csv(&sweep, &labels);
         assert_eq!(csv.lines().count(), 257);
         assert!(csv.lines().all(|line| line.split(',').count() == 10));
@@ -349,7 +347,7 @@ mod tests {
     fn sweep_csv_has_a_line_per_gamma() {
         let problem = FocalProblem::new(&[3.0, 1.0], None).unwrap();
         let sweep = problem.sweep(&gamma_grid(2.0, 5).unwrap()).unwrap();
-        let csv = sweep_csv(&sweep, &["a".into(), "b".into()]);
+        let csv = sweep_csv(&sweep, &["a", "b"].into_iter().collect());
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines.len(), 6);
         assert_eq!(

@@ -88,7 +88,8 @@ mod tests {
             .classes
             .classes()
             .iter()
-            .map(|c| c.label.clone())
+            .enumerate()
+            .map(|(i, c)| c.label_at(i))
             .collect();
         assert_eq!(labels, ["a, b", "c%", "d"]);
     }

@@ -2,7 +2,7 @@
 //! (`state::findings`) and from nothing else: each names the direction its
 //! finding holds, so a sentence cannot contradict the numbers it describes.
 
-use super::config::Units;
+use super::config::{ClassLabels, Units};
 use super::findings::{AlongGamma, AtGamma, ClassShift, Direction, Lift};
 use super::format::{format_significant, gamma_text};
 
@@ -44,11 +44,11 @@ fn share(mass: f64) -> String {
 
 /// Labels of up to `most` of the `first` classes of `total` joined by
 /// commas, then "and N more".
-pub fn class_names(first: &[usize], total: usize, labels: &[String], most: usize) -> String {
-    let shown: Vec<&str> = first
+pub fn class_names(first: &[usize], total: usize, labels: &ClassLabels, most: usize) -> String {
+    let shown: Vec<String> = first
         .iter()
         .take(most)
-        .map(|&c| labels.get(c).map_or("?", String::as_str))
+        .map(|&c| labels.get(c).unwrap_or_else(|| "?".into()))
         .collect();
     let mut text = shown.join(", ");
     if total > shown.len() {
@@ -60,7 +60,7 @@ pub fn class_names(first: &[usize], total: usize, labels: &[String], most: usize
 /// "c3 (frequency rank 3 of 10)", "5 classes (frequency ranks 2–6 of 10)" or
 /// "5 classes (tied at frequency rank 1 of 10)", with "between" when other
 /// classes hold ranks inside the span.
-fn who(shift: &ClassShift, at: &AtGamma, labels: &[String]) -> String {
+fn who(shift: &ClassShift, at: &AtGamma, labels: &ClassLabels) -> String {
     let (best, worst) = shift.ranks;
     let of = at.class_count;
     let span = if best == worst && shift.count > 1 {
@@ -83,7 +83,7 @@ fn who(shift: &ClassShift, at: &AtGamma, labels: &[String]) -> String {
 }
 
 /// Who gains and who loses at γ, and how much probability changes hands.
-pub fn movement_sentence(at: &AtGamma, labels: &[String]) -> String {
+pub fn movement_sentence(at: &AtGamma, labels: &ClassLabels) -> String {
     let gamma = gamma_text(at.gamma, 2);
     let movement = &at.movement;
     let parts: Vec<String> = [
@@ -124,7 +124,7 @@ pub fn movement_sentence(at: &AtGamma, labels: &[String]) -> String {
 }
 
 /// Over-suppression at γ: which classes, and why (they lie below the line at μ).
-pub fn over_suppression_sentence(at: &AtGamma, labels: &[String]) -> String {
+pub fn over_suppression_sentence(at: &AtGamma, labels: &ClassLabels) -> String {
     match &at.movement.tail_losers {
         None => format!(
             "At γ = {}, no class is over-suppressed: no class rarer than a gaining class loses probability.",
@@ -263,7 +263,7 @@ pub fn order_sentence(at: &AtGamma) -> &'static str {
 pub fn captions(
     at: &AtGamma,
     along: Option<&AlongGamma>,
-    labels: &[String],
+    labels: &ClassLabels,
     units: Units,
 ) -> Vec<String> {
     vec![
@@ -274,7 +274,7 @@ pub fn captions(
 }
 
 /// Over-suppression along γ and where the rarest class is lifted.
-pub fn ranges_sentence(along: &AlongGamma, labels: &[String]) -> String {
+pub fn ranges_sentence(along: &AlongGamma, labels: &ClassLabels) -> String {
     let rarest = class_names(&[along.rarest], 1, labels, 1);
     let gamma_max = gamma_text(along.gamma_max, 2);
     let ranges = if along.over_suppression.is_empty() {
@@ -331,7 +331,7 @@ pub struct Banner {
 }
 
 /// The banner, shown while some class is over-suppressed at the current γ.
-pub fn banner(at: &AtGamma, along: Option<&AlongGamma>, labels: &[String]) -> Option<Banner> {
+pub fn banner(at: &AtGamma, along: Option<&AlongGamma>, labels: &ClassLabels) -> Option<Banner> {
     let tail = at.movement.tail_losers.as_ref()?;
     let text = format!(
         "Over-suppression at γ = {}: {} get less probability than in the data.",
@@ -366,7 +366,7 @@ mod tests {
     use super::*;
     use crate::core::{gamma_grid, solve, FocalProblem};
 
-    fn labels(k: usize) -> Vec<String> {
+    fn labels(k: usize) -> ClassLabels {
         (1..=k).map(|i| format!("c{i}")).collect()
     }
 
@@ -378,7 +378,7 @@ mod tests {
     #[test]
     fn cows_and_tiger() {
         let at = AtGamma::new(&solve(&[99.0, 1.0], 2.0, None).unwrap());
-        let names = ["cows".to_string(), "tiger".to_string()];
+        let names: ClassLabels = ["cows", "tiger"].into_iter().collect();
         assert_eq!(
             movement_sentence(&at, &names),
             "At γ = 2, tiger (frequency rank 2 of 2) gains 1436%; cows (frequency rank 1 of 2) loses 15%. In all, 14.4% of the probability changes hands."

@@ -4,7 +4,7 @@ use std::cmp::Ordering;
 
 use crate::core::{sorted_indices, ClassRanks, DistinctClass, Regime, Solution};
 
-use super::config::Units;
+use super::config::{ClassLabels, Units};
 use super::format::format_significant;
 
 /// One row of the per-class table.
@@ -70,13 +70,13 @@ impl SortColumn {
 pub fn table_row(
     solution: &Solution,
     q_ranks: &ClassRanks,
-    labels: &[String],
+    labels: &ClassLabels,
     class: usize,
 ) -> TableRow {
     let problem = solution.problem();
     TableRow {
         class,
-        label: labels.get(class).cloned().unwrap_or_default(),
+        label: labels.get(class).unwrap_or_default(),
         count: problem.counts().get(class).copied().unwrap_or(0.0),
         p: solution.p(class),
         q: solution.q(class),
@@ -95,7 +95,7 @@ pub fn table_row(
 /// distinct counts cost a few thousand comparisons.
 pub fn table_order(
     solution: &Solution,
-    labels: &[String],
+    labels: &ClassLabels,
     column: SortColumn,
     descending: bool,
 ) -> Vec<usize> {
@@ -114,7 +114,7 @@ pub fn table_order(
         }
         SortColumn::Label => {
             let lowered: Vec<String> = (0..classes)
-                .map(|c| labels.get(c).map_or_else(String::new, |l| lower_case(l)))
+                .map(|c| labels.get(c).map_or_else(String::new, |l| lower_case(&l)))
                 .collect();
             by_class(&|a, b| lowered[a].cmp(&lowered[b]))
         }
@@ -314,7 +314,7 @@ mod tests {
 
     #[test]
     fn table_rows_carry_the_solution() {
-        let labels = vec!["cows".to_string(), "tiger".to_string()];
+        let labels: ClassLabels = ["cows", "tiger"].into_iter().collect();
         let solution = solve(&[99.0, 1.0], 2.0, None).unwrap();
         let q_ranks = solution.q_ranks();
         let rows: Vec<TableRow> = (0..2)
@@ -350,9 +350,9 @@ mod tests {
 
     #[test]
     fn labels_sort_without_regard_to_case_and_ties_keep_input_order() {
-        let labels: Vec<String> = ["beta", "Alpha", "alpha", "ÄRGER", "Gamma"]
-            .map(String::from)
-            .to_vec();
+        let labels: ClassLabels = ["beta", "Alpha", "alpha", "ÄRGER", "Gamma"]
+            .into_iter()
+            .collect();
         let solution = solve(&[1.0, 2.0, 3.0, 4.0, 5.0], 2.0, None).unwrap();
         let order = |column, descending| table_order(&solution, &labels, column, descending);
         assert_eq!(order(SortColumn::Label, false), [1, 2, 0, 4, 3]);
@@ -382,7 +382,9 @@ mod tests {
     fn tied_classes_sort_in_input_order_and_absent_ones_as_zero() {
         // Groups: count 1 (classes 1, 4), count 5 (0, 3), absent (2, 5).
         let solution = solve(&[5.0, 1.0, 0.0, 5.0, 1.0, 0.0], 2.0, None).unwrap();
-        let order = |column, descending| table_order(&solution, &[], column, descending);
+        let order = |column, descending| {
+            table_order(&solution, &ClassLabels::default(), column, descending)
+        };
         assert_eq!(order(SortColumn::P, false), [2, 5, 1, 4, 0, 3]);
         assert_eq!(order(SortColumn::P, true), [0, 3, 1, 4, 2, 5]);
         assert_eq!(order(SortColumn::Ratio, true), [1, 4, 0, 3, 2, 5]);
@@ -397,7 +399,7 @@ mod tests {
         let solution = solve(&[3.0, 1.0], 2.0, Some(&[1.0, 30.0])).unwrap();
         let q_ranks = solution.q_ranks();
         let rows: Vec<TableRow> = (0..2)
-            .map(|class| table_row(&solution, &q_ranks, &[], class))
+            .map(|class| table_row(&solution, &q_ranks, &ClassLabels::default(), class))
             .collect();
         assert_eq!((rows[0].rank_p, rows[0].rank_q), (1, 2));
         assert_eq!((rows[1].rank_p, rows[1].rank_q), (2, 1));

@@ -271,12 +271,13 @@ fn write_classes(state: &Config) -> Vec<(&'static str, String)> {
             let labelled = rows
                 .iter()
                 .enumerate()
-                .any(|(i, r)| r.label != default_label(i));
+                .any(|(i, r)| r.label.as_ref().is_some_and(|l| *l != default_label(i)));
             if labelled {
                 out.push((
                     "labels",
                     rows.iter()
-                        .map(|r| escape_label(&r.label))
+                        .enumerate()
+                        .map(|(i, r)| escape_label(&r.label_at(i)))
                         .collect::<Vec<_>>()
                         .join(","),
                 ));
@@ -300,7 +301,7 @@ fn read_classes(params: &Params, state: &mut Config) -> Result<(), String> {
             return Err(format!("more than {MAX_PAGE_CLASSES} classes"));
         }
         FocalProblem::new(&counts, None).map_err(|e| e.to_string())?;
-        let labels: Vec<String> = match params.get("labels") {
+        let rows = match params.get("labels") {
             Some(text) => {
                 let labels: Vec<String> = text.split(',').map(unescape_label).collect();
                 if labels.len() != counts.len() {
@@ -311,16 +312,14 @@ fn read_classes(params: &Params, state: &mut Config) -> Result<(), String> {
                     ));
                 }
                 labels
+                    .into_iter()
+                    .zip(counts)
+                    .map(|(l, c)| ClassRow::new(l, c))
+                    .collect()
             }
-            None => (0..counts.len()).map(default_label).collect(),
+            None => counts.into_iter().map(ClassRow::unlabelled).collect(),
         };
-        state.classes = ClassSource::list(
-            labels
-                .into_iter()
-                .zip(counts)
-                .map(|(l, c)| ClassRow::new(l, c))
-                .collect(),
-        );
+        state.classes = ClassSource::list(rows);
         return Ok(());
     }
     if let Some(generator) = read_generator(params).map_err(|e| format!("dist: {e}"))? {
@@ -710,7 +709,8 @@ mod tests {
         assert_eq!(state.gamma, 7.0);
         assert!(state.log_scale);
         assert_eq!(state.classes.classes().len(), 2);
-        assert_eq!(state.classes.classes()[0], ClassRow::new("class 1", 3.0));
+        assert_eq!(state.classes.classes()[0], ClassRow::unlabelled(3.0));
+        assert_eq!(state.classes.classes()[0].label_at(0), "class 1");
     }
 
     #[test]
