@@ -75,6 +75,13 @@ test('class rows can be added, edited and removed', async ({ page }) => {
   await page.getByRole('button', { name: 'remove class 2' }).click();
   await expect(page.getByTestId('class-table').locator('tbody tr')).toHaveCount(2);
   await expect(page.getByTestId('counts-input')).toHaveValue('cows,99\nlion,10');
+  // Counts without labels are named by their places, and keep those names
+  // when a class before them is removed; the paste box shows them as counts.
+  await page.getByTestId('counts-input').fill('5\n3\n2');
+  await expect(page.getByLabel('label of class 3')).toHaveValue('class 3');
+  await page.getByRole('button', { name: 'remove class 2' }).click();
+  await expect.poll(async () => (await tableRows(page)).map((row) => row.slice(0, 2))).toEqual([['class 1', '5'], ['class 3', '2']]);
+  await expect(page.getByTestId('counts-input')).toHaveValue('5\nclass 3,2');
 });
 
 test('invalid input shows an inline message and keeps the last valid result', async ({ page }) => {
