@@ -15,16 +15,30 @@ fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
-/// Waits for Leptos' scheduled effects and one animation frame.
+/// Waits until the page has opened, then for Leptos' scheduled effects and
+/// an animation frame.
 async fn settle() {
-    for _ in 0..3 {
-        let promise = js_sys::Promise::new(&mut |resolve, _| {
-            let _ = web_sys::window()
-                .unwrap()
-                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20);
-        });
-        wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+    // The page opens in stages, a task or more each (the model-outputs panel
+    // last): waited for, up to 10 s, however slow the machine.
+    for _ in 0..500 {
+        if by_test_id("invert-input").is_some() {
+            break;
+        }
+        pause(20).await;
     }
+    for _ in 0..3 {
+        pause(20).await;
+    }
+}
+
+/// Waits `milliseconds` in a timer.
+async fn pause(milliseconds: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, milliseconds);
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
 fn by_test_id(id: &str) -> Option<web_sys::Element> {
