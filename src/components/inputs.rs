@@ -51,12 +51,7 @@ pub fn ClassEditor() -> impl IntoView {
             }
         })
     };
-    let add = move |_| {
-        state.update_classes(|rows| {
-            let label = default_label(rows.len());
-            rows.push(ClassRow::new(label, 1.0));
-        })
-    };
+    let add = move |_| state.update_classes(|rows| rows.push(ClassRow::unlabelled(1.0)));
     view! {
         <Show
             when=move || { count() <= MAX_EDITABLE_ROWS }

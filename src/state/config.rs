@@ -76,7 +76,7 @@ impl ClassLabels {
     }
 }
 
-/// Labels named one by one (counts of 1): for tests and the command line.
+/// Labels named one by one (each class counted once), as tests name them.
 impl<S: Into<String>> FromIterator<S> for ClassLabels {
     fn from_iter<I: IntoIterator<Item = S>>(names: I) -> Self {
         ClassLabels(Arc::new(
