@@ -372,7 +372,7 @@ pub fn TrackedPlot() -> impl IntoView {
         state.labels.with(|labels| {
             state.problem.with(|p| {
                 p.as_ref()
-                    .and_then(|p| Some(labels.get(p.rarest_class())?.into_owned()))
+                    .and_then(|p| labels.get(p.rarest_class()))
                     .unwrap_or_default()
             })
         })
