@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::core::{FocalError, FocalProblem, Solution, MAX_GAMMA};
-use crate::state::classes::{entries_from_json, is_json, parse_class_list, ClassEntry, ParseError};
+use crate::state::classes::{entries_from_json, is_json, parse_class_list, ParseError};
 use crate::state::config::{ClassLabels, ClassRow, Units};
 use crate::state::findings::AtGamma;
 use crate::state::format::format_significant;
@@ -356,8 +356,9 @@ fn significant(value: f64) -> String {
     format_significant(value, 6)
 }
 
-/// An aligned, readable table of one solve, then the findings at its γ in words.
-pub fn format_table(solution: &Solution, labels: &[Option<String>]) -> String {
+/// An aligned, readable table of one solve of `classes` (a class without a
+/// label of its own shown by its number), then the findings at its γ in words.
+pub fn format_table(solution: &Solution, classes: &Arc<Vec<ClassRow>>) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -374,10 +375,9 @@ pub fn format_table(solution: &Solution, labels: &[Option<String>]) -> String {
     let rows: Vec<[String; 6]> = (0..solution.problem().class_count())
         .map(|class| {
             [
-                labels
+                classes
                     .get(class)
-                    .cloned()
-                    .flatten()
+                    .and_then(|c| c.label.clone())
                     .unwrap_or_else(|| (class + 1).to_string()),
                 solution.problem().counts()[class].to_string(),
                 significant(solution.p(class)),
@@ -416,14 +416,7 @@ pub fn format_table(solution: &Solution, labels: &[Option<String>]) -> String {
     for row in &rows {
         line(row);
     }
-    let names = ClassLabels::of(Arc::new(
-        (0..solution.problem().class_count())
-            .map(|class| ClassRow {
-                label: labels.get(class).cloned().flatten(),
-                count: solution.problem().counts()[class],
-            })
-            .collect(),
-    ));
+    let names = ClassLabels::of(Arc::clone(classes));
     let at = AtGamma::new(solution);
     out.push('\n');
     for sentence in captions(&at, None, &names, Units::Nats)
@@ -436,7 +429,7 @@ pub fn format_table(solution: &Solution, labels: &[Option<String>]) -> String {
 }
 
 /// Reads the classes of the options.
-fn read_classes(source: &CountsSource) -> Result<Vec<ClassEntry>, CliError> {
+fn read_classes(source: &CountsSource) -> Result<Vec<ClassRow>, CliError> {
     let text = match source {
         CountsSource::Inline(text) => text.clone(),
         CountsSource::File(path) => std::fs::read_to_string(path)
@@ -450,7 +443,7 @@ fn read_classes(source: &CountsSource) -> Result<Vec<ClassEntry>, CliError> {
 
 /// Classes from a JSON counts file: an array of counts, or an object mapping
 /// each label to its count (in the file's order).
-fn classes_from_json(text: &str) -> Result<Vec<ClassEntry>, CliError> {
+fn classes_from_json(text: &str) -> Result<Vec<ClassRow>, CliError> {
     let failed = |message: String| CliError::File(format!("counts file: {message}"));
     let value: serde_json::Value = serde_json::from_str(text).map_err(|error| {
         failed(format!(
@@ -466,9 +459,8 @@ fn classes_from_json(text: &str) -> Result<Vec<ClassEntry>, CliError> {
 /// table (or JSON line) per γ, so a long sweep streams and a closed pipe
 /// stops the work at the next write.
 pub fn run(options: &Options, out: &mut impl std::io::Write) -> Result<(), CliError> {
-    let classes = read_classes(&options.counts)?;
+    let classes = Arc::new(read_classes(&options.counts)?);
     let counts: Vec<f64> = classes.iter().map(|c| c.count).collect();
-    let labels: Vec<Option<String>> = classes.into_iter().map(|c| c.label).collect();
     let problem = FocalProblem::new(&counts, options.alpha.as_deref())?;
     let mut previous: Option<Solution> = None;
     for gamma in options.gammas.values() {
@@ -487,7 +479,7 @@ pub fn run(options: &Options, out: &mut impl std::io::Write) -> Result<(), CliEr
             if previous.is_some() {
                 writeln!(out)?;
             }
-            out.write_all(format_table(&solution, &labels).as_bytes())?;
+            out.write_all(format_table(&solution, &classes).as_bytes())?;
         }
         previous = Some(solution);
     }
@@ -682,7 +674,10 @@ mod tests {
     fn table_is_aligned_and_labelled() {
         let out = output(&options("--counts cows,x --gamma 2")).unwrap_err();
         assert!(matches!(out, CliError::Parse(_)));
-        let classes = vec![Some("cows".to_string()), Some("tiger".to_string())];
+        let classes = Arc::new(vec![
+            ClassRow::new("cows", 99.0),
+            ClassRow::new("tiger", 1.0),
+        ]);
         let solution = crate::core::solve(&[99.0, 1.0], 2.0, None).unwrap();
         let table = format_table(&solution, &classes);
         let lines: Vec<&str> = table.lines().collect();
@@ -702,7 +697,8 @@ mod tests {
         // A step imbalance: the summary says the majority gains.
         let mut step = vec![5000.0; 5];
         step.extend([50.0; 5]);
-        let table = format_table(&crate::core::solve(&step, 2.0, None).unwrap(), &[]);
+        let unlabelled = Arc::new(step.iter().map(|&c| ClassRow::unlabelled(c)).collect());
+        let table = format_table(&crate::core::solve(&step, 2.0, None).unwrap(), &unlabelled);
         assert!(
             table.contains("5 classes (tied at frequency rank 1 of 10) gain 0.12%"),
             "{table}"

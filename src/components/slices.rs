@@ -5,7 +5,7 @@
 use wasm_bindgen::JsValue;
 
 use super::canvas::now_ms;
-use crate::state::classes::{ClassEntry, ClassListReader};
+use crate::state::classes::ClassListReader;
 use crate::state::config::ClassRow;
 use crate::state::piecewise::Piecewise;
 
@@ -90,11 +90,11 @@ pub async fn run_to_end_in_slices(
 /// Reads a class list (a counts file, a large paste) to its end in slices,
 /// telling `progress` the share read, and makes the classes of its entries
 /// with `into_classes`; then gives the browser a turn, so that the page takes
-/// them in with a task of its own (a million labels made cost 30 ms). `None`
+/// them in with a task of its own. `None`
 /// once `current` says that newer work has taken its place.
 pub async fn read_class_list(
     mut reader: ClassListReader<'_>,
-    into_classes: fn(Vec<ClassEntry>) -> Result<Vec<ClassRow>, String>,
+    into_classes: fn(Vec<ClassRow>) -> Result<Vec<ClassRow>, String>,
     progress: &dyn Fn(f64),
     current: &dyn Fn() -> bool,
 ) -> Option<Result<Vec<ClassRow>, String>> {

@@ -9,15 +9,6 @@ use super::json::JsonValue;
 use super::number::parse_decimal;
 use super::piecewise::Piecewise;
 
-/// One class as entered: an optional label and its count.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ClassEntry {
-    /// The label, if one was given.
-    pub label: Option<String>,
-    /// The count (validated later by the core: finite and ≥ 0).
-    pub count: f64,
-}
-
 /// Why a class list could not be read; `line` is 1-based.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
@@ -140,7 +131,7 @@ fn quoted_label(text: &str) -> Option<(String, &str)> {
 /// A line is either `label,count` (the first field not a number, or a quoted
 /// label such as `"mid, one",5`) or one or more counts separated by commas,
 /// semicolons, tabs or spaces.
-pub fn parse_class_list(text: &str) -> Result<Vec<ClassEntry>, ParseError> {
+pub fn parse_class_list(text: &str) -> Result<Vec<ClassRow>, ParseError> {
     let mut reader = ClassListReader::new(text)?;
     reader.read_lines(usize::MAX)?;
     Ok(reader.into_entries())
@@ -158,7 +149,7 @@ pub struct ClassListReader<'a> {
     /// Lines read so far.
     line_number: usize,
     /// The classes read so far.
-    entries: Vec<ClassEntry>,
+    entries: Vec<ClassRow>,
 }
 
 impl<'a> ClassListReader<'a> {
@@ -180,7 +171,7 @@ impl<'a> ClassListReader<'a> {
 
     /// A reader with nothing left to read that holds `entries` (a JSON file,
     /// which the browser's parser reads at once).
-    fn finished(entries: Vec<ClassEntry>) -> Self {
+    fn finished(entries: Vec<ClassRow>) -> Self {
         ClassListReader {
             length: 0,
             rest: "",
@@ -190,7 +181,7 @@ impl<'a> ClassListReader<'a> {
     }
 
     /// The classes read so far (all of them once the text is read).
-    pub fn into_entries(self) -> Vec<ClassEntry> {
+    pub fn into_entries(self) -> Vec<ClassRow> {
         self.entries
     }
 
@@ -257,7 +248,7 @@ impl<'a> ClassListReader<'a> {
             line: self.line_number,
             message: format!("“{part}” is not a number"),
         })?;
-        self.entries.push(ClassEntry { label, count });
+        self.entries.push(ClassRow { label, count });
         Ok(())
     }
 }
@@ -392,19 +383,13 @@ pub fn classes_from_text(text: &str) -> Result<Vec<ClassRow>, String> {
     classes_from_entries(parse_class_list(text).map_err(|e| e.to_string())?)
 }
 
-/// Classes as the page holds them: unlabelled counts are named "class N"
-/// by their position ([`ClassRow::unlabelled`]).
-pub fn classes_from_entries(entries: Vec<ClassEntry>) -> Result<Vec<ClassRow>, String> {
+/// Classes as the page holds them: at least one (unlabelled counts are
+/// named "class N" by their position, [`ClassRow::unlabelled`]).
+pub fn classes_from_entries(entries: Vec<ClassRow>) -> Result<Vec<ClassRow>, String> {
     if entries.is_empty() {
         return Err("enter at least one class count".into());
     }
-    Ok(entries
-        .into_iter()
-        .map(|e| ClassRow {
-            label: e.label,
-            count: e.count,
-        })
-        .collect())
+    Ok(entries)
 }
 
 /// Pasted text longer than this, in bytes, is read by the page a slice of
@@ -444,7 +429,7 @@ pub fn is_json(text: &str) -> bool {
 /// The classes of a parsed JSON counts file: an array of counts (named
 /// "class N"), or an object mapping each label to its count. A value that is
 /// not a number is named by its label.
-pub fn entries_from_json<V: JsonValue>(value: &V) -> Result<Vec<ClassEntry>, String> {
+pub fn entries_from_json<V: JsonValue>(value: &V) -> Result<Vec<ClassRow>, String> {
     let count = |label: &str, item: &V| {
         item.number().ok_or_else(|| {
             format!(
@@ -458,7 +443,7 @@ pub fn entries_from_json<V: JsonValue>(value: &V) -> Result<Vec<ClassEntry>, Str
             .iter()
             .enumerate()
             .map(|(index, item)| {
-                Ok(ClassEntry {
+                Ok(ClassRow {
                     label: None,
                     count: count(&default_label(index), item)?,
                 })
@@ -469,7 +454,7 @@ pub fn entries_from_json<V: JsonValue>(value: &V) -> Result<Vec<ClassEntry>, Str
             .into_iter()
             .map(|(label, item)| {
                 let count = count(&label, &item)?;
-                Ok(ClassEntry {
+                Ok(ClassRow {
                     label: Some(label),
                     count,
                 })
@@ -535,7 +520,7 @@ pub fn open_counts_file<V: JsonValue>(
 
 /// The page's classes from a counts file's entries: refused when there are
 /// more than the page shows; unlabelled counts are named "class N".
-pub fn page_classes(entries: Vec<ClassEntry>) -> Result<Vec<ClassRow>, String> {
+pub fn page_classes(entries: Vec<ClassRow>) -> Result<Vec<ClassRow>, String> {
     if entries.len() > MAX_PAGE_CLASSES {
         return Err(too_many_for_the_page(entries.len(), "classes"));
     }
