@@ -65,6 +65,12 @@ impl ClassLabels {
         self.0.get(index).map(|row| row.label_at(index))
     }
 
+    /// Whether no class has a label of its own: every one is named by its
+    /// place ("class 1", "class 2", …), as generated and pasted counts are.
+    pub fn all_by_place(&self) -> bool {
+        self.0.iter().all(|row| row.label.is_none())
+    }
+
     /// The labels in order.
     pub fn iter(&self) -> impl Iterator<Item = String> + '_ {
         self.0.iter().enumerate().map(|(i, row)| row.label_at(i))
