@@ -248,8 +248,9 @@ pub fn row_cells(row: &TableRow) -> [String; 8] {
 /// Unicode default case mapping, which spares the download Rust's case tables
 /// (about 5 KB gzipped). A wasm test checks that both agree.
 pub fn lower_case(label: &str) -> String {
-    // ASCII text, as most labels are, is lowered in place: no call to the
-    // browser per label (a quarter of a million of them took a tenth of a second).
+    // ASCII text, as most labels are, is lowered here: no call to the browser
+    // per label (with them, sorting a quarter of a million labels took
+    // 391–585 ms in the page; without, 109–153).
     if label.is_ascii() {
         return label.to_ascii_lowercase();
     }
