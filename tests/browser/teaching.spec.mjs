@@ -608,3 +608,17 @@ for (const [width, height, columns] of [[360, 740, 1], [768, 1000, 1], [1280, 80
     await context.close();
   });
 }
+
+test('on a phone the table shows counts of ten digits, labels and every other cell in full', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  await page.goto('./?dist=exp&k=10&nmax=1e9&ratio=100');
+  await expect(page.getByTestId('class-table').locator('tbody tr').first()).toContainText('1000000000');
+  // Each cell holds its whole text (none cut off with an ellipsis).
+  const cut = await page.getByTestId('class-table').evaluate((table) => [...table.querySelectorAll('tbody tr')]
+    .flatMap((row) => [...row.cells])
+    .filter((cell) => cell.scrollWidth > cell.clientWidth)
+    .map((cell) => cell.textContent));
+  expect(cut).toEqual([]);
+  await context.close();
+});
