@@ -537,6 +537,8 @@ test('a million distinct counts: the link opens, each γ is solved by the worker
 
 /** Records in `window.__exportStatus` each text of the export status line from now on. */
 async function recordExportStatus(page) {
+  // The line is mounted with the table, in the last stage of the page's opening.
+  await page.getByTestId('export-status').waitFor({ state: 'attached' });
   await page.evaluate(() => {
     window.__exportStatus = [];
     const status = document.querySelector('[data-testid="export-status"]');
@@ -624,7 +626,9 @@ test('a real paste of a million counts is read by the page, never laid out by th
   await page.goto('./?hide=map');
   const counts = Array.from({ length: 1_000_000 }, (_, i) => Math.max(1, Math.round(1e6 / (i + 1))));
   await watchLongTasks(page);
-  // Each text the paste's status line shows, and whether it is shown.
+  // Each text the paste's status line shows, and whether it is shown (the
+  // line is mounted with the editors, a few tasks into the page's opening).
+  await page.getByTestId('paste-status').waitFor({ state: 'attached' });
   await page.evaluate(() => {
     window.__pasteStatus = [];
     const status = document.querySelector('[data-testid="paste-status"]');

@@ -11,6 +11,8 @@ function file(name, text, mimeType = 'text/csv') {
 /** Records in `window.__readingStatus` each text of the counts-file status
  * line with the drop zone's `aria-busy` at that moment, from now on. */
 async function recordReadingStatus(page) {
+  // The drop zone is mounted with the editors, a few tasks into the page's opening.
+  await page.getByTestId('counts-drop').waitFor({ state: 'attached' });
   await page.evaluate(() => {
     window.__readingStatus = [];
     const zone = document.querySelector('[data-testid="counts-drop"]');
