@@ -50,12 +50,12 @@ struct ProblemData {
     positive_class_count: usize,
     /// Frequency ranks, computed when first asked for.
     frequency_ranks: OnceLock<ClassRanks>,
-    /// With α, each group's position by decreasing `p` ([`RankPositions`]),
+    /// With α, the groups by decreasing `p` ([`RankOrder`]),
     /// computed when first asked for; `None` inside when `p` rises strictly
     /// along the groups (√ inverse-frequency α on distinct counts, say), so
     /// that they stand in reverse as without α and need no sort (20 ms and
     /// 4 MB at a million groups in the page).
-    rank_positions: OnceLock<Option<Vec<u32>>>,
+    rank_order: OnceLock<Option<Vec<usize>>>,
     /// The rarest class, found while grouping (a scan of its own cost 20 ms
     /// at a million classes in the browser).
     rarest_class: usize,
@@ -159,25 +159,25 @@ impl ClassRanks {
     }
 }
 
-/// Where each group's classes stand among the distinct classes by decreasing
-/// `p` (equal `p`, told apart by α, by increasing weight): the order of a
-/// rank plot. Without α the groups, which come by increasing weight, that
-/// is `p`, stand in reverse, and so do they with α when `p` rises strictly
-/// along them; otherwise their positions are sorted once per problem.
+/// The groups in a rank plot's order: by decreasing `p` (equal `p`, told
+/// apart by α, by increasing weight). Without α the groups, which come by
+/// increasing weight, that is `p`, stand in reverse, and so do they with α
+/// when `p` rises strictly along them; otherwise they are sorted once per
+/// problem.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct RankPositions<'a> {
-    /// Each group's position when sorted; `None` when they stand in reverse.
-    sorted: Option<&'a [u32]>,
+pub(crate) struct RankOrder<'a> {
+    /// The group at each position when sorted; `None` when they stand in reverse.
+    sorted: Option<&'a [usize]>,
     /// The last position.
     last: usize,
 }
 
-impl RankPositions<'_> {
-    /// The position of a group (from 0).
-    pub(crate) fn of(self, group: usize) -> usize {
+impl RankOrder<'_> {
+    /// The group at a position (from 0).
+    pub(crate) fn group_at(self, position: usize) -> usize {
         match self.sorted {
-            Some(sorted) => sorted[group] as usize,
-            None => self.last - group,
+            Some(sorted) => sorted[position],
+            None => self.last - position,
         }
     }
 }
@@ -282,7 +282,7 @@ impl Shares {
 /// shares, the target weights' shares, the order of the classes by weight,
 /// then within equal weights, their groups (a piece at a time), the problem
 /// made of them, and its two sorts of the distinct classes (the frequency
-/// ranks and, with α, the rank positions), each 20 ms for a million in the
+/// ranks and, with α, the rank order), each 20 ms for a million in the
 /// browser, which would otherwise come at their first use, in the page's
 /// first drawing.
 const BUILD_STAGES: usize = 9;
@@ -381,7 +381,7 @@ impl ProblemBuild {
             }
             8 => {
                 if let Some(problem) = &self.built {
-                    problem.rank_positions();
+                    problem.rank_order();
                 }
             }
             _ => {}
@@ -535,7 +535,7 @@ impl ProblemBuild {
             shannon_p,
             positive_class_count: self.order.len(),
             frequency_ranks: OnceLock::new(),
-            rank_positions: OnceLock::new(),
+            rank_order: OnceLock::new(),
             rarest_class: self.rarest.1,
         }))
     }
@@ -578,34 +578,30 @@ impl FocalProblem {
     /// Whether `p` rises strictly along the groups (always without α; with
     /// α when the weights keep p's order, as inverse-frequency weights on
     /// distinct counts do): classes of equal `p` are then one group, and the
-    /// groups stand in reverse by decreasing `p` ([`RankPositions`]). Read
-    /// off the rank positions, so checked once per problem.
+    /// groups stand in reverse by decreasing `p` ([`RankOrder`]). Read
+    /// off the rank order, so checked once per problem.
     pub(crate) fn p_rises_along_groups(&self) -> bool {
-        self.rank_positions().sorted.is_none()
+        self.rank_order().sorted.is_none()
     }
 
-    /// Each group's position among the distinct classes by decreasing `p`.
-    pub(crate) fn rank_positions(&self) -> RankPositions<'_> {
+    /// The groups by decreasing `p`, the order of a rank plot.
+    pub(crate) fn rank_order(&self) -> RankOrder<'_> {
         let groups = self.groups();
         let sorted = self.0.alpha.as_ref().and_then(|_| {
             self.0
-                .rank_positions
+                .rank_order
                 .get_or_init(|| {
                     if groups.windows(2).all(|pair| pair[0].p < pair[1].p) {
                         return None;
                     }
                     // Stable: equal p keep increasing weight.
-                    let order =
-                        sorted_indices(groups.len(), &|a, b| groups[b].p.total_cmp(&groups[a].p));
-                    let mut positions = vec![0; groups.len()];
-                    for (position, group) in order.into_iter().enumerate() {
-                        positions[group] = position as u32;
-                    }
-                    Some(positions)
+                    Some(sorted_indices(groups.len(), &|a, b| {
+                        groups[b].p.total_cmp(&groups[a].p)
+                    }))
                 })
                 .as_deref()
         });
-        RankPositions {
+        RankOrder {
             sorted,
             last: groups.len().saturating_sub(1),
         }
@@ -746,13 +742,13 @@ mod tests {
     }
 
     #[test]
-    fn rank_positions_count_the_groups_before_each_by_decreasing_p() {
+    fn rank_order_puts_each_group_after_those_of_larger_p() {
         let counts = [9.0, 1.0, 4.0, 4.0, 0.0, 16.0, 2.0];
         let inverse_sqrt: Vec<f64> = counts
             .iter()
             .map(|c: &f64| 1.0 / c.max(1.0).sqrt())
             .collect();
-        // With each α, whether the positions are sorted.
+        // With each α, whether the order is sorted.
         for (alpha, sorted) in [
             (None, false),
             // √ inverse frequency: p rises strictly along the groups, which
@@ -764,7 +760,7 @@ mod tests {
         ] {
             let problem = FocalProblem::new(&counts, alpha.as_deref()).unwrap();
             let groups = problem.groups();
-            let positions = problem.rank_positions();
+            let order = problem.rank_order();
             // Before a group: those of larger p, and those of equal p and
             // smaller weight (coming earlier).
             for (group, of) in groups.iter().enumerate() {
@@ -773,9 +769,9 @@ mod tests {
                     .enumerate()
                     .filter(|(other, g)| g.p > of.p || (g.p == of.p && *other < group))
                     .count();
-                assert_eq!(positions.of(group), before, "α {alpha:?}, group {group}");
+                assert_eq!(order.group_at(before), group, "α {alpha:?}, group {group}");
             }
-            assert_eq!(positions.sorted.is_some(), sorted, "α {alpha:?}");
+            assert_eq!(order.sorted.is_some(), sorted, "α {alpha:?}");
         }
     }
 

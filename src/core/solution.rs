@@ -515,22 +515,27 @@ pub struct ClassRun {
 }
 
 impl ClassRun {
-    /// A run of no classes, in a list of runs still being filled.
-    pub(crate) const FILLER: ClassRun = ClassRun {
-        classes: 0,
-        p: 0.0,
-        q: 0.0,
-        regime: Regime::Absent,
-    };
-
-    /// The run of a distinct class's classes.
-    pub(crate) fn of_group(multiplicity: f64, p: f64, q: f64, regime: Regime) -> Self {
-        ClassRun {
-            classes: multiplicity as usize,
-            p,
-            q,
-            regime,
-        }
+    /// The runs of the distinct classes at `positions` by decreasing `p`
+    /// ([`Solution::runs_by_rank`]), from each group's solution and regime
+    /// (one per group of `problem`). Made in rank order, so that a list of
+    /// them is written front to back: a million runs fill 24 MB, whose pages
+    /// the browser then provides a batch at a time.
+    pub(crate) fn by_rank<'a>(
+        problem: &'a FocalProblem,
+        solved: &'a [GroupSolution],
+        regimes: &'a [Regime],
+        positions: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = ClassRun> + 'a {
+        let (order, groups) = (problem.rank_order(), problem.groups());
+        positions.map(move |position| {
+            let group = order.group_at(position);
+            ClassRun {
+                classes: groups[group].multiplicity as usize,
+                p: groups[group].p,
+                q: solved[group].q,
+                regime: regimes[group],
+            }
+        })
     }
 
     /// The run of a problem's absent classes, if it has any.
@@ -538,7 +543,9 @@ impl ClassRun {
         let absent = problem.class_count() - problem.positive_class_count();
         (absent > 0).then_some(ClassRun {
             classes: absent,
-            ..Self::FILLER
+            p: 0.0,
+            q: 0.0,
+            regime: Regime::Absent,
         })
     }
 }
@@ -699,12 +706,14 @@ impl Solution {
     /// weight. Computed once per solution (clones share it).
     pub fn runs_by_rank(&self) -> &[ClassRun] {
         self.computed.runs_by_rank.get_or_init(|| {
-            let positions = self.problem.rank_positions();
-            let mut runs = vec![ClassRun::FILLER; self.groups.len()];
-            for d in self.distinct_classes() {
-                runs[positions.of(d.group)] =
-                    ClassRun::of_group(d.multiplicity as f64, d.p, d.q, d.regime);
-            }
+            let positions = 0..self.groups.len();
+            let mut runs = Vec::with_capacity(positions.end + 1);
+            runs.extend(ClassRun::by_rank(
+                &self.problem,
+                &self.groups,
+                &self.group_regime,
+                positions,
+            ));
             runs.extend(ClassRun::absent(&self.problem));
             runs
         })
