@@ -275,16 +275,19 @@ struct ClassLines {
     extremes: Extremes,
 }
 
+/// Pushes a run's level segment at `value` onto a line: the point of its
+/// first class, at `x`, and for tied classes the point of its last.
+fn push_run(line: &mut LineThinner, x: f64, run: &ClassRun, value: f64) {
+    line.push((x, value));
+    if run.classes > 1 {
+        line.push((x + (run.classes - 1) as f64, value));
+    }
+}
+
 impl ClassLines {
     /// The lines of `runs` over `columns` pixel columns across `x_range`.
     fn thin(runs: &[ClassRun], first_x: f64, x_range: (f64, f64), columns: usize) -> Self {
         let thinner = || LineThinner::new(x_range, columns);
-        let push_run = |line: &mut LineThinner, start: usize, run: &ClassRun, value: f64| {
-            line.push((start as f64 + first_x, value));
-            if run.classes > 1 {
-                line.push(((start + run.classes - 1) as f64 + first_x, value));
-            }
-        };
         let mut p = thinner();
         let mut q = Vec::new();
         let mut q_stretches = Vec::new();
@@ -293,7 +296,7 @@ impl ClassLines {
         for (start, run) in run_starts(runs) {
             extremes.include(run.p);
             extremes.include(run.q);
-            push_run(&mut p, start, run, run.p);
+            push_run(&mut p, start as f64 + first_x, run, run.p);
             if let Some((regime, line)) = &mut stretch {
                 if *regime != run.regime {
                     line.push((start as f64 + first_x, run.q));
@@ -304,7 +307,7 @@ impl ClassLines {
                 }
             }
             let (_, line) = stretch.get_or_insert_with(|| (run.regime, thinner()));
-            push_run(line, start, run, run.q);
+            push_run(line, start as f64 + first_x, run, run.q);
         }
         if let Some((regime, line)) = stretch {
             q.extend(line.finish());

@@ -205,6 +205,9 @@ pub struct LineThinner {
     thinned: Vec<(f64, f64)>,
     /// The column being read, with its first, lowest, highest and last point.
     column: Option<(i64, [PlacedPoint; 4])>,
+    /// An x a hair left of the column's right edge: a point before it is in
+    /// the column, without working out its column (−∞ before the first).
+    column_edge: f64,
     /// Points pushed so far.
     pushed: usize,
 }
@@ -221,36 +224,43 @@ impl LineThinner {
             columns_per_x: (span > 0.0).then(|| columns.max(1) as f64 / span),
             thinned: Vec::new(),
             column: None,
+            column_edge: f64::NEG_INFINITY,
             pushed: 0,
         }
     }
 
     /// The next point of the line (x not below the last one's). Inlined: a
-    /// rank plot pushes two million points.
+    /// rank plot pushes two million points, most of them into the column
+    /// of the point before.
     #[inline(always)]
     pub fn push(&mut self, point: (f64, f64)) {
         let Some(columns_per_x) = self.columns_per_x else {
             self.thinned.push(point);
             return;
         };
-        let column = ((point.0 - self.x_low) * columns_per_x).floor() as i64;
         let at = (self.pushed, point);
         self.pushed += 1;
-        match &mut self.column {
-            Some((current, [_, lowest, highest, last])) if *current == column => {
-                // Plain comparisons (probabilities are never NaN).
-                if point.1 < lowest.1 .1 {
-                    *lowest = at;
-                }
-                if point.1 >= highest.1 .1 {
-                    *highest = at;
-                }
-                *last = at;
-            }
-            _ => {
+        let in_column = point.0 < self.column_edge || {
+            let column = ((point.0 - self.x_low) * columns_per_x).floor() as i64;
+            let same = matches!(self.column, Some((current, _)) if current == column);
+            if !same {
                 self.end_column();
                 self.column = Some((column, [at; 4]));
+                // A billionth of a column short of the edge: rounding in
+                // either x cannot put a point before it in the next column.
+                self.column_edge = self.x_low + (column as f64 + 1.0 - 1e-9) / columns_per_x;
             }
+            same
+        };
+        if let (true, Some((_, [_, lowest, highest, last]))) = (in_column, &mut self.column) {
+            // Plain comparisons (probabilities are never NaN).
+            if point.1 < lowest.1 .1 {
+                *lowest = at;
+            }
+            if point.1 >= highest.1 .1 {
+                *highest = at;
+            }
+            *last = at;
         }
     }
 
