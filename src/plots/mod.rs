@@ -352,6 +352,28 @@ mod tests {
         let sparse: Vec<(f64, f64)> = points.iter().copied().step_by(100).collect();
         assert_eq!(thin(&sparse, range), sparse);
         assert_eq!(thin(&points, (1.0, 1.0)), points);
+        // Points on the columns' edges, four to a column (x = 0, ¼, ½, ¾ in
+        // the first): each column keeps its own first, last and extremes,
+        // and none of the next column's points.
+        let on_edges: Vec<(f64, f64)> = (0..2000)
+            .map(|i| (f64::from(i) / 4.0, f64::from(i % 7)))
+            .collect();
+        let thinned = thin(&on_edges, (0.0, 500.0));
+        for column in on_edges.chunks(4) {
+            let kept: Vec<(f64, f64)> = thinned
+                .iter()
+                .filter(|point| point.0.floor() == column[0].0)
+                .copied()
+                .collect();
+            assert_eq!((kept.first(), kept.last()), (column.first(), column.last()));
+            let low_and_high = |line: &[(f64, f64)]| {
+                line.iter()
+                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(low, high), p| {
+                        (low.min(p.1), high.max(p.1))
+                    })
+            };
+            assert_eq!(low_and_high(&kept), low_and_high(column), "{column:?}");
+        }
     }
 
     #[test]
