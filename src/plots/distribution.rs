@@ -296,10 +296,11 @@ impl ClassLines {
         for (start, run) in run_starts(runs) {
             extremes.include(run.p);
             extremes.include(run.q);
-            push_run(&mut p, start as f64 + first_x, run, run.p);
+            let x = start as f64 + first_x;
+            push_run(&mut p, x, run, run.p);
             if let Some((regime, line)) = &mut stretch {
                 if *regime != run.regime {
-                    line.push((start as f64 + first_x, run.q));
+                    line.push((x, run.q));
                     if let Some((regime, line)) = stretch.take() {
                         q.extend(line.finish());
                         q_stretches.push((regime, q.len()));
@@ -307,7 +308,7 @@ impl ClassLines {
                 }
             }
             let (_, line) = stretch.get_or_insert_with(|| (run.regime, thinner()));
-            push_run(line, start as f64 + first_x, run, run.q);
+            push_run(line, x, run, run.q);
         }
         if let Some((regime, line)) = stretch {
             q.extend(line.finish());
