@@ -269,19 +269,33 @@ test('a new γ-sweep is computed in short tasks, its plots marked as updating un
   const sweeps = () => page.evaluate(() => (window.__focalTimings['sweep-complete'] ?? []).length);
   expect(await sweeps()).toBe(1);
   await watchLongTasks(page);
-  await page.evaluate(() => { window.__focalTimings['sweep-slice'] = []; });
+  // Every change of the two plots' updating marks from now on, and when both were first marked: the
+  // sweep may be in before a check from here could see the marks, so the page records them itself.
+  await page.evaluate(() => {
+    window.__focalTimings['sweep-slice'] = [];
+    window.__sweepMarks = [];
+    const plots = [...document.querySelectorAll('[data-testid="follows-sweep"]')];
+    new MutationObserver(() => {
+      const marks = plots.map((plot) => plot.getAttribute('aria-busy')).join(',');
+      if (marks === 'true,true' && window.__sweepMarkedAt === undefined) window.__sweepMarkedAt = performance.now();
+      window.__sweepMarks.push(marks);
+    }).observe(document.body, { subtree: true, attributeFilter: ['aria-busy'] });
+  });
   // 1000 other classes: both sweep plots are marked at once, and cleared when the new sweep is in.
   const counts = Array.from({ length: 1000 }, (_, i) => Math.round(9000 * 300 ** (-i / 999)) + (i % 7));
   await pasteCounts(page, counts.join('\n'));
-  for (const plot of await marked.all()) await expect(plot).toHaveAttribute('aria-busy', 'true');
-  const pasted = await page.evaluate(() => performance.now());
   await expect.poll(sweeps).toBe(2);
   for (const plot of await marked.all()) await expect(plot).toHaveAttribute('aria-busy', 'false');
   const work = await page.evaluate(() => ({
     slices: window.__focalTimings['sweep-slice'],
     total: window.__focalTimings['sweep-complete'].at(-1),
     longTasks: window.__longTasks,
+    marks: window.__sweepMarks,
+    markedAt: window.__sweepMarkedAt,
   }));
+  expect(work.marks).toContain('true,true');
+  expect(work.marks.at(-1)).toBe('false,false');
+  const pasted = work.markedAt;
   // Many slices of about 8 ms (one solve of 1000 classes may overrun), none long: the target is
   // 16 ms; the suite fails past twice that, so that a noisy machine does not flake. One slice may
   // be stretched by the machine itself (29.8 ms once in a clean-clone run, where the usual largest
