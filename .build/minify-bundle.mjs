@@ -227,7 +227,9 @@ const optimise = (bytes) => {
   const output = join(staging, 'minify-bundle-out.wasm');
   writeFileSync(input, bytes);
   const run = spawnSync(wasmOpt, [
-    input, '-o', output, ...(hasNames(bytes) ? ['-g'] : []), '-Os', '--converge', '--low-memory-unused',
+    input, '-o', output, ...(hasNames(bytes) ? ['-g'] : []),
+    // Constants propagated through locals first: −0.1 KB gzipped (stop 35).
+    '--precompute-propagate', '-Os', '--converge', '--low-memory-unused',
     '--strip-producers', '--strip-target-features',
     '--enable-bulk-memory', '--enable-bulk-memory-opt', '--enable-multivalue',
     '--enable-mutable-globals', '--enable-nontrapping-float-to-int',
