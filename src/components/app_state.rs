@@ -139,6 +139,20 @@ pub(super) fn curves_current(
 /// takes about 70 ms in the browser, a hundred thousand about 7.
 const BUILT_IN_SLICES_ABOVE: usize = 100_000;
 
+/// Whether a solution of `problem` reaches the plots a task after it is
+/// computed ([`a_task_later`]) rather than in the same task, `shown` being
+/// the solution shown before it: one the worker computed, or the first of a
+/// problem of more than [`BUILT_IN_SLICES_ABOVE`] classes.
+fn comes_a_task_later(
+    worker_failed: RwSignal<bool>,
+    problem: &FocalProblem,
+    shown: &Option<Solution>,
+) -> bool {
+    solved_in_worker(worker_failed, problem)
+        || (problem.class_count() > BUILT_IN_SLICES_ABOVE
+            && shown.as_ref().is_none_or(|s| !s.problem().same_as(problem)))
+}
+
 /// `earlier`'s solution, except that one the worker computed, or the first
 /// of a problem of more than [`BUILT_IN_SLICES_ABOVE`] classes, comes a task
 /// later (a 0 ms pause), so that the page's work on it is split into tasks
@@ -154,12 +168,8 @@ fn a_task_later(
     let next_task = Debouncer::new(0);
     Effect::new(move |_| {
         let shown = earlier.get();
-        let new_problem = |p: &FocalProblem| {
-            later.with_untracked(|l| l.as_ref().is_none_or(|l| !l.problem().same_as(p)))
-        };
-        if shown.as_ref().map(Solution::problem).is_some_and(|p| {
-            solved_in_worker(worker_failed, p)
-                || (p.class_count() > BUILT_IN_SLICES_ABOVE && new_problem(p))
+        if shown.as_ref().is_some_and(|s| {
+            later.with_untracked(|l| comes_a_task_later(worker_failed, s.problem(), l))
         }) {
             next_task.schedule(move || set_later.set(shown));
         } else {
@@ -575,10 +585,22 @@ impl AppState {
         // Computed once for all the plots that are marked by it.
         let solution_pending = Memo::new(move |_| {
             let gamma = gamma.get();
+            // Shown, or drawn in this very task: a solution computed here is
+            // drawn in the task that computes it unless it is the first of a
+            // large problem, and marking the plots for that moment only made
+            // the browser recompute the page's style in the middle of each γ
+            // change (`aria-busy` set and cleared on every plot, 0.2–0.9 ms).
             let shown = problem.with(|problem| {
-                drawn_last.with(|drawn| match (problem, drawn) {
-                    (Some(p), Some(s)) => s.problem().same_as(p) && s.gamma() == gamma,
-                    (problem, _) => problem.is_none(),
+                let Some(p) = problem else {
+                    return true;
+                };
+                let at_gamma = |s: &Option<Solution>| {
+                    s.as_ref()
+                        .is_some_and(|s| s.problem().same_as(p) && s.gamma() == gamma)
+                };
+                drawn_last.with(|drawn| {
+                    at_gamma(drawn)
+                        || (!comes_a_task_later(worker_failed, p, drawn) && solution.with(at_gamma))
                 })
             });
             // Whether the core could not solve the current problem at γ: found

@@ -259,6 +259,27 @@ test('opening tasks: the default page and a K = 1000 link, every main-thread tas
   }
 });
 
+test('a γ change the page solves itself is drawn in the task that solves it: its plots are never marked as updating for it', async ({ page }) => {
+  const problems = watchPage(page);
+  await page.goto('./?dist=exp&k=1000&nmax=5000&ratio=100&gamma=1&hide=map');
+  await expect(page.getByTestId('plot-distribution')).toHaveAttribute('data-gamma', '1');
+  // Every change of a plot's updating mark from now on (marked and cleared within one task, it
+  // made the browser recompute the page's style in the middle of each γ change).
+  await page.evaluate(() => {
+    window.__plotMarks = [];
+    new MutationObserver((records) => {
+      for (const { target } of records) if (target.matches('.plot-frame')) window.__plotMarks.push(target.getAttribute('aria-busy'));
+    }).observe(document.body, { subtree: true, attributeFilter: ['aria-busy'] });
+  });
+  for (const gamma of [1.5, 2, 3.25, 0.5]) {
+    await setGamma(page, gamma);
+    for (const id of ['plot-distribution', 'plot-reshaping']) await expect(page.getByTestId(id)).toHaveAttribute('data-gamma', String(gamma));
+  }
+  expect(await page.evaluate(() => window.__plotMarks)).toEqual([]);
+  await expect(page.locator('.plot-frame[aria-busy="true"]')).toHaveCount(0);
+  expect(problems).toEqual([]);
+});
+
 test('a new γ-sweep is computed in short tasks, its plots marked as updating until it is in', async ({ page }) => {
   const problems = watchPage(page);
   await askForTimings(page);
