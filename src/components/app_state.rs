@@ -717,8 +717,9 @@ impl AppState {
 
     /// Whether the plots are marked as updating: many classes are being made
     /// or built into a problem, or they do not yet show the solution of the current
-    /// problem at the current γ (it is on its way from the worker, or about
-    /// to be drawn), unless the core could not solve it (then none comes).
+    /// problem at the current γ (it is on its way from the worker, or to be
+    /// drawn a task later; one drawn in the task that computes it is not
+    /// waited for), unless the core could not solve it (then none comes).
     pub fn solution_pending(&self) -> bool {
         self.solution_pending.get()
     }
