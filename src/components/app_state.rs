@@ -589,7 +589,8 @@ impl AppState {
             // drawn in the task that computes it unless it is the first of a
             // large problem, and marking the plots for that moment only made
             // the browser recompute the page's style in the middle of each γ
-            // change (`aria-busy` set and cleared on every plot, 0.2–0.9 ms).
+            // change (`aria-busy` set and cleared on every plot; 0.2–2.3 ms
+            // traced, and more style work in the frame after it).
             let shown = problem.with(|problem| {
                 let Some(p) = problem else {
                     return true;
