@@ -153,9 +153,8 @@ fn comes_a_task_later(
             && shown.as_ref().is_none_or(|s| !s.problem().same_as(problem)))
 }
 
-/// `earlier`'s solution, except that one the worker computed, or the first
-/// of a problem of more than [`BUILT_IN_SLICES_ABOVE`] classes, comes a task
-/// later (a 0 ms pause), so that the page's work on it is split into tasks
+/// `earlier`'s solution, except that the ones [`comes_a_task_later`] names
+/// come a task later (a 0 ms pause), so that the page's work on it is split into tasks
 /// of its own, each short enough for the browser to keep answering input in
 /// between (a 262 144-token vocabulary's first solution, drawn by four plots
 /// in one task, took 50–80 ms; its later solutions, at each γ, are drawn at
