@@ -61,12 +61,14 @@ struct ProblemData {
     rarest_class: usize,
 }
 
-/// The indices `0..count` sorted by `compare`, stably (equal ones keep their
-/// order): one routine for the index sorts of ranks, tables and plots, so
-/// that the web build carries one copy of the sort.
+/// The indices `0..count` sorted by `compare`, equal ones in increasing
+/// order (as a stable sort leaves them): one routine for the index sorts of
+/// ranks, tables and plots, so that the web build carries one copy of the
+/// sort, an unstable one (the standard library's stable sort took another
+/// 4 kB of its code).
 pub fn sorted_indices(count: usize, compare: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize> {
     let mut order: Vec<usize> = (0..count).collect();
-    order.sort_by(|&a, &b| compare(a, b));
+    order.sort_unstable_by(|&a, &b| compare(a, b).then(a.cmp(&b)));
     order
 }
 
