@@ -3,6 +3,7 @@
 //! outputs, so each group is solved once).
 
 use std::cmp::Ordering;
+use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use super::error::FocalError;
@@ -281,13 +282,28 @@ impl Shares {
 }
 
 /// How many stages [`ProblemBuild::advance`] takes: validation, P's
-/// shares, the target weights' shares, the order of the classes by weight,
-/// then within equal weights, their groups (a piece at a time), the problem
-/// made of them, and its two sorts of the distinct classes (the frequency
+/// shares, the target weights' shares, the classes listed with their
+/// weights, sorted by weight (a piece at a time), then within equal weights,
+/// their groups (a piece at a time), the problem made of them, and its two
+/// sorts of the distinct classes (the frequency
 /// ranks and, with α, the rank order), each 20 ms for a million in the
 /// browser, which would otherwise come at their first use, in the page's
 /// first drawing.
-const BUILD_STAGES: usize = 9;
+const BUILD_STAGES: usize = 10;
+
+/// The stage of [`ProblemBuild::advance`] that sorts the classes by weight,
+/// a piece at a time.
+const SORTING: usize = 4;
+
+/// The stage of [`ProblemBuild::advance`] that groups equal classes, a
+/// piece at a time.
+const GROUPING: usize = 6;
+
+/// Most classes sorted in one piece of the sorting stage: a longer range is
+/// split around a pivot key instead ([`split_around_a_pivot`], one pass
+/// over it), as sorting a million classes at once took a task of 45–70 ms
+/// in the browser.
+const SORTED_AT_ONCE: usize = 1 << 16;
 
 /// Classes grouped per piece of the grouping stage: about 6 ms in the
 /// browser when each is a group of its own with α (four logarithms).
@@ -295,8 +311,8 @@ const GROUPED_PER_PIECE: usize = 1 << 16;
 
 /// A problem validated and grouped a stage at a time, each stage a pass or
 /// two over the classes (at most about 30 ms for a million classes in the
-/// browser; the grouping, which can be slower, a piece at a time), so that
-/// the page takes in a million classes between frames.
+/// browser; the sort and the grouping, which would be slower, a piece at a
+/// time), so that the page takes in a million classes between frames.
 /// [`FocalProblem::new`] runs the stages up to the problem at once.
 #[derive(Debug)]
 pub struct ProblemBuild {
@@ -308,10 +324,18 @@ pub struct ProblemBuild {
     data: Shares,
     /// With α, the target weights' shares (stage 3).
     weighted: Option<Shares>,
-    /// The present classes in order, each with its key (stage 4, see
+    /// The present classes, each with its key, in order once sorted (see
     /// [`ProblemBuild::order_classes`]).
     order: Vec<(u64, u32)>,
-    /// The classes of `order` grouped so far (stage 5).
+    /// Ranges of `order` not sorted yet, each holding the keys between
+    /// those of the ranges on either side.
+    unsorted: Vec<Range<usize>>,
+    /// Splits of ranges left before every range is sorted at once: four
+    /// times as many as even splits would make, so that splits too uneven
+    /// (which a cunning order of counts could make happen at each one)
+    /// cannot repeat a pass over the classes much more often than that.
+    splits_left: usize,
+    /// The classes of `order` grouped so far.
     grouped: usize,
     /// The last group's key, (w bits, p bits).
     last_key: Option<(u64, u64)>,
@@ -340,6 +364,8 @@ impl ProblemBuild {
             data: Shares::default(),
             weighted: None,
             order: Vec::new(),
+            unsorted: Vec::new(),
+            splits_left: 0,
             grouped: 0,
             last_key: None,
             groups: Vec::new(),
@@ -368,20 +394,26 @@ impl ProblemBuild {
                 })
             }
             3 => self.order_classes(),
-            4 => self.order_within_weights(),
-            5 => {
+            SORTING => {
+                self.sort_piece();
+                if !self.unsorted.is_empty() {
+                    return Ok(false);
+                }
+            }
+            5 => self.order_within_weights(),
+            GROUPING => {
                 self.group_classes();
                 if self.grouped < self.order.len() {
                     return Ok(false);
                 }
             }
-            6 => self.built = Some(self.assemble()),
-            7 => {
+            7 => self.built = Some(self.assemble()),
+            8 => {
                 if let Some(problem) = &self.built {
                     problem.frequency_ranks();
                 }
             }
-            8 => {
+            9 => {
                 if let Some(problem) = &self.built {
                     problem.rank_order();
                 }
@@ -395,7 +427,7 @@ impl ProblemBuild {
     /// The share of the work done, from 0 to 1: the stages, and the grouping
     /// by the classes grouped.
     pub fn fraction_done(&self) -> f64 {
-        let grouping = if self.stages_done == 5 {
+        let grouping = if self.stages_done == GROUPING {
             self.grouped as f64 / self.order.len().max(1) as f64
         } else {
             0.0
@@ -443,10 +475,10 @@ impl ProblemBuild {
         Ok(())
     }
 
-    /// The present classes sorted by w, each compared through its bits
-    /// (positive, where bits order as values do) kept beside its index: one
-    /// key per item, so that a sort of a million reads 16 bytes an item and
-    /// nothing else (11 ms natively, 19 with both keys in each item).
+    /// The present classes listed to be sorted by w, each compared through
+    /// its bits (positive, where bits order as values do) kept beside its
+    /// index: one key per item, so that a sort of a million reads 16 bytes an
+    /// item and nothing else (11 ms natively, 19 with both keys in each item).
     fn order_classes(&mut self) {
         let (data, weighted) = (&self.data, self.weighted.as_ref());
         let weight = |i: usize| weighted.map_or(data.q(i), |shares| shares.q(i));
@@ -456,7 +488,34 @@ impl ProblemBuild {
             let w = weight(i);
             (data.q(i) > 0.0 && w > 0.0).then_some((w.to_bits(), i as u32))
         }));
-        order.sort_unstable_by_key(|&(key, _)| key);
+        self.unsorted.push(0..order.len());
+        self.splits_left = 4 * order.len() / SORTED_AT_ONCE;
+    }
+
+    /// Takes the last range left unsorted: leaves it when it is in order
+    /// already and turns it round when in reverse order (a generator's
+    /// classes, each a pass), sorts it when it is short enough
+    /// ([`SORTED_AT_ONCE`]) or the splits are used up, and otherwise splits
+    /// it around a pivot key into the keys below it and those above it, two
+    /// ranges left unsorted.
+    fn sort_piece(&mut self) {
+        let Some(range) = self.unsorted.pop() else {
+            return;
+        };
+        let part = &mut self.order[range.clone()];
+        if part.is_sorted_by_key(key_of) {
+            return;
+        }
+        if part.is_sorted_by(|a, b| a.0 >= b.0) {
+            part.reverse();
+        } else if part.len() > SORTED_AT_ONCE && self.splits_left > 0 {
+            self.splits_left -= 1;
+            let equal = split_around_a_pivot(part);
+            self.unsorted.push(range.start..range.start + equal.start);
+            self.unsorted.push(range.start + equal.end..range.end);
+        } else {
+            part.sort_unstable_by_key(key_of);
+        }
     }
 
     /// With α, each run of equal w of the order sorted by p, its keys turned
@@ -474,7 +533,7 @@ impl ProblemBuild {
                 for (key, class) in run.iter_mut() {
                     *key = data.q(*class as usize).to_bits();
                 }
-                run.sort_unstable_by_key(|&(key, _)| key);
+                run.sort_unstable_by_key(key_of);
                 group_count += run.chunk_by(same_key).count();
             }
         } else {
@@ -541,6 +600,40 @@ impl ProblemBuild {
             rarest_class: self.rarest.1,
         }))
     }
+}
+
+/// The key of a class in [`ProblemBuild`]'s order (one function for its
+/// sorts, which then share their code in the page's download).
+fn key_of(&(key, _): &(u64, u32)) -> u64 {
+    key
+}
+
+/// Reorders `part` (at least four items) into keys below a pivot, keys
+/// equal to it and keys above it, the pivot being the median of its keys at
+/// a quarter, half and three quarters of its length; returns where the keys
+/// equal to the pivot (at least one) start and end. Dijkstra's three-way
+/// partition, written here because the standard library's selection added
+/// 2 kB to the page's download; the classes equal to the pivot are then in
+/// place, as many are in real counts.
+fn split_around_a_pivot(part: &mut [(u64, u32)]) -> Range<usize> {
+    let quarter = part.len() / 4;
+    let [a, b, c] = [quarter, 2 * quarter, 3 * quarter].map(|i| part[i].0);
+    let pivot = a.min(b).max(a.max(b).min(c));
+    let (mut below, mut next, mut above) = (0, 0, part.len());
+    while next < above {
+        let key = part[next].0;
+        if key < pivot {
+            part.swap(below, next);
+            below += 1;
+            next += 1;
+        } else if key > pivot {
+            above -= 1;
+            part.swap(next, above);
+        } else {
+            next += 1;
+        }
+    }
+    below..above
 }
 
 impl FocalProblem {
@@ -882,8 +975,8 @@ mod tests {
                 shares.push(build.fraction_done());
             }
             shares.push(build.fraction_done());
-            let ninths: Vec<f64> = (0..=9).map(|i| i as f64 / 9.0).collect();
-            assert_eq!(shares, ninths);
+            let tenths: Vec<f64> = (0..=10).map(|i| i as f64 / 10.0).collect();
+            assert_eq!(shares, tenths);
             // Done means done: another stage changes nothing.
             assert!(build.advance().unwrap());
             let built = build.into_problem().unwrap();
@@ -894,6 +987,53 @@ mod tests {
                 built.distinct_class_count(),
                 if alpha.is_some() { 6 } else { 5 }
             );
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #[test]
+        fn a_split_puts_every_key_below_at_or_above_the_pivot(
+            keys in proptest::collection::vec(0u64..40, 4..300),
+            shape in 0..3,
+        ) {
+            let mut keys = keys;
+            match shape {
+                0 => keys.sort_unstable(),
+                1 => keys.sort_unstable_by(|a, b| b.cmp(a)),
+                _ => {}
+            }
+            let mut part: Vec<(u64, u32)> = keys.iter().zip(0..).map(|(&k, i)| (k, i)).collect();
+            let equal = split_around_a_pivot(&mut part);
+            proptest::prop_assert!(!equal.is_empty());
+            let pivot = part[equal.start].0;
+            proptest::prop_assert!(part[..equal.start].iter().all(|item| item.0 < pivot));
+            proptest::prop_assert!(part[equal.clone()].iter().all(|item| item.0 == pivot));
+            proptest::prop_assert!(part[equal.end..].iter().all(|item| item.0 > pivot));
+            // The same items, moved.
+            let mut indices: Vec<u32> = part.iter().map(|item| item.1).collect();
+            indices.sort_unstable();
+            proptest::prop_assert_eq!(indices, (0..keys.len() as u32).collect::<Vec<_>>());
+            proptest::prop_assert!(part.iter().all(|&(key, i)| keys[i as usize] == key));
+        }
+    }
+
+    #[test]
+    fn classes_in_order_or_in_reverse_are_sorted_in_one_piece() {
+        let classes = 3 * SORTED_AT_ONCE;
+        let rising: Vec<f64> = (0..classes).map(|i| (i / 2 + 1) as f64).collect();
+        let falling: Vec<f64> = rising.iter().rev().copied().collect();
+        for counts in [rising, falling] {
+            let mut build = ProblemBuild::new(counts, None);
+            let mut pieces = 1;
+            while !build.advance().unwrap() {
+                pieces += 1;
+            }
+            // Ten stages, two more pieces of grouping, none more of sorting.
+            assert_eq!(pieces, BUILD_STAGES + 2);
+            let problem = build.into_problem().unwrap();
+            assert_eq!(problem.distinct_class_count(), classes / 2);
+            assert!(problem.groups().windows(2).all(|g| g[0].p < g[1].p));
         }
     }
 
@@ -912,7 +1052,7 @@ mod tests {
     }
 
     #[test]
-    fn many_classes_are_grouped_a_piece_at_a_time() {
+    fn many_classes_are_sorted_and_grouped_a_piece_at_a_time() {
         let classes = 3 * GROUPED_PER_PIECE + 7;
         let counts: Vec<f64> = (0..classes)
             .map(|i| ((i + 500) % 1000 + 1) as f64)
@@ -924,12 +1064,23 @@ mod tests {
             while !build.advance().unwrap() {
                 shares.push(build.fraction_done());
             }
-            // Five stages, four pieces of grouping (the last of 7 classes),
-            // and two more stages before the last.
-            assert_eq!(shares.len(), 5 + 4 + 2);
-            assert!(shares.windows(2).all(|w| w[0] < w[1]), "{shares:?}");
+            // Five stages; the sort in pieces (the classes split, their
+            // parts split until no longer than SORTED_AT_ONCE, each sorted:
+            // at least seven pieces here, at most fifteen); four pieces of
+            // grouping (the last of 7 classes); two more stages before the
+            // last.
+            let sort_pieces = shares.len() - (5 + 4 + 2);
+            assert!((7..=15).contains(&sort_pieces), "{sort_pieces}");
+            // The share done stays put while the classes are sorted.
+            assert!(shares.windows(2).all(|w| w[0] <= w[1]), "{shares:?}");
             let problem = build.into_problem().unwrap();
             assert_eq!(problem.distinct_class_count(), distinct);
+            // The groups in increasing weight, then p: sorted.
+            let order = |g: &Group| (g.w.q, g.p);
+            assert!(problem
+                .groups()
+                .windows(2)
+                .all(|g| order(&g[0]) < order(&g[1])));
             // Classes share a group exactly when their count and α are equal.
             let key = |i: usize| ((i + 500) % 1000, alpha.as_ref().map_or(0, |_| i % 3));
             let mut class_of_group = vec![None; distinct];
