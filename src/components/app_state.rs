@@ -135,9 +135,11 @@ pub(super) fn curves_current(
 
 /// Classes above which the page builds a problem in slices of 12 ms, between
 /// which the browser has a turn, a stage or a piece of grouping at least per
-/// slice ([`crate::core::ProblemBuild`]): building a million classes at once
-/// takes about 70 ms in the browser, a hundred thousand about 7.
-const BUILT_IN_SLICES_ABOVE: usize = 100_000;
+/// slice ([`crate::core::ProblemBuild`]), and takes it in a task of its own:
+/// building a million classes at once takes about 70 ms in the browser, a
+/// hundred thousand about 7, and weighting 40 000 classes by α, built in the
+/// click's task with all that follows it, made tasks of 47–107 ms.
+const BUILT_IN_SLICES_ABOVE: usize = 32_768;
 
 /// Whether a solution of `problem` reaches the plots a task after it is
 /// computed ([`a_task_later`]) rather than in the same task, `shown` being
