@@ -291,15 +291,22 @@ impl LineThinner {
     }
 }
 
-/// Axis-label text of a probability: plain decimals down to 0.001, powers of ten below.
+/// Axis-label text of a probability: plain decimals down to 0.001, powers of
+/// ten below (with two significant digits at most, as ticks need).
 pub fn format_probability(value: f64) -> String {
     if value == 0.0 {
         "0".into()
     } else if value.abs() >= 1e-3 {
-        let text = format!("{value:.3}");
+        let text = format!("{value:.4}");
         text.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
-        format!("{value:.0e}")
+        // Two significant digits, a tick 1.5 × 10ⁿ among ticks 5 × 10ⁿ⁻¹
+        // apart being the most a tick needs (with one, 1.5e-6 read 2e-6,
+        // as the tick above it did).
+        let text = format!("{value:.1e}");
+        let (mantissa, exponent) = text.split_at(text.find('e').unwrap_or(text.len()));
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        format!("{mantissa}{exponent}")
     }
 }
 
@@ -315,6 +322,7 @@ pub fn format_factor(value: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::axes::nice_ticks;
     use super::*;
 
     #[test]
@@ -390,6 +398,19 @@ mod tests {
         assert_eq!(format_probability(0.125), "0.125");
         assert_eq!(format_probability(1e-6), "1e-6");
         assert_eq!(format_probability(0.0), "0");
+        assert_eq!(format_probability(0.0015), "0.0015");
+        assert_eq!(format_probability(10f64.powf(-8.0)), "1e-8");
+        // Ticks 5 × 10⁻⁷ apart read apart.
+        let ticks: Vec<String> = nice_ticks(0.0, 2.6e-6, 6)
+            .into_iter()
+            .map(format_probability)
+            .collect();
+        assert_eq!(ticks, ["0", "5e-7", "1e-6", "1.5e-6", "2e-6", "2.5e-6"]);
+        let ticks: Vec<String> = nice_ticks(0.0, 0.0026, 6)
+            .into_iter()
+            .map(format_probability)
+            .collect();
+        assert_eq!(ticks, ["0", "5e-4", "0.001", "0.0015", "0.002", "0.0025"]);
     }
 
     #[test]
