@@ -65,8 +65,8 @@ struct ProblemData {
 /// The indices `0..count` sorted by `compare`, equal ones in increasing
 /// order (as a stable sort leaves them): one routine for the index sorts of
 /// ranks, tables and plots, so that the web build carries one copy of the
-/// sort, an unstable one (the standard library's stable sort took another
-/// 4 kB of its code).
+/// sort, an unstable one (the standard library's stable sort, kept for this
+/// alone, took 0.76 kB more of the gzipped download).
 pub fn sorted_indices(count: usize, compare: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize> {
     let mut order: Vec<usize> = (0..count).collect();
     order.sort_unstable_by(|&a, &b| compare(a, b).then(a.cmp(&b)));
@@ -285,10 +285,9 @@ impl Shares {
 /// shares, the target weights' shares, the classes listed with their
 /// weights, sorted by weight (a piece at a time), then within equal weights,
 /// their groups (a piece at a time), the problem made of them, and its two
-/// sorts of the distinct classes (the frequency
-/// ranks and, with α, the rank order), each 20 ms for a million in the
-/// browser, which would otherwise come at their first use, in the page's
-/// first drawing.
+/// sorts of the distinct classes (the frequency ranks and, with α, the rank
+/// order), each 20 ms for a million in the browser, which would otherwise
+/// come at their first use, in the page's first drawing.
 const BUILD_STAGES: usize = 10;
 
 /// The stage of [`ProblemBuild::advance`] that sorts the classes by weight,

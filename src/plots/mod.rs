@@ -17,6 +17,7 @@ use plotters::prelude::*;
 use plotters::style::RGBColor;
 
 use crate::core::Regime;
+use crate::state::format::without_trailing_zeros;
 
 /// Colours and sizes of a plot. Colours follow the Okabe–Ito palette, which
 /// stays distinguishable with the common forms of colour blindness; regimes are
@@ -297,16 +298,14 @@ pub fn format_probability(value: f64) -> String {
     if value == 0.0 {
         "0".into()
     } else if value.abs() >= 1e-3 {
-        let text = format!("{value:.4}");
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
+        without_trailing_zeros(&format!("{value:.4}")).to_string()
     } else {
         // Two significant digits, a tick 1.5 × 10ⁿ among ticks 5 × 10ⁿ⁻¹
         // apart being the most a tick needs (with one, 1.5e-6 read 2e-6,
         // as the tick above it did).
         let text = format!("{value:.1e}");
         let (mantissa, exponent) = text.split_at(text.find('e').unwrap_or(text.len()));
-        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
-        format!("{mantissa}{exponent}")
+        format!("{}{exponent}", without_trailing_zeros(mantissa))
     }
 }
 

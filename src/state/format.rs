@@ -31,11 +31,17 @@ pub fn format_significant(value: f64, digits: usize) -> String {
 
 /// γ with at most `decimals` decimals and no trailing zeros: "2.2436", "20".
 pub fn gamma_text(gamma: f64, decimals: usize) -> String {
-    let text = format!("{gamma:.decimals$}");
-    if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    without_trailing_zeros(&format!("{gamma:.decimals$}")).to_string()
+}
+
+/// A decimal number's text without the zeros that end its fraction, nor its
+/// point when nothing is left after it ("0.0150" → "0.015", "2.0" → "2");
+/// a number without a point is left as it is ("20").
+pub fn without_trailing_zeros(decimal: &str) -> &str {
+    if decimal.contains('.') {
+        decimal.trim_end_matches('0').trim_end_matches('.')
     } else {
-        text
+        decimal
     }
 }
 
