@@ -857,8 +857,7 @@ impl Solution {
         if self.tally().ranks_as_p {
             return self.problem.frequency_ranks().clone();
         }
-        let q: Vec<f64> = self.groups.iter().map(|g| g.q).collect();
-        ClassRanks::new(&self.problem, &q, 0.0)
+        ClassRanks::new(&self.problem, |g| self.groups[g].q, 0.0)
     }
 
     /// `q*` of every class, in input order.
