@@ -20,6 +20,7 @@ use crate::plots::recording::RecordingArea;
 use crate::plots::reshaping::{draw_reshaping_map, MAX_MAP_MARKERS};
 use crate::plots::tracked::draw_tracked;
 use crate::plots::Theme;
+use crate::state::html::tracked_class_options;
 
 /// A plot drawn from the page state in one layer, on any plotters backend.
 pub trait Figure: Copy + 'static {
@@ -381,7 +382,13 @@ pub fn TrackedPlot() -> impl IntoView {
         let track = value.parse::<usize>().ok();
         state.update(|c| c.track = track);
     };
-    let selected = move |class: usize| state.track.get() == Some(class);
+    // The options of classes as one string of HTML, set again only when it
+    // changes (see [`tracked_class_options`]).
+    let class_options = Memo::new(move |_| {
+        state
+            .labels
+            .with(|labels| tracked_class_options(labels, state.track.get(), MAX_TRACK_OPTIONS))
+    });
     let label = Signal::derive(move || {
         state.tracked.with(|t| match t {
             Some(t) => format!(
@@ -402,9 +409,7 @@ pub fn TrackedPlot() -> impl IntoView {
             <option value="" selected=move || state.track.get().is_none()>
                 {move || format!("Rarest class ({})", rarest_label())}
             </option>
-            {move || state.labels.with(|labels| labels.iter().take(MAX_TRACK_OPTIONS).collect::<Vec<_>>()).into_iter().enumerate().map(|(class, name)| view! {
-                <option value=class.to_string() selected=move || selected(class)>{name}</option>
-            }).collect_view()}
+            <optgroup label="Classes" inner_html=class_options></optgroup>
         </select>
         <FollowsSweep tracked=true>
             <GammaCanvas test_id="plot-tracked" label=label aspect=0.42 figure=TrackedFigure(state) />
