@@ -649,12 +649,16 @@ impl AppState {
                 traces.schedule(move || trace_worker.trace(&p, gamma_max, class));
             }
         });
-        // The page is mounted a few parts a task ([`AppState::opened`]).
+        // The page is mounted a part a task ([`AppState::opened`]); past the
+        // editors, once a link's many classes are made and built (into a
+        // problem or an error), so that each later part takes in its content
+        // in its own task, not all of them at once when the problem comes.
         let opening = RwSignal::new(0);
         let next_stage = Debouncer::new(0);
         Effect::new(move |_| {
             let stage = opening.get();
-            if stage < LAST_OPENING_STAGE {
+            let classes_pending = stage >= EDITORS_STAGE && (making.get() || building.get());
+            if stage < LAST_OPENING_STAGE && !classes_pending {
                 next_stage.schedule(move || opening.set(stage + 1));
             }
         });
@@ -704,15 +708,22 @@ impl AppState {
     }
 }
 
+/// The stage of the page's opening at which the editors are mounted: the
+/// later ones wait for a link's many classes to be made and built.
+pub const EDITORS_STAGE: u8 = 2;
+
 /// The last stage of the page's opening ([`AppState::opened`]).
-const LAST_OPENING_STAGE: u8 = 5;
+pub const LAST_OPENING_STAGE: u8 = 9;
 
 impl AppState {
     /// Whether the page's opening has reached `stage` (0 to
     /// [`LAST_OPENING_STAGE`]): its parts are mounted a stage at a time, each
     /// a task after the one before, the γ bar first and the first plot next
     /// (mounting the whole page at once was one task of 50–92 ms; the γ bar
-    /// with the first plot, one of 20–34 ms).
+    /// with the first plot, one of 20–34 ms). Past [`EDITORS_STAGE`] the
+    /// stages wait for a link's many classes to be built: each panel then
+    /// mounts with its content (the 262 144-token link's panels, mounted
+    /// before its problem came, took it in together, in a task of 55–147 ms).
     pub fn opened(&self, stage: u8) -> bool {
         self.opening.get() >= stage
     }

@@ -25,7 +25,7 @@ use wasm_bindgen::JsCast;
 
 use crate::state::config::{Config, Panel};
 use crate::state::url::decode;
-use app_state::{use_app_state, AppState};
+use app_state::{use_app_state, AppState, EDITORS_STAGE, LAST_OPENING_STAGE};
 use counts_file::CountsFile;
 use embed::EmbedDialog;
 use exports::ExportBar;
@@ -113,17 +113,22 @@ pub fn install_panic_hook() {
 }
 
 /// The stage of the page's opening at which a panel is mounted
-/// ([`AppState::opened`]): the γ bar and the page's frame come first (stage
-/// 0, with the page's state), then the first plot, the editors (stage 2, see
-/// [`page`]), the plots along γ and the findings, the rest of the plots, and
-/// last the table and the model-outputs panel.
+/// ([`AppState::opened`]), one panel a stage: the γ bar and the page's frame
+/// come first (stage 0, with the page's state), then the first plot, the
+/// editors ([`EDITORS_STAGE`], see [`page`]), the plots along γ with the
+/// findings and the summary, the other plots, and last the table and the
+/// model-outputs panel ([`LAST_OPENING_STAGE`]).
 fn opening_stage(panel: Panel) -> u8 {
     match panel {
         Panel::Distribution => 1,
-        Panel::Counts => 2,
-        Panel::Entropy | Panel::Text => 3,
-        Panel::Tracked | Panel::Map | Panel::Summary => 4,
-        Panel::Table | Panel::Invert => 5,
+        Panel::Counts => EDITORS_STAGE,
+        Panel::Entropy => 3,
+        Panel::Text => 4,
+        Panel::Summary => 5,
+        Panel::Tracked => 6,
+        Panel::Map => 7,
+        Panel::Table => 8,
+        Panel::Invert => LAST_OPENING_STAGE,
     }
 }
 
