@@ -53,7 +53,7 @@ pub fn push_row<'a>(
 
 /// Appends one `<option>` of `value` showing `text` to `html` (both
 /// escaped), marked as the one selected or not.
-pub fn push_option(html: &mut String, value: &str, text: &str, selected: bool) {
+fn push_option(html: &mut String, value: &str, text: &str, selected: bool) {
     html.push_str("<option value=\"");
     html.push_str(&escape_html(value));
     html.push_str(if selected { "\" selected>" } else { "\">" });
