@@ -657,8 +657,12 @@ impl AppState {
         let next_stage = Debouncer::new(0);
         Effect::new(move |_| {
             let stage = opening.get();
+            // (Opened: no longer watching the classes being made or built.)
+            if stage >= LAST_OPENING_STAGE {
+                return;
+            }
             let classes_pending = stage >= EDITORS_STAGE && (making.get() || building.get());
-            if stage < LAST_OPENING_STAGE && !classes_pending {
+            if !classes_pending {
                 next_stage.schedule(move || opening.set(stage + 1));
             }
         });
