@@ -10,7 +10,7 @@ use focal_entropy_explorer::plots::distribution::{class_runs, draw_solution};
 use focal_entropy_explorer::plots::recording::Recording;
 use focal_entropy_explorer::plots::Theme;
 use focal_entropy_explorer::state::classes::{classes_from_text, inverse_frequency_alpha};
-use focal_entropy_explorer::state::config::ClassLabels;
+use focal_entropy_explorer::state::config::{ClassLabels, ClassRow};
 use focal_entropy_explorer::state::derived::{problem_build, problem_for};
 use focal_entropy_explorer::state::findings::AtGamma;
 use focal_entropy_explorer::state::generator::Generator;
@@ -162,7 +162,41 @@ fn vocabulary_benches(c: &mut Criterion) {
     group.bench_function("round trip", |b| {
         b.iter(|| round_trip_error(black_box(&solution)))
     });
+    // The same counts under labels of their own (random words of mixed
+    // case, as a counts file of tokens carries): the label sort's order.
+    let labelled = ClassLabels::of(Arc::new(random_labelled(&labels)));
+    group.bench_function("table order by label, labelled", |b| {
+        b.iter(|| table_order(black_box(&solution), &labelled, SortColumn::Label, false))
+    });
     group.finish();
+}
+
+/// The classes of `labels` under random words of 3 to 12 letters, upper and
+/// lower case (a fixed xorshift sequence, so every run sorts the same words).
+fn random_labelled(labels: &ClassLabels) -> Vec<ClassRow> {
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    (0..labels.len())
+        .map(|_| {
+            let length = 3 + (next() % 10) as usize;
+            let word: String = (0..length)
+                .map(|_| {
+                    let letter = (next() % 52) as u8;
+                    char::from(if letter < 26 {
+                        b'a' + letter
+                    } else {
+                        b'A' + letter - 26
+                    })
+                })
+                .collect();
+            ClassRow::new(word, 1.0)
+        })
+        .collect()
 }
 
 /// What the page's main thread does at each γ for the million-distinct
