@@ -11,6 +11,7 @@ pub mod format;
 pub mod generator;
 pub mod html;
 pub mod json;
+pub mod label_order;
 pub mod map_rows;
 pub mod messages;
 pub mod narrative;

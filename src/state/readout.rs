@@ -6,6 +6,7 @@ use crate::core::{sorted_indices, ClassRanks, DistinctClass, Regime, Solution};
 
 use super::config::{ClassLabels, Units};
 use super::format::format_significant;
+use super::label_order::classes_in_label_order;
 
 /// One row of the per-class table.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,12 +110,7 @@ pub fn table_order(
         SortColumn::Label if labels.len() == classes && labels.all_by_place() => {
             in_direction(places_in_label_order(classes), descending)
         }
-        SortColumn::Label => {
-            let lowered: Vec<String> = (0..classes)
-                .map(|c| labels.get(c).map_or_else(String::new, lower_case))
-                .collect();
-            by_class(&|a, b| lowered[a].cmp(&lowered[b]))
-        }
+        SortColumn::Label => classes_in_label_order(labels, descending),
         SortColumn::Count => {
             let counts = problem.counts();
             by_class(&|a, b| counts[a].total_cmp(&counts[b]))
@@ -157,7 +153,7 @@ fn in_direction(mut order: Vec<usize>, descending: bool) -> Vec<usize> {
 }
 
 /// An ascending order, reversed for a descending sort.
-fn directed(order: Ordering, descending: bool) -> Ordering {
+pub(super) fn directed(order: Ordering, descending: bool) -> Ordering {
     if descending {
         order.reverse()
     } else {
@@ -241,29 +237,6 @@ pub fn row_cells(row: &TableRow) -> [String; 8] {
         row.rank_p.to_string(),
         row.rank_q.to_string(),
     ]
-}
-
-/// A label in lower case, the key of the label sort. Natively Rust's
-/// `to_lowercase`; in the web build the browser's `toLowerCase()`, the same
-/// Unicode default case mapping, which spares the download Rust's case tables
-/// (about 5 KB gzipped). A wasm test checks that both agree. Takes the label
-/// it lowers, so that an ASCII one is lowered in place, with no copy.
-pub fn lower_case(mut label: String) -> String {
-    // ASCII text, as most labels are, is lowered here: no call to the browser
-    // per label (with them, sorting a quarter of a million labels took
-    // 391–585 ms in the page; without, 109–153).
-    if label.is_ascii() {
-        label.make_ascii_lowercase();
-        return label;
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        label.to_lowercase()
-    }
-    #[cfg(target_arch = "wasm32")]
-    {
-        String::from(js_sys::JsString::from(label.as_str()).to_lower_case())
-    }
 }
 
 /// Height of one row of the per-class table, in CSS pixels (fixed in
@@ -399,7 +372,6 @@ mod tests {
         assert_eq!(order(SortColumn::Label, true), [3, 4, 0, 1, 2]);
         assert_eq!(order(SortColumn::Class, false), [0, 1, 2, 3, 4]);
         assert_eq!(order(SortColumn::Class, true), [4, 3, 2, 1, 0]);
-        assert_eq!(lower_case("ΟΔΟΣ Ärger".into()), "οδος ärger");
     }
 
     #[test]

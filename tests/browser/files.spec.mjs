@@ -161,10 +161,24 @@ test('a million-class counts file is loaded: γ is answered, values are the core
   expect(rows[0].slice(0, 4)).toEqual(['class 0', '1', significant(core.p[0]), significant(core.q[0])]);
   expect(rows[30].slice(0, 4)).toEqual(['class 30', '31', significant(core.p[30]), significant(core.q[30])]);
   const gammaLongTasks = await page.evaluate(() => window.__longTasks.map(([, duration]) => Math.round(duration)));
+  // Sorted by label: a million labels of their own, in the order of their
+  // text ("class 0", "class 1", "class 10", …), then the other way.
+  await watchLongTasks(page);
+  const sortClicked = await page.evaluate(() => performance.now());
+  await page.getByRole('button', { name: 'Label', exact: true }).click();
+  await expect(page.getByRole('columnheader', { name: 'Label', exact: true })).toHaveAttribute('aria-sort', 'ascending');
+  await expect.poll(async () => (await tableRows(page)).slice(0, 4).map((row) => row[0]), { timeout: 30_000 })
+    .toEqual(['class 0', 'class 1', 'class 10', 'class 100']);
+  const sorted = await page.evaluate(() => performance.now());
+  await page.getByRole('button', { name: 'Label', exact: true }).click();
+  await expect.poll(async () => (await tableRows(page)).slice(0, 3).map((row) => row[0]), { timeout: 30_000 })
+    .toEqual(['class 999999', 'class 999998', 'class 999997']);
+  const labelSortLongTasks = await page.evaluate(() => window.__longTasks.map(([, duration]) => Math.round(duration)));
   const [reading] = await page.evaluate(() => window.__focalTimings['counts-file']);
   console.log(`MILLION ${JSON.stringify({
     megabytes: +(lines.length / 1e6).toFixed(1), readingMs: Math.round(reading), readingSlices: shares.length + 1, loadedMs: Math.round(loaded - started),
     loadLongTasks, gammaAnsweredMs: Math.round(answered - moved), gammaLongTasks,
+    labelSortMs: Math.round(sorted - sortClicked), labelSortLongTasks,
   })}`);
   expect(problems).toEqual([]);
 });
