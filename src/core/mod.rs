@@ -19,7 +19,7 @@ pub use analysis::{
 pub use error::{FocalError, MAX_CLASSES, MAX_GAMMA};
 pub use imbalance::{exponential_tail, ImbalanceMap, MAP_RATIO_HIGH, MAP_RATIO_LOW};
 pub use inverse::{invert, invert_distinct, Inversion};
-pub use problem::{sort_indices, sorted_indices, ClassRanks, FocalProblem, ProblemBuild};
+pub use problem::{key_of, sort_indices, sorted_indices, ClassRanks, FocalProblem, ProblemBuild};
 pub use solution::{
     ClassRun, DistinctClass, RareSums, Regime, RegimeSums, Solution, SolutionTally, MOVED_REGIMES,
 };

@@ -632,9 +632,10 @@ impl ProblemBuild {
     }
 }
 
-/// The key of a class in [`ProblemBuild`]'s order (one function for its
-/// sorts, which then share their code in the page's download).
-fn key_of(&(key, _): &(u64, u32)) -> u64 {
+/// The key of a (key, index) pair, as in [`ProblemBuild`]'s order: one
+/// function for every sort of such pairs (the build's, the table's by label),
+/// which then share their code in the page's download.
+pub fn key_of(&(key, _): &(u64, u32)) -> u64 {
     key
 }
 

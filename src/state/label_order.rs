@@ -4,14 +4,15 @@
 
 use super::config::{default_label, ClassLabels};
 use super::readout::directed;
-use crate::core::sort_indices;
+use crate::core::{key_of, sort_indices};
 
 /// The classes of `labels` sorted by their labels in lower case (those
 /// named by their place as "class 1", …), ascending or descending, ties in
 /// input order both ways. The lowered labels are laid end to end in one
 /// buffer; the classes are sorted by eight bytes of their labels read as one
-/// number, the first after the beginning every label shares (a radix sort, a
-/// byte a pass), and only runs that share those bytes by the whole labels. A
+/// number, the first after the beginning every label shares (the problem
+/// build's sort of keyed pairs), and only runs that share those bytes by the
+/// whole labels. A
 /// quarter of a million random labels, each copied and compared as a string,
 /// took one task of 312–414 ms per click in the page; so, up to 132 ms (a
 /// million labels: 252 ms, still one task).
@@ -52,8 +53,13 @@ pub fn classes_in_label_order(labels: &ClassLabels, descending: bool) -> Vec<usi
         u64::from_be_bytes(bytes) ^ u64::from(descending).wrapping_neg()
     };
     let by_label = |a: usize, b: usize| directed(lowered(a).cmp(lowered(b)), descending);
-    let keyed = sorted_by_key((0..classes).map(|class| (key(class), class)).collect());
-    let mut order: Vec<usize> = keyed.iter().map(|&(_, class)| class).collect();
+    // Sorted by key (equal keys in any order), then each run of equal keys
+    // by whole labels, ties in input order.
+    let mut keyed: Vec<(u64, u32)> = (0..classes)
+        .map(|class| (key(class), class as u32))
+        .collect();
+    keyed.sort_unstable_by_key(key_of);
+    let mut order: Vec<usize> = keyed.iter().map(|&(_, class)| class as usize).collect();
     let mut start = 0;
     while start < classes {
         let length = keyed[start..]
@@ -64,37 +70,6 @@ pub fn classes_in_label_order(labels: &ClassLabels, descending: bool) -> Vec<usi
         start += length;
     }
     order
-}
-
-/// Items sorted by their key, ties kept in the order given: a radix sort,
-/// a byte of the key at a time from the last, skipping the bytes every key
-/// shares (the padding of short labels). A few passes over the items,
-/// and no sort routine more in the download.
-fn sorted_by_key(mut items: Vec<(u64, usize)>) -> Vec<(u64, usize)> {
-    let mut spare = items.clone();
-    for shift in (0..64).step_by(8) {
-        let digit = |key: u64| ((key >> shift) & 0xff) as usize;
-        let mut counts = [0usize; 256];
-        for &(key, _) in &items {
-            counts[digit(key)] += 1;
-        }
-        if counts.contains(&items.len()) {
-            continue;
-        }
-        // Where each digit's items start (counts made running totals), then
-        // each item to its place.
-        let mut total = 0;
-        for count in &mut counts {
-            (*count, total) = (total, total + *count);
-        }
-        for &item in &items {
-            let place = &mut counts[digit(item.0)];
-            spare[*place] = item;
-            *place += 1;
-        }
-        std::mem::swap(&mut items, &mut spare);
-    }
-    items
 }
 
 /// Appends `label` in lower case to `text`: the key of the label sort.
@@ -132,14 +107,7 @@ mod tests {
             .map(|class| labels.get(class).unwrap_or_default().to_lowercase())
             .collect();
         let mut order: Vec<usize> = (0..labels.len()).collect();
-        order.sort_by(|&a, &b| {
-            let order = lowered[a].cmp(&lowered[b]);
-            if descending {
-                order.reverse()
-            } else {
-                order
-            }
-        });
+        order.sort_by(|&a, &b| directed(lowered[a].cmp(&lowered[b]), descending));
         order
     }
 
