@@ -70,13 +70,14 @@ fn separates_counts(c: char) -> bool {
 
 /// Splits an unquoted line into a `label,count` pair when it has exactly two
 /// fields separated by a comma, semicolon or tab and its first field is not a
-/// number; otherwise into counts separated by commas, semicolons, tabs or
-/// spaces.
+/// finite number (tokens such as `NaN` or `inf` are labels in a vocabulary's
+/// counts, never counts); otherwise into counts separated by commas,
+/// semicolons, tabs or spaces.
 fn split_line(line: &str) -> (Option<&str>, CountFields<'_>) {
     let mut fields = line.split([',', ';', '\t']);
     if let (Some(label), Some(count), None) = (fields.next(), fields.next(), fields.next()) {
         let label = label.trim();
-        if parse_number(label).is_none() {
+        if !parse_number(label).is_some_and(f64::is_finite) {
             return (Some(label), CountFields::One(Some(count.trim())));
         }
     }
@@ -722,6 +723,31 @@ mod tests {
             "\"mid, one\",5\n\"2024\",3\n\"#tag\",1\n\"say \"\"hi\"\"\",2\n\" padded \",0.5\n\"\",7\n\"two\nlines\",0.0000001"
         );
         assert_eq!(classes_from_text(&text).unwrap(), classes);
+    }
+
+    #[test]
+    fn words_that_read_as_numbers_but_not_finite_ones_are_labels() {
+        let classes = classes_from_text("NaN,523\ninf,7\nInfinity;3\n-INF\t2\nthe,9").unwrap();
+        assert_eq!(
+            classes,
+            vec![
+                ClassRow::new("NaN", 523.0),
+                ClassRow::new("inf", 7.0),
+                ClassRow::new("Infinity", 3.0),
+                ClassRow::new("-INF", 2.0),
+                ClassRow::new("the", 9.0),
+            ]
+        );
+        // Written back, they are quoted (they read as numbers) and read back.
+        let text = classes_as_text(&classes);
+        assert!(text.starts_with("\"NaN\",523\n\"inf\",7\n"), "{text}");
+        assert_eq!(classes_from_text(&text).unwrap(), classes);
+        // A finite number before a count is still a count of its own.
+        assert_eq!(counts("5,3"), vec![5.0, 3.0]);
+        // A lone NaN is a count (the problem's checks refuse it, naming the class).
+        let lone = parse_class_list("4\nnan").unwrap();
+        assert_eq!(lone[1].label, None);
+        assert!(lone[1].count.is_nan());
     }
 
     #[test]
