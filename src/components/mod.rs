@@ -158,15 +158,21 @@ fn PanelSection(
     }
 }
 
-/// The whole page, of the configuration of its link, with the link's
-/// notices (a plain function: [`mount_on`] calls it once, within the page's
-/// reactive owner).
-fn page(config: Config, notices: Vec<String>) -> impl IntoView {
+/// Makes the page's state, of the configuration of its link and with the
+/// link's notices, and provides it to the page ([`mount_on`] calls it once,
+/// within the page's reactive owner, a task before [`page`]).
+fn provide_page_state(config: Config, notices: Vec<String>) {
     let state = AppState::new(config, notices);
     provide_context(state);
     provide_context(exports::ExportRequests(RwSignal::new(None)));
     links::sync_url(state);
     host_messages::connect_host(state);
+}
+
+/// The whole page, of the state [`provide_page_state`] made (a plain
+/// function: [`mount_on`] calls it once, within the page's reactive owner).
+fn page() -> impl IntoView {
+    let state = use_app_state();
     let shows = move |panel: Panel| move || state.shows(panel);
     // Opened from a link: on a phone the plots come before the editors.
     let from_link = web_sys::window()
@@ -237,14 +243,29 @@ pub fn mount() {
 }
 
 /// Mounts the app on `root`, for the configuration of the page's link
-/// (`window.location.search`), in place of `root`'s `.loading` line.
+/// (`window.location.search`), in place of `root`'s `.loading` line: its
+/// state in this task, its frame in the next. On a first visit the browser
+/// compiles each WebAssembly function when it is first called; state and
+/// frame together were one task of 60–106 ms, most of it compiling.
 pub fn mount_on(root: web_sys::HtmlElement) {
     let query = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
     let (config, notices) = decode(&query);
-    if let Ok(Some(loading)) = root.query_selector(":scope > .loading") {
-        loading.remove();
-    }
-    leptos::mount::mount_to(root, move || page(config, notices)).forget();
+    // The state's effects run on Leptos' executor, which `mount_to` would
+    // start: started here, before them (a second start is a no-op).
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    let owner = Owner::new();
+    owner.with(|| provide_page_state(config, notices));
+    set_timeout(
+        move || {
+            if let Ok(Some(loading)) = root.query_selector(":scope > .loading") {
+                loading.remove();
+            }
+            owner.with(|| leptos::mount::mount_to(root, page).forget());
+            // The page lives as long as the document, and so does its state.
+            std::mem::forget(owner);
+        },
+        std::time::Duration::ZERO,
+    );
 }
