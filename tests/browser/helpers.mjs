@@ -145,10 +145,21 @@ export async function overSuppressionRanges(page) {
  * suite's base URL), from a Chromium trace, in ms: the longest of all, and
  * the longest that ran the page's own code (a timer, an event, a message or
  * a frame callback: a task with a function call in it; the others are the
- * browser's own parsing, layout, painting and garbage collection). The
- * Long Tasks API sees only tasks over 50 ms; the target at K ≤ 1000 is 16. */
+ * browser's own navigation, parsing, layout, painting and garbage
+ * collection). The Long Tasks API sees only tasks over 50 ms; the target at
+ * K ≤ 1000 is 16.
+ *
+ * Two kinds of work are the test's, not the page's, and are kept out:
+ * - the page is opened from a blank one, as from another site, so that the
+ *   navigation's task does not include taking down the page opened before
+ *   it (17–45 ms of unload and detaching, when that was this app);
+ * - tasks that carry a message of the test's DevTools session (Playwright
+ *   evaluating its own 330 KB of script in the new page, to find elements)
+ *   are reported apart, as `harnessLongestMs`: they measured 30–65 ms and
+ *   were the long task in the runs that failed this test at 103–142 ms. */
 export async function openingTasks(browser, page, url) {
-  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+  await page.goto('about:blank');
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel'] });
   await page.goto(url);
   await canvasIsDrawn(page, 'plot-distribution');
   // The last stage of the opening is mounted, and its first drawing done.
@@ -158,9 +169,14 @@ export async function openingTasks(browser, page, url) {
   // The page's main thread: where the app's script runs.
   const script = events.find((e) => e.name === 'FunctionCall' && /focal-entropy-explorer/.test(e.args?.data?.url ?? ''));
   const onMain = (e) => script && e.pid === script.pid && e.tid === script.tid && e.ph === 'X';
+  const within = (task, e) => e.ts >= task.ts && e.ts < task.ts + task.dur;
   const calls = events.filter((e) => onMain(e) && e.name === 'FunctionCall');
-  const tasks = events.filter((e) => onMain(e) && e.name === 'RunTask');
-  const ranCode = (task) => calls.some((c) => c.ts >= task.ts && c.ts < task.ts + task.dur);
+  const fromTheTest = events.filter((e) => onMain(e) && e.name === 'Receive mojo message'
+    && (e.args?.chrome_mojo_event_info?.mojo_interface_tag ?? '').startsWith('blink.mojom.DevToolsSession'));
+  const allTasks = events.filter((e) => onMain(e) && e.name === 'RunTask');
+  const isTheTests = (task) => fromTheTest.some((message) => within(task, message));
+  const tasks = allTasks.filter((task) => !isTheTests(task));
+  const ranCode = (task) => calls.some((c) => within(task, c));
   const longest = (list) => list.reduce((a, b) => (b.dur > a.dur ? b : a), { dur: 0 });
   const ms = (task) => +(task.dur / 1000).toFixed(1);
   // What the page's longest task ran: its kinds of work over 1 ms.
@@ -169,6 +185,7 @@ export async function openingTasks(browser, page, url) {
     && /^(TimerFire|FireAnimationFrame|HandlePostMessage|EventDispatch|ParseHTML|Layout|v8\.wasm\.compile\w*|MajorGC|MinorGC)$/.test(e.name));
   return {
     longestMs: ms(longest(tasks)), longestOfThePageMs: ms(ofThePage), tasks: tasks.length,
+    harnessLongestMs: ms(longest(allTasks.filter(isTheTests))), harnessTasks: allTasks.length - tasks.length,
     ofThePage: [...new Set(kinds.map((e) => e.name))].join(' '),
   };
 }
