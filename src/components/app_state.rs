@@ -662,7 +662,11 @@ impl AppState {
                 return;
             }
             let classes_pending = stage >= EDITORS_STAGE && (making.get() || building.get());
-            if !classes_pending {
+            if classes_pending {
+                // A stage scheduled in the turn before the classes began to
+                // be made waits for them too.
+                next_stage.cancel();
+            } else {
                 next_stage.schedule(move || opening.set(stage + 1));
             }
         });
