@@ -262,7 +262,7 @@ test('opening tasks: the default page and a K = 1000 link, every main-thread tas
   // past the 100 ms it allows any opening task, so that the trace's own cost and a noisy machine do
   // not flake. The test's own tasks (Playwright's script, run through DevTools) are not counted.
   // A task's time here varies threefold from round to round (the same 416 functions compiled in
-  // 27–85 ms): each case is judged by its best round, so that one slow round does not fail it
+  // 19–85 ms): each case is judged by its best round, so that one slow round does not fail it
   // while a long task the page always runs does.
   for (const [name] of cases) {
     for (const { longestOfThePageMs, tasks } of rounds.map((figures) => figures[name])) {
