@@ -252,20 +252,22 @@ pub fn mount_on(root: web_sys::HtmlElement) {
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
     let (config, notices) = decode(&query);
-    // The state's effects run on Leptos' executor, which `mount_to` would
-    // start: started here, before them (a second start is a no-op).
-    let _ = any_spawner::Executor::init_wasm_bindgen();
-    let owner = Owner::new();
-    owner.with(|| provide_page_state(config, notices));
-    set_timeout(
-        move || {
-            if let Ok(Some(loading)) = root.query_selector(":scope > .loading") {
-                loading.remove();
-            }
-            owner.with(|| leptos::mount::mount_to(root, page).forget());
-            // The page lives as long as the document, and so does its state.
-            std::mem::forget(owner);
-        },
-        std::time::Duration::ZERO,
-    );
+    // The state is made within the reactive owner of a first mount, which
+    // shows nothing; the page is mounted within it a task later.
+    leptos::mount::mount_to(root.clone(), move || {
+        provide_page_state(config, notices);
+        let owner = Owner::current();
+        set_timeout(
+            move || {
+                if let Ok(Some(loading)) = root.query_selector(":scope > .loading") {
+                    loading.remove();
+                }
+                if let Some(owner) = owner {
+                    owner.with(|| leptos::mount::mount_to(root, page).forget());
+                }
+            },
+            std::time::Duration::ZERO,
+        );
+    })
+    .forget();
 }
